@@ -1,0 +1,60 @@
+# summit – the two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+
+PO := summit/translations/sv/LC_MESSAGES/messages.po
+MO := $(PO:.po=.mo)
+
+.PHONY: run test test-pg bench lint format setup translations extract-messages clean
+
+## make run: set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## make test: set up and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+test: setup
+	@scripts/check-system test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-pg: the suite on the local PostgreSQL (creates the database summit_test)
+test-pg: setup
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='summit_test'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE summit_test"
+	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/summit_test $(MAKE) test
+
+## make bench: every benchmark in bench/, each printing one JSON line of figures
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+setup: $(VENV)/.installed $(MO)
+
+$(VENV)/.installed: pyproject.toml
+	@scripts/check-system run
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(MO): $(PO) $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d summit/translations -D messages
+
+## make extract-messages: refresh the Swedish catalogue after changing user-facing text
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o summit/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i summit/translations/messages.pot -d summit/translations -D messages --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance/summit.db* .pytest_cache

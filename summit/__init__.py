@@ -1,0 +1,82 @@
+"""summit: event management for Mötesplats Social Innovation."""
+
+from pathlib import Path
+
+from flask import Flask, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import check_config, load_config
+from .database import configure_engine
+from .extensions import babel, csrf, db, limiter, login, migrate, talisman
+from .i18n import init_i18n
+
+# Content Security Policy: no inline script anywhere, everything from our own origin.
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+    check_config(app.config)
+
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_i18n(app, babel)
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the proxy; HSTS is sent on secure requests
+        strict_transport_security=True,
+        strict_transport_security_max_age=365 * 24 * 3600,
+        frame_options="DENY",
+        content_security_policy=CSP,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+
+    from . import access  # noqa: F401  (registers the Flask-Login user loader)
+
+    login.init_app(app)
+    login.login_view = "auth.login"
+    login.login_message_category = "info"
+
+    from .blueprints import register_blueprints
+
+    register_blueprints(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    _register_error_pages(app)
+    from .models import Role
+
+    app.jinja_env.globals["Role"] = Role
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 429, 500):
+
+        def handler(error, code=code):
+            return render_template("errors.html", code=code, error=error), code
+
+        app.register_error_handler(code, handler)

@@ -1,0 +1,125 @@
+import re
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from ...models import EventFormat, EventKind, Role
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def slug_format(_form, field):
+    if not SLUG_RE.match(field.data or ""):
+        raise ValidationError(
+            _l("Use 2–64 lowercase letters a–z, digits and hyphens, e.g. summit2027.")
+        )
+
+
+def _enum_choices(enum_class):
+    return [(m.value, m.label) for m in enum_class]
+
+
+class EventForm(FlaskForm):
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[DataRequired(message=_l("Enter an address.")), slug_format],
+        description=_l("Part of the event's web address: /events/<slug>/"),
+    )
+    kind = SelectField(_l("Kind"), choices=_enum_choices(EventKind))
+    format = SelectField(_l("Format"), choices=_enum_choices(EventFormat))
+    name_sv = StringField(
+        _l("Name (Swedish)"),
+        validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
+    )
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    description_sv = TextAreaField(
+        _l("Description (Swedish)"), validators=[Optional(), Length(max=20000)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[Optional(), Length(max=20000)]
+    )
+    venue_name = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=300)])
+    stream_url = URLField(
+        _l("Stream link"),
+        validators=[
+            Optional(),
+            Length(max=500),
+            URL(require_tld=False, message=_l("Enter a full web address, e.g. https://…")),
+        ],
+        description=_l("Required for online and hybrid events; shown only to registered people."),
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(message=_l("Enter a date and time."))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(message=_l("Enter a date and time."))],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_stream_url(self, field):
+        if field.data and not field.data.lower().startswith(("https://", "http://")):
+            raise ValidationError(_l("Enter a full web address, e.g. https://…"))
+
+    @staticmethod
+    def aware(naive, tz: ZoneInfo):
+        """A wall-clock time in the event's zone; times that do not exist (the hour
+        skipped in spring) are refused rather than silently moved."""
+        aware = naive.replace(tzinfo=tz)
+        if aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
+            return None
+        return aware
+
+
+class PublishForm(FlaskForm):
+    submit = SubmitField(_l("Publish"))
+
+
+class UnpublishForm(FlaskForm):
+    submit = SubmitField(_l("Unpublish"))
+
+
+class GrantRoleForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(message=_l("Enter an email address.")),
+            Length(max=254),
+            Email(message=_l("Enter a valid email address."), check_deliverability=False),
+        ],
+    )
+    role = SelectField(_l("Role"), choices=_enum_choices(Role))
+    submit = SubmitField(_l("Grant role"))
+
+
+class RevokeRoleForm(FlaskForm):
+    grant = IntegerField(validators=[InputRequired()])
+    submit = SubmitField(_l("Remove"))
+
+
+class RetryForm(FlaskForm):
+    submit = SubmitField(_l("Try again"))

@@ -1,0 +1,201 @@
+"""Organizer pages under /manage: events, who may do what, and the mail outbox."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ...access import event_role_required, signed_in, site_admin_required
+from ...extensions import db
+from ...models import Event, EventFormat, EventKind, EventRole, MessageStatus, OutboxMessage, Role
+from ...services import accounts, events, outbox
+from .forms import EventForm, GrantRoleForm, PublishForm, RetryForm, RevokeRoleForm, UnpublishForm
+
+bp = Blueprint("admin", __name__, url_prefix="/manage")
+
+ORGANIZER = Role.ORGANIZER
+EVENT_ERRORS = {
+    ("slug", "taken"): lambda: _("Another event already has this address."),
+    ("ends_at", "before_start"): lambda: _("The event must end after it starts."),
+    ("stream_url", "required"): lambda: _("Online and hybrid events need a stream link."),
+}
+
+
+@bp.get("/")
+@signed_in
+def dashboard():
+    return render_template("admin/dashboard.html", events=accounts.events_managed_by(current_user))
+
+
+def _event_data(form: EventForm, tz) -> events.EventData | None:
+    """The form's values as EventData, or None with errors put on the form."""
+    starts, ends = form.aware(form.starts_at.data, tz), form.aware(form.ends_at.data, tz)
+    for field, value in ((form.starts_at, starts), (form.ends_at, ends)):
+        if value is None:
+            field.errors.append(_("This time does not exist (clocks move forward that night)."))
+    if starts is None or ends is None:
+        return None
+    return events.EventData(
+        slug=form.slug.data,
+        kind=EventKind(form.kind.data),
+        format=EventFormat(form.format.data),
+        name_sv=form.name_sv.data.strip(),
+        name_en=(form.name_en.data or "").strip(),
+        description_sv=form.description_sv.data or "",
+        description_en=form.description_en.data or "",
+        venue_name=(form.venue_name.data or "").strip(),
+        venue_address=(form.venue_address.data or "").strip(),
+        stream_url=(form.stream_url.data or "").strip(),
+        starts_at=starts,
+        ends_at=ends,
+    )
+
+
+def _save(form: EventForm, event: Event | None):
+    tz = event.tz if event else Event(timezone="Europe/Stockholm").tz
+    data = _event_data(form, tz)
+    if data is None:
+        return None
+    try:
+        return events.save_event(data, event)
+    except events.EventError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors.append(EVENT_ERRORS[(error.field, error.message)]())
+        return None
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@site_admin_required
+def new_event():
+    form = EventForm()
+    if form.validate_on_submit():
+        event = _save(form, None)
+        if event is not None:
+            accounts.grant_role(event, current_user.email, ORGANIZER, current_user)
+            flash(_("The event is created as a draft."), "success")
+            return redirect(url_for("admin.edit_event", slug=event.slug))
+    status = 422 if form.errors or any(f.errors for f in form) else 200
+    return render_template("admin/event_form.html", form=form, event=None), status
+
+
+@bp.route("/events/<slug>/", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def edit_event(slug):
+    event = g.event
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        form.kind.data = event.kind.value
+        form.format.data = event.format.value
+        form.starts_at.data = event.local_start.replace(tzinfo=None)
+        form.ends_at.data = event.local_end.replace(tzinfo=None)
+    if form.validate_on_submit():
+        saved = _save(form, event)
+        if saved is not None:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.edit_event", slug=saved.slug))
+    status = 422 if any(f.errors for f in form) else 200
+    return render_template(
+        "admin/event_form.html",
+        form=form,
+        event=event,
+        publish_form=PublishForm(),
+        unpublish_form=UnpublishForm(),
+    ), status
+
+
+@bp.post("/events/<slug>/publish")
+@event_role_required(ORGANIZER)
+def publish(slug):
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    events.publish_event(g.event)
+    flash(_("The event is published."), "success")
+    return redirect(url_for("admin.edit_event", slug=slug))
+
+
+@bp.post("/events/<slug>/unpublish")
+@event_role_required(ORGANIZER)
+def unpublish(slug):
+    if not UnpublishForm().validate_on_submit():
+        abort(400)
+    events.unpublish_event(g.event)
+    flash(_("The event is a draft again and hidden from the public."), "success")
+    return redirect(url_for("admin.edit_event", slug=slug))
+
+
+@bp.route("/events/<slug>/roles", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def roles(slug):
+    form = GrantRoleForm()
+    if form.validate_on_submit():
+        accounts.grant_role(g.event, form.email.data, Role(form.role.data), current_user)
+        flash(_("The role is granted."), "success")
+        return redirect(url_for("admin.roles", slug=slug))
+    return render_template(
+        "admin/roles.html",
+        event=g.event,
+        form=form,
+        revoke_form=RevokeRoleForm(formdata=None),
+        grants=accounts.roles_of(g.event),
+    ), 422 if form.errors else 200
+
+
+@bp.post("/events/<slug>/roles/revoke")
+@event_role_required(ORGANIZER)
+def revoke_role(slug):
+    form = RevokeRoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    grant = db.session.get(EventRole, form.grant.data)
+    if grant is None or grant.event_id != g.event.id:
+        abort(404)
+    if (
+        grant.user_id == current_user.id
+        and grant.role is ORGANIZER
+        and not current_user.is_site_admin
+    ):
+        flash(_("You cannot remove your own organizer role."), "error")
+    else:
+        accounts.revoke_role(grant)
+        flash(_("The role is removed."), "success")
+    return redirect(url_for("admin.roles", slug=slug))
+
+
+@bp.get("/outbox")
+@site_admin_required
+def outbox_list():
+    page = request.args.get("page", 1, type=int)
+    pagination = db.paginate(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()), page=page, per_page=50
+    )
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return render_template(
+        "admin/outbox.html",
+        pagination=pagination,
+        counts=counts,
+        statuses=list(MessageStatus),
+        smtp_configured=outbox.smtp_configured(),
+    )
+
+
+@bp.get("/outbox/<int:message_id>")
+@site_admin_required
+def outbox_message(message_id):
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("admin/outbox_message.html", message=message, retry_form=RetryForm())
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@site_admin_required
+def outbox_retry(message_id):
+    message = db.get_or_404(OutboxMessage, message_id)
+    if not RetryForm().validate_on_submit():
+        abort(400)
+    if message.status is MessageStatus.FAILED:
+        outbox.retry_message(message)
+        flash(_("The message will be sent again."), "success")
+    return redirect(url_for("admin.outbox_message", message_id=message_id))

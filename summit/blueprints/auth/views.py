@@ -1,0 +1,157 @@
+"""Signing in and out: password, emailed one-time link, password reset, own account."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ...access import public, signed_in
+from ...extensions import db, limiter
+from ...services import accounts
+from ...urls import is_safe_next
+from .forms import AccountForm, ConfirmForm, EmailLinkForm, LoginForm, LogoutForm, ResetPasswordForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _locale() -> str:
+    return str(get_locale() or "sv")
+
+
+def _next(target: str | None):
+    return redirect(target if is_safe_next(target) else url_for("admin.dashboard"))
+
+
+LINK_ERRORS = {
+    "expired": lambda: _("The link has expired. Ask for a new one below."),
+    "used": lambda: _("The link has already been used. Ask for a new one below."),
+    "invalid": lambda: _("The link is not valid. Ask for a new one below."),
+}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            accounts.record_login(user)
+            return _next(form.next.data)
+        form.password.errors.append(_("Wrong email address or password."))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/logout")
+@public
+def logout():
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash(_("You are signed out."), "info")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/login/link", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def request_link():
+    form = EmailLinkForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        target = form.next.data if is_safe_next(form.next.data) else None
+        accounts.send_magic_link(form.email.data, _locale(), target)
+        return render_template(
+            "auth/link_sent.html", email=accounts.normalize_email(form.email.data)
+        )
+    return render_template("auth/request_link.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def magic(token):
+    # Opening the link only shows a button: mail scanners that fetch links must not
+    # use up the one-time link.
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user, target = accounts.use_magic_link(token, _locale())
+        except accounts.LinkError as error:
+            flash(LINK_ERRORS[error.reason](), "error")
+            return redirect(url_for("auth.request_link"))
+        login_user(user)
+        flash(_("You are signed in."), "success")
+        return _next(target)
+    return render_template("auth/confirm_link.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def forgot_password():
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        accounts.send_password_reset(form.email.data, _locale())
+        return render_template(
+            "auth/link_sent.html", email=accounts.normalize_email(form.email.data)
+        )
+    return render_template("auth/forgot_password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def reset_password(token):
+    try:
+        accounts.user_for_reset(token)
+    except accounts.LinkError as error:
+        flash(LINK_ERRORS[error.reason](), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.reset_password(token, form.password.data)
+        login_user(user)
+        flash(_("Your new password is saved and you are signed in."), "success")
+        return redirect(url_for("admin.dashboard"))
+    return render_template("auth/reset_password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@signed_in
+def account():
+    form = AccountForm(obj=current_user)
+    if request.method == "GET":
+        form.password.data = ""
+        form.locale.data = current_user.locale or _locale()
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.locale = form.locale.data
+        password_changed = bool(form.password.data)
+        if password_changed:
+            current_user.set_password(form.password.data)
+        db.session.commit()
+        if password_changed:
+            login_user(
+                current_user._get_current_object()
+            )  # the session token changed with the password
+        flash(_("Saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), 200 if not form.errors else 422
+
+
+@bp.app_context_processor
+def inject_logout_form():
+    return {"logout_form": LogoutForm(formdata=None)}

@@ -1,0 +1,49 @@
+"""Engine set-up and the unit-of-work helper the services use for atomic writes."""
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+
+def configure_engine(engine: Engine) -> None:
+    """SQLite: WAL, foreign keys, a busy timeout, and BEGIN emitted by us.
+
+    pysqlite's own transaction handling starts transactions late and cannot take the
+    write lock up front; SQLAlchemy's documented recipe is to turn it off and emit
+    BEGIN from the "begin" event, which lets begin_write() ask for BEGIN IMMEDIATE.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write() -> None:
+    """Start a unit of work that will write, holding the database's write lock on SQLite.
+
+    On SQLite the whole transaction holds the single write lock from its first
+    statement, so a read-check-write cannot be overtaken by another process. On
+    PostgreSQL the caller locks the rows it checks (SELECT ... FOR UPDATE).
+    A read-only transaction already open (e.g. loading the signed-in user) is ended
+    first; pending changes are a programming error, they belong to another unit.
+    """
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_write() called with unsaved changes in the session")
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

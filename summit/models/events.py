@@ -1,0 +1,155 @@
+"""Events: the annual summit (several days, rooms, tracks) and seminars."""
+
+import enum
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import StrEnum, UTCDateTime, utcnow
+
+
+class EventKind(enum.Enum):
+    SUMMIT = "summit"
+    SEMINAR = "seminar"
+
+    @property
+    def label(self):
+        return {EventKind.SUMMIT: _l("Summit"), EventKind.SEMINAR: _l("Seminar")}[self]
+
+
+class EventStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+    @property
+    def label(self):
+        return {EventStatus.DRAFT: _l("Draft"), EventStatus.PUBLISHED: _l("Published")}[self]
+
+
+class EventFormat(enum.Enum):
+    ON_SITE = "on_site"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+    @property
+    def label(self):
+        return {
+            EventFormat.ON_SITE: _l("On site"),
+            EventFormat.ONLINE: _l("Online"),
+            EventFormat.HYBRID: _l("Hybrid (on site and online)"),
+        }[self]
+
+    @property
+    def has_stream(self) -> bool:
+        return self is not EventFormat.ON_SITE
+
+
+def _localized(sv: str | None, en: str | None) -> str:
+    """English where the page is English and a text exists, else the Swedish text."""
+    locale = get_locale()
+    if locale is not None and locale.language == "en" and en:
+        return en
+    return sv or en or ""
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[EventKind] = mapped_column(StrEnum(EventKind))
+    status: Mapped[EventStatus] = mapped_column(StrEnum(EventStatus), default=EventStatus.DRAFT)
+    format: Mapped[EventFormat] = mapped_column(StrEnum(EventFormat), default=EventFormat.ON_SITE)
+    name_sv: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    description_sv: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    stream_url: Mapped[str] = mapped_column(String(500), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Stockholm")
+    currency: Mapped[str] = mapped_column(String(3), default="SEK")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    rooms: Mapped[list["Room"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Room.position"
+    )
+    tracks: Mapped[list["Track"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Track.position"
+    )
+    roles: Mapped[list["EventRole"]] = relationship(  # noqa: F821
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    @property
+    def name(self) -> str:
+        return _localized(self.name_sv, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _localized(self.description_sv, self.description_en)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is EventStatus.PUBLISHED
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self):
+        return self.starts_at.astimezone(self.tz)
+
+    @property
+    def local_end(self):
+        return self.ends_at.astimezone(self.tz)
+
+    @property
+    def days(self) -> list[date]:
+        """The calendar days the event runs on, in its own time zone."""
+        first, last = self.local_start.date(), self.local_end.date()
+        return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="rooms")
+
+
+class Track(db.Model):
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("event_id", "name_sv"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    color: Mapped[str] = mapped_column(String(7), default="#1f5f8b")
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="tracks")
+
+    @property
+    def name(self) -> str:
+        return _localized(self.name_sv, self.name_en)

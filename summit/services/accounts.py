@@ -1,0 +1,199 @@
+"""Accounts: passwords, emailed sign-in links, password reset, and roles per event.
+
+Links are signed (itsdangerous) and expire; each carries a stamp of the account's
+state, so a link works once: signing in changes last_login_at, a new password
+changes session_token, and either makes older links invalid.
+"""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Event, EventRole, Role, User, utcnow
+from ..urls import external_url
+from .mail import queue_mail
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class LinkError(Exception):
+    """A sign-in or reset link that cannot be used: expired, tampered or used."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "expired" | "invalid" | "used"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    email: str,
+    name: str = "",
+    password: str | None = None,
+    is_site_admin: bool = False,
+    locale: str | None = None,
+) -> User:
+    user = User(email=normalize_email(email), name=name.strip(), is_site_admin=is_site_admin)
+    user.locale = locale
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    if user is None or not user.check_password(password):
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.commit()
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _login_stamp(user: User | None) -> str:
+    return user.last_login_at.isoformat() if user and user.last_login_at else ""
+
+
+# Sign-in by emailed link -------------------------------------------------------------
+
+
+def send_magic_link(email: str, locale: str, next_url: str | None = None) -> None:
+    """Email a one-time sign-in link. Works for addresses without an account too:
+    following the link proves the address and creates the account."""
+    email = normalize_email(email)
+    user = find_user(email)
+    token = _serializer("magic-link").dumps(
+        {"e": email, "s": _login_stamp(user), "n": next_url or ""}
+    )
+    queue_mail(
+        email,
+        "magic_link",
+        subject=_l("Your sign-in link"),
+        locale=(user.locale if user and user.locale else locale),
+        link=external_url("auth.magic", token=token),
+        minutes=current_app.config["MAGIC_LINK_MAX_AGE"] // 60,
+    )
+    db.session.commit()
+
+
+def use_magic_link(token: str, locale: str | None = None) -> tuple[User, str]:
+    """The account the link signs in (created if new) and where to go next."""
+    data = _load(token, "magic-link", current_app.config["MAGIC_LINK_MAX_AGE"])
+    if not isinstance(data, dict) or not isinstance(data.get("e"), str):
+        raise LinkError("invalid")
+    user = find_user(data["e"])
+    if data.get("s", "") != _login_stamp(user):
+        raise LinkError("used")
+    if user is None:
+        user = create_user(data["e"], locale=locale)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user, data.get("n") or ""
+
+
+# Password reset ----------------------------------------------------------------------
+
+
+def send_password_reset(email: str, locale: str) -> None:
+    """Email a reset link if the address has an account; say nothing either way."""
+    user = find_user(email)
+    if user is None:
+        return
+    token = _serializer("password-reset").dumps({"e": user.email, "s": user.session_token})
+    queue_mail(
+        user.email,
+        "password_reset",
+        subject=_l("Choose a new password"),
+        locale=user.locale or locale,
+        link=external_url("auth.reset_password", token=token),
+        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+    db.session.commit()
+
+
+def user_for_reset(token: str) -> User:
+    data = _load(token, "password-reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if not isinstance(data, dict) or not isinstance(data.get("e"), str):
+        raise LinkError("invalid")
+    user = find_user(data["e"])
+    if user is None or data.get("s") != user.session_token:
+        raise LinkError("used")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset(token)
+    user.set_password(password)  # also signs the account out everywhere
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _load(token: str, salt: str, max_age: int):
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise LinkError("expired") from error
+    except BadSignature as error:
+        raise LinkError("invalid") from error
+
+
+# Roles -------------------------------------------------------------------------------
+
+
+def grant_role(event: Event, email: str, role: Role, granted_by: User | None) -> EventRole:
+    """Give a person a role for an event; the account is created if the address is new.
+    Granting a role the person already holds changes nothing."""
+    user = find_user(email) or create_user(email)
+    db.session.flush()
+    existing = db.session.scalar(
+        select(EventRole).where(
+            EventRole.user_id == user.id, EventRole.event_id == event.id, EventRole.role == role
+        )
+    )
+    if existing:
+        return existing
+    grant = EventRole(
+        user=user, event=event, role=role, granted_by_id=getattr(granted_by, "id", None)
+    )
+    db.session.add(grant)
+    db.session.commit()
+    return grant
+
+
+def revoke_role(grant: EventRole) -> None:
+    db.session.delete(grant)
+    db.session.commit()
+
+
+def roles_of(event: Event) -> list[EventRole]:
+    return list(
+        db.session.scalars(
+            select(EventRole)
+            .join(User, User.id == EventRole.user_id)
+            .where(EventRole.event_id == event.id)
+            .order_by(EventRole.role, func.lower(User.email))
+        )
+    )
+
+
+def events_managed_by(user: User) -> list[Event]:
+    query = select(Event).order_by(Event.starts_at.desc())
+    if not user.is_site_admin:
+        query = query.join(EventRole).where(EventRole.user_id == user.id).distinct()
+    return list(db.session.scalars(query))

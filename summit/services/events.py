@@ -1,0 +1,92 @@
+"""Events: creating, editing, publishing, and what the public may see."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Event, EventFormat, EventKind, EventStatus, utcnow
+
+
+@dataclass
+class EventData:
+    """What an organizer fills in for an event. Times are aware datetimes."""
+
+    slug: str
+    kind: EventKind
+    format: EventFormat
+    name_sv: str
+    name_en: str
+    description_sv: str
+    description_en: str
+    venue_name: str
+    venue_address: str
+    stream_url: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class EventError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def get_event(slug: str) -> Event | None:
+    return db.session.scalar(select(Event).where(Event.slug == slug))
+
+
+def get_public_event(slug: str) -> Event | None:
+    event = get_event(slug)
+    return event if event is not None and event.is_published else None
+
+
+def upcoming_events(now: datetime | None = None) -> list[Event]:
+    """Published events that have not ended, soonest first."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= now)
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+def _check(data: EventData, event: Event | None) -> None:
+    other = get_event(data.slug)
+    if other is not None and other is not event:
+        raise EventError("slug", "taken")
+    if data.ends_at <= data.starts_at:
+        raise EventError("ends_at", "before_start")
+    if data.format.has_stream and not data.stream_url:
+        raise EventError("stream_url", "required")
+
+
+def save_event(data: EventData, event: Event | None = None) -> Event:
+    """Create an event (as a draft) or update one; rules checked before anything is written."""
+    _check(data, event)
+    if event is None:
+        event = Event(status=EventStatus.DRAFT)
+        db.session.add(event)
+    for name, value in vars(data).items():
+        setattr(event, name, value)
+    if not data.format.has_stream:
+        event.stream_url = ""
+    db.session.commit()
+    return event
+
+
+def publish_event(event: Event) -> None:
+    if event.status is not EventStatus.PUBLISHED:
+        event.status = EventStatus.PUBLISHED
+        event.published_at = utcnow()
+        db.session.commit()
+
+
+def unpublish_event(event: Event) -> None:
+    if event.status is not EventStatus.DRAFT:
+        event.status = EventStatus.DRAFT
+        db.session.commit()

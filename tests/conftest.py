@@ -1,0 +1,142 @@
+"""Fixtures: an app on a fresh database (SQLite file by default, PostgreSQL when
+TEST_DATABASE_URL is set), a client, and factories for the things tests need."""
+
+import os
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from summit import create_app
+from summit.extensions import db as _db
+from summit.extensions import limiter
+from summit.models import Event, EventFormat, EventKind, EventStatus, Role, User
+from summit.services import accounts
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _database_url(tmp_path_factory) -> str:
+    if PG_URL:
+        return PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "BASE_URL": "http://summit.test",
+            "SMTP_HOST": "",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        _db.drop_all()
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        _db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(_app):
+    """The app with empty tables for every test."""
+    with _app.app_context():
+        yield _app
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+    limiter.reset()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# Factories -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(db):
+    def make(email="person@example.org", name="Test Person", password=PASSWORD, **kwargs):
+        user = accounts.create_user(email, name=name, password=password, **kwargs)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_event(db):
+    counter = iter(range(1, 10_000))
+
+    def make(slug=None, published=True, kind=EventKind.SUMMIT, days=3, **kwargs):
+        start = kwargs.pop("starts_at", datetime(2027, 5, 18, 9, 0, tzinfo=STOCKHOLM))
+        event = Event(
+            slug=slug or f"event{next(counter)}",
+            kind=kind,
+            format=kwargs.pop("format", EventFormat.ON_SITE),
+            status=EventStatus.PUBLISHED if published else EventStatus.DRAFT,
+            name_sv=kwargs.pop("name_sv", "Testevenemang"),
+            name_en=kwargs.pop("name_en", "Test event"),
+            starts_at=start,
+            ends_at=kwargs.pop("ends_at", start + timedelta(days=days - 1, hours=8)),
+            **kwargs,
+        )
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def grant(db):
+    def give(user: User, event: Event, role: Role):
+        accounts.grant_role(event, user.email, role, None)
+        return user
+
+    return give
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on the page at `path`."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    def sign_in(user: User, password: str = PASSWORD):
+        token = csrf_token(client, "/login")
+        response = client.post(
+            "/login", data={"email": user.email, "password": password, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return sign_in

@@ -1,0 +1,3 @@
+from summit import create_app
+
+app = create_app()
