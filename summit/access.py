@@ -20,6 +20,10 @@ def load_user(session_token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
+# What a view may declare; event-role views declare the tuple of roles they accept.
+ACCESS_LEVELS = ("public", "login", "site_admin")
+
+
 def _mark(view, access):
     view.access = access
     return view

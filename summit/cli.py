@@ -43,10 +43,19 @@ def worker(interval, once):
     if not outbox.smtp_configured():
         log.warning("SMTP_HOST is not set: messages stay in the outbox (see /manage/outbox).")
     while not stopping:
-        report = outbox.deliver_pending()
-        if report.sent or report.retried or report.failed:
-            log.info("sent %s, to retry %s, failed %s", report.sent, report.retried, report.failed)
-        db.session.remove()
+        try:
+            report = outbox.deliver_pending()
+        except Exception:
+            # A database hiccup must not stop the worker; the next round tries again.
+            log.exception("Delivering the outbox failed")
+            db.session.rollback()
+        else:
+            if report.sent or report.retried or report.failed:
+                log.info(
+                    "sent %s, to retry %s, failed %s", report.sent, report.retried, report.failed
+                )
+        finally:
+            db.session.remove()
         if once:
             break
         deadline = time.monotonic() + interval

@@ -46,7 +46,7 @@ def load_config(instance_path: Path) -> dict:
     secret_key = env.get("SECRET_KEY", "")
     if not secret_key and not production:
         secret_key = _dev_secret_key(instance_path)
-    base_url = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base_url = env.get("BASE_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}").rstrip("/")
     return {
         "SUMMIT_ENV": "production" if production else "development",
         "SECRET_KEY": secret_key,
@@ -74,6 +74,7 @@ def load_config(instance_path: Path) -> dict:
         or "memory://",
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
         "MAGIC_LINK_MAX_AGE": int(env.get("MAGIC_LINK_MAX_AGE", str(30 * 60))),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),

@@ -41,7 +41,7 @@ def begin_write() -> None:
     A read-only transaction already open (e.g. loading the signed-in user) is ended
     first; pending changes are a programming error, they belong to another unit.
     """
-    session = db.session
+    session = db.session()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() called with unsaved changes in the session")
     if session.in_transaction():

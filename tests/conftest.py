@@ -1,12 +1,14 @@
 """Fixtures: an app on a fresh database (SQLite file by default, PostgreSQL when
 TEST_DATABASE_URL is set), a client, and factories for the things tests need."""
 
+import contextvars
 import os
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from summit import create_app
@@ -31,6 +33,22 @@ def database_url(tmp_path_factory):
     return _database_url(tmp_path_factory)
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Tests hold an app context for the factories; without this, Flask would reuse it
+    for the requests and share `g` (the signed-in user) and the database session
+    between the test and every request. What the test wrote is committed before the
+    request, and what the test holds is expired after it, so it reads fresh values.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def _app(database_url, tmp_path_factory):
     app = create_app(
@@ -41,9 +59,12 @@ def _app(database_url, tmp_path_factory):
             "BASE_URL": "http://summit.test",
             "SMTP_HOST": "",
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Hashing strength is not under test; scrypt would make each account 70 ms.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SERVER_NAME": None,
         }
     )
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         _db.drop_all()
         if _db.engine.dialect.name == "postgresql":
@@ -129,14 +150,17 @@ def csrf_token(client, path: str) -> str:
     return match.group(1)
 
 
+def sign_in(client, user: User, password: str = PASSWORD):
+    """Sign in through the login form, as a person would."""
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login", data={"email": user.email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
 @pytest.fixture
 def login(client):
-    def sign_in(user: User, password: str = PASSWORD):
-        token = csrf_token(client, "/login")
-        response = client.post(
-            "/login", data={"email": user.email, "password": password, "csrf_token": token}
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return response
-
-    return sign_in
+    """Sign the `client` fixture in as a user."""
+    return lambda user, password=PASSWORD: sign_in(client, user, password)

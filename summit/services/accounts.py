@@ -6,6 +6,7 @@ changes session_token, and either makes older links invalid.
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -157,8 +158,9 @@ def _load(token: str, salt: str, max_age: int):
 
 
 def grant_role(event: Event, email: str, role: Role, granted_by: User | None) -> EventRole:
-    """Give a person a role for an event; the account is created if the address is new.
-    Granting a role the person already holds changes nothing."""
+    """Give a person a role for an event; the account is created if the address is new,
+    and the person is told by email (unless they granted it to themselves). Granting a
+    role the person already holds changes nothing."""
     user = find_user(email) or create_user(email)
     db.session.flush()
     existing = db.session.scalar(
@@ -172,6 +174,21 @@ def grant_role(event: Event, email: str, role: Role, granted_by: User | None) ->
         user=user, event=event, role=role, granted_by_id=getattr(granted_by, "id", None)
     )
     db.session.add(grant)
+    if granted_by is None or granted_by.id != user.id:
+        queue_mail(
+            user.email,
+            "role_granted",
+            subject=lambda: _(
+                "Your role for %(event)s: %(role)s", event=event.name, role=role.label
+            ),
+            locale=user.locale,
+            user=user,
+            event=event,
+            role=role,
+            granted_by=granted_by,
+            link=external_url("admin.dashboard"),
+            sign_in_link=external_url("auth.request_link"),
+        )
     db.session.commit()
     return grant
 

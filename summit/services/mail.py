@@ -5,9 +5,10 @@ the change that caused it is committed. The outbox worker (services/outbox.py)
 delivers it.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 
 from ..extensions import db
@@ -24,7 +25,7 @@ class Attachment:
 def queue_mail(
     to: str,
     template: str,
-    subject: str,
+    subject,
     locale: str | None = None,
     attachments: list[Attachment] | None = None,
     reply_to: str | None = None,
@@ -32,17 +33,18 @@ def queue_mail(
 ) -> OutboxMessage:
     """Render emails/<template>.txt and .html in the recipient's language and queue them.
 
-    `subject` is a callable taking no argument (e.g. a lazy_gettext string) or a
-    string; it is rendered in the same language as the body.
+    `subject` is a lazy_gettext string, or a function of no argument for a subject
+    that needs translated parts of its own (an event's name in that language); either
+    is rendered in the same language as the body.
     """
     locale = locale if locale in current_app.config["LANGUAGES"] else "sv"
     with force_locale(locale):
-        text = render_template(f"emails/{template}.txt", **context)
-        html = render_template(f"emails/{template}.html", **context)
-        subject_text = str(subject)
+        text = _render(f"emails/{template}.txt", context)
+        html = _render(f"emails/{template}.html", context)
+        subject_text = subject() if callable(subject) else str(subject)
     message = OutboxMessage(
         to_address=to,
-        subject=subject_text.replace("\n", " ").strip()[:300],
+        subject=one_line(subject_text)[:300],
         body_text=text,
         body_html=html,
         reply_to=reply_to,
@@ -53,3 +55,20 @@ def queue_mail(
     )
     db.session.add(message)
     return message
+
+
+def one_line(text: str) -> str:
+    """A header value on one line: every line break, tab and control character is a space.
+
+    A subject that reaches the header with a CR, LF or other line separator in it could
+    add headers (Bcc: ...); the email package refuses such a value outright.
+    """
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    return " ".join(text.split())
+
+
+def _render(name: str, context: dict) -> str:
+    # Straight from the Jinja environment, without the app's context processors: they
+    # describe the current web request (signed-in user, language form), which does not
+    # belong in an email and does not exist when a worker or a command queues one.
+    return current_app.jinja_env.get_template(name).render(context)

@@ -13,7 +13,7 @@ import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
@@ -58,11 +58,11 @@ def _due_conditions(now):
     )
 
 
-def claim_batch(limit: int = 50) -> list[OutboxMessage]:
+def claim_batch(limit: int = 50, lease: timedelta = LEASE) -> list[OutboxMessage]:
     """Take up to `limit` due messages for this worker; nobody else gets them meanwhile."""
-    now = utcnow()
     token = secrets.token_hex(16)
     begin_write()
+    now = utcnow()  # after the write lock: the lease starts when the claim does
     ids = db.session.scalars(
         select(OutboxMessage.id)
         .where(*_due_conditions(now))
@@ -74,7 +74,7 @@ def claim_batch(limit: int = 50) -> list[OutboxMessage]:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), *_due_conditions(now))
-            .values(locked_until=now + LEASE, claim_token=token)
+            .values(locked_until=now + lease, claim_token=token)
             .execution_options(synchronize_session=False)
         )
     db.session.commit()
@@ -129,49 +129,90 @@ def _connect() -> smtplib.SMTP:
         )
     else:
         smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=timeout)
-        if config["SMTP_STARTTLS"]:
+    try:
+        if config["SMTP_STARTTLS"] and not config["SMTP_SSL"]:
             smtp.starttls(context=ssl.create_default_context())
-    if config["SMTP_USER"]:
-        smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+        if config["SMTP_USER"]:
+            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+    except BaseException:
+        smtp.close()  # a refused STARTTLS or login must not leave the socket open
+        raise
     return smtp
 
 
-def _mark_sent(message: OutboxMessage) -> None:
+@dataclass(frozen=True)
+class _Outgoing:
+    """A claimed message as the worker needs it, read once right after the claim, so
+    that talking to the server never waits on (or holds) a database transaction."""
+
+    id: int
+    claim_token: str
+    attempts: int
+    lease_ends: datetime
+    email: EmailMessage | None
+    error: str = ""
+
+
+def _prepare(message: OutboxMessage) -> _Outgoing:
+    try:
+        email, error = build_email(message), ""
+    except Exception as exc:
+        # A message that cannot be written as an email never will be (e.g. a line
+        # break in an address); it must not stop the worker or hold up the others.
+        log.exception("Outbox message %s cannot be built", message.id)
+        email, error = None, f"Cannot build the email: {exc}"
+    return _Outgoing(
+        message.id, message.claim_token, message.attempts, message.locked_until, email, error
+    )
+
+
+def _write(message: _Outgoing, **values) -> None:
+    """Update a message we still hold, in its own unit of work."""
+    begin_write()
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
-        .values(
-            status=MessageStatus.SENT,
-            sent_at=utcnow(),
-            attempts=OutboxMessage.attempts + 1,
-            locked_until=None,
-            claim_token=None,
-            last_error=None,
-        )
+        .values(locked_until=None, claim_token=None, **values)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
 
 
-def _mark_failed(message: OutboxMessage, error: str, permanent: bool) -> MessageStatus:
+def _mark_sent(message: _Outgoing) -> None:
+    _write(
+        message,
+        status=MessageStatus.SENT,
+        sent_at=utcnow(),
+        attempts=message.attempts + 1,
+        last_error=None,
+    )
+
+
+def _mark_failed(
+    message: _Outgoing, error: str, permanent: bool, server_down: bool = False
+) -> MessageStatus:
+    """Schedule the next attempt, or give up on a message the server keeps refusing.
+
+    An unreachable server says nothing about the message: such attempts back off like
+    the others but never use up the message's attempts, so an outage of any length
+    loses nothing.
+    """
     attempts = message.attempts + 1
-    give_up = permanent or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    give_up = permanent or (not server_down and attempts >= current_app.config["MAIL_MAX_ATTEMPTS"])
     status = MessageStatus.FAILED if give_up else MessageStatus.PENDING
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
-        .values(
-            status=status,
-            attempts=attempts,
-            next_attempt_at=utcnow() + backoff(attempts),
-            locked_until=None,
-            claim_token=None,
-            last_error=error[:2000],
-        )
-        .execution_options(synchronize_session=False)
+    _write(
+        message,
+        status=status,
+        attempts=attempts,
+        next_attempt_at=utcnow() + backoff(attempts),
+        last_error=error[:2000],
     )
-    db.session.commit()
     return status
+
+
+def _release(message: _Outgoing) -> None:
+    """Give a message back untried: due at once for any worker."""
+    _write(message)
 
 
 def _is_permanent(error: Exception) -> bool:
@@ -180,25 +221,52 @@ def _is_permanent(error: Exception) -> bool:
         return all(code >= 500 for code, _ in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError)
-    return False
+    # The server cannot take this message at all (e.g. it needs SMTPUTF8).
+    return isinstance(error, smtplib.SMTPNotSupportedError)
 
 
-def deliver_pending(limit: int = 50, max_batches: int | None = None) -> DeliveryReport:
-    """Send every due message once. Without SMTP settings nothing is sent."""
+def _connection_lost(smtp: smtplib.SMTP, error: Exception) -> bool:
+    """After a failed send, can the same connection carry the next message?
+
+    smtplib.SMTPException is an OSError too: a refusal (4xx/5xx) leaves the session
+    usable, smtplib has reset it; a socket error or timeout does not. After a 421
+    smtplib closes the connection itself, hence the NOOP.
+    """
+    if isinstance(error, smtplib.SMTPServerDisconnected) or not isinstance(
+        error, smtplib.SMTPException
+    ):
+        return True
+    try:
+        return smtp.noop()[0] != 250
+    except (OSError, smtplib.SMTPException):
+        return True
+
+
+def deliver_pending(
+    limit: int = 50, max_batches: int | None = None, lease: timedelta = LEASE
+) -> DeliveryReport:
+    """Send every due message once. Without SMTP settings nothing is sent.
+
+    A worker begins no send once half of its lease on a batch is gone, so a slow
+    server cannot make the lease run out mid-batch and hand a message to a second
+    worker while the first is still sending it.
+    """
     report = DeliveryReport(configured=smtp_configured())
     if not report.configured:
         return report
     batches = 0
     while max_batches is None or batches < max_batches:
-        batch = claim_batch(limit)
+        batch = claim_batch(limit, lease)
         if not batch:
             break
         batches += 1
-        _deliver_batch(batch, report)
+        outgoing = [_prepare(message) for message in batch]
+        db.session.commit()  # end the read: nothing stays open while we talk to the server
+        _deliver_batch(outgoing, report, lease)
     return report
 
 
-def _deliver_batch(batch: list[OutboxMessage], report: DeliveryReport) -> None:
+def _deliver_batch(batch: list[_Outgoing], report: DeliveryReport, lease: timedelta) -> None:
     try:
         smtp = _connect()
     except (OSError, smtplib.SMTPException) as error:
@@ -206,19 +274,30 @@ def _deliver_batch(batch: list[OutboxMessage], report: DeliveryReport) -> None:
         log.warning("SMTP unreachable: %s", error)
         report.errors.append(str(error))
         for message in batch:
-            _count(report, _mark_failed(message, f"SMTP unreachable: {error}", permanent=False))
+            _count(
+                report,
+                _mark_failed(message, f"SMTP unreachable: {error}", False, server_down=True),
+            )
         return
     try:
-        for message in batch:
+        for index, message in enumerate(batch):
+            if utcnow() > message.lease_ends - lease / 2:
+                for rest in batch[index:]:
+                    _release(rest)
+                return
+            if message.email is None:
+                report.errors.append(message.error)
+                _count(report, _mark_failed(message, message.error, permanent=True))
+                continue
             try:
-                smtp.send_message(build_email(message))
+                smtp.send_message(message.email)
             except (OSError, smtplib.SMTPException) as error:
                 log.warning("Sending outbox message %s failed: %s", message.id, error)
                 report.errors.append(str(error))
                 _count(report, _mark_failed(message, str(error), _is_permanent(error)))
-                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
-                    # The connection is gone; release the rest for the next round.
-                    for rest in batch[batch.index(message) + 1 :]:
+                if _connection_lost(smtp, error):
+                    # Release the rest for the next round, on a new connection.
+                    for rest in batch[index + 1 :]:
                         _release(rest)
                     return
             else:
@@ -236,16 +315,6 @@ def _count(report: DeliveryReport, status: MessageStatus) -> None:
         report.failed += 1
     else:
         report.retried += 1
-
-
-def _release(message: OutboxMessage) -> None:
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
-        .values(locked_until=None, claim_token=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
 
 
 def retry_message(message: OutboxMessage) -> None:

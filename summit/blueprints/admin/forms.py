@@ -23,6 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ...forms import enum_choices, strip
 from ...models import EventFormat, EventKind, Role
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -35,18 +36,15 @@ def slug_format(_form, field):
         )
 
 
-def _enum_choices(enum_class):
-    return [(m.value, m.label) for m in enum_class]
-
-
 class EventForm(FlaskForm):
     slug = StringField(
         _l("Address (slug)"),
+        filters=[strip],
         validators=[DataRequired(message=_l("Enter an address.")), slug_format],
         description=_l("Part of the event's web address: /events/<slug>/"),
     )
-    kind = SelectField(_l("Kind"), choices=_enum_choices(EventKind))
-    format = SelectField(_l("Format"), choices=_enum_choices(EventFormat))
+    kind = SelectField(_l("Kind"), choices=enum_choices(EventKind))
+    format = SelectField(_l("Format"), choices=enum_choices(EventFormat))
     name_sv = StringField(
         _l("Name (Swedish)"),
         validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
@@ -106,13 +104,14 @@ class UnpublishForm(FlaskForm):
 class GrantRoleForm(FlaskForm):
     email = EmailField(
         _l("Email"),
+        filters=[strip],
         validators=[
             DataRequired(message=_l("Enter an email address.")),
             Length(max=254),
             Email(message=_l("Enter a valid email address."), check_deliverability=False),
         ],
     )
-    role = SelectField(_l("Role"), choices=_enum_choices(Role))
+    role = SelectField(_l("Role"), choices=enum_choices(Role))
     submit = SubmitField(_l("Grant role"))
 
 

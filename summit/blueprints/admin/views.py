@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from ...access import event_role_required, signed_in, site_admin_required
 from ...extensions import db
+from ...forms import form_page
 from ...models import Event, EventFormat, EventKind, EventRole, MessageStatus, OutboxMessage, Role
 from ...services import accounts, events, outbox
 from .forms import EventForm, GrantRoleForm, PublishForm, RetryForm, RevokeRoleForm, UnpublishForm
@@ -74,8 +75,7 @@ def new_event():
             accounts.grant_role(event, current_user.email, ORGANIZER, current_user)
             flash(_("The event is created as a draft."), "success")
             return redirect(url_for("admin.edit_event", slug=event.slug))
-    status = 422 if form.errors or any(f.errors for f in form) else 200
-    return render_template("admin/event_form.html", form=form, event=None), status
+    return form_page("admin/event_form.html", form, event=None)
 
 
 @bp.route("/events/<slug>/", methods=["GET", "POST"])
@@ -93,14 +93,13 @@ def edit_event(slug):
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.edit_event", slug=saved.slug))
-    status = 422 if any(f.errors for f in form) else 200
-    return render_template(
+    return form_page(
         "admin/event_form.html",
-        form=form,
+        form,
         event=event,
         publish_form=PublishForm(),
         unpublish_form=UnpublishForm(),
-    ), status
+    )
 
 
 @bp.post("/events/<slug>/publish")
@@ -131,13 +130,13 @@ def roles(slug):
         accounts.grant_role(g.event, form.email.data, Role(form.role.data), current_user)
         flash(_("The role is granted."), "success")
         return redirect(url_for("admin.roles", slug=slug))
-    return render_template(
+    return form_page(
         "admin/roles.html",
+        form,
         event=g.event,
-        form=form,
         revoke_form=RevokeRoleForm(formdata=None),
         grants=accounts.roles_of(g.event),
-    ), 422 if form.errors else 200
+    )
 
 
 @bp.post("/events/<slug>/roles/revoke")

@@ -1,13 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from ...forms import strip
 from ...services.accounts import MIN_PASSWORD_LENGTH
 
 EMAIL = [
     DataRequired(message=_l("Enter your email address.")),
-    Length(max=254, message=_l("The address is too long.")),
+    Length(max=254, message=_l("The email address is too long.")),
     Email(
         message=_l("Enter a valid email address, e.g. namn@exempel.se."), check_deliverability=False
     ),
@@ -15,7 +17,9 @@ EMAIL = [
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=EMAIL, render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("Email"), validators=EMAIL, filters=[strip], render_kw={"autocomplete": "email"}
+    )
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(message=_l("Enter your password.")), Length(max=500)],
@@ -26,7 +30,9 @@ class LoginForm(FlaskForm):
 
 
 class EmailLinkForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=EMAIL, render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("Email"), validators=EMAIL, filters=[strip], render_kw={"autocomplete": "email"}
+    )
     next = HiddenField()
     submit = SubmitField(_l("Email me a link"))
 
@@ -64,7 +70,10 @@ class AccountForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)]
     )
-    locale = SelectField(_l("Language for emails"), choices=[("sv", "Svenska"), ("en", "English")])
+    locale = SelectField(
+        _l("Language for emails"),
+        choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")],
+    )
     password = PasswordField(
         _l("New password (leave empty to keep)"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],

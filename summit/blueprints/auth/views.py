@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -15,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ...access import public, signed_in
 from ...extensions import db, limiter
+from ...forms import form_page
 from ...services import accounts
 from ...urls import is_safe_next
 from .forms import AccountForm, ConfirmForm, EmailLinkForm, LoginForm, LogoutForm, ResetPasswordForm
@@ -24,6 +26,16 @@ bp = Blueprint("auth", __name__)
 
 def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _email_key():
+    """Limits per email address too, so many machines cannot take turns at one account."""
+    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+# Per client address, and (for forms that name an account) per email address.
+limit_by_client = limiter.limit(_login_limit, methods=["POST"])
+limit_by_email = limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
 
 
 def _locale() -> str:
@@ -42,7 +54,8 @@ LINK_ERRORS = {
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_by_client
+@limit_by_email
 @public
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -53,7 +66,7 @@ def login():
             accounts.record_login(user)
             return _next(form.next.data)
         form.password.errors.append(_("Wrong email address or password."))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    return form_page("auth/login.html", form)
 
 
 @bp.post("/logout")
@@ -66,21 +79,20 @@ def logout():
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_by_client
+@limit_by_email
 @public
 def request_link():
     form = EmailLinkForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         target = form.next.data if is_safe_next(form.next.data) else None
         accounts.send_magic_link(form.email.data, _locale(), target)
-        return render_template(
-            "auth/link_sent.html", email=accounts.normalize_email(form.email.data)
-        )
-    return render_template("auth/request_link.html", form=form), 200 if not form.errors else 422
+        return render_template("auth/link_sent.html", email=form.email.data, kind="sign-in")
+    return form_page("auth/request_link.html", form)
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_by_client
 @public
 def magic(token):
     # Opening the link only shows a button: mail scanners that fetch links must not
@@ -99,20 +111,19 @@ def magic(token):
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_by_client
+@limit_by_email
 @public
 def forgot_password():
     form = EmailLinkForm()
     if form.validate_on_submit():
         accounts.send_password_reset(form.email.data, _locale())
-        return render_template(
-            "auth/link_sent.html", email=accounts.normalize_email(form.email.data)
-        )
-    return render_template("auth/forgot_password.html", form=form), 200 if not form.errors else 422
+        return render_template("auth/link_sent.html", email=form.email.data, kind="reset")
+    return form_page("auth/forgot_password.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_by_client
 @public
 def reset_password(token):
     try:
@@ -126,7 +137,7 @@ def reset_password(token):
         login_user(user)
         flash(_("Your new password is saved and you are signed in."), "success")
         return redirect(url_for("admin.dashboard"))
-    return render_template("auth/reset_password.html", form=form), 200 if not form.errors else 422
+    return form_page("auth/reset_password.html", form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -149,9 +160,11 @@ def account():
             )  # the session token changed with the password
         flash(_("Saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), 200 if not form.errors else 422
+    return form_page("auth/account.html", form)
 
 
 @bp.app_context_processor
 def inject_logout_form():
+    if not has_request_context():
+        return {}
     return {"logout_form": LogoutForm(formdata=None)}

@@ -1,6 +1,15 @@
 """Public pages: the list of events, an event's page, the language switch."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_login import current_user
 
 from ...access import public
@@ -44,7 +53,7 @@ def language():
 
 @bp.app_context_processor
 def inject_language_form():
-    if request.endpoint == "static":
+    if not has_request_context() or request.endpoint == "static":
         return {}
     form = LanguageForm(formdata=None, next=request.full_path.rstrip("?"))
     return {"language_form": form, "languages": current_app.config["LANGUAGES"]}

@@ -1,0 +1,195 @@
+"""Public pages under load: the home page and an event page, served by gunicorn.
+
+Starts what it needs: a temporary SQLite database (or DATABASE_URL if set), migrated
+and filled with the demo data, and gunicorn with 2 workers on a free port of
+127.0.0.1. Sends a bounded load (at most REQUESTS_PER_PAGE requests and
+SECONDS_PER_PAGE seconds a page, from CLIENTS threads), then counts the SQL
+queries one request of each page makes, in-process.
+
+The last line of output is one JSON object:
+{"home": {"req_per_s", "p50_ms", "p95_ms", "queries", "requests", "errors"}, "event": {...}}
+"""
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PAGES = {"home": "/", "event": "/events/summit2027/"}
+REQUESTS_PER_PAGE = 1000
+SECONDS_PER_PAGE = 30.0
+CLIENTS = 4
+WORKERS = 2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(env: dict) -> None:
+    for command in (["db", "upgrade"], ["demo"]):
+        result = subprocess.run(
+            [str(BIN / "flask"), *command], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            sys.exit(f"flask {' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    print(f"database ready: {env['DATABASE_URL'].split('@')[-1]}", flush=True)
+
+
+def wait_until_answering(base: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited ({server.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    sys.exit(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
+
+
+def load(port: int, path: str) -> dict:
+    """Requests `path` from CLIENTS threads until REQUESTS_PER_PAGE are done or time is up."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    remaining = [REQUESTS_PER_PAGE]
+    deadline = time.monotonic() + SECONDS_PER_PAGE
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    if remaining[0] == 0:
+                        return
+                    remaining[0] -= 1
+                started = time.perf_counter()
+                try:
+                    connection.request("GET", path, headers={"Accept-Language": "sv"})
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                except (OSError, http.client.HTTPException) as error:
+                    connection.close()
+                    status = repr(error)
+                took = time.perf_counter() - started
+                with lock:
+                    if status == 200:
+                        latencies.append(took)
+                    else:
+                        errors.append(str(status))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    if errors:
+        print(f"{path}: {len(errors)} failed requests, e.g. {errors[:3]}", file=sys.stderr)
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0.0] * 99
+    return {
+        "req_per_s": round(len(latencies) / wall, 1),
+        "p50_ms": round(cuts[49] * 1000, 2),
+        "p95_ms": round(cuts[94] * 1000, 2),
+        "requests": len(latencies),
+        "errors": len(errors),
+    }
+
+
+def count_queries(env: dict) -> dict[str, int]:
+    """SQL queries for one request of each page, after one warm-up request. Transaction
+    control (the BEGIN that summit sends itself on SQLite) is not counted, so the figures
+    compare across databases."""
+    os.environ.update({key: env[key] for key in ("DATABASE_URL", "SECRET_KEY")})
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import event
+
+    from summit import create_app
+    from summit.extensions import db
+
+    app = create_app()
+    statements: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    client = app.test_client()
+    counts = {}
+    for name, path in PAGES.items():
+        client.get(path)
+        statements.clear()
+        response = client.get(path, headers={"Accept-Language": "sv"})
+        if response.status_code != 200:
+            sys.exit(f"{path} answered {response.status_code} in-process")
+        counts[name] = sum(1 for sql in statements if not sql.lstrip().upper().startswith("BEGIN"))
+    with app.app_context():
+        db.engine.dispose()
+    return counts
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="summit-bench-") as tmp:
+        env = {
+            **os.environ,
+            "FLASK_APP": "wsgi.py",
+            "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+        }
+        prepare_database(env)
+
+        port = free_port()
+        log = Path(tmp) / "gunicorn.log"
+        with log.open("w") as log_file:
+            server = subprocess.Popen(
+                [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+                cwd=ROOT,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        figures: dict[str, dict] = {}
+        try:
+            wait_until_answering(f"http://127.0.0.1:{port}", server, log)
+            print(f"gunicorn: {WORKERS} workers on 127.0.0.1:{port}", flush=True)
+            for name, path in PAGES.items():
+                figures[name] = load(port, path)
+                print(f"{path}: {figures[name]}", flush=True)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+        for name, queries in count_queries(env).items():
+            figures[name]["queries"] = queries
+
+    print(json.dumps(figures))
+    if any(page["errors"] or not page["requests"] for page in figures.values()):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""`flask demo` builds a realistic summit, and running it twice adds nothing."""
+
+from sqlalchemy import func, select
+
+from summit.models import Event, EventKind, EventRole, Role, Room, Track, User
+
+
+def counts(db):
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Event, Room, Track, User, EventRole)
+    }
+
+
+def test_demo_is_complete_and_idempotent(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@example.org" in first.output and "demo-summit-2027" in first.output
+    after_first = counts(db)
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert counts(db) == after_first
+
+    summit = db.session.scalars(select(Event).where(Event.slug == "summit2027")).one()
+    assert summit.kind is EventKind.SUMMIT and summit.is_published
+    assert len(summit.days) == 3
+    assert len(summit.rooms) == 6
+    assert {"Civilsamhälle", "Offentlig sektor", "Social ekonomi"} <= {
+        t.name_sv for t in summit.tracks
+    }
+    seminars = db.session.scalars(select(Event).where(Event.kind == EventKind.SEMINAR)).all()
+    assert len(seminars) == 2
+    assert all(s.stream_url for s in seminars if s.format.has_stream)
+    roles = {grant.role for grant in summit.roles}
+    assert roles == {Role.ORGANIZER, Role.REVIEWER, Role.DOOR}
+    assert db.session.scalars(select(User).where(User.is_site_admin)).one()

@@ -1,0 +1,131 @@
+"""Every route declares who may use it, and every protected route refuses the others.
+
+The routes are read from the app's URL map, so a new route is tested the day it is
+added: without an access declaration it fails here, and with one it is probed as an
+anonymous visitor, as a person without the role, and as a person with it.
+"""
+
+import pytest
+
+from summit import create_app
+from summit.access import ACCESS_LEVELS
+from summit.models import OutboxMessage, Role
+from tests.conftest import csrf_token, sign_in
+
+PROTECTED_PREFIXES = ("/manage", "/api", "/door", "/checkin")
+# A value for every URL variable a route can have; a new variable needs one here.
+SAMPLE_VALUES = {"slug": "summit2027", "message_id": None, "token": "not-a-real-token"}
+
+
+def _rules():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 40})
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            rules.append((rule.rule, rule.endpoint, method, getattr(view, "access", None)))
+    return rules
+
+
+RULES = _rules()
+PROTECTED = [r for r in RULES if r[3] not in (None, "public")]
+
+
+def test_every_route_declares_its_access():
+    undeclared = [f"{endpoint} {rule}" for rule, endpoint, _m, access in RULES if access is None]
+    assert not undeclared, f"routes without @public/@signed_in/@..._required: {undeclared}"
+    for _rule, endpoint, _method, access in RULES:
+        assert access in ACCESS_LEVELS or isinstance(access, tuple), endpoint
+
+
+def test_organizer_and_door_areas_are_never_public():
+    public = [rule for rule, _e, _m, access in RULES if rule.startswith(PROTECTED_PREFIXES)]
+    exposed = [rule for rule, _e, _m, access in RULES if rule in public and access == "public"]
+    assert not exposed
+
+
+def test_there_are_protected_routes_to_check():
+    # Guards against the URL map walk silently finding nothing.
+    assert len(PROTECTED) >= 10
+
+
+@pytest.fixture
+def world(db, make_event, make_user, grant):
+    """summit2027 and a person in every relation to it."""
+    event = make_event(slug="summit2027")
+    other = make_event(slug="annat-event")
+    message = OutboxMessage(to_address="a@example.org", subject="Hej", body_text="Hej")
+    db.session.add(message)
+    db.session.commit()
+    people = {
+        "admin": make_user("admin@example.org", is_site_admin=True),
+        "nobody": make_user("nobody@example.org"),
+        "elsewhere": make_user("elsewhere@example.org"),
+    }
+    for role in Role:
+        people[role.value] = grant(make_user(f"{role.value}@example.org"), event, role)
+        grant(people["elsewhere"], other, role)
+    return {"event": event, "message": message, "people": people}
+
+
+def _url(rule: str, message_id: int) -> str:
+    values = dict(SAMPLE_VALUES, message_id=message_id)
+    url = rule
+    for name, value in values.items():
+        for converter in ("", "int:"):
+            url = url.replace(f"<{converter}{name}>", str(value))
+    assert "<" not in url, f"add a sample value for the variables of {rule}"
+    return url
+
+
+def _request(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    token = csrf_token(client, "/login")
+    return client.open(url, method=method, data={"csrf_token": token})
+
+
+def _refused(access) -> list[str]:
+    """Who must be refused: everyone signed in who lacks the access."""
+    if access == "login":
+        return []
+    if access == "site_admin":
+        return ["nobody", "elsewhere", *[r.value for r in Role]]
+    return ["nobody", "elsewhere", *[r.value for r in Role if r not in access]]
+
+
+def _allowed(access) -> list[str]:
+    if access == "login":
+        return ["nobody", "admin"]
+    if access == "site_admin":
+        return ["admin"]
+    return ["admin", *[r.value for r in access]]
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method", "access"), PROTECTED)
+def test_anonymous_is_sent_to_sign_in(client, world, rule, endpoint, method, access):
+    response = _request(client, method, _url(rule, world["message"].id))
+    assert response.status_code == 302, endpoint
+    assert response.headers["Location"].startswith("/login"), endpoint
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method", "access"), PROTECTED)
+def test_people_without_the_role_get_403(app, world, rule, endpoint, method, access):
+    for who in _refused(access):
+        client = app.test_client()
+        sign_in(client, world["people"][who])
+        response = _request(client, method, _url(rule, world["message"].id))
+        assert response.status_code == 403, f"{who} got {response.status_code} on {method} {rule}"
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method", "access"), PROTECTED)
+def test_people_with_the_role_get_in(app, world, rule, endpoint, method, access):
+    for who in _allowed(access):
+        client = app.test_client()
+        sign_in(client, world["people"][who])
+        response = _request(client, method, _url(rule, world["message"].id))
+        assert response.status_code not in (401, 403), f"{who} refused on {method} {rule}"
+        location = response.headers.get("Location", "")
+        assert not location.startswith("/login"), f"{who} sent to sign in on {method} {rule}"
