@@ -9,7 +9,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .extensions import db
-from .services import accounts, outbox
+from .services import accounts, outbox, reminders
+from .services.payments import core as payments
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 users_cli = AppGroup("users", help="Accounts.")
@@ -44,6 +45,10 @@ def worker(interval, once):
         log.warning("SMTP_HOST is not set: messages stay in the outbox (see /manage/outbox).")
     while not stopping:
         try:
+            # Tidy up ended reservations (their seats are free already) and queue the
+            # day-before reminders, then deliver what is in the outbox.
+            payments.expire_reservations()
+            reminders.send_due_reminders()
             report = outbox.deliver_pending()
         except Exception:
             # A database hiccup must not stop the worker; the next round tries again.

@@ -6,6 +6,15 @@ from pathlib import Path
 
 DEV_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme"}
 
+# Who sells the tickets, as receipts and invoices (services/documents.py) name them.
+SELLER_DEFAULTS = {
+    "SELLER_NAME": "Mötesplats Social Innovation",
+    "SELLER_ADDRESS": "c/o Malmö universitet, 205 06 Malmö",  # lines separated by commas
+    "SELLER_ORG_NUMBER": "202100-4607",
+    "SELLER_VAT_NUMBER": "SE202100460701",
+    "SELLER_BANKGIRO": "123-4567",
+}
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot run: the app refuses to start."""
@@ -68,6 +77,7 @@ def load_config(instance_path: Path) -> dict:
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
+        **{key: env.get(key) or default for key, default in SELLER_DEFAULTS.items()},
         # Rate limits: in-process memory by default, Redis shared across workers in production.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
         or env.get("REDIS_URL")
@@ -75,6 +85,7 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "RESERVATION_RATE_LIMIT": env.get("RESERVATION_RATE_LIMIT", "30 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
         "MAGIC_LINK_MAX_AGE": int(env.get("MAGIC_LINK_MAX_AGE", str(30 * 60))),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),

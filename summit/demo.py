@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from .demo_sales import create_demo_sales
 from .extensions import db
 from .models import Event, EventFormat, EventKind, EventStatus, Role, Room, Track, User
 from .services import accounts
@@ -167,4 +168,8 @@ def create_demo() -> list[str]:
         what = "site admin" if admin else (f"{role.value} of summit2027" if role else "")
         how = "password" if with_password else "emailed link (read it at /manage/outbox)"
         lines.append(f"  {user.email:<24} {what or 'speaker/attendee':<26} sign in by {how}")
+    sales = create_demo_sales(events)
+    if sales:
+        lines += ["", "Paid attendees:", *sales]
+    lines += ["", "Buy a ticket: /events/summit2027/tickets/ (speaker code: TALARE2027)"]
     return lines

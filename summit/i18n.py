@@ -29,6 +29,7 @@ def init_i18n(app, babel) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["event_when"] = event_when
     app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["money"] = money
 
 
 def event_when(event) -> str:
@@ -42,6 +43,22 @@ def event_when(event) -> str:
     day = format_date(start.date(), "long", locale=locale)
     hours = format_interval(start.time(), end.time(), "Hm", locale=locale)
     return f"{day}, {hours}"
+
+
+def money(ore: int, currency: str = "SEK") -> str:
+    """An amount in öre as people write it: "1 500 kr", "1 187,50 kr"."""
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+
+    whole = ore % 100 == 0
+    return format_currency(
+        Decimal(ore) / 100,
+        currency,
+        format="#,##0\xa0¤" if whole else "#,##0.00\xa0¤",
+        currency_digits=False,
+        locale=str(get_locale() or "sv"),
+    )
 
 
 def local_day(day) -> str:

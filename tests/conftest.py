@@ -62,6 +62,12 @@ def _app(database_url, tmp_path_factory):
             # Hashing strength is not under test; scrypt would make each account 70 ms.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SERVER_NAME": None,
+            # Enough connections for the concurrency tests' threads (50 buyers at once).
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "pool_pre_ping": True,
+                "pool_size": 5,
+                "max_overflow": 60,
+            },
         }
     )
     app.test_client_class = RequestIsolatedClient
@@ -164,3 +170,23 @@ def sign_in(client, user: User, password: str = PASSWORD):
 def login(client):
     """Sign the `client` fixture in as a user."""
     return lambda user, password=PASSWORD: sign_in(client, user, password)
+
+
+@pytest.fixture
+def make_ticket_type(db):
+    from summit.models import TicketType
+
+    def make(event, name="Ordinarie", price=150000, capacity=None, **kwargs):
+        ticket_type = TicketType(
+            event=event,
+            name_sv=name,
+            name_en=kwargs.pop("name_en", name),
+            price=price,
+            capacity=capacity,
+            **kwargs,
+        )
+        db.session.add(ticket_type)
+        db.session.commit()
+        return ticket_type
+
+    return make

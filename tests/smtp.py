@@ -143,29 +143,3 @@ def running_smtp(app, delay: tuple[float, float] | None = None, **settings):
     """A server on a free port and the app configured to send to it."""
     with SMTPServer(delay=delay) as server, smtp_config(app, server.port, **settings):
         yield server
-
-
-def in_threads(app, count: int, work: Callable[[], object], timeout: float = 60) -> list:
-    """Run `work` in `count` threads at once, each in its own app context (and so its
-    own database session). Returns the results; re-raises the first error."""
-    start = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        with app.app_context():
-            try:
-                start.wait(timeout)
-                results[index] = work()
-            except BaseException as error:  # handed to the test thread below
-                errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(t.is_alive() for t in threads), "a worker thread did not finish"
-    if errors:
-        raise errors[0]
-    return results

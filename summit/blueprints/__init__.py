@@ -6,8 +6,12 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin
     from .auth.views import bp as auth
+    from .payments import bp as payments
     from .site.views import bp as site
+    from .tickets.views import bp as tickets
 
     app.register_blueprint(site)
     app.register_blueprint(auth)
+    app.register_blueprint(tickets)
+    app.register_blueprint(payments)
     app.register_blueprint(admin)

@@ -2,21 +2,47 @@
 
 from .events import Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
+from .orders import (
+    HOLDING,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    Ticket,
+    TicketStatus,
+    vat_part,
+)
+from .payments import Invoice, Payment, PaymentStatus, ProviderEvent, Refund
+from .tickets import DiscountCode, DiscountKind, TicketType
 from .types import utcnow
 from .users import EventRole, Role, User
 
 __all__ = [
+    "DiscountCode",
+    "DiscountKind",
     "Event",
     "EventFormat",
     "EventKind",
     "EventRole",
     "EventStatus",
+    "HOLDING",
+    "Invoice",
     "MessageStatus",
+    "Order",
+    "OrderStatus",
     "OutboxAttachment",
     "OutboxMessage",
+    "Payment",
+    "PaymentMethod",
+    "PaymentStatus",
+    "ProviderEvent",
+    "Refund",
     "Role",
     "Room",
+    "Ticket",
+    "TicketStatus",
+    "TicketType",
     "Track",
     "User",
     "utcnow",
+    "vat_part",
 ]

@@ -76,6 +76,9 @@ class Event(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Stockholm")
     currency: Mapped[str] = mapped_column(String(3), default="SEK")
+    capacity: Mapped[int | None]  # event-wide limit over all ticket types, if any
+    reservation_minutes: Mapped[int] = mapped_column(default=30)
+    invoice_due_days: Mapped[int] = mapped_column(default=30)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

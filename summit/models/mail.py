@@ -61,6 +61,9 @@ class OutboxAttachment(db.Model):
     )
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # Either the bytes, or a document rendered when the mail is sent (e.g. "ticket:12"),
+    # so a PDF is made outside the transaction that queued it and shows current details.
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    document: Mapped[str | None] = mapped_column(String(100))
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")

@@ -17,9 +17,16 @@ from ..models import OutboxAttachment, OutboxMessage
 
 @dataclass(frozen=True)
 class Attachment:
+    """Bytes, or `document`: a reference rendered by services.documents when sent."""
+
     filename: str
     content_type: str
-    data: bytes
+    data: bytes | None = None
+    document: str | None = None
+
+    @classmethod
+    def pdf(cls, filename: str, document: str) -> "Attachment":
+        return cls(filename=filename, content_type="application/pdf", document=document)
 
 
 def queue_mail(
@@ -49,7 +56,9 @@ def queue_mail(
         body_html=html,
         reply_to=reply_to,
         attachments=[
-            OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data)
+            OutboxAttachment(
+                filename=a.filename, content_type=a.content_type, data=a.data, document=a.document
+            )
             for a in attachments or []
         ],
     )

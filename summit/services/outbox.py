@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage, utcnow
+from .documents import render_document
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,11 @@ def build_email(message: OutboxMessage) -> EmailMessage:
         email.add_alternative(message.body_html, subtype="html")
     for attachment in message.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
+        data = attachment.data
+        if data is None:
+            data = render_document(attachment.document)
         email.add_attachment(
-            attachment.data,
+            data,
             maintype=maintype,
             subtype=subtype or "octet-stream",
             filename=attachment.filename,

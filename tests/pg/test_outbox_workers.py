@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from summit.models import OutboxMessage
 from summit.services.outbox import claim_batch
-from tests.smtp import in_threads
+from tests.threads import in_threads
 from tests.unit.test_outbox import queue
 
 

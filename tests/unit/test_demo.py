@@ -2,13 +2,25 @@
 
 from sqlalchemy import func, select
 
-from summit.models import Event, EventKind, EventRole, Role, Room, Track, User
+from summit.models import (
+    Event,
+    EventKind,
+    EventRole,
+    Order,
+    OrderStatus,
+    Role,
+    Room,
+    Ticket,
+    TicketType,
+    Track,
+    User,
+)
 
 
 def counts(db):
     return {
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (Event, Room, Track, User, EventRole)
+        for model in (Event, Room, Track, User, EventRole, TicketType, Order, Ticket)
     }
 
 
@@ -35,3 +47,26 @@ def test_demo_is_complete_and_idempotent(app, db):
     roles = {grant.role for grant in summit.roles}
     assert roles == {Role.ORGANIZER, Role.REVIEWER, Role.DOOR}
     assert db.session.scalars(select(User).where(User.is_site_admin)).one()
+
+    # Ticket types and about 200 paid (or invoiced) attendees, registrations on seminars.
+    types = {
+        t.name_sv
+        for t in db.session.scalars(select(TicketType).where(TicketType.event_id == summit.id))
+    }
+    assert {"Ordinarie", "Offentlig sektor", "Ideell organisation", "Student", "Talare"} <= types
+    tickets = db.session.scalars(
+        select(Ticket)
+        .join(Order)
+        .where(
+            Order.event_id == summit.id, Order.status.in_([OrderStatus.PAID, OrderStatus.INVOICED])
+        )
+    ).all()
+    assert len(tickets) == 200
+    assert all(t.attendee_name and t.attendee_organisation for t in tickets)
+    for seminar in seminars:
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Order).where(Order.event_id == seminar.id)
+            )
+            > 0
+        )

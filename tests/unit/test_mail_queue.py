@@ -10,7 +10,8 @@ from summit.models import MessageStatus, OutboxMessage, User
 from summit.services.accounts import create_user
 from summit.services.mail import queue_mail
 from summit.services.outbox import deliver_pending
-from tests.smtp import in_threads, running_smtp
+from tests.smtp import running_smtp
+from tests.threads import in_threads
 
 
 def sign_in_mail(to="anna@example.org", subject=None, locale="en"):

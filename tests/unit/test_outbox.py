@@ -13,7 +13,8 @@ from summit.database import begin_write
 from summit.models import MessageStatus, OutboxMessage, utcnow
 from summit.services.mail import Attachment, queue_mail
 from summit.services.outbox import deliver_pending
-from tests.smtp import SMTPServer, app_config, free_port, in_threads, running_smtp, smtp_config
+from tests.smtp import SMTPServer, app_config, free_port, running_smtp, smtp_config
+from tests.threads import in_threads
 
 # A small PDF with every byte value in it, so any mangling of the attachment shows.
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4 + b"\n%%EOF\n"

@@ -198,3 +198,6 @@ def outbox_retry(message_id):
         outbox.retry_message(message)
         flash(_("The message will be sent again."), "success")
     return redirect(url_for("admin.outbox_message", message_id=message_id))
+
+
+from . import ticketing  # noqa: E402, F401  (organizer ticketing pages on this blueprint)

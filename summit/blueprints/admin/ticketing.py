@@ -1,0 +1,496 @@
+"""Organizer pages for ticketing: ticket types, discount codes, sales figures, orders and
+their actions, and the attendee list. Registered on the admin blueprint."""
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ...access import event_role_required
+from ...extensions import db
+from ...forms import form_page
+from ...i18n import money
+from ...models import DiscountCode, DiscountKind, OrderStatus, Role, TicketType
+from ...services import sales
+from ...services.ordering import OrderError
+from ...services.payments import core as payments
+from ...services.payments.base import PaymentError
+from ...services.sales import DiscountCodeData, SalesError, TicketTypeData
+from .forms import EventForm
+from .ticketing_forms import (
+    CancelOrderForm,
+    DeactivateForm,
+    DeleteForm,
+    DiscountCodeForm,
+    InvoicePaidForm,
+    OrderSearchForm,
+    RefundForm,
+    ResendForm,
+    TicketTypeForm,
+)
+from .views import bp
+
+ORGANIZER = Role.ORGANIZER
+
+SALES_ERRORS = {
+    "required": lambda: _("Enter a name."),
+    "range": lambda: _("This value is outside the allowed range."),
+    "before_start": lambda: _("The end must be after the start."),
+    "format": lambda: _("Use 3–64 letters A–Z, digits, hyphens or underscores, e.g. EARLYBIRD."),
+    "required_when_hidden": lambda: _(
+        "A hidden ticket type needs an access code, or nobody can buy it."
+    ),
+    "taken": lambda: _("The event already has this code."),
+    "percent_range": lambda: _("Enter a percentage from 1 to 100."),
+    "amount_range": lambda: _("Enter an amount from 1 to 1 000 000 kronor."),
+    "unknown": lambda: _("Choose among this event's ticket types."),
+    "has_tickets": lambda: _(
+        "Tickets of this type exist, so it cannot be deleted. Deactivate it instead."
+    ),
+    "in_use": lambda: _("This code has been used, so it cannot be deleted. Deactivate it instead."),
+}
+
+ORDER_ERRORS = {
+    "nothing_to_refund": lambda: _(
+        "There is no payment left to refund. Orders that are not paid are cancelled instead."
+    ),
+    "cannot_cancel": lambda: _(
+        "Only orders that are not paid can be cancelled. Paid orders are refunded instead."
+    ),
+    "not_invoiced": lambda: _("Only an order with an unpaid invoice can be marked paid."),
+    "not_confirmed": lambda: _("The order is not confirmed, so there are no tickets to send."),
+    "no_email": lambda: _("The order has no email address to send to."),
+}
+
+
+def _order_error(error: OrderError) -> str:
+    message = ORDER_ERRORS.get(error.reason)
+    return message() if message else _("This cannot be done with the order in its state.")
+
+
+def _local(form_field, tz):
+    """A datetime-local field's value as an aware time, or None with an error when that
+    wall-clock time does not exist (the hour skipped in spring)."""
+    if form_field.data is None:
+        return None
+    aware = EventForm.aware(form_field.data, tz)
+    if aware is None:
+        form_field.errors.append(_("This time does not exist (clocks move forward that night)."))
+    return aware
+
+
+def _field_error(form, error: SalesError, fields: dict | None = None) -> None:
+    db.session.rollback()
+    target = getattr(form, (fields or {}).get(error.field, error.field))
+    target.errors.append(SALES_ERRORS[error.message]())
+
+
+# Ticket types --------------------------------------------------------------------------
+
+
+def _ticket_type(type_id: int) -> TicketType:
+    ticket_type = db.session.get(TicketType, type_id)
+    if ticket_type is None or ticket_type.event_id != g.event.id:
+        abort(404)
+    return ticket_type
+
+
+@bp.get("/events/<slug>/tickets/")
+@event_role_required(ORGANIZER)
+def ticket_types(slug):
+    return render_template(
+        "admin/tickets/types.html",
+        event=g.event,
+        overview=sales.sales_overview(g.event),
+        deactivate_form=DeactivateForm(),
+    )
+
+
+def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None):
+    tz = g.event.tz
+    starts, ends = _local(form.sale_starts_at, tz), _local(form.sale_ends_at, tz)
+    if form.sale_starts_at.errors or form.sale_ends_at.errors:
+        return None
+    data = TicketTypeData(
+        name_sv=form.name_sv.data,
+        name_en=form.name_en.data or "",
+        description_sv=form.description_sv.data or "",
+        description_en=form.description_en.data or "",
+        price=form.price.data,
+        vat_percent=form.vat_percent.data,
+        capacity=form.capacity.data,
+        max_per_order=form.max_per_order.data,
+        sale_starts_at=starts,
+        sale_ends_at=ends,
+        is_visible=form.is_visible.data,
+        is_active=form.is_active.data,
+        access_code=form.access_code.data or "",
+        position=form.position.data,
+    )
+    try:
+        return sales.save_ticket_type(g.event, data, ticket_type)
+    except SalesError as error:
+        _field_error(form, error)
+        return None
+
+
+@bp.route("/events/<slug>/tickets/new", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def new_ticket_type(slug):
+    form = TicketTypeForm()
+    if form.validate_on_submit() and _save_ticket_type(form, None) is not None:
+        flash(_("The ticket type is saved."), "success")
+        return redirect(url_for("admin.ticket_types", slug=slug))
+    return form_page("admin/tickets/type_form.html", form, event=g.event, ticket_type=None)
+
+
+@bp.route("/events/<slug>/tickets/<int:type_id>/", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def edit_ticket_type(slug, type_id):
+    ticket_type = _ticket_type(type_id)
+    initial = TicketTypeForm.initial(ticket_type, g.event.tz) if request.method == "GET" else None
+    form = TicketTypeForm(data=initial)
+    if form.validate_on_submit() and _save_ticket_type(form, ticket_type) is not None:
+        flash(_("The ticket type is saved."), "success")
+        return redirect(url_for("admin.ticket_types", slug=slug))
+    return form_page(
+        "admin/tickets/type_form.html",
+        form,
+        event=g.event,
+        ticket_type=ticket_type,
+        tickets_made=sales.tickets_of_type(ticket_type),
+        deactivate_form=DeactivateForm(formdata=None),
+        delete_form=DeleteForm(formdata=None),
+    )
+
+
+@bp.post("/events/<slug>/tickets/<int:type_id>/deactivate")
+@event_role_required(ORGANIZER)
+def deactivate_ticket_type(slug, type_id):
+    ticket_type = _ticket_type(type_id)
+    if not DeactivateForm().validate_on_submit():
+        abort(400)
+    sales.deactivate_ticket_type(ticket_type)
+    flash(_("%(name)s is no longer sold. Tickets already sold stay valid.", name=ticket_type.name))
+    return redirect(url_for("admin.ticket_types", slug=slug))
+
+
+@bp.post("/events/<slug>/tickets/<int:type_id>/delete")
+@event_role_required(ORGANIZER)
+def delete_ticket_type(slug, type_id):
+    ticket_type = _ticket_type(type_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    name = ticket_type.name
+    try:
+        sales.delete_ticket_type(ticket_type)
+    except SalesError as error:
+        db.session.rollback()
+        flash(SALES_ERRORS[error.message](), "error")
+        return redirect(url_for("admin.edit_ticket_type", slug=slug, type_id=type_id))
+    flash(_("%(name)s is deleted.", name=name), "success")
+    return redirect(url_for("admin.ticket_types", slug=slug))
+
+
+# Discount codes ------------------------------------------------------------------------
+
+
+def _discount_code(code_id: int) -> DiscountCode:
+    code = db.session.get(DiscountCode, code_id)
+    if code is None or code.event_id != g.event.id:
+        abort(404)
+    return code
+
+
+def _discount_form(initial=None) -> DiscountCodeForm:
+    form = DiscountCodeForm(data=initial)
+    form.ticket_types.choices = [(t.id, t.name) for t in sales.ticket_types(g.event)]
+    return form
+
+
+def _save_discount_code(form: DiscountCodeForm, code: DiscountCode | None):
+    tz = g.event.tz
+    valid_from, valid_until = _local(form.valid_from, tz), _local(form.valid_until, tz)
+    if form.valid_from.errors or form.valid_until.errors:
+        return None
+    kind = DiscountKind(form.kind.data)
+    data = DiscountCodeData(
+        code=form.code.data,
+        kind=kind,
+        value=form.value,
+        max_uses=form.max_uses.data,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        is_active=form.is_active.data,
+        ticket_type_ids=list(form.ticket_types.data or []),
+    )
+    value_field = "percent" if kind is DiscountKind.PERCENT else "amount"
+    try:
+        return sales.save_discount_code(g.event, data, code)
+    except SalesError as error:
+        _field_error(form, error, {"value": value_field})
+        return None
+
+
+@bp.get("/events/<slug>/discounts/")
+@event_role_required(ORGANIZER)
+def discount_codes(slug):
+    return render_template(
+        "admin/tickets/discounts.html",
+        event=g.event,
+        codes=sales.discount_codes(g.event),
+        deactivate_form=DeactivateForm(),
+    )
+
+
+@bp.route("/events/<slug>/discounts/new", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def new_discount_code(slug):
+    form = _discount_form()
+    if form.validate_on_submit() and _save_discount_code(form, None) is not None:
+        flash(_("The discount code is saved."), "success")
+        return redirect(url_for("admin.discount_codes", slug=slug))
+    return form_page("admin/tickets/discount_form.html", form, event=g.event, code=None)
+
+
+@bp.route("/events/<slug>/discounts/<int:code_id>/", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def edit_discount_code(slug, code_id):
+    code = _discount_code(code_id)
+    form = _discount_form(
+        DiscountCodeForm.initial(code, g.event.tz) if request.method == "GET" else None
+    )
+    if form.validate_on_submit() and _save_discount_code(form, code) is not None:
+        flash(_("The discount code is saved."), "success")
+        return redirect(url_for("admin.discount_codes", slug=slug))
+    return form_page(
+        "admin/tickets/discount_form.html",
+        form,
+        event=g.event,
+        code=code,
+        uses=sales.uses_of(code),
+        delete_form=DeleteForm(formdata=None),
+    )
+
+
+@bp.post("/events/<slug>/discounts/<int:code_id>/deactivate")
+@event_role_required(ORGANIZER)
+def deactivate_discount_code(slug, code_id):
+    code = _discount_code(code_id)
+    if not DeactivateForm().validate_on_submit():
+        abort(400)
+    sales.deactivate_discount_code(code)
+    flash(_("The code %(code)s no longer works.", code=code.code), "success")
+    return redirect(url_for("admin.discount_codes", slug=slug))
+
+
+@bp.post("/events/<slug>/discounts/<int:code_id>/delete")
+@event_role_required(ORGANIZER)
+def delete_discount_code(slug, code_id):
+    code = _discount_code(code_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    text = code.code
+    try:
+        sales.delete_discount_code(code)
+    except SalesError as error:
+        db.session.rollback()
+        flash(SALES_ERRORS[error.message](), "error")
+        return redirect(url_for("admin.edit_discount_code", slug=slug, code_id=code_id))
+    flash(_("The code %(code)s is deleted.", code=text), "success")
+    return redirect(url_for("admin.discount_codes", slug=slug))
+
+
+# Sales and orders ----------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/sales")
+@event_role_required(ORGANIZER)
+def sales_overview(slug):
+    return render_template(
+        "admin/tickets/sales.html", event=g.event, overview=sales.sales_overview(g.event)
+    )
+
+
+@bp.get("/events/<slug>/orders/")
+@event_role_required(ORGANIZER)
+def orders(slug):
+    form = OrderSearchForm(request.args)
+    form.validate()
+    query = "" if form.q.errors else (form.q.data or "")
+    status = form.chosen_status()
+    if query and status is None and request.args.get("page") is None:
+        exact = sales.find_order(g.event, query)
+        if exact is not None:  # a reference read out on the phone: straight to it
+            return redirect(url_for("admin.order_detail", slug=slug, reference=exact.reference))
+    page = request.args.get("page", 1, type=int)
+    pagination = sales.search_orders(g.event, query, status, page=page)
+    return render_template(
+        "admin/tickets/orders.html",
+        event=g.event,
+        form=form,
+        pagination=pagination,
+        query=query,
+        status=status,
+    )
+
+
+def _order(reference: str):
+    order = sales.find_order(g.event, reference)
+    if order is None:
+        abort(404)
+    return order
+
+
+@bp.get("/events/<slug>/orders/<reference>")
+@event_role_required(ORGANIZER)
+def order_detail(slug, reference):
+    order = _order(reference)
+    return render_template(
+        "admin/tickets/order.html",
+        event=g.event,
+        order=order,
+        invoice=payments.invoice_of(order),
+        refundable=sales.refundable_amount(order),
+        refundable_ticket={t.id: sales.refundable_amount(order, t) for t in order.tickets},
+        resend_form=ResendForm(),
+        invoice_paid_form=InvoicePaidForm(),
+    )
+
+
+def _back_to(order):
+    return redirect(url_for("admin.order_detail", slug=g.event.slug, reference=order.reference))
+
+
+@bp.post("/events/<slug>/orders/<reference>/resend")
+@event_role_required(ORGANIZER)
+def order_resend(slug, reference):
+    order = _order(reference)
+    if not ResendForm().validate_on_submit():
+        abort(400)
+    try:
+        sales.resend_confirmation(order)
+    except OrderError as error:
+        db.session.rollback()
+        flash(_order_error(error), "error")
+    else:
+        flash(_("The confirmation is sent again to %(email)s.", email=order.buyer_email), "success")
+    return _back_to(order)
+
+
+@bp.post("/events/<slug>/orders/<reference>/invoice-paid")
+@event_role_required(ORGANIZER)
+def order_invoice_paid(slug, reference):
+    order = _order(reference)
+    if not InvoicePaidForm().validate_on_submit():
+        abort(400)
+    try:
+        payments.mark_invoice_paid(order)
+    except OrderError as error:
+        db.session.rollback()
+        flash(_order_error(error), "error")
+    else:
+        flash(_("The invoice is marked paid."), "success")
+    return _back_to(order)
+
+
+@bp.route("/events/<slug>/orders/<reference>/cancel", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def order_cancel(slug, reference):
+    """GET asks to confirm; POST cancels."""
+    order = _order(reference)
+    form = CancelOrderForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            payments.cancel_order(order)
+        except OrderError as error:
+            db.session.rollback()
+            flash(_order_error(error), "error")
+        else:
+            flash(_("Order %(ref)s is cancelled.", ref=order.reference), "success")
+        return _back_to(order)
+    if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED, OrderStatus.CANCELLED):
+        flash(_order_error(OrderError("cannot_cancel")), "error")
+        return _back_to(order)
+    return render_template(
+        "admin/tickets/confirm.html", event=g.event, order=order, form=form, action="cancel"
+    )
+
+
+def _numbered_ticket(order, number):
+    """The ticket by its number in the order (1, 2, ...), as on the order pages."""
+    if number is None:
+        return None
+    if not 1 <= number <= len(order.tickets):
+        abort(404)
+    return order.tickets[number - 1]
+
+
+@bp.route("/events/<slug>/orders/<reference>/refund", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def order_refund(slug, reference):
+    """GET (?ticket=N for one ticket) asks to confirm and shows the amount; POST refunds."""
+    order = _order(reference)
+    form = RefundForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        ticket = _numbered_ticket(order, form.ticket.data)
+        try:
+            amount = payments.refund(order, ticket)
+        except OrderError as error:
+            db.session.rollback()
+            flash(_order_error(error), "error")
+        except PaymentError as error:
+            db.session.rollback()
+            flash(
+                _("The payment provider refused the refund: %(reason)s", reason=error.reason),
+                "error",
+            )
+        else:
+            flash(_("Refunded %(amount)s.", amount=money(amount, g.event.currency)), "success")
+        return _back_to(order)
+    ticket = _numbered_ticket(order, request.args.get("ticket", type=int))
+    amount = sales.refundable_amount(order, ticket)
+    if amount is None:
+        flash(_order_error(OrderError("nothing_to_refund")), "error")
+        return _back_to(order)
+    form.ticket.data = request.args.get("ticket", type=int)
+    return render_template(
+        "admin/tickets/confirm.html",
+        event=g.event,
+        order=order,
+        form=form,
+        action="refund",
+        ticket=ticket,
+        amount=amount,
+    )
+
+
+# Attendee list -------------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/attendees.csv")
+@event_role_required(ORGANIZER)
+def attendees_csv(slug):
+    header = [
+        _("Order"),
+        _("Ticket type"),
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("Dietary needs"),
+        _("Accessibility needs"),
+        _("Order status"),
+        _("Buyer"),
+        _("Buyer's email"),
+    ]
+    text = sales.csv_for_excel(header, sales.attendee_rows(g.event))
+    return Response(
+        text.encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="deltagare-{g.event.slug}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,347 @@
+"""Forms of the organizer's ticketing pages: ticket types, discount codes, order search
+and the order actions."""
+
+import re
+from datetime import datetime
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    Field,
+    Form,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from ...forms import enum_choices, strip
+from ...models import DiscountKind, OrderStatus
+from ...services.sales import MAX_CAPACITY, MAX_PRICE, VAT_RATES
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+AMOUNT_RE = re.compile(r"(\d{1,9})(?:[.,](\d{1,2}))?")
+CODE_FORMAT = re.compile(r"^[A-Z0-9_-]{3,64}$")
+
+
+def upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class KronorField(Field):
+    """An amount typed in kronor ("1500", "1 500", "1500,50", "1500 kr"); data is öre."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = re.sub(r"\s", "", valuelist[0] if valuelist else "").lower()
+        text = text.removesuffix("kr").removesuffix(":-")
+        if not text:
+            return
+        match = AMOUNT_RE.fullmatch(text)
+        if not match:
+            raise ValueError(_l("Enter an amount in kronor, e.g. 1500 or 1500,50."))
+        self.data = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        kronor, ore = divmod(self.data, 100)
+        decimal = "." if str(get_locale() or "sv").startswith("en") else ","
+        return f"{kronor}{decimal}{ore:02d}" if ore else str(kronor)
+
+
+class CountField(IntegerField):
+    """A whole number, with a message people understand."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a whole number, e.g. 100.")) from None
+
+
+class LocalTimeField(DateTimeLocalField):
+    """A date and time in Swedish time, typed in the browser's date-time picker."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=DATETIME_FORMATS, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a date and time, e.g. 2027-05-18 09:00.")) from None
+
+
+def between(low, high, message):
+    """The number (or öre amount) is within [low, high]; silent when the field already
+    has an error from reading its value."""
+
+    def check(_form, field):
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None or not low <= field.data <= high:
+            raise ValidationError(message)
+
+    return check
+
+
+def plausible_year(_form, field):
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
+
+
+def code_format(_form, field):
+    if field.data and not CODE_FORMAT.match(field.data):
+        raise ValidationError(
+            _l("Use 3–64 letters A–Z, digits, hyphens or underscores, e.g. EARLYBIRD.")
+        )
+
+
+class TicketTypeForm(FlaskForm):
+    name_sv = StringField(
+        _l("Name (Swedish)"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Enter a name.")), Length(max=120)],
+    )
+    name_en = StringField(
+        _l("Name (English)"), filters=[strip], validators=[Optional(), Length(max=120)]
+    )
+    description_sv = TextAreaField(
+        _l("Description (Swedish)"), validators=[Optional(), Length(max=5000)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[Optional(), Length(max=5000)]
+    )
+    price = KronorField(
+        _l("Price (kronor, VAT included)"),
+        validators=[
+            InputRequired(message=_l("Enter a price; 0 for a free ticket.")),
+            between(0, MAX_PRICE, _l("Enter a price from 0 to 1 000 000 kronor.")),
+        ],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    vat_percent = SelectField(
+        _l("VAT rate"),
+        coerce=int,
+        choices=[(rate, f"{rate} %") for rate in VAT_RATES],
+        default=25,
+        description=_l("25 % for most conferences; 6 % for some cultural events; 0 % if exempt."),
+    )
+    capacity = CountField(
+        _l("Number of tickets"),
+        validators=[
+            Optional(),
+            between(0, MAX_CAPACITY, _l("Enter a number from 0 to 1 000 000.")),
+        ],
+        description=_l("Leave empty for no limit of its own (the event's limit still applies)."),
+    )
+    max_per_order = CountField(
+        _l("At most per order"),
+        default=10,
+        validators=[
+            InputRequired(message=_l("Enter a number from 1 to 50.")),
+            between(1, 50, _l("Enter a number from 1 to 50.")),
+        ],
+    )
+    sale_starts_at = LocalTimeField(
+        _l("Sale starts"),
+        validators=[Optional(), plausible_year],
+        description=_l("Leave empty to sell from when the event is published."),
+    )
+    sale_ends_at = LocalTimeField(
+        _l("Sale ends"),
+        validators=[Optional(), plausible_year],
+        description=_l("Leave empty to sell until the event starts."),
+    )
+    is_visible = BooleanField(_l("Shown in the ticket shop"), default=True)
+    access_code = StringField(
+        _l("Access code"),
+        filters=[upper],
+        validators=[Optional(), Length(max=64), code_format],
+        description=_l(
+            "A hidden ticket type is offered only to people who enter this code "
+            "(e.g. speakers, partners)."
+        ),
+    )
+    is_active = BooleanField(_l("On sale (active)"), default=True)
+    position = CountField(
+        _l("Order in the shop"),
+        validators=[Optional(), between(0, 1000, _l("Enter a number from 0 to 1000."))],
+        description=_l("Lower numbers are shown first. Leave empty to put it last."),
+    )
+    submit = SubmitField(_l("Save ticket type"))
+
+    @staticmethod
+    def initial(ticket_type, tz) -> dict:
+        """The form's values for an existing ticket type, times in the event's zone."""
+        data = {
+            name: getattr(ticket_type, name)
+            for name in (
+                "name_sv",
+                "name_en",
+                "description_sv",
+                "description_en",
+                "price",
+                "vat_percent",
+                "capacity",
+                "max_per_order",
+                "is_visible",
+                "is_active",
+                "position",
+            )
+        }
+        data["access_code"] = ticket_type.access_code or ""
+        for name in ("sale_starts_at", "sale_ends_at"):
+            value = getattr(ticket_type, name)
+            data[name] = value.astimezone(tz).replace(tzinfo=None) if value else None
+        return data
+
+
+class DiscountCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        filters=[upper],
+        validators=[DataRequired(message=_l("Enter a code.")), Length(max=64), code_format],
+        description=_l("What buyers type in the shop; capitals and lower case are the same."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+    kind = SelectField(_l("Kind of discount"), choices=enum_choices(DiscountKind))
+    percent = CountField(
+        _l("Percent off"),
+        validators=[Optional(), between(1, 100, _l("Enter a percentage from 1 to 100."))],
+        description=_l("For a percentage discount: 1–100 (100 makes the ticket free)."),
+    )
+    amount = KronorField(
+        _l("Kronor off each ticket"),
+        validators=[
+            Optional(),
+            between(100, MAX_PRICE, _l("Enter an amount from 1 to 1 000 000 kronor.")),
+        ],
+        description=_l("For a fixed discount, e.g. 500."),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    max_uses = CountField(
+        _l("Maximum number of uses"),
+        validators=[
+            Optional(),
+            between(1, MAX_CAPACITY, _l("Enter a number from 1 to 1 000 000.")),
+        ],
+        description=_l("Each discounted ticket is one use. Leave empty for no limit."),
+    )
+    valid_from = LocalTimeField(_l("Valid from"), validators=[Optional(), plausible_year])
+    valid_until = LocalTimeField(_l("Valid until"), validators=[Optional(), plausible_year])
+    ticket_types = SelectMultipleField(
+        _l("Ticket types"),
+        coerce=int,
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description=_l("Choose none for a code that applies to every ticket type."),
+    )
+    is_active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save discount code"))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        kind = self.kind.data
+        if kind == DiscountKind.PERCENT.value and self.percent.data is None:
+            if not self.percent.errors:
+                self.percent.errors.append(_l("Enter a percentage from 1 to 100."))
+            valid = False
+        if kind == DiscountKind.FIXED.value and self.amount.data is None:
+            if not self.amount.errors:
+                self.amount.errors.append(_l("Enter an amount from 1 to 1 000 000 kronor."))
+            valid = False
+        return valid
+
+    @property
+    def value(self) -> int:
+        """Percent or öre, as the chosen kind needs."""
+        if self.kind.data == DiscountKind.PERCENT.value:
+            return self.percent.data
+        return self.amount.data
+
+    @staticmethod
+    def initial(code, tz) -> dict:
+        data = {
+            "code": code.code,
+            "kind": code.kind.value,
+            "max_uses": code.max_uses,
+            "is_active": code.is_active,
+            "ticket_types": [t.id for t in code.ticket_types],
+            "percent": code.value if code.kind is DiscountKind.PERCENT else None,
+            "amount": code.value if code.kind is DiscountKind.FIXED else None,
+        }
+        for name in ("valid_from", "valid_until"):
+            value: datetime | None = getattr(code, name)
+            data[name] = value.astimezone(tz).replace(tzinfo=None) if value else None
+        return data
+
+
+class OrderSearchForm(Form):
+    """Read from the query string: a search is a link people can share and go back to."""
+
+    q = StringField(
+        _l("Search"),
+        filters=[strip],
+        validators=[Optional(), Length(max=200)],
+        description=_l("Order number, buyer's name or email, or an attendee's name."),
+        render_kw={"type": "search", "autocomplete": "off"},
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[("", _l("All"))] + enum_choices(OrderStatus),
+        validate_choice=True,
+    )
+
+    def chosen_status(self) -> OrderStatus | None:
+        try:
+            return OrderStatus(self.status.data) if self.status.data else None
+        except ValueError:
+            return None
+
+
+class DeactivateForm(FlaskForm):
+    submit = SubmitField(_l("Deactivate"))
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField(_l("Delete"))
+
+
+class ResendForm(FlaskForm):
+    submit = SubmitField(_l("Send the confirmation email again"))
+
+
+class CancelOrderForm(FlaskForm):
+    submit = SubmitField(_l("Cancel the order"))
+
+
+class RefundForm(FlaskForm):
+    # The ticket's number in the order (1, 2, ...); empty refunds the whole order.
+    ticket = IntegerField(validators=[Optional()])
+    submit = SubmitField(_l("Refund"))
+
+
+class InvoicePaidForm(FlaskForm):
+    submit = SubmitField(_l("Mark the invoice as paid"))

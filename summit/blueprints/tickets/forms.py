@@ -1,0 +1,141 @@
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from ...forms import strip
+
+EMAIL_ERROR = _l("Enter a valid email address, e.g. namn@exempel.se.")
+
+
+def swedish_org_number(_form, field):
+    """Organisationsnummer (or personnummer for sole traders): ten digits, Luhn check."""
+    digits = re.sub(r"[\s-]", "", field.data or "")
+    if len(digits) == 12 and digits.startswith(("16", "19", "20")):
+        digits = digits[2:]
+    if not re.fullmatch(r"\d{10}", digits):
+        raise ValidationError(_l("Enter the organisation number as NNNNNN-NNNN."))
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    if total % 10:
+        raise ValidationError(_l("This organisation number is not valid; please check it."))
+    field.data = f"{digits[:6]}-{digits[6:]}"
+
+
+class ShopForm(FlaskForm):
+    """Quantities come as qty-<ticket type id> fields, read by the view."""
+
+    code = StringField(_l("Code"), filters=[strip], validators=[Optional(), Length(max=64)])
+    submit = SubmitField(_l("Continue"))
+
+
+class AttendeeForm(Form):
+    name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Enter the attendee's name.")), Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        _l("Email"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(message=EMAIL_ERROR, check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    organisation = StringField(
+        _l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    dietary_needs = StringField(
+        _l("Dietary needs"), filters=[strip], validators=[Optional(), Length(max=500)]
+    )
+    accessibility_needs = StringField(
+        _l("Accessibility needs"), filters=[strip], validators=[Optional(), Length(max=500)]
+    )
+
+
+class CheckoutForm(FlaskForm):
+    buyer_name = StringField(
+        _l("Your name"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    buyer_email = EmailField(
+        _l("Your email"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Length(max=254),
+            Email(message=EMAIL_ERROR, check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email"},
+        description=_l("The tickets are sent here."),
+    )
+    buyer_organisation = StringField(
+        _l("Organisation"),
+        filters=[strip],
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
+    )
+    attendees = FieldList(FormField(AttendeeForm), _l("Ticket"), min_entries=1, max_entries=50)
+    method = RadioField(_l("Payment"), validate_choice=True)
+    org_number = StringField(
+        _l("Organisation number"), filters=[strip], validators=[Optional(), Length(max=20)]
+    )
+    invoice_address = TextAreaField(
+        _l("Invoice address"),
+        filters=[strip],
+        validators=[Optional(), Length(max=500)],
+        render_kw={"rows": 3},
+    )
+    invoice_reference = StringField(
+        _l("Your reference"),
+        filters=[strip],
+        validators=[Optional(), Length(max=200)],
+        description=_l("E.g. a name or reference number your finance department needs."),
+    )
+    submit = SubmitField(_l("Continue to payment"))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.method.data == "invoice":
+            if not self.buyer_organisation.data:
+                self.buyer_organisation.errors.append(
+                    _l("Invoices are for organisations: enter its name.")
+                )
+                valid = False
+            if not self.org_number.data:
+                self.org_number.errors.append(_l("Enter the organisation number."))
+                valid = False
+            else:
+                try:
+                    swedish_org_number(self, self.org_number)
+                except ValidationError as error:
+                    self.org_number.errors.append(str(error))
+                    valid = False
+            if not self.invoice_address.data:
+                self.invoice_address.errors.append(_l("Enter the invoice address."))
+                valid = False
+        return valid
+
+
+class AttendeeEditForm(FlaskForm):
+    attendee = FormField(AttendeeForm)
+    submit = SubmitField(_l("Save"))

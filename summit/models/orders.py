@@ -1,0 +1,177 @@
+"""Orders and the tickets in them.
+
+An order holds seats from the moment it is created: while RESERVED until expires_at,
+and while PENDING, INVOICED or PAID without end. Capacity is always counted from
+these rows, never from a counter.
+"""
+
+import enum
+import secrets
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .events import Event
+from .tickets import DiscountCode, TicketType
+from .types import StrEnum, UTCDateTime, utcnow
+
+
+def new_token() -> str:
+    """An unguessable public token (192 bits) for links and QR codes."""
+    return secrets.token_urlsafe(24)
+
+
+def new_reference() -> str:
+    """A short order number people can read out on the phone (no 0/O, 1/I)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class OrderStatus(enum.Enum):
+    RESERVED = "reserved"  # seats held until expires_at while the buyer fills in and pays
+    PENDING = "pending"  # payment started and not settled yet (e.g. bank methods)
+    INVOICED = "invoiced"  # confirmed; pays by invoice before the due date
+    PAID = "paid"
+    EXPIRED = "expired"  # the reservation ran out before payment
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+    @property
+    def label(self):
+        return {
+            OrderStatus.RESERVED: _l("Reserved, not paid"),
+            OrderStatus.PENDING: _l("Payment in progress"),
+            OrderStatus.INVOICED: _l("Confirmed, invoice sent"),
+            OrderStatus.PAID: _l("Paid"),
+            OrderStatus.EXPIRED: _l("Expired"),
+            OrderStatus.CANCELLED: _l("Cancelled"),
+            OrderStatus.REFUNDED: _l("Refunded"),
+        }[self]
+
+    @property
+    def is_confirmed(self) -> bool:
+        """The buyer has their tickets."""
+        return self in (OrderStatus.PAID, OrderStatus.INVOICED)
+
+
+HOLDING = (OrderStatus.PENDING, OrderStatus.INVOICED, OrderStatus.PAID)
+
+
+class TicketStatus(enum.Enum):
+    VALID = "valid"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+    @property
+    def label(self):
+        return {
+            TicketStatus.VALID: _l("Valid"),
+            TicketStatus.CANCELLED: _l("Cancelled"),
+            TicketStatus.REFUNDED: _l("Refunded"),
+        }[self]
+
+
+class PaymentMethod(enum.Enum):
+    STRIPE = "stripe"
+    INVOICE = "invoice"
+    FREE = "free"
+    DEV = "dev"
+
+    @property
+    def label(self):
+        return {
+            PaymentMethod.STRIPE: _l("Card, Swish or Klarna"),
+            PaymentMethod.INVOICE: _l("Invoice (organisations)"),
+            PaymentMethod.FREE: _l("Free"),
+            PaymentMethod.DEV: _l("Test payment (development only)"),
+        }[self]
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_event_status", "event_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    reference: Mapped[str] = mapped_column(String(16), unique=True, default=new_reference)
+    status: Mapped[OrderStatus] = mapped_column(StrEnum(OrderStatus), default=OrderStatus.RESERVED)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locale: Mapped[str] = mapped_column(String(5), default="sv")
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(StrEnum(PaymentMethod))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    buyer_name: Mapped[str] = mapped_column(String(200), default="")
+    buyer_email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    buyer_organisation: Mapped[str] = mapped_column(String(200), default="")
+    # Invoice (faktura) details, for organisations paying by invoice.
+    org_number: Mapped[str] = mapped_column(String(20), default="")
+    invoice_address: Mapped[str] = mapped_column(Text, default="")
+    invoice_reference: Mapped[str] = mapped_column(String(200), default="")
+    invoice_due_on: Mapped[date | None] = mapped_column(Date)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    tickets: Mapped[list["Ticket"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Ticket.id"
+    )
+    payments: Mapped[list["Payment"]] = relationship(  # noqa: F821
+        back_populates="order", cascade="all, delete-orphan", order_by="Payment.id"
+    )
+
+    @property
+    def total(self) -> int:
+        """What the buyer pays for the tickets still in the order (öre, VAT included)."""
+        return sum(t.price for t in self.tickets if t.status is not TicketStatus.CANCELLED)
+
+    @property
+    def valid_tickets(self) -> list["Ticket"]:
+        return [t for t in self.tickets if t.status is TicketStatus.VALID]
+
+    def holds_seats(self, now: datetime) -> bool:
+        if self.status is OrderStatus.RESERVED:
+            return self.expires_at > now
+        return self.status in HOLDING
+
+
+class Ticket(db.Model):
+    """One seat in an order, for one attendee. Its secret is all the QR code carries."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    ticket_type_id: Mapped[int] = mapped_column(ForeignKey("ticket_types.id"), index=True)
+    secret: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    status: Mapped[TicketStatus] = mapped_column(StrEnum(TicketStatus), default=TicketStatus.VALID)
+    price: Mapped[int]  # öre, VAT included, after any discount
+    discount_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("discount_codes.id", ondelete="SET NULL"), index=True
+    )
+    vat_percent: Mapped[int]
+    refunded_amount: Mapped[int] = mapped_column(default=0)
+    attendee_name: Mapped[str] = mapped_column(String(200), default="")
+    attendee_email: Mapped[str] = mapped_column(String(254), default="")
+    attendee_organisation: Mapped[str] = mapped_column(String(200), default="")
+    dietary_needs: Mapped[str] = mapped_column(String(500), default="")
+    accessibility_needs: Mapped[str] = mapped_column(String(500), default="")
+
+    order: Mapped[Order] = relationship(back_populates="tickets")
+    ticket_type: Mapped[TicketType] = relationship()
+    discount_code: Mapped[DiscountCode | None] = relationship()
+
+    @property
+    def vat_amount(self) -> int:
+        """The VAT included in the price (öre), rounded to the nearest öre."""
+        return vat_part(self.price, self.vat_percent)
+
+
+def vat_part(gross: int, percent: int) -> int:
+    return (gross * percent * 2 + (100 + percent)) // (2 * (100 + percent))

@@ -1,0 +1,99 @@
+"""Payments, refunds, invoices and the provider events already handled."""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .orders import Order, PaymentMethod
+from .types import StrEnum, UTCDateTime, utcnow
+
+
+class PaymentStatus(enum.Enum):
+    CREATED = "created"  # e.g. a Stripe Checkout Session waiting for the buyer
+    PENDING = "pending"  # the buyer paid with a method that settles later
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # expired or abandoned
+
+    @property
+    def label(self):
+        return {
+            PaymentStatus.CREATED: _l("Started"),
+            PaymentStatus.PENDING: _l("Waiting for the bank"),
+            PaymentStatus.SUCCEEDED: _l("Paid"),
+            PaymentStatus.FAILED: _l("Failed"),
+            PaymentStatus.CANCELLED: _l("Cancelled"),
+        }[self]
+
+
+class Payment(db.Model):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    method: Mapped[PaymentMethod] = mapped_column(StrEnum(PaymentMethod))
+    status: Mapped[PaymentStatus] = mapped_column(
+        StrEnum(PaymentStatus), default=PaymentStatus.CREATED
+    )
+    amount: Mapped[int]  # öre
+    currency: Mapped[str] = mapped_column(String(3), default="SEK")
+    # Stripe: the Checkout Session id, and the PaymentIntent once paid.
+    provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
+    provider_intent: Mapped[str | None] = mapped_column(String(255), index=True)
+    checkout_url: Mapped[str | None] = mapped_column(Text)
+    refunded_amount: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    order: Mapped[Order] = relationship(back_populates="payments")
+    refunds: Mapped[list["Refund"]] = relationship(
+        back_populates="payment", cascade="all, delete-orphan", order_by="Refund.id"
+    )
+
+
+class Refund(db.Model):
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), index=True
+    )
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    amount: Mapped[int]
+    provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    payment: Mapped[Payment] = relationship(back_populates="refunds")
+
+
+class Invoice(db.Model):
+    """A faktura: numbered in sequence, as Swedish bookkeeping requires."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    amount: Mapped[int]
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    order: Mapped[Order] = relationship()
+
+
+class ProviderEvent(db.Model):
+    """A webhook event already handled: the same event delivered again changes nothing."""
+
+    __tablename__ = "provider_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    event_type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,114 @@
+"""What is for sale: ticket types and discount codes of an event."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .events import Event, _localized
+from .types import StrEnum, UTCDateTime, utcnow
+
+discount_code_ticket_types = Table(
+    "discount_code_ticket_types",
+    db.metadata,
+    Column(
+        "discount_code_id", ForeignKey("discount_codes.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("ticket_type_id", ForeignKey("ticket_types.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class TicketType(db.Model):
+    """A kind of ticket: its price (öre, VAT included), VAT rate, capacity and sale window.
+
+    Hidden types are offered only with their access code; inactive types are not sold.
+    """
+
+    __tablename__ = "ticket_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    description_sv: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[int] = mapped_column(default=0)  # öre, VAT included
+    vat_percent: Mapped[int] = mapped_column(default=25)
+    capacity: Mapped[int | None]  # None: limited only by the event's capacity
+    sale_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sale_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_visible: Mapped[bool] = mapped_column(default=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    access_code: Mapped[str | None] = mapped_column(String(64))
+    max_per_order: Mapped[int] = mapped_column(default=10)
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def name(self) -> str:
+        return _localized(self.name_sv, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _localized(self.description_sv, self.description_en)
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    def on_sale(self, now: datetime) -> bool:
+        return (
+            self.is_active
+            and (self.sale_starts_at is None or self.sale_starts_at <= now)
+            and (self.sale_ends_at is None or now < self.sale_ends_at)
+        )
+
+
+class DiscountKind(enum.Enum):
+    PERCENT = "percent"
+    FIXED = "fixed"  # öre off each ticket
+
+    @property
+    def label(self):
+        return {DiscountKind.PERCENT: _l("Percent"), DiscountKind.FIXED: _l("Fixed amount")}[self]
+
+
+class DiscountCode(db.Model):
+    """A code that lowers the price of some (or all) ticket types; each discounted ticket
+    is one use."""
+
+    __tablename__ = "discount_codes"
+    __table_args__ = (UniqueConstraint("event_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))  # stored upper case
+    kind: Mapped[DiscountKind] = mapped_column(StrEnum(DiscountKind))
+    value: Mapped[int]  # percent (1–100) or öre
+    max_uses: Mapped[int | None]
+    valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    ticket_types: Mapped[list[TicketType]] = relationship(secondary=discount_code_ticket_types)
+
+    def applies_to(self, ticket_type: TicketType) -> bool:
+        return not self.ticket_types or ticket_type in self.ticket_types
+
+    def valid_at(self, now: datetime) -> bool:
+        return (
+            self.is_active
+            and (self.valid_from is None or self.valid_from <= now)
+            and (self.valid_until is None or now < self.valid_until)
+        )
+
+    def discounted(self, price: int) -> int:
+        if self.kind is DiscountKind.PERCENT:
+            return price - (price * min(self.value, 100) + 50) // 100
+        return max(price - self.value, 0)

@@ -1,0 +1,305 @@
+"""PDF documents: tickets, receipts and invoices, rendered with WeasyPrint.
+
+render_document(ref) turns "ticket:<ticket id>", "tickets:<order id>", "receipt:<order id>"
+or "invoice:<order id>" into PDF bytes; anything else raises LookupError. It needs an app
+context and nothing more, so web views and the outbox worker get the same document.
+
+Documents are in the order's language. Everything they show is embedded (one parsed
+stylesheet, QR codes as data: URIs), and the renderer fetches nothing else: no file, no
+network, whatever a name typed into a form contains.
+"""
+
+import base64
+import io
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import qrcode
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_percent
+from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from qrcode.constants import ERROR_CORRECT_M
+
+from ..config import SELLER_DEFAULTS
+from ..extensions import db
+from ..models import Invoice, Order, OrderStatus, PaymentStatus, Ticket, TicketStatus
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+STYLESHEET = STATIC / "css" / "documents.css"
+# A fixed mask skips qrcode's trial of all eight (most of the time it takes); any mask
+# scans the same.
+QR_MASK = 4
+_REF = re.compile(r"(ticket|tickets|receipt|invoice):([1-9][0-9]{0,9})")
+_MAX_ID = 2**31 - 1  # the integer column on PostgreSQL; a larger id exists nowhere
+
+
+def render_document(ref: str) -> bytes:
+    """The PDF a document reference names. LookupError if it names nothing that exists."""
+    match = _REF.fullmatch(ref) if isinstance(ref, str) else None
+    if match is None or int(match[2]) > _MAX_ID:
+        raise LookupError(f"no such document: {ref!r}")
+    kind, key = match[1], int(match[2])
+    if kind == "ticket":
+        ticket = db.session.get(Ticket, key)
+        if ticket is None:
+            raise LookupError(f"no such ticket: {key}")
+        return ticket_pdf(ticket)
+    order = db.session.get(Order, key)
+    if order is None:
+        raise LookupError(f"no such order: {key}")
+    return {"tickets": tickets_pdf, "receipt": receipt_pdf, "invoice": invoice_pdf}[kind](order)
+
+
+def qr_png(secret: str) -> bytes:
+    """A QR code carrying only `secret`: one pixel per module with the standard quiet zone
+    of four; the document scales it up without smoothing."""
+    code = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=QR_MASK
+    )
+    code.add_data(secret)
+    code.make(fit=True)
+    out = io.BytesIO()
+    code.make_image().save(out)
+    return out.getvalue()
+
+
+def ticket_pdf(ticket: Ticket) -> bytes:
+    """One ticket on one A6 page. A ticket that cannot be used at the door (cancelled,
+    refunded, order not confirmed) says so and has no QR code."""
+    return _tickets([ticket], ticket.order)
+
+
+def tickets_pdf(order: Order) -> bytes:
+    """Every valid ticket of the order, one per page, in order."""
+    tickets = order.valid_tickets
+    if not tickets:
+        raise LookupError(f"order {order.id} has no valid tickets")
+    return _tickets(tickets, order)
+
+
+def receipt_pdf(order: Order) -> bytes:
+    """The kvitto of a paid order: lines, VAT per rate, payment and any refunds."""
+    payments = [p for p in order.payments if p.status is PaymentStatus.SUCCEEDED]
+    if order.status not in (OrderStatus.PAID, OrderStatus.REFUNDED) and not payments:
+        raise LookupError(f"order {order.id} is not paid")
+    locale = _locale(order)
+    with force_locale(locale):
+        tz = order.event.tz
+        paid_at = order.paid_at or (payments[0].settled_at if payments else None)
+        paid_at = paid_at or order.confirmed_at or order.created_at
+        refunds = [r for p in payments for r in p.refunds]
+        method = order.payment_method or (payments[0].method if payments else None)
+        sale = _sale(order)
+        sale.update(
+            paid=sum(p.amount for p in payments) if payments else sale["gross"],
+            paid_on=_day(paid_at.astimezone(tz).date()),
+            paid_at=_moment(paid_at.astimezone(tz)),
+            method=str(method.label) if method else "",
+            refunds=[
+                {"on": _day(r.created_at.astimezone(tz).date()), "amount": r.amount}
+                for r in refunds
+            ],
+            refunded=sum(r.amount for r in refunds),
+        )
+        html = _html("receipt.html", order, sale=sale)
+    return _pdf(html)
+
+
+def invoice_pdf(order: Order) -> bytes:
+    """The faktura of an order bought on invoice, with what Swedish law asks of one."""
+    invoice = db.session.query(Invoice).filter_by(order_id=order.id).one_or_none()
+    if invoice is None:
+        raise LookupError(f"order {order.id} has no invoice")
+    with force_locale(_locale(order)):
+        html = _html(
+            "invoice.html",
+            order,
+            invoice=invoice,
+            sale=_sale(order),
+            issued_on=_day(invoice.issued_on),
+            due_on=_day(invoice.due_on),
+            terms_days=max((invoice.due_on - invoice.issued_on).days, 0),
+            address_lines=_address_lines(order),
+        )
+    return _pdf(html)
+
+
+def _address_lines(order: Order) -> list[str]:
+    lines = [line.strip() for line in order.invoice_address.splitlines() if line.strip()]
+    # The organisation's name is printed above the address already.
+    if lines and lines[0].casefold() == (order.buyer_organisation or "").strip().casefold():
+        lines = lines[1:]
+    return lines
+
+
+# What was sold -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VatRow:
+    """The tickets at one VAT rate: amount excluding VAT, the VAT, and including it (öre)."""
+
+    percent: int
+    net: int
+    vat: int
+    gross: int
+
+
+def vat_summary(tickets) -> list[VatRow]:
+    """VAT per rate, highest rate first. The VAT of a rate is the sum of its tickets' VAT,
+    so the lines and the summary always add up to the same öre."""
+    rates: dict[int, tuple[int, int]] = {}
+    for ticket in tickets:
+        gross, vat = rates.get(ticket.vat_percent, (0, 0))
+        rates[ticket.vat_percent] = (gross + ticket.price, vat + ticket.vat_amount)
+    return [
+        VatRow(percent, gross - vat, vat, gross)
+        for percent, (gross, vat) in sorted(rates.items(), reverse=True)
+    ]
+
+
+def _sale(order: Order) -> dict:
+    # The tickets bought (refunded ones too: the refund is shown separately); cancelled
+    # tickets were never paid for.
+    tickets = [t for t in order.tickets if t.status is not TicketStatus.CANCELLED]
+    rows = vat_summary(tickets)
+    return {
+        "tickets": tickets,
+        "vat_rows": rows,
+        "net": sum(r.net for r in rows),
+        "vat": sum(r.vat for r in rows),
+        "gross": sum(r.gross for r in rows),
+    }
+
+
+# Rendering ---------------------------------------------------------------------------
+
+
+def _tickets(tickets: list[Ticket], order: Order) -> bytes:
+    with force_locale(_locale(order)):
+        event = order.event
+        starts = ""
+        if event.local_start.date() != event.local_end.date():
+            # event_when gives only the days of a multi-day event; say when the first starts.
+            starts = _("Starts at %(time)s", time=_clock(event.local_start))
+        items = []
+        for ticket in tickets:
+            usable = ticket.status is TicketStatus.VALID and order.status.is_confirmed
+            items.append(
+                {
+                    "ticket": ticket,
+                    "starts": starts,
+                    "qr": _data_uri(qr_png(ticket.secret)) if usable else None,
+                    "void_reason": (
+                        str(ticket.status.label)
+                        if ticket.status is not TicketStatus.VALID
+                        else str(order.status.label)
+                    ),
+                }
+            )
+        html = _html("tickets.html", order, tickets=items)
+    return _pdf(html)
+
+
+def _html(template: str, order: Order, **context) -> str:
+    # Straight from the Jinja environment, as emails are: no request, no context processors.
+    return (
+        current_app.jinja_env.get_template(f"documents/{template}")
+        .render(
+            order=order,
+            event=order.event,
+            seller=_seller(),
+            lang=str(get_locale() or "sv"),
+            percent=_percent,
+            **context,
+        )
+    )
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported on first use: it takes half a second
+
+    renderer = _renderer()
+    return HTML(string=html, base_url=str(STATIC), url_fetcher=renderer.fetcher).write_pdf(
+        stylesheets=[renderer.stylesheet], font_config=renderer.fonts
+    )
+
+
+@dataclass(frozen=True)
+class _Renderer:
+    fonts: object
+    fetcher: object
+    stylesheet: object
+
+
+_local = threading.local()
+
+
+def _renderer() -> _Renderer:
+    """The font configuration, URL fetcher and parsed stylesheet, made once per thread:
+    reusing them saves most of the cost of a small document."""
+    renderer = getattr(_local, "renderer", None)
+    if renderer is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        fonts = FontConfiguration()
+        fetcher = URLFetcher(allowed_protocols={"data"})
+        stylesheet = CSS(
+            string=_stylesheet_text(), url_fetcher=fetcher, font_config=fonts, base_url=None
+        )
+        renderer = _local.renderer = _Renderer(fonts, fetcher, stylesheet)
+    return renderer
+
+
+@cache
+def _stylesheet_text() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _seller() -> dict:
+    config = current_app.config
+
+    def get(key: str) -> str:
+        return config.get(key) or SELLER_DEFAULTS[key]
+
+    return {
+        "name": get("SELLER_NAME"),
+        "address_lines": [p.strip() for p in get("SELLER_ADDRESS").split(",") if p.strip()],
+        "org_number": get("SELLER_ORG_NUMBER"),
+        "vat_number": get("SELLER_VAT_NUMBER"),
+        "bankgiro": get("SELLER_BANKGIRO"),
+    }
+
+
+def _locale(order: Order) -> str:
+    languages = current_app.config.get("LANGUAGES", ["sv", "en"])
+    return order.locale if order.locale in languages else "sv"
+
+
+def _day(day: date) -> str:
+    # ISO dates on receipts and invoices, as Swedish bookkeeping writes them.
+    return format_date(day, "yyyy-MM-dd", locale=str(get_locale() or "sv"))
+
+
+def _moment(moment: datetime) -> str:
+    return format_datetime(moment, "yyyy-MM-dd HH:mm", locale=str(get_locale() or "sv"))
+
+
+def _clock(moment: datetime) -> str:
+    return format_time(moment, "HH:mm", locale=str(get_locale() or "sv"))
+
+
+def _percent(value: int) -> str:
+    return format_percent(value / 100, locale=str(get_locale() or "sv"))

@@ -1,0 +1,208 @@
+"""Emails about orders, queued in the outbox in the caller's transaction.
+
+Ticket, receipt and invoice PDFs are attached as document references, rendered by
+the worker when it sends (services/documents.py).
+"""
+
+from flask_babel import gettext as _
+
+from ..models import Order, OrderStatus, Payment
+from ..urls import external_url
+from .mail import Attachment, queue_mail
+
+
+def order_url(order: Order) -> str:
+    return external_url("tickets.order", slug=order.event.slug, token=order.token)
+
+
+def _organizers(order: Order) -> list[str]:
+    from .payments.core import organizer_emails
+
+    return organizer_emails(order.event)
+
+
+def order_confirmed(order: Order) -> None:
+    """Tickets (one PDF each), and the receipt or the invoice, to the buyer."""
+    attachments = [
+        Attachment.pdf(f"biljett-{order.reference}-{n}.pdf", f"ticket:{ticket.id}")
+        for n, ticket in enumerate(order.valid_tickets, start=1)
+    ]
+    if order.status is OrderStatus.INVOICED:
+        attachments.append(Attachment.pdf(f"faktura-{order.reference}.pdf", f"invoice:{order.id}"))
+    elif order.total > 0:
+        attachments.append(Attachment.pdf(f"kvitto-{order.reference}.pdf", f"receipt:{order.id}"))
+    queue_mail(
+        order.buyer_email,
+        "order_confirmed",
+        subject=lambda: _("Your tickets for %(event)s", event=order.event.name),
+        locale=order.locale,
+        attachments=attachments,
+        order=order,
+        event=order.event,
+        link=order_url(order),
+    )
+
+
+def _notice(to: str, locale: str, subject, lines, order: Order, link_label=None) -> None:
+    if not to:
+        return
+    queue_mail(
+        to,
+        "notice",
+        subject=subject,
+        locale=locale,
+        lines=lines,
+        order=order,
+        link=order_url(order),
+        link_label=link_label,
+    )
+
+
+def _to_organizers(order: Order, subject, lines) -> None:
+    for email in _organizers(order):
+        queue_mail(
+            email,
+            "notice",
+            subject=subject,
+            locale="sv",
+            lines=lines,
+            order=order,
+            link=external_url(
+                "admin.order_detail", slug=order.event.slug, reference=order.reference
+            ),
+            link_label=lambda: _("Open the order"),
+        )
+
+
+def payment_mismatch(order: Order, payment: Payment, amount: int, currency: str) -> None:
+    _to_organizers(
+        order,
+        lambda: _("Payment does not match order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "A payment of %(got)s %(cur)s arrived for order %(ref)s, which costs %(want)s "
+                "%(want_cur)s. The order was not marked paid; please check it.",
+                got=amount / 100,
+                cur=currency.upper(),
+                ref=order.reference,
+                want=payment.amount / 100,
+                want_cur=payment.currency,
+            )
+        ],
+    )
+
+
+def late_payment_kept(order: Order) -> None:
+    _to_organizers(
+        order,
+        lambda: _("Late payment kept: order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "Order %(ref)s was paid after its reservation had expired. The seats were "
+                "still free, so the order is kept and the buyer has their tickets.",
+                ref=order.reference,
+            )
+        ],
+    )
+
+
+def payment_refunded_automatically(order: Order, payment: Payment, reason: str) -> None:
+    def lines():
+        if reason == "paid_twice":
+            return [
+                _(
+                    "Order %(ref)s was paid twice. The second payment has been refunded.",
+                    ref=order.reference,
+                )
+            ]
+        return [
+            _(
+                "Your payment for order %(ref)s arrived after the reservation had ended, and "
+                "the tickets were sold out by then. The whole amount has been refunded to you.",
+                ref=order.reference,
+            )
+        ]
+
+    _notice(order.buyer_email, order.locale, lambda: _("Your payment was refunded"), lines, order)
+    _to_organizers(order, lambda: _("Automatic refund: order %(ref)s", ref=order.reference), lines)
+
+
+def refund_failed(order: Order, payment: Payment, error: str) -> None:
+    _to_organizers(
+        order,
+        lambda: _("Refund failed: order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "Order %(ref)s must be refunded, but the payment provider refused: %(error)s. "
+                "Please refund it by hand.",
+                ref=order.reference,
+                error=error,
+            )
+        ],
+    )
+
+
+def payment_failed(order: Order) -> None:
+    _notice(
+        order.buyer_email,
+        order.locale,
+        lambda: _("Your payment did not go through"),
+        lambda: [
+            _(
+                "The payment for order %(ref)s failed. If your reservation is still valid you "
+                "can try again from the order page.",
+                ref=order.reference,
+            )
+        ],
+        order,
+        link_label=lambda: _("Open your order"),
+    )
+
+
+def order_refunded(order: Order, amount: int) -> None:
+    _notice(
+        order.buyer_email,
+        order.locale,
+        lambda: _("Refund for order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "We have refunded %(amount)s %(currency)s for order %(ref)s. It may take a few "
+                "days to show in your account.",
+                amount=f"{amount / 100:.2f}",
+                currency=order.event.currency,
+                ref=order.reference,
+            )
+        ],
+        order,
+        link_label=lambda: _("Open your order"),
+    )
+
+
+def order_cancelled(order: Order) -> None:
+    _notice(
+        order.buyer_email,
+        order.locale,
+        lambda: _("Order %(ref)s is cancelled", ref=order.reference),
+        lambda: [
+            _(
+                "Your order %(ref)s for %(event)s has been cancelled and its tickets are no "
+                "longer valid. Contact the organizer if this is a surprise.",
+                ref=order.reference,
+                event=order.event.name,
+            )
+        ],
+        order,
+    )
+
+
+def event_reminder(order: Order) -> None:
+    """The day before an online or hybrid event: when, and the stream link."""
+    queue_mail(
+        order.buyer_email,
+        "event_reminder",
+        subject=lambda: _("Tomorrow: %(event)s", event=order.event.name),
+        locale=order.locale,
+        order=order,
+        event=order.event,
+        link=order_url(order),
+    )

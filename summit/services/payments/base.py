@@ -1,0 +1,55 @@
+"""The interface every payment provider offers, and the registry of providers."""
+
+from typing import Protocol
+
+from flask import current_app
+
+from ...models import Order, Payment, PaymentMethod
+
+
+class PaymentError(Exception):
+    """The provider refused or could not be reached; `reason` is shown to people."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(detail or reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class Provider(Protocol):
+    """A way to pay that sends the buyer elsewhere (Stripe Checkout, the dev page)."""
+
+    method: PaymentMethod
+
+    def start(self, order: Order, payment: Payment) -> str:
+        """Prepare the payment (set payment.provider_ref) and return the URL to send the
+        buyer to. May move order.expires_at later when the provider needs it."""
+
+    def cancel(self, payment: Payment) -> None:
+        """Stop a payment that has not been made (e.g. expire a Checkout Session)."""
+
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
+        """Pay `amount` öre back; returns the provider's refund reference."""
+
+
+def stripe_configured() -> bool:
+    return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+
+
+def dev_payments_allowed() -> bool:
+    """The development provider runs only without Stripe keys, and never in production."""
+    return not stripe_configured() and current_app.config.get("SUMMIT_ENV") != "production"
+
+
+def get_provider(method: PaymentMethod) -> Provider:
+    if method is PaymentMethod.STRIPE:
+        from .stripe import StripeProvider
+
+        return StripeProvider()
+    if method is PaymentMethod.DEV:
+        if not dev_payments_allowed():
+            raise PaymentError("dev_refused")
+        from .dev import DevProvider
+
+        return DevProvider()
+    raise ValueError(f"{method} does not send the buyer anywhere")

@@ -1,0 +1,460 @@
+"""The rules of paying: starting a payment, recording what providers report, refunds,
+cancellations, invoices and expired reservations.
+
+An order is paid only when the server has verified it (a signed webhook, a
+server-side retrieval of the Checkout Session, an organizer marking an invoice
+paid); every record_* function is idempotent, so a provider's retries change
+nothing. No paid order is ever silently lost: a payment that arrives after its
+reservation expired keeps the order if the seats are still there, otherwise it is
+refunded and buyer and organizers are told.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, text
+
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
+    Event,
+    EventRole,
+    Invoice,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    ProviderEvent,
+    Refund,
+    Role,
+    TicketStatus,
+    User,
+    utcnow,
+)
+from .. import order_mail as notices
+from ..ordering import OrderError, availability
+from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class InvoiceDetails:
+    organisation: str
+    org_number: str
+    address: str
+    reference: str = ""
+
+
+def payment_methods(order: Order) -> list[PaymentMethod]:
+    """How this order can be paid: free orders need nothing; otherwise card (Stripe, or
+    the development provider where allowed) and invoice."""
+    if order.total == 0:
+        return [PaymentMethod.FREE]
+    methods = []
+    if stripe_configured():
+        methods.append(PaymentMethod.STRIPE)
+    elif dev_payments_allowed():
+        methods.append(PaymentMethod.DEV)
+    methods.append(PaymentMethod.INVOICE)
+    return methods
+
+
+def _lock(event_id: int) -> None:
+    """The same lock reserve_tickets() takes: payments and sales of one event never
+    interleave their checks."""
+    begin_write()
+    db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
+
+
+def start_payment(
+    order: Order, method: PaymentMethod, invoice: InvoiceDetails | None = None
+) -> str | None:
+    """Start paying a reserved order. Returns the URL to send the buyer to, or None when
+    the order is confirmed at once (free, invoice)."""
+    if method not in payment_methods(order):
+        raise OrderError("bad_method")
+    now = utcnow()
+    if method in (PaymentMethod.FREE, PaymentMethod.INVOICE):
+        _lock(order.event_id)  # confirmed at once: the reservation must still hold
+        db.session.refresh(order)
+    if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
+        raise OrderError(
+            "expired"
+            if order.status in (OrderStatus.RESERVED, OrderStatus.EXPIRED)
+            else "not_reserved"
+        )
+    if method is PaymentMethod.FREE:
+        _confirm(order, OrderStatus.PAID, now)
+        db.session.commit()
+        return None
+    if method is PaymentMethod.INVOICE:
+        if invoice is None:
+            raise OrderError("invoice_details")
+        _issue_invoice(order, invoice, now)
+        db.session.commit()
+        return None
+    provider = get_provider(method)
+    payment = Payment(order=order, method=method, amount=order.total, currency=order.event.currency)
+    db.session.add(payment)
+    db.session.flush()
+    try:
+        url = provider.start(order, payment)
+    except PaymentError:
+        db.session.rollback()
+        raise
+    payment.checkout_url = url
+    order.payment_method = method
+    db.session.commit()
+    return url
+
+
+def _confirm(order: Order, status: OrderStatus, now: datetime) -> None:
+    """The buyer has their tickets: status, time stamps and the confirmation email."""
+    order.status = status
+    order.confirmed_at = order.confirmed_at or now
+    if status is OrderStatus.PAID:
+        order.paid_at = now
+    notices.order_confirmed(order)
+
+
+def _issue_invoice(order: Order, details: InvoiceDetails, now: datetime) -> None:
+    order.payment_method = PaymentMethod.INVOICE
+    order.buyer_organisation = details.organisation.strip() or order.buyer_organisation
+    order.org_number = details.org_number.strip()
+    order.invoice_address = details.address.strip()
+    order.invoice_reference = details.reference.strip()
+    today = now.astimezone(order.event.tz).date()
+    order.invoice_due_on = today + timedelta(days=order.event.invoice_due_days)
+    _lock_invoice_numbers()
+    number = (db.session.scalar(select(func.max(Invoice.number))) or 0) + 1
+    db.session.add(
+        Invoice(
+            number=number,
+            order=order,
+            amount=order.total,
+            issued_on=today,
+            due_on=order.invoice_due_on,
+        )
+    )
+    _confirm(order, OrderStatus.INVOICED, now)
+
+
+def _lock_invoice_numbers() -> None:
+    """Invoice numbers run in one sequence over all events, without gaps or repeats.
+    SQLite's write lock already serialises this; PostgreSQL takes an advisory lock
+    held until the transaction ends."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(724101)"))
+
+
+def find_payment(method: PaymentMethod, provider_ref: str) -> Payment | None:
+    return db.session.scalar(
+        select(Payment).where(Payment.method == method, Payment.provider_ref == provider_ref)
+    )
+
+
+def already_handled(provider: str, event_id: str, event_type: str) -> bool:
+    """Record a provider event as handled; True if it was handled before. Call inside the
+    unit of work that handles it, so both commit together."""
+    seen = db.session.scalar(select(ProviderEvent.id).where(ProviderEvent.event_id == event_id))
+    if seen is not None:
+        return True
+    db.session.add(ProviderEvent(provider=provider, event_id=event_id, event_type=event_type))
+    return False
+
+
+def record_payment(
+    payment: Payment,
+    amount: int,
+    currency: str,
+    intent: str | None = None,
+    now: datetime | None = None,
+) -> OrderStatus:
+    """The provider says the money arrived. Idempotent. Returns the order's new status."""
+    now = now or utcnow()
+    order = payment.order
+    _lock(order.event_id)
+    db.session.refresh(payment)
+    db.session.refresh(order)
+    if payment.status is PaymentStatus.SUCCEEDED:
+        return order.status
+    if amount != payment.amount or currency.upper() != payment.currency.upper():
+        # Never mark paid on a mismatch; people must look at it.
+        payment.status = PaymentStatus.FAILED
+        notices.payment_mismatch(order, payment, amount, currency)
+        db.session.commit()
+        return order.status
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.settled_at = now
+    payment.provider_intent = intent or payment.provider_intent
+    order.payment_method = payment.method
+
+    if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED:
+        # Paid twice (two sessions, or paid after a refund): give this money back.
+        db.session.commit()
+        _auto_refund(payment, reason="paid_twice")
+        return order.status
+    if order.holds_seats(now) or order.status is OrderStatus.PENDING:
+        _confirm(order, OrderStatus.PAID, now)
+        db.session.commit()
+        return order.status
+    # Paid after the reservation ended (expired or cancelled): keep it if seats remain.
+    if _seats_still_free(order, now):
+        _confirm(order, OrderStatus.PAID, now)
+        notices.late_payment_kept(order)
+        db.session.commit()
+        return order.status
+    order.status = OrderStatus.CANCELLED
+    order.cancelled_at = now
+    db.session.commit()
+    _auto_refund(payment, reason="sold_out_after_expiry")
+    return order.status
+
+
+def _seats_still_free(order: Order, now: datetime) -> bool:
+    wanted: dict = {}
+    for ticket in order.valid_tickets:
+        wanted[ticket.ticket_type] = wanted.get(ticket.ticket_type, 0) + 1
+    left = availability(order.event, list(wanted), now)
+    if left.event_left is not None and sum(wanted.values()) > left.event_left:
+        return False
+    return all(left.by_type.get(t.id) is None or q <= left.by_type[t.id] for t, q in wanted.items())
+
+
+def _auto_refund(payment: Payment, reason: str) -> None:
+    """Give back a payment we cannot keep, and tell buyer and organizers."""
+    order = payment.order
+    try:
+        ref = get_provider(payment.method).refund(
+            payment, payment.amount - payment.refunded_amount, f"auto-{payment.id}"
+        )
+    except PaymentError as error:
+        log.error("Automatic refund of payment %s failed: %s", payment.id, error)
+        begin_write()
+        notices.refund_failed(order, payment, str(error))
+        db.session.commit()
+        return
+    record_refund(payment, payment.amount - payment.refunded_amount, ref, reason=reason)
+    begin_write()
+    notices.payment_refunded_automatically(order, payment, reason)
+    db.session.commit()
+
+
+def record_payment_pending(payment: Payment) -> None:
+    """The buyer paid with a method that settles later: keep the seats meanwhile."""
+    _lock(payment.order.event_id)
+    db.session.refresh(payment)
+    order = payment.order
+    db.session.refresh(order)
+    if payment.status is PaymentStatus.CREATED:
+        payment.status = PaymentStatus.PENDING
+        if order.status is OrderStatus.RESERVED:
+            order.status = OrderStatus.PENDING
+    db.session.commit()
+
+
+def record_payment_failed(payment: Payment, now: datetime | None = None) -> None:
+    """A payment that was pending failed: the order goes back to its reservation (or
+    expires) and the buyer is told how to try again."""
+    now = now or utcnow()
+    _lock(payment.order.event_id)
+    db.session.refresh(payment)
+    order = payment.order
+    db.session.refresh(order)
+    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED):
+        db.session.commit()
+        return
+    payment.status = PaymentStatus.FAILED
+    if order.status is OrderStatus.PENDING:
+        order.status = OrderStatus.RESERVED if order.expires_at > now else OrderStatus.EXPIRED
+        notices.payment_failed(order)
+    db.session.commit()
+
+
+def record_payment_cancelled(payment: Payment, now: datetime | None = None) -> None:
+    """The provider ended an unpaid payment (e.g. a Checkout Session expired)."""
+    now = now or utcnow()
+    _lock(payment.order.event_id)
+    db.session.refresh(payment)
+    order = payment.order
+    db.session.refresh(order)
+    if payment.status is PaymentStatus.CREATED:
+        payment.status = PaymentStatus.CANCELLED
+        if order.status is OrderStatus.RESERVED and order.expires_at <= now:
+            order.status = OrderStatus.EXPIRED
+    db.session.commit()
+
+
+def record_refund(
+    payment: Payment,
+    amount: int,
+    provider_ref: str | None,
+    tickets: list | None = None,
+    reason: str = "",
+) -> bool:
+    """Money went back to the buyer. Idempotent by provider_ref. Tickets named are
+    refunded; when the whole payment is refunded, every ticket is. Returns False if
+    this refund was recorded before."""
+    _lock(payment.order.event_id)
+    db.session.refresh(payment)
+    if provider_ref and db.session.scalar(
+        select(Refund.id).where(Refund.provider_ref == provider_ref)
+    ):
+        db.session.commit()
+        return False
+    amount = min(amount, payment.amount - payment.refunded_amount)
+    payment.refunded_amount += amount
+    db.session.add(
+        Refund(payment=payment, amount=amount, provider_ref=provider_ref, reason=reason[:200])
+    )
+    order = payment.order
+    refunded = tickets or (order.valid_tickets if payment.refunded_amount >= payment.amount else [])
+    for ticket in refunded:
+        ticket.status = TicketStatus.REFUNDED
+        ticket.refunded_amount = ticket.price
+    if not order.valid_tickets:
+        order.status = OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED
+        order.cancelled_at = order.cancelled_at or utcnow()
+    db.session.commit()
+    return True
+
+
+def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
+    """An organizer refunds the whole order or one ticket through its payment provider.
+    Returns the amount refunded (öre)."""
+    payment = next(
+        (
+            p
+            for p in order.payments
+            if p.status is PaymentStatus.SUCCEEDED and p.refunded_amount < p.amount
+        ),
+        None,
+    )
+    if payment is None:
+        raise OrderError("nothing_to_refund")
+    if ticket is not None:
+        if ticket.order_id != order.id or ticket.status is not TicketStatus.VALID:
+            raise OrderError("nothing_to_refund")
+        amount, tickets = ticket.price - ticket.refunded_amount, [ticket]
+    else:
+        amount, tickets = payment.amount - payment.refunded_amount, list(order.valid_tickets)
+    if amount <= 0:
+        # A free ticket: nothing to pay back, the ticket is simply cancelled.
+        cancel_tickets(order, tickets)
+        return 0
+    key = f"refund-{payment.id}-{ticket.id if ticket else 'all'}-{payment.refunded_amount}"
+    if payment.method in (PaymentMethod.INVOICE,):
+        ref = None  # paid back by bank transfer outside summit
+    else:
+        ref = get_provider(payment.method).refund(payment, amount, key)
+    record_refund(payment, amount, ref, tickets=tickets, reason=reason)
+    begin_write()
+    notices.order_refunded(order, amount)
+    db.session.commit()
+    return amount
+
+
+def cancel_tickets(order: Order, tickets: list) -> None:
+    _lock(order.event_id)
+    for ticket in tickets:
+        ticket.status = TicketStatus.CANCELLED
+    if not order.valid_tickets:
+        order.status = OrderStatus.CANCELLED
+        order.cancelled_at = utcnow()
+    db.session.commit()
+
+
+def cancel_order(order: Order) -> None:
+    """An organizer cancels an order that is not paid (reserved, pending or invoiced):
+    its seats are freed and the buyer is told. Paid orders are refunded instead."""
+    if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED, OrderStatus.CANCELLED):
+        raise OrderError("cannot_cancel")
+    for payment in order.payments:
+        if payment.status is PaymentStatus.CREATED and payment.method is not PaymentMethod.INVOICE:
+            try:
+                get_provider(payment.method).cancel(payment)
+            except PaymentError as error:
+                log.warning("Cancelling payment %s at the provider failed: %s", payment.id, error)
+    _lock(order.event_id)
+    was_confirmed = order.status.is_confirmed
+    order.status = OrderStatus.CANCELLED
+    order.cancelled_at = utcnow()
+    for ticket in order.tickets:
+        if ticket.status is TicketStatus.VALID:
+            ticket.status = TicketStatus.CANCELLED
+    for payment in order.payments:
+        if payment.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
+            payment.status = PaymentStatus.CANCELLED
+    if was_confirmed or order.buyer_email:
+        notices.order_cancelled(order)
+    db.session.commit()
+
+
+def mark_invoice_paid(order: Order, paid_on: date | None = None) -> None:
+    """An organizer saw the invoice's money arrive."""
+    _lock(order.event_id)
+    db.session.refresh(order)
+    if order.status is not OrderStatus.INVOICED:
+        db.session.commit()
+        raise OrderError("not_invoiced")
+    now = utcnow()
+    db.session.add(
+        Payment(
+            order=order,
+            method=PaymentMethod.INVOICE,
+            status=PaymentStatus.SUCCEEDED,
+            amount=order.total,
+            currency=order.event.currency,
+            settled_at=now,
+        )
+    )
+    order.status = OrderStatus.PAID
+    order.paid_at = now
+    db.session.commit()
+
+
+def expire_reservations(now: datetime | None = None, limit: int = 200) -> int:
+    """Mark ended reservations expired and stop their open payments at the provider.
+
+    Seats are free the moment expires_at passes, whether this runs or not; this only
+    tidies up (the worker runs it) so a Checkout Session cannot be paid later."""
+    now = now or utcnow()
+    orders = db.session.scalars(
+        select(Order)
+        .where(Order.status == OrderStatus.RESERVED, Order.expires_at <= now)
+        .order_by(Order.expires_at)
+        .limit(limit)
+    ).all()
+    for order in orders:
+        for payment in order.payments:
+            if payment.status is PaymentStatus.CREATED:
+                try:
+                    get_provider(payment.method).cancel(payment)
+                except PaymentError as error:
+                    log.warning("Expiring payment %s failed: %s", payment.id, error)
+                    continue
+                record_payment_cancelled(payment, now)
+        begin_write()
+        db.session.refresh(order)
+        if order.status is OrderStatus.RESERVED and order.expires_at <= now:
+            order.status = OrderStatus.EXPIRED
+        db.session.commit()
+    return len(orders)
+
+
+def organizer_emails(event: Event) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(User.email)
+            .join(EventRole, EventRole.user_id == User.id)
+            .where(EventRole.event_id == event.id, EventRole.role == Role.ORGANIZER)
+            .order_by(User.email)
+        )
+    )
+
+
+def invoice_of(order: Order) -> Invoice | None:
+    return db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))

@@ -1,0 +1,24 @@
+"""The development provider: a page of our own that pretends to be the bank.
+
+Used when no Stripe keys are set, so the whole flow runs on a laptop; refused in
+production (see base.dev_payments_allowed).
+"""
+
+import secrets
+
+from ...models import Order, Payment, PaymentMethod
+from ...urls import external_url
+
+
+class DevProvider:
+    method = PaymentMethod.DEV
+
+    def start(self, order: Order, payment: Payment) -> str:
+        payment.provider_ref = "dev_" + secrets.token_urlsafe(16)
+        return external_url("payments.dev_pay", token=order.token, ref=payment.provider_ref)
+
+    def cancel(self, payment: Payment) -> None:
+        return None
+
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
+        return "dev_re_" + secrets.token_urlsafe(12)

@@ -1,0 +1,62 @@
+"""Reading our PDFs as people and scanners do: each page as an image, the QR codes a
+scanner finds on it, and the text a reader (or a screen reader) gets out of it."""
+
+import re
+from contextlib import closing
+
+import pypdfium2 as pdfium
+import zxingcpp
+
+# 150 dpi: about what a phone camera sees of a printed ticket. PDF units are 1/72 in.
+SCALE = 150 / 72
+
+
+def page_count(pdf: bytes) -> int:
+    with closing(pdfium.PdfDocument(pdf)) as document:
+        return len(document)
+
+
+def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
+    with closing(pdfium.PdfDocument(pdf)) as document:
+        return [
+            (round(page.get_width() * 25.4 / 72, 1), round(page.get_height() * 25.4 / 72, 1))
+            for page in document
+        ]
+
+
+def page_images(pdf: bytes, scale: float = SCALE) -> list:
+    """Every page as a PIL image (RGB, white paper)."""
+    with closing(pdfium.PdfDocument(pdf)) as document:
+        return [page.render(scale=scale).to_pil().convert("RGB") for page in document]
+
+
+def qr_codes(image) -> list[str]:
+    """The text of every QR code on an image, as a door scanner reads it."""
+    return [
+        code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    ]
+
+
+def page_qr_codes(pdf: bytes) -> list[list[str]]:
+    """The QR codes on each page."""
+    return [qr_codes(image) for image in page_images(pdf)]
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of each page, with every run of white space (incl. no-break spaces, which
+    Swedish number formats use) as one plain space."""
+    texts = []
+    with closing(pdfium.PdfDocument(pdf)) as document:
+        for page in document:
+            textpage = page.get_textpage()
+            texts.append(normalize(textpage.get_text_range()))
+            textpage.close()
+    return texts
+
+
+def text(pdf: bytes) -> str:
+    return " ".join(page_texts(pdf))
+
+
+def normalize(value: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", value).strip()
