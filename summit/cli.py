@@ -48,6 +48,7 @@ def worker(interval, once):
             # Tidy up ended reservations (their seats are free already) and queue the
             # day-before reminders, then deliver what is in the outbox.
             payments.expire_reservations()
+            payments.retry_due_refunds()
             reminders.send_due_reminders()
             report = outbox.deliver_pending()
         except Exception:

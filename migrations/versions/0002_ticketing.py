@@ -2,7 +2,7 @@
 
 Revision ID: 0002_ticketing
 Revises: 0001_foundation
-Create Date: 2026-11-27 01:06:04.187608
+Create Date: 2026-11-27 01:15:00.587283
 
 """
 from alembic import op
@@ -133,6 +133,7 @@ def upgrade():
     sa.Column('provider_intent', sa.String(length=255), nullable=True),
     sa.Column('checkout_url', sa.Text(), nullable=True),
     sa.Column('refunded_amount', sa.Integer(), nullable=False),
+    sa.Column('refund_due', sa.Boolean(), nullable=False),
     sa.Column('created_at', summit.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('settled_at', summit.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_payments_order_id_orders'), ondelete='CASCADE'),

@@ -46,6 +46,10 @@ class Payment(db.Model):
     provider_intent: Mapped[str | None] = mapped_column(String(255), index=True)
     checkout_url: Mapped[str | None] = mapped_column(Text)
     refunded_amount: Mapped[int] = mapped_column(default=0)
+    # Money we must give back (paid twice, or paid after the seats were sold): set in the
+    # same commit as that decision, cleared when the refund is recorded, so a crash in
+    # between is caught up by the worker (payments.core.retry_due_refunds).
+    refund_due: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -25,6 +25,7 @@ from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from qrcode.constants import ERROR_CORRECT_M
+from sqlalchemy import select
 
 from ..config import SELLER_DEFAULTS
 from ..extensions import db
@@ -108,12 +109,12 @@ def receipt_pdf(order: Order) -> bytes:
             refunded=sum(r.amount for r in refunds),
         )
         html = _html("receipt.html", order, sale=sale)
-    return _pdf(html)
+    return html_to_pdf(html)
 
 
 def invoice_pdf(order: Order) -> bytes:
     """The faktura of an order bought on invoice, with what Swedish law asks of one."""
-    invoice = db.session.query(Invoice).filter_by(order_id=order.id).one_or_none()
+    invoice = db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
     if invoice is None:
         raise LookupError(f"order {order.id} has no invoice")
     with force_locale(_locale(order)):
@@ -127,7 +128,7 @@ def invoice_pdf(order: Order) -> bytes:
             terms_days=max((invoice.due_on - invoice.issued_on).days, 0),
             address_lines=_address_lines(order),
         )
-    return _pdf(html)
+    return html_to_pdf(html)
 
 
 def _address_lines(order: Order) -> list[str]:
@@ -204,30 +205,31 @@ def _tickets(tickets: list[Ticket], order: Order) -> bytes:
                 }
             )
         html = _html("tickets.html", order, tickets=items)
-    return _pdf(html)
+    return html_to_pdf(html)
 
 
 def _html(template: str, order: Order, **context) -> str:
     # Straight from the Jinja environment, as emails are: no request, no context processors.
-    return (
-        current_app.jinja_env.get_template(f"documents/{template}")
-        .render(
-            order=order,
-            event=order.event,
-            seller=_seller(),
-            lang=str(get_locale() or "sv"),
-            percent=_percent,
-            **context,
-        )
+    return current_app.jinja_env.get_template(f"documents/{template}").render(
+        order=order,
+        event=order.event,
+        seller=_seller(),
+        lang=str(get_locale() or "sv"),
+        percent=_percent,
+        **context,
     )
 
 
-def _pdf(html: str) -> bytes:
+def html_to_pdf(html: str) -> bytes:
+    """A PDF of `html` styled by documents.css, with this thread's shared renderer.
+    Only data: URLs are fetched: embed images; a link to a file or a host stays empty."""
     from weasyprint import HTML  # imported on first use: it takes half a second
 
     renderer = _renderer()
     return HTML(string=html, base_url=str(STATIC), url_fetcher=renderer.fetcher).write_pdf(
-        stylesheets=[renderer.stylesheet], font_config=renderer.fonts
+        stylesheets=[renderer.stylesheet],
+        font_config=renderer.fonts,
+        pdf_tags=True,  # tagged PDF: screen readers get headings, tables and reading order
     )
 
 

@@ -9,12 +9,29 @@ import pytest
 
 from summit import create_app
 from summit.access import ACCESS_LEVELS
-from summit.models import OutboxMessage, Role
+from summit.models import (
+    DiscountCode,
+    DiscountKind,
+    Order,
+    OrderStatus,
+    OutboxMessage,
+    Role,
+    Ticket,
+    TicketType,
+    utcnow,
+)
 from tests.conftest import csrf_token, sign_in
 
 PROTECTED_PREFIXES = ("/manage", "/api", "/door", "/checkin")
 # A value for every URL variable a route can have; a new variable needs one here.
-SAMPLE_VALUES = {"slug": "summit2027", "message_id": None, "token": "not-a-real-token"}
+SAMPLE_VALUES = {
+    "slug": "summit2027",
+    "message_id": None,
+    "token": "not-a-real-token",
+    "reference": "ACCESS23",  # the order made in `world`
+    "type_id": None,
+    "code_id": None,
+}
 
 
 def _rules():
@@ -57,7 +74,11 @@ def world(db, make_event, make_user, grant):
     event = make_event(slug="summit2027")
     other = make_event(slug="annat-event")
     message = OutboxMessage(to_address="a@example.org", subject="Hej", body_text="Hej")
-    db.session.add(message)
+    ticket_type = TicketType(event=event, name_sv="Ordinarie", price=150000)
+    code = DiscountCode(event=event, code="ACCESS", kind=DiscountKind.PERCENT, value=10)
+    order = Order(event=event, reference="ACCESS23", status=OrderStatus.PAID, expires_at=utcnow())
+    order.tickets.append(Ticket(ticket_type=ticket_type, price=150000, vat_percent=25))
+    db.session.add_all([message, code, order])
     db.session.commit()
     people = {
         "admin": make_user("admin@example.org", is_site_admin=True),
@@ -67,11 +88,12 @@ def world(db, make_event, make_user, grant):
     for role in Role:
         people[role.value] = grant(make_user(f"{role.value}@example.org"), event, role)
         grant(people["elsewhere"], other, role)
-    return {"event": event, "message": message, "people": people}
+    ids = {"message_id": message.id, "type_id": ticket_type.id, "code_id": code.id}
+    return {"event": event, "message": message, "people": people, "ids": ids}
 
 
-def _url(rule: str, message_id: int) -> str:
-    values = dict(SAMPLE_VALUES, message_id=message_id)
+def _url(rule: str, world) -> str:
+    values = dict(SAMPLE_VALUES, **world["ids"])
     url = rule
     for name, value in values.items():
         for converter in ("", "int:"):
@@ -106,7 +128,7 @@ def _allowed(access) -> list[str]:
 
 @pytest.mark.parametrize(("rule", "endpoint", "method", "access"), PROTECTED)
 def test_anonymous_is_sent_to_sign_in(client, world, rule, endpoint, method, access):
-    response = _request(client, method, _url(rule, world["message"].id))
+    response = _request(client, method, _url(rule, world))
     assert response.status_code == 302, endpoint
     assert response.headers["Location"].startswith("/login"), endpoint
 
@@ -116,7 +138,7 @@ def test_people_without_the_role_get_403(app, world, rule, endpoint, method, acc
     for who in _refused(access):
         client = app.test_client()
         sign_in(client, world["people"][who])
-        response = _request(client, method, _url(rule, world["message"].id))
+        response = _request(client, method, _url(rule, world))
         assert response.status_code == 403, f"{who} got {response.status_code} on {method} {rule}"
 
 
@@ -125,7 +147,7 @@ def test_people_with_the_role_get_in(app, world, rule, endpoint, method, access)
     for who in _allowed(access):
         client = app.test_client()
         sign_in(client, world["people"][who])
-        response = _request(client, method, _url(rule, world["message"].id))
+        response = _request(client, method, _url(rule, world))
         assert response.status_code not in (401, 403), f"{who} refused on {method} {rule}"
         location = response.headers.get("Location", "")
         assert not location.startswith("/login"), f"{who} sent to sign in on {method} {rule}"

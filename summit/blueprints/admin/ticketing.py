@@ -3,12 +3,13 @@ their actions, and the attendee list. Registered on the admin blueprint."""
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
 from ...forms import form_page
 from ...i18n import money
-from ...models import DiscountCode, DiscountKind, OrderStatus, Role, TicketType
+from ...models import DiscountCode, DiscountKind, Role, TicketType
 from ...services import sales
 from ...services.ordering import OrderError
 from ...services.payments import core as payments
@@ -53,12 +54,26 @@ ORDER_ERRORS = {
         "There is no payment left to refund. Orders that are not paid are cancelled instead."
     ),
     "cannot_cancel": lambda: _(
-        "Only orders that are not paid can be cancelled. Paid orders are refunded instead."
+        "Only orders nobody has paid money for can be cancelled. Paid orders are refunded instead."
     ),
     "not_invoiced": lambda: _("Only an order with an unpaid invoice can be marked paid."),
     "not_confirmed": lambda: _("The order is not confirmed, so there are no tickets to send."),
     "no_email": lambda: _("The order has no email address to send to."),
 }
+
+
+REFUND_REASONS = {
+    "organizer": lambda: _("By an organizer"),
+    "stripe": lambda: _("At Stripe"),
+    "paid_twice": lambda: _("Paid twice"),
+    "sold_out_after_expiry": lambda: _("Paid after the reservation ended, when sold out"),
+    "retry": lambda: _("Automatic refund"),
+}
+
+
+def refund_reason(reason: str) -> str:
+    known = REFUND_REASONS.get(reason)
+    return known() if known else (reason or "–")
 
 
 def _order_error(error: OrderError) -> str:
@@ -202,7 +217,7 @@ def _discount_code(code_id: int) -> DiscountCode:
 
 def _discount_form(initial=None) -> DiscountCodeForm:
     form = DiscountCodeForm(data=initial)
-    form.ticket_types.choices = [(t.id, t.name) for t in sales.ticket_types(g.event)]
+    form.ticket_types.choices = [SelectChoice(t.id, t.name) for t in sales.ticket_types(g.event)]
     return form
 
 
@@ -351,6 +366,8 @@ def order_detail(slug, reference):
         invoice=payments.invoice_of(order),
         refundable=sales.refundable_amount(order),
         refundable_ticket={t.id: sales.refundable_amount(order, t) for t in order.tickets},
+        refund_reason=refund_reason,
+        can_cancel=payments.can_cancel(order),
         resend_form=ResendForm(),
         invoice_paid_form=InvoicePaidForm(),
     )
@@ -409,7 +426,7 @@ def order_cancel(slug, reference):
         else:
             flash(_("Order %(ref)s is cancelled.", ref=order.reference), "success")
         return _back_to(order)
-    if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED, OrderStatus.CANCELLED):
+    if not payments.can_cancel(order):
         flash(_order_error(OrderError("cannot_cancel")), "error")
         return _back_to(order)
     return render_template(

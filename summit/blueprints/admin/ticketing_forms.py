@@ -19,6 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -143,7 +144,7 @@ class TicketTypeForm(FlaskForm):
     vat_percent = SelectField(
         _l("VAT rate"),
         coerce=int,
-        choices=[(rate, f"{rate} %") for rate in VAT_RATES],
+        choices=[SelectChoice(rate, f"{rate} %") for rate in VAT_RATES],
         default=25,
         description=_l("25 % for most conferences; 6 % for some cultural events; 0 % if exempt."),
     )
@@ -306,12 +307,12 @@ class OrderSearchForm(Form):
         filters=[strip],
         validators=[Optional(), Length(max=200)],
         description=_l("Order number, buyer's name or email, or an attendee's name."),
-        render_kw={"type": "search", "autocomplete": "off"},
+        render_kw={"autocomplete": "off"},
     )
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("All"))] + enum_choices(OrderStatus),
-        validate_choice=True,
+        choices=[SelectChoice("", _l("All")), *enum_choices(OrderStatus)],
+        default="",
     )
 
     def chosen_status(self) -> OrderStatus | None:

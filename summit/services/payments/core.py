@@ -99,11 +99,15 @@ def start_payment(
     provider = get_provider(method)
     payment = Payment(order=order, method=method, amount=order.total, currency=order.event.currency)
     db.session.add(payment)
-    db.session.flush()
+    db.session.commit()
+    # The provider is called with no transaction open: on SQLite a write transaction
+    # would hold the database's single write lock for the whole network call.
     try:
         url = provider.start(order, payment)
     except PaymentError:
-        db.session.rollback()
+        db.session.rollback()  # also undoes a moved reservation end
+        db.session.delete(payment)  # nothing was started: nothing to keep
+        db.session.commit()
         raise
     payment.checkout_url = url
     order.payment_method = method
@@ -182,9 +186,11 @@ def record_payment(
     if payment.status is PaymentStatus.SUCCEEDED:
         return order.status
     if amount != payment.amount or currency.upper() != payment.currency.upper():
-        # Never mark paid on a mismatch; people must look at it.
-        payment.status = PaymentStatus.FAILED
-        notices.payment_mismatch(order, payment, amount, currency)
+        # Never mark paid on a mismatch; people must look at it (told once, though the
+        # webhook and the return page may both report it).
+        if payment.status is not PaymentStatus.FAILED:
+            payment.status = PaymentStatus.FAILED
+            notices.payment_mismatch(order, payment, amount, currency)
         db.session.commit()
         return order.status
     payment.status = PaymentStatus.SUCCEEDED
@@ -194,6 +200,7 @@ def record_payment(
 
     if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED:
         # Paid twice (two sessions, or paid after a refund): give this money back.
+        payment.refund_due = True
         db.session.commit()
         _auto_refund(payment, reason="paid_twice")
         return order.status
@@ -209,6 +216,7 @@ def record_payment(
         return order.status
     order.status = OrderStatus.CANCELLED
     order.cancelled_at = now
+    payment.refund_due = True
     db.session.commit()
     _auto_refund(payment, reason="sold_out_after_expiry")
     return order.status
@@ -224,8 +232,9 @@ def _seats_still_free(order: Order, now: datetime) -> bool:
     return all(left.by_type.get(t.id) is None or q <= left.by_type[t.id] for t, q in wanted.items())
 
 
-def _auto_refund(payment: Payment, reason: str) -> None:
-    """Give back a payment we cannot keep, and tell buyer and organizers."""
+def _auto_refund(payment: Payment, reason: str, retry: bool = False) -> None:
+    """Give back a payment we cannot keep, and tell buyer and organizers (once: the
+    provider's idempotency key and record_refund make a retry a no-op)."""
     order = payment.order
     try:
         ref = get_provider(payment.method).refund(
@@ -233,25 +242,46 @@ def _auto_refund(payment: Payment, reason: str) -> None:
         )
     except PaymentError as error:
         log.error("Automatic refund of payment %s failed: %s", payment.id, error)
-        begin_write()
-        notices.refund_failed(order, payment, str(error))
-        db.session.commit()
+        if not retry:  # the worker keeps trying; people are told the first time
+            begin_write()
+            notices.refund_failed(order, payment, str(error))
+            db.session.commit()
         return
-    record_refund(payment, payment.amount - payment.refunded_amount, ref, reason=reason)
-    begin_write()
-    notices.payment_refunded_automatically(order, payment, reason)
-    db.session.commit()
+    if record_refund(payment, payment.amount - payment.refunded_amount, ref, reason=reason):
+        begin_write()
+        notices.payment_refunded_automatically(order, payment, reason)
+        db.session.commit()
 
 
-def record_payment_pending(payment: Payment) -> None:
-    """The buyer paid with a method that settles later: keep the seats meanwhile."""
+def retry_due_refunds(now: datetime | None = None, grace: timedelta = timedelta(minutes=2)) -> int:
+    """Refunds decided but not recorded (a crash, the provider away): try them again."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Payment).where(
+            Payment.refund_due.is_(True),
+            Payment.status == PaymentStatus.SUCCEEDED,
+            Payment.settled_at < now - grace,
+        )
+    ).all()
+    for payment in due:
+        _auto_refund(payment, reason="retry", retry=True)
+    return len(due)
+
+
+def record_payment_pending(payment: Payment, now: datetime | None = None) -> None:
+    """The buyer paid with a method that settles later: keep the seats meanwhile, if
+    they are still the buyer's (when the news comes after the reservation ended and the
+    seats went to someone else, the payment, should it succeed, is a late one)."""
+    now = now or utcnow()
     _lock(payment.order.event_id)
     db.session.refresh(payment)
     order = payment.order
     db.session.refresh(order)
     if payment.status is PaymentStatus.CREATED:
         payment.status = PaymentStatus.PENDING
-        if order.status is OrderStatus.RESERVED:
+        if order.status is OrderStatus.RESERVED and (
+            order.holds_seats(now) or _seats_still_free(order, now)
+        ):
             order.status = OrderStatus.PENDING
     db.session.commit()
 
@@ -296,30 +326,49 @@ def record_refund(
     reason: str = "",
 ) -> bool:
     """Money went back to the buyer. Idempotent by provider_ref. Tickets named are
-    refunded; when the whole payment is refunded, every ticket is. Returns False if
-    this refund was recorded before."""
+    refunded; when the whole payment is refunded, every ticket is, unless another
+    payment of the order still pays for them (a second payment given back). Returns
+    False if this refund was recorded before."""
     _lock(payment.order.event_id)
     db.session.refresh(payment)
-    if provider_ref and db.session.scalar(
-        select(Refund.id).where(Refund.provider_ref == provider_ref)
-    ):
+    known = bool(provider_ref) and (
+        db.session.scalar(select(Refund.id).where(Refund.provider_ref == provider_ref)) is not None
+    )
+    if known and not tickets:
         db.session.commit()
         return False
-    amount = min(amount, payment.amount - payment.refunded_amount)
-    payment.refunded_amount += amount
-    db.session.add(
-        Refund(payment=payment, amount=amount, provider_ref=provider_ref, reason=reason[:200])
-    )
     order = payment.order
-    refunded = tickets or (order.valid_tickets if payment.refunded_amount >= payment.amount else [])
-    for ticket in refunded:
+    if not known:  # else the provider's webhook recorded it first; the tickets still go
+        amount = min(amount, payment.amount - payment.refunded_amount)
+        payment.refunded_amount += amount
+        if payment.refunded_amount >= payment.amount:
+            payment.refund_due = False
+        db.session.add(
+            Refund(
+                payment=payment,
+                amount=amount,
+                provider_ref=provider_ref,
+                reason=reason[:200],
+                ticket_id=tickets[0].id if tickets and len(tickets) == 1 else None,
+            )
+        )
+    if tickets is None:
+        still_paid_by_another = any(
+            other.id != payment.id
+            and other.status is PaymentStatus.SUCCEEDED
+            and other.refunded_amount < other.amount
+            for other in order.payments
+        )
+        whole = payment.refunded_amount >= payment.amount and not still_paid_by_another
+        tickets = order.valid_tickets if whole else []
+    for ticket in tickets:
         ticket.status = TicketStatus.REFUNDED
         ticket.refunded_amount = ticket.price
     if not order.valid_tickets:
         order.status = OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED
         order.cancelled_at = order.cancelled_at or utcnow()
     db.session.commit()
-    return True
+    return not known
 
 
 def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
@@ -367,10 +416,19 @@ def cancel_tickets(order: Order, tickets: list) -> None:
     db.session.commit()
 
 
+def can_cancel(order: Order) -> bool:
+    """Cancelling is for orders nobody has paid money for; the others are refunded."""
+    paid_money = any(
+        p.status is PaymentStatus.SUCCEEDED and p.amount > p.refunded_amount for p in order.payments
+    )
+    return order.status not in (OrderStatus.REFUNDED, OrderStatus.CANCELLED) and not paid_money
+
+
 def cancel_order(order: Order) -> None:
-    """An organizer cancels an order that is not paid (reserved, pending or invoiced):
-    its seats are freed and the buyer is told. Paid orders are refunded instead."""
-    if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED, OrderStatus.CANCELLED):
+    """An organizer cancels an order nobody has paid money for (reserved, pending,
+    invoiced, or a free registration): its seats are freed and the buyer is told.
+    Orders paid with money are refunded instead."""
+    if not can_cancel(order):
         raise OrderError("cannot_cancel")
     for payment in order.payments:
         if payment.status is PaymentStatus.CREATED and payment.method is not PaymentMethod.INVOICE:

@@ -24,6 +24,9 @@ SESSION_MIN = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=24)
 MARGIN = timedelta(minutes=1)
 CHECKOUT_LOCALES = {"sv", "en"}
+# Seconds to connect and to wait for an answer (the library's default is 80): a buyer
+# waits on the checkout page meanwhile.
+TIMEOUT = (5, 20)
 
 
 def make_client() -> stripe.StripeClient:
@@ -33,6 +36,7 @@ def make_client() -> stripe.StripeClient:
         config["STRIPE_SECRET_KEY"],
         base_addresses={"api": base} if base else None,
         max_network_retries=2,
+        http_client=stripe.RequestsClient(timeout=TIMEOUT),
     )
 
 

@@ -105,7 +105,9 @@ def _record_paid(payment: Payment, session: dict) -> str:
 def apply_session(payment: Payment, session: dict) -> str:
     """Bring the payment in line with its Checkout Session: paid, waiting for the bank
     (completed with a method that settles later), expired, or still open."""
-    if session.get("payment_status") == "paid":
+    if session.get("payment_status") in ("paid", "no_payment_required"):
+        # (Nothing to pay cannot happen for an order that costs money; record_payment
+        # then finds the amount wrong and tells the organizers.)
         return _record_paid(payment, session)
     status = session.get("status")
     if status == "complete":
