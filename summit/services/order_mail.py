@@ -6,6 +6,7 @@ the worker when it sends (services/documents.py).
 
 from flask_babel import gettext as _
 
+from ..i18n import money
 from ..models import Order, OrderStatus, Payment
 from ..urls import external_url
 from .mail import Attachment, queue_mail
@@ -80,13 +81,11 @@ def payment_mismatch(order: Order, payment: Payment, amount: int, currency: str)
         lambda: _("Payment does not match order %(ref)s", ref=order.reference),
         lambda: [
             _(
-                "A payment of %(got)s %(cur)s arrived for order %(ref)s, which costs %(want)s "
-                "%(want_cur)s. The order was not marked paid; please check it.",
-                got=amount / 100,
-                cur=currency.upper(),
+                "A payment of %(got)s arrived for order %(ref)s, which costs %(want)s. The "
+                "order was not marked paid; please check it.",
+                got=money(amount, currency.upper()),
                 ref=order.reference,
-                want=payment.amount / 100,
-                want_cur=payment.currency,
+                want=money(payment.amount, payment.currency),
             )
         ],
     )
@@ -107,24 +106,34 @@ def late_payment_kept(order: Order) -> None:
 
 
 def payment_refunded_automatically(order: Order, payment: Payment, reason: str) -> None:
-    def lines():
-        if reason == "paid_twice":
-            return [
-                _(
-                    "Order %(ref)s was paid twice. The second payment has been refunded.",
-                    ref=order.reference,
-                )
-            ]
-        return [
+    if reason == "paid_twice":
+        to_buyer = to_organizers = lambda: [  # noqa: E731
+            _(
+                "Order %(ref)s was paid twice. The second payment has been refunded.",
+                ref=order.reference,
+            )
+        ]
+    else:
+        to_buyer = lambda: [  # noqa: E731
             _(
                 "Your payment for order %(ref)s arrived after the reservation had ended, and "
                 "the tickets were sold out by then. The whole amount has been refunded to you.",
                 ref=order.reference,
             )
         ]
-
-    _notice(order.buyer_email, order.locale, lambda: _("Your payment was refunded"), lines, order)
-    _to_organizers(order, lambda: _("Automatic refund: order %(ref)s", ref=order.reference), lines)
+        to_organizers = lambda: [  # noqa: E731
+            _(
+                "Order %(ref)s was paid after its reservation had ended, when the tickets were "
+                "sold out. The whole payment has been refunded to the buyer.",
+                ref=order.reference,
+            )
+        ]
+    _notice(
+        order.buyer_email, order.locale, lambda: _("Your payment was refunded"), to_buyer, order
+    )
+    _to_organizers(
+        order, lambda: _("Automatic refund: order %(ref)s", ref=order.reference), to_organizers
+    )
 
 
 def refund_failed(order: Order, payment: Payment, error: str) -> None:
@@ -166,10 +175,9 @@ def order_refunded(order: Order, amount: int) -> None:
         lambda: _("Refund for order %(ref)s", ref=order.reference),
         lambda: [
             _(
-                "We have refunded %(amount)s %(currency)s for order %(ref)s. It may take a few "
-                "days to show in your account.",
-                amount=f"{amount / 100:.2f}",
-                currency=order.event.currency,
+                "We have refunded %(amount)s for order %(ref)s. It may take a few days to show "
+                "in your account.",
+                amount=money(amount, order.event.currency),
                 ref=order.reference,
             )
         ],

@@ -146,7 +146,10 @@ class TicketTypeForm(FlaskForm):
         coerce=int,
         choices=[SelectChoice(rate, f"{rate} %") for rate in VAT_RATES],
         default=25,
-        description=_l("25 % for most conferences; 6 % for some cultural events; 0 % if exempt."),
+        description=_l(
+            "25 percent for most conferences, 6 percent for some cultural events, 0 percent "
+            "where VAT does not apply."
+        ),
     )
     capacity = CountField(
         _l("Number of tickets"),

@@ -1,6 +1,7 @@
 """What to tell the buyer when a purchase cannot be made."""
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ...services.ordering import OrderError
 
@@ -17,7 +18,7 @@ MESSAGES = {
         else _("Sorry, %(name)s is sold out.", **p)
     ),
     "event_sold_out": lambda p: (
-        _("Only %(left)d tickets left.", **p)
+        ngettext("Only %(num)d ticket left.", "Only %(num)d tickets left.", p["left"])
         if p.get("left")
         else _("Sorry, the event is sold out.")
     ),
