@@ -44,6 +44,8 @@ def begin_write() -> None:
     session = db.session()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() called with unsaved changes in the session")
+    if session.get_bind().dialect.name != "sqlite":
+        return  # PostgreSQL: the open transaction goes on; callers lock rows
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

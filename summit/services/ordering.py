@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..database import begin_write
 from ..extensions import db
@@ -247,7 +248,14 @@ def reserve_tickets(
 def get_order(token: str) -> Order | None:
     if not token or len(token) > 64:
         return None
-    return db.session.scalar(select(Order).where(Order.token == token))
+    return db.session.scalar(
+        select(Order)
+        .where(Order.token == token)
+        .options(
+            joinedload(Order.event),
+            selectinload(Order.tickets).joinedload(Ticket.ticket_type),
+        )
+    )
 
 
 @dataclass
@@ -268,6 +276,8 @@ class BuyerDetails:
 
 def save_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails]) -> None:
     """The buyer's and each attendee's details, while the reservation lasts."""
+    begin_write()  # read-then-write: on SQLite the write lock must come first
+    db.session.refresh(order)
     if order.status is not OrderStatus.RESERVED:
         raise OrderError("not_reserved")
     if not order.holds_seats(utcnow()):
@@ -296,5 +306,6 @@ def _clean(value: str | None) -> str:
 
 def change_attendee(ticket: Ticket, attendee: AttendeeDetails) -> None:
     """Someone else goes on this ticket, or the details change. The QR code stays."""
+    begin_write()
     update_attendee(ticket, attendee)
     db.session.commit()

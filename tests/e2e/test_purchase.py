@@ -8,50 +8,24 @@ their source labels while the Swedish catalogue grows.
 
 import re
 
-import pypdfium2
 import pytest
-import zxingcpp
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from summit.models import Order, OrderStatus, TicketStatus
 from summit.services.outbox import deliver_pending
+from tests.pdf import page_qr_codes, text
 from tests.smtp import app_config, running_smtp
 
 pytestmark = pytest.mark.e2e
 
 LOCALE = "en-GB"
-PDF_SCALE = 4  # 288 dpi: every QR module is several pixels wide
 
 
-def pdf_pages(data: bytes) -> list:
-    """Each page of a PDF as a PIL image."""
-    assert data.startswith(b"%PDF"), data[:40]
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return [page.render(scale=PDF_SCALE).to_pil() for page in document]
-    finally:
-        document.close()
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
-
-
-def qr_codes(data: bytes) -> list[str]:
-    """What the QR codes in a PDF say, page by page, as a door scanner would read them."""
-    found = []
-    for image in pdf_pages(data):
-        found += [
-            code.text
-            for code in zxingcpp.read_barcodes(image)
-            if code.format == zxingcpp.BarcodeFormat.QRCode
-        ]
-    return found
+def qr_codes(pdf: bytes) -> list[str]:
+    """What the QR codes in a PDF say, page after page, as a door scanner reads them."""
+    assert pdf.startswith(b"%PDF"), pdf[:40]
+    return [code for page in page_qr_codes(pdf) for code in page]
 
 
 @pytest.fixture
@@ -186,7 +160,7 @@ def test_phone_buyer_pays_two_tickets_and_gets_them_by_email(
         [secrets[0]],
         [secrets[1]],
     ]
-    receipt_text = pdf_text(attachments[receipt].get_content())
+    receipt_text = text(attachments[receipt].get_content())
     assert order.reference in receipt_text
     assert qr_codes(attachments[receipt].get_content()) == []
 
@@ -214,7 +188,8 @@ def test_organisation_pays_by_invoice(browsing, summit, payment_links_to_live_se
     page.get_by_label("Invoice address").fill("Malmö stad\nFakturaskanning\nBox 123\n205 80 Malmö")
     page.get_by_label("Your reference").fill("Projekt 4711")
     browsing.screenshot(page, "checkout-invoice")
-    page.get_by_role("button", name="Continue to payment").click()
+    # Nothing is paid now: the button says so once invoice is chosen.
+    page.get_by_role("button", name="Place the order").click()
 
     # Straight to the order page: confirmed, invoice on its way.
     expect(page).to_have_url(re.compile(rf"/events/{event.slug}/orders/[\w-]+/$"))
@@ -232,9 +207,9 @@ def test_organisation_pays_by_invoice(browsing, summit, payment_links_to_live_se
     response = page.request.get(invoice.get_attribute("href"))
     assert response.ok, response.status
     assert response.headers["content-type"] == "application/pdf"
-    text = pdf_text(response.body())
+    invoice_text = text(response.body())
     for expected in ("212000-1124", "Projekt 4711", order.reference, "Box 123"):
-        assert expected in text
+        assert expected in invoice_text
 
     # An invoiced order is confirmed: its ticket is there already.
     ticket = page.get_by_role("link", name=re.compile(r"^Ticket \(PDF\)"))

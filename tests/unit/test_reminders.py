@@ -13,7 +13,7 @@ from summit.services.reminders import send_due_reminders
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def registered(make_event, make_ticket_type, fmt, slug):
+def registered(db, make_event, make_ticket_type, fmt, slug):
     event = make_event(
         slug=slug,
         days=1,
@@ -26,6 +26,7 @@ def registered(make_event, make_ticket_type, fmt, slug):
         event, {free.id: 1}, now=datetime(2027, 3, 1, tzinfo=STOCKHOLM)
     )
     order.expires_at = datetime(2027, 3, 20, tzinfo=STOCKHOLM)  # still reserved on the day
+    db.session.commit()
     ordering.save_details(
         order,
         ordering.BuyerDetails("Eva Ek", "eva@example.org"),
@@ -42,8 +43,8 @@ def reminders(db):
 
 
 def test_reminder_the_day_before_once_with_the_stream_link(db, make_event, make_ticket_type):
-    registered(make_event, make_ticket_type, EventFormat.HYBRID, "hybrid")
-    registered(make_event, make_ticket_type, EventFormat.ON_SITE, "pa-plats")
+    registered(db, make_event, make_ticket_type, EventFormat.HYBRID, "hybrid")
+    registered(db, make_event, make_ticket_type, EventFormat.ON_SITE, "pa-plats")
     confirmations = len(reminders(db))  # the confirmation carries the link too
 
     two_days_before = datetime(2027, 3, 14, 18, 0, tzinfo=STOCKHOLM)

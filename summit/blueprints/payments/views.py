@@ -1,7 +1,7 @@
 """The development payment provider's page: a stand-in for the bank, clearly labelled,
 refused in production and whenever Stripe keys are set."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ...access import public
@@ -29,6 +29,10 @@ def dev_pay(token, ref):
             payments.record_payment_failed(payment)
         else:
             payments.record_payment(payment, payment.amount, payment.currency, intent=ref)
+            flash(
+                _("Thank you! Your order is paid and the tickets are on their way by email."),
+                "success",
+            )
         return redirect(url_for("tickets.order", slug=order.event.slug, token=order.token))
     return render_template(
         "payments/dev.html", order=order, payment=payment, form=form, title=_("Test payment")

@@ -97,20 +97,29 @@ def start_payment(
         db.session.commit()
         return None
     provider = get_provider(method)
-    payment = Payment(order=order, method=method, amount=order.total, currency=order.event.currency)
+    amount, currency = order.total, order.event.currency
+    begin_write()
+    payment = Payment(order=order, method=method, amount=amount, currency=currency)
     db.session.add(payment)
     db.session.commit()
     # The provider is called with no transaction open: on SQLite a write transaction
     # would hold the database's single write lock for the whole network call.
     try:
-        url = provider.start(order, payment)
+        with db.session.no_autoflush:
+            url = provider.start(order, payment)
     except PaymentError:
         db.session.rollback()  # also undoes a moved reservation end
+        begin_write()
         db.session.delete(payment)  # nothing was started: nothing to keep
         db.session.commit()
         raise
-    payment.checkout_url = url
-    order.payment_method = method
+    # What the provider set is written in a unit of its own (on SQLite a write after the
+    # reads above would have to upgrade a stale snapshot, which SQLite refuses).
+    ref, expires_at = payment.provider_ref, order.expires_at
+    db.session.rollback()
+    begin_write()
+    payment.provider_ref, payment.checkout_url = ref, url
+    order.expires_at, order.payment_method = expires_at, method
     db.session.commit()
     return url
 

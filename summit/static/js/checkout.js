@@ -5,9 +5,13 @@
   var box = document.querySelector(".invoice-fields");
   var radios = document.querySelectorAll('input[name="method"]');
   if (!box || !radios.length) return;
+  var button = document.querySelector("button[data-invoice-label]");
+  var paymentLabel = button ? button.textContent : "";
   function update() {
     var chosen = document.querySelector('input[name="method"]:checked');
-    box.hidden = !(chosen && chosen.value === "invoice");
+    var invoice = Boolean(chosen && chosen.value === "invoice");
+    box.hidden = !invoice;
+    if (button) button.textContent = invoice ? button.getAttribute("data-invoice-label") : paymentLabel;
   }
   radios.forEach(function (radio) { radio.addEventListener("change", update); });
   update();
