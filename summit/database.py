@@ -32,7 +32,7 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def begin_write() -> None:
+def begin_write() -> bool:
     """Start a unit of work that will write, holding the database's write lock on SQLite.
 
     On SQLite the whole transaction holds the single write lock from its first
@@ -40,12 +40,21 @@ def begin_write() -> None:
     PostgreSQL the caller locks the rows it checks (SELECT ... FOR UPDATE).
     A read-only transaction already open (e.g. loading the signed-in user) is ended
     first; pending changes are a programming error, they belong to another unit.
+    Returns True when a new transaction began (SQLite): what was read before is stale
+    and must be read again under the lock.
     """
     session = db.session()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() called with unsaved changes in the session")
     if session.get_bind().dialect.name != "sqlite":
-        return  # PostgreSQL: the open transaction goes on; callers lock rows
+        return False  # PostgreSQL: the open transaction goes on; callers lock rows
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    return True
+
+
+def write_needs_new_transaction() -> bool:
+    """SQLite cannot turn a transaction that has read into one that writes once another
+    connection has written meanwhile; such writes start over under begin_write()."""
+    return db.session().get_bind().dialect.name == "sqlite"

@@ -276,8 +276,8 @@ class BuyerDetails:
 
 def save_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails]) -> None:
     """The buyer's and each attendee's details, while the reservation lasts."""
-    begin_write()  # read-then-write: on SQLite the write lock must come first
-    db.session.refresh(order)
+    if begin_write():  # read-then-write: on SQLite the write lock must come first
+        db.session.refresh(order)
     if order.status is not OrderStatus.RESERVED:
         raise OrderError("not_reserved")
     if not order.holds_seats(utcnow()):

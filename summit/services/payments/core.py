@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from ...database import begin_write
+from ...database import begin_write, write_needs_new_transaction
 from ...extensions import db
 from ...models import (
     Event,
@@ -62,11 +62,12 @@ def payment_methods(order: Order) -> list[PaymentMethod]:
     return methods
 
 
-def _lock(event_id: int) -> None:
+def _lock(event_id: int) -> bool:
     """The same lock reserve_tickets() takes: payments and sales of one event never
-    interleave their checks."""
-    begin_write()
+    interleave their checks. True when what was read before must be read again."""
+    fresh = begin_write()
     db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
+    return fresh
 
 
 def start_payment(
@@ -78,8 +79,9 @@ def start_payment(
         raise OrderError("bad_method")
     now = utcnow()
     if method in (PaymentMethod.FREE, PaymentMethod.INVOICE):
-        _lock(order.event_id)  # confirmed at once: the reservation must still hold
-        db.session.refresh(order)
+        # Confirmed at once: the reservation must still hold, under the event's lock.
+        if _lock(order.event_id):
+            db.session.refresh(order)
     if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
         raise OrderError(
             "expired"
@@ -115,11 +117,13 @@ def start_payment(
         raise
     # What the provider set is written in a unit of its own (on SQLite a write after the
     # reads above would have to upgrade a stale snapshot, which SQLite refuses).
-    ref, expires_at = payment.provider_ref, order.expires_at
-    db.session.rollback()
-    begin_write()
-    payment.provider_ref, payment.checkout_url = ref, url
-    order.expires_at, order.payment_method = expires_at, method
+    if write_needs_new_transaction():
+        ref, expires_at = payment.provider_ref, order.expires_at
+        db.session.rollback()
+        begin_write()
+        payment.provider_ref, order.expires_at = ref, expires_at
+    payment.checkout_url = url
+    order.payment_method = method
     db.session.commit()
     return url
 
