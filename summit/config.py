@@ -101,6 +101,9 @@ def load_config(instance_path: Path) -> dict:
         "PROXY_FIX": _bool(env.get("PROXY_FIX"), default=production),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Our forms carry their own translated messages; WTForms' catalogue would be
+        # parsed again on every request.
+        "WTF_I18N_ENABLED": False,
     }
 
 

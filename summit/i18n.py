@@ -5,6 +5,8 @@ the session), the signed-in person's saved language, the browser's Accept-Langua
 between sv and en, and Swedish.
 """
 
+from functools import lru_cache
+
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -34,10 +36,14 @@ def init_i18n(app, babel) -> None:
 
 def event_when(event) -> str:
     """ "18–20 maj 2027" for several days; "10 februari 2027, 08:30–10:00" for one."""
+    return _when(event.local_start, event.local_end, str(get_locale() or "sv"))
+
+
+@lru_cache(maxsize=512)
+def _when(start, end, locale: str) -> str:
+    # Babel's interval formatting is slow, and the same few events are shown all day.
     from babel.dates import format_date, format_interval
 
-    locale = str(get_locale() or "sv")
-    start, end = event.local_start, event.local_end
     if start.date() != end.date():
         return format_interval(start.date(), end.date(), "yMMMMd", locale=locale)
     day = format_date(start.date(), "long", locale=locale)

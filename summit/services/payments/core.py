@@ -78,10 +78,10 @@ def start_payment(
     if method not in payment_methods(order):
         raise OrderError("bad_method")
     now = utcnow()
-    if method in (PaymentMethod.FREE, PaymentMethod.INVOICE):
-        # Confirmed at once: the reservation must still hold, under the event's lock.
-        if _lock(order.event_id):
-            db.session.refresh(order)
+    # Free and invoice orders are confirmed at once: check the reservation under the lock.
+    confirmed_at_once = method in (PaymentMethod.FREE, PaymentMethod.INVOICE)
+    if confirmed_at_once and _lock(order.event_id):
+        db.session.refresh(order)
     if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
         raise OrderError(
             "expired"
