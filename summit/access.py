@@ -1,17 +1,17 @@
 """Who may do what: the signed-in user, and decorators every view declares its access with.
 
-Every view carries an `access` attribute ("public", "login", "site_admin" or an
-event role); tests walk the URL map and prove each protected route refuses people
+Every view carries an `access` attribute ("public", "login", "site_admin", "api_token"
+or an event role); tests walk the URL map and prove each protected route refuses people
 without the right role, so a new route cannot be forgotten.
 """
 
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, g, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .extensions import db, login
+from .extensions import csrf, db, login
 from .models import Event, Role, User
 
 
@@ -21,7 +21,7 @@ def load_user(session_token: str) -> User | None:
 
 
 # What a view may declare; event-role views declare the tuple of roles they accept.
-ACCESS_LEVELS = ("public", "login", "site_admin")
+ACCESS_LEVELS = ("public", "login", "site_admin", "api_token")
 
 
 def _mark(view, access):
@@ -74,3 +74,52 @@ def event_role_required(*roles: Role):
         return _mark(wrapper, tuple(roles))
 
     return decorator
+
+
+def _api_refusal(status: int, error: str):
+    response = jsonify({"status": "error", "error": error})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="checkin"'
+    return response
+
+
+def api_token_required(view):
+    """The door JSON API (takes `slug`): a station's bearer token for this event
+    (`Authorization: Bearer <token>`, no cookies, so no CSRF token) sets g.station; or a
+    signed-in account with the door or organizer role of the event sets g.event and
+    g.door_user, and then the CSRF token is required on writes (X-CSRFToken), as the
+    browser sends the session cookie by itself.
+
+    Answers in JSON: 401 without a known token or account, 403 for a revoked station, a
+    station of another event, or an account without the role.
+    """
+    from .services.checkin import station_for_token
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _, token = header.partition(" ")
+            station = station_for_token(token.strip()) if scheme.lower() == "bearer" else None
+            if station is None:
+                return _api_refusal(401, "unauthorized")
+            if station.revoked:
+                return _api_refusal(403, "revoked")
+            if station.event_slug != kwargs["slug"]:
+                return _api_refusal(403, "other_event")
+            g.station, g.door_user = station, None
+            return view(*args, **kwargs)
+        if not current_user.is_authenticated:
+            return _api_refusal(401, "unauthorized")
+        event = db.session.scalar(select(Event).where(Event.slug == kwargs["slug"]))
+        if event is None:
+            return _api_refusal(404, "not_found")
+        if not current_user.has_role(event, Role.DOOR, Role.ORGANIZER):
+            return _api_refusal(403, "forbidden")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        g.station, g.door_user, g.event = None, current_user._get_current_object(), event
+        return view(*args, **kwargs)
+
+    return _mark(wrapper, "api_token")

@@ -94,6 +94,9 @@ def demo():
 
 
 def register_cli(app: Flask) -> None:
+    from .checkin_cli import checkin_cli
+
+    app.cli.add_command(checkin_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(worker)

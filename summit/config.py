@@ -87,6 +87,8 @@ def load_config(instance_path: Path) -> dict:
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "RESERVATION_RATE_LIMIT": env.get("RESERVATION_RATE_LIMIT", "30 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
+        # Scans per station (door); far above what a person with a scanner can do.
+        "CHECKIN_RATE_LIMIT": env.get("CHECKIN_RATE_LIMIT", "600 per minute"),
         "MAGIC_LINK_MAX_AGE": int(env.get("MAGIC_LINK_MAX_AGE", str(30 * 60))),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),
         "BABEL_DEFAULT_LOCALE": "sv",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from .demo_checkin import create_demo_checkin
 from .demo_sales import create_demo_sales
 from .extensions import db
 from .models import Event, EventFormat, EventKind, EventStatus, Role, Room, Track, User
@@ -172,4 +173,5 @@ def create_demo() -> list[str]:
     if sales:
         lines += ["", "Paid attendees:", *sales]
     lines += ["", "Buy a ticket: /events/summit2027/tickets/ (speaker code: TALARE2027)"]
+    lines += create_demo_checkin(summit)
     return lines

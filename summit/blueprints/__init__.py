@@ -6,6 +6,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin
     from .auth.views import bp as auth
+    from .checkin import bp as checkin
     from .payments import bp as payments
     from .site.views import bp as site
     from .tickets.views import bp as tickets
@@ -15,3 +16,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tickets)
     app.register_blueprint(payments)
     app.register_blueprint(admin)
+    app.register_blueprint(checkin)

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
+from .checkin import Checkin, CheckinConflict, CheckinList, Station
 from .events import Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
 from .orders import (
@@ -17,6 +18,9 @@ from .types import utcnow
 from .users import EventRole, Role, User
 
 __all__ = [
+    "Checkin",
+    "CheckinConflict",
+    "CheckinList",
     "DiscountCode",
     "DiscountKind",
     "Event",
@@ -38,6 +42,7 @@ __all__ = [
     "Refund",
     "Role",
     "Room",
+    "Station",
     "Ticket",
     "TicketStatus",
     "TicketType",

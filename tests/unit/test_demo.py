@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from summit.models import (
+    Checkin,
     Event,
     EventKind,
     EventRole,
@@ -10,6 +11,7 @@ from summit.models import (
     OrderStatus,
     Role,
     Room,
+    Station,
     Ticket,
     TicketType,
     Track,
@@ -20,7 +22,18 @@ from summit.models import (
 def counts(db):
     return {
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (Event, Room, Track, User, EventRole, TicketType, Order, Ticket)
+        for model in (
+            Event,
+            Room,
+            Track,
+            User,
+            EventRole,
+            TicketType,
+            Order,
+            Ticket,
+            Station,
+            Checkin,
+        )
     }
 
 
@@ -70,3 +83,10 @@ def test_demo_is_complete_and_idempotent(app, db):
             )
             > 0
         )
+
+
+def test_demo_has_a_station_and_people_checked_in(app, db):
+    output = app.test_cli_runner().invoke(args=["demo"]).output
+    assert "/events/summit2027/checkin/station#" in output
+    assert db.session.scalar(select(func.count()).select_from(Station)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Checkin)) == 60

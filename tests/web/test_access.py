@@ -10,6 +10,7 @@ import pytest
 from summit import create_app
 from summit.access import ACCESS_LEVELS
 from summit.models import (
+    Checkin,
     DiscountCode,
     DiscountKind,
     Order,
@@ -20,6 +21,7 @@ from summit.models import (
     TicketType,
     utcnow,
 )
+from summit.services import checkin_setup
 from tests.conftest import csrf_token, sign_in
 
 PROTECTED_PREFIXES = ("/manage", "/api", "/door", "/checkin")
@@ -31,6 +33,10 @@ SAMPLE_VALUES = {
     "reference": "ACCESS23",  # the order made in `world`
     "type_id": None,
     "code_id": None,
+    "station_id": None,  # check-in: the station, list, ticket and check-in made in `world`
+    "list_id": None,
+    "ticket_id": None,
+    "checkin_id": None,
 }
 
 
@@ -47,7 +53,9 @@ def _rules():
 
 
 RULES = _rules()
-PROTECTED = [r for r in RULES if r[3] not in (None, "public")]
+PROTECTED = [r for r in RULES if r[3] not in (None, "public", "api_token")]
+# The door JSON API: a station's bearer token (or a door account's session), JSON answers.
+API = [r for r in RULES if r[3] == "api_token"]
 
 
 def test_every_route_declares_its_access():
@@ -88,7 +96,20 @@ def world(db, make_event, make_user, grant):
     for role in Role:
         people[role.value] = grant(make_user(f"{role.value}@example.org"), event, role)
         grant(people["elsewhere"], other, role)
-    ids = {"message_id": message.id, "type_id": ticket_type.id, "code_id": code.id}
+    station, _token = checkin_setup.create_station(event, "Entré A")
+    guest = order.tickets[0]
+    made = Checkin(ticket=guest, checkin_list=station.checkin_list, station=station)
+    db.session.add(made)
+    db.session.commit()
+    ids = {
+        "message_id": message.id,
+        "type_id": ticket_type.id,
+        "code_id": code.id,
+        "station_id": station.id,
+        "list_id": station.checkin_list_id,
+        "ticket_id": guest.id,
+        "checkin_id": made.id,
+    }
     return {"event": event, "message": message, "people": people, "ids": ids}
 
 
@@ -151,3 +172,77 @@ def test_people_with_the_role_get_in(app, world, rule, endpoint, method, access)
         assert response.status_code not in (401, 403), f"{who} refused on {method} {rule}"
         location = response.headers.get("Location", "")
         assert not location.startswith("/login"), f"{who} sent to sign in on {method} {rule}"
+
+
+# The door JSON API ---------------------------------------------------------------------
+
+
+def test_there_are_api_routes_to_check():
+    assert len(API) >= 5
+    assert all(rule.startswith("/api/") for rule, *_ in API)
+
+
+def _api_request(client, method: str, url: str, token: str | None = None, csrf: str = ""):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if csrf:
+        headers["X-CSRFToken"] = csrf
+    if method == "GET":
+        return client.get(url, headers=headers)
+    return client.open(url, method=method, json={}, headers=headers)
+
+
+@pytest.fixture
+def stations(world, db):
+    from summit.models import Station
+    from summit.services import checkin_setup
+    from summit.services.events import get_event
+
+    _ok, valid = checkin_setup.create_station(world["event"], "Entré A")
+    revoked, revoked_token = checkin_setup.create_station(world["event"], "Entré B")
+    checkin_setup.revoke_station(db.session.get(Station, revoked.id))
+    _other, elsewhere = checkin_setup.create_station(get_event("annat-event"), "Dörr")
+    return {"valid": valid, "revoked": revoked_token, "elsewhere": elsewhere}
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method", "access"), API)
+def test_api_refuses_without_a_token(client, world, rule, endpoint, method, access):
+    response = _api_request(client, method, _url(rule, world))
+    assert response.status_code == 401 and response.is_json, endpoint
+    response = _api_request(client, method, _url(rule, world), "not-a-real-station-token-000")
+    assert response.status_code == 401, endpoint
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method", "access"), API)
+def test_api_refuses_revoked_and_other_events_stations(
+    client, world, stations, rule, endpoint, method, access
+):
+    url = _url(rule, world)
+    assert _api_request(client, method, url, stations["revoked"]).status_code in (401, 403)
+    assert _api_request(client, method, url, stations["elsewhere"]).status_code == 403
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method", "access"), API)
+def test_api_lets_this_events_station_in(client, world, stations, rule, endpoint, method, access):
+    response = _api_request(client, method, _url(rule, world), stations["valid"])
+    assert response.status_code not in (401, 403), f"{response.status_code} on {method} {rule}"
+    assert response.is_json
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method", "access"), API)
+def test_api_for_accounts_needs_the_door_or_organizer_role(
+    app, world, rule, endpoint, method, access
+):
+    for who in ("nobody", "elsewhere", "reviewer"):
+        client = app.test_client()
+        sign_in(client, world["people"][who])
+        response = _api_request(
+            client, method, _url(rule, world), csrf=csrf_token(client, "/login")
+        )
+        assert response.status_code == 403, f"{who} got {response.status_code} on {method} {rule}"
+    for who in ("door", "organizer", "admin"):
+        client = app.test_client()
+        sign_in(client, world["people"][who])
+        response = _api_request(
+            client, method, _url(rule, world), csrf=csrf_token(client, "/login")
+        )
+        assert response.status_code not in (401, 403), f"{who} refused on {method} {rule}"

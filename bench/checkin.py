@@ -1,0 +1,364 @@
+"""Check-in at the door under load: scans through the JSON API, served by gunicorn.
+
+Starts what it needs: a PostgreSQL database (DATABASE_URL if set, otherwise a fresh
+temporary one on the local server, dropped afterwards; --sqlite for a temporary SQLite
+file instead), migrated, with one event running today, one ticket type, and
+2 x TICKETS paid tickets written directly as rows; STATIONS check-in stations; and
+gunicorn with 2 workers on a free port of 127.0.0.1. The per-station rate limit
+(CHECKIN_RATE_LIMIT) is raised for the bench, and the bench says so.
+
+Phases, each bounded in count and time (SECONDS), traffic only to 127.0.0.1; each
+client thread is one door with its own station token and its own keep-alive
+connection (http.client; gunicorn's sync workers close it after each answer, and
+http.client opens the next one):
+
+    first_c1    TICKETS first scans, one door
+    first_c8    TICKETS first scans of other tickets, 8 doors at once
+    repeat_c8   the same TICKETS scanned again, 8 doors ("already_checked_in")
+    unknown_c8  UNKNOWN well-formed codes that are no ticket, 8 doors ("unknown")
+
+Afterwards the check-ins are counted in the database (exactly one per ticket scanned
+first) and the SQL statements of one scan of each kind are counted in-process.
+
+    .venv/bin/python bench/checkin.py [--tickets 1000 --sqlite]
+
+The last line of output is one JSON object:
+{"phases": {"first_c1": {"scans_per_s", "p50_ms", "p95_ms", "p99_ms", "reasons",
+ "scans", "errors"}, "first_c8": {...}, "repeat_c8": {...}, "unknown_c8": {...}},
+ "database", "checkins", "queries", "cpu_s", "rate_limit"}
+It exits non-zero on any error, on a first scan that is not "ok", or if the number of
+check-ins differs from the number of first scans.
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from pages import BIN, ROOT, free_port, wait_until_answering
+from ticket_rush import CpuMeter, database, flask, percentiles
+
+TICKETS = 1000
+UNKNOWN = 100
+STATIONS = 8
+SECONDS = 120.0
+WORKERS = 2
+SLUG = "checkin2027"
+RATE_LIMIT = "1000000 per minute"  # the default (600 a minute a door) would refuse
+API = f"/api/v1/events/{SLUG}/checkin"
+
+
+def in_process_app(env: dict):
+    os.environ.update(
+        {key: env[key] for key in ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "CHECKIN_RATE_LIMIT")}
+    )
+    sys.path.insert(0, str(ROOT))
+    from summit import create_app
+
+    return create_app()
+
+
+def prepare(app, tickets: int) -> tuple[list[str], list[str]]:
+    """The event (running today), its paid tickets and the stations: (secrets, tokens)."""
+    from sqlalchemy import insert, select
+
+    from summit.extensions import db
+    from summit.models import (
+        Event,
+        EventKind,
+        EventStatus,
+        Order,
+        OrderStatus,
+        Ticket,
+        TicketType,
+        utcnow,
+    )
+    from summit.models.orders import new_reference, new_token
+    from summit.services import checkin_setup
+
+    with app.app_context():
+        # The check-in tables are created here while their migration is not written yet;
+        # create_all adds only what is missing.
+        db.create_all()
+        now = utcnow()
+        event = Event(
+            slug=SLUG,
+            kind=EventKind.SUMMIT,
+            status=EventStatus.PUBLISHED,
+            published_at=now,
+            name_sv="Incheckningen",
+            name_en="The check-in",
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(hours=8),
+        )
+        regular = TicketType(event=event, name_sv="Ordinarie", name_en="Regular", price=150000)
+        db.session.add_all([event, regular])
+        db.session.commit()
+        orders = [
+            {
+                "event_id": event.id,
+                "token": new_token(),
+                "reference": new_reference() + f"{n:06d}",
+                "status": OrderStatus.PAID,
+                "expires_at": now,
+                "created_at": now,
+                "paid_at": now,
+                "confirmed_at": now,
+                "locale": "sv",
+                "buyer_name": f"Köpare {n}",
+                "buyer_email": f"kopare{n}@example.org",
+                "buyer_organisation": "Bench AB",
+            }
+            for n in range(tickets)
+        ]
+        db.session.execute(insert(Order), orders)
+        order_ids = db.session.scalars(
+            select(Order.id).where(Order.event_id == event.id).order_by(Order.id)
+        ).all()
+        secret_list = [new_token() for _ in order_ids]
+        db.session.execute(
+            insert(Ticket),
+            [
+                {
+                    "order_id": order_id,
+                    "ticket_type_id": regular.id,
+                    "secret": secret,
+                    "price": 150000,
+                    "vat_percent": 25,
+                    "attendee_name": f"Deltagare {n}",
+                    "attendee_organisation": "Bench AB",
+                }
+                for n, (order_id, secret) in enumerate(zip(order_ids, secret_list, strict=True))
+            ],
+        )
+        db.session.commit()
+        tokens = [checkin_setup.create_station(event, f"Entré {n + 1}")[1] for n in range(STATIONS)]
+        db.session.remove()
+    return secret_list, tokens
+
+
+def count_checkins(app) -> int:
+    from sqlalchemy import func, select
+
+    from summit.extensions import db
+    from summit.models import Checkin
+
+    with app.app_context():
+        found = db.session.scalar(select(func.count()).select_from(Checkin))
+        db.session.remove()
+    return found
+
+
+class Door:
+    """One client thread: a station's token and a keep-alive connection."""
+
+    def __init__(self, port: int, token: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Accept-Language": "sv",
+        }
+
+    def scan(self, secret: str) -> tuple[float, str]:
+        body = json.dumps({"secret": secret, "nonce": secrets.token_hex(8)})
+        started = time.perf_counter()
+        try:
+            self.connection.request("POST", API, body=body, headers=self.headers)
+            response = self.connection.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.connection.close()
+            return time.perf_counter() - started, f"error: {error!r}"
+        took = time.perf_counter() - started
+        if response.status != 200:
+            return took, f"error: HTTP {response.status}"
+        return took, json.loads(data)["reason"] or "ok"
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def phase(port: int, tokens: list[str], codes: list[str], concurrency: int, seconds: float):
+    reasons: Counter = Counter()
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    queue = iter(codes)
+    deadline = time.monotonic() + seconds
+
+    def client(token: str) -> None:
+        door = Door(port, token)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    code = next(queue, None)
+                if code is None:
+                    return
+                took, reason = door.scan(code)
+                with lock:
+                    latencies.append(took)
+                    reasons[reason.split(":")[0]] += 1
+                    if reason.startswith("error"):
+                        errors.append(reason)
+        finally:
+            door.close()
+
+    threads = [threading.Thread(target=client, args=(tokens[n],)) for n in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    for error in errors[:5]:
+        print(error, file=sys.stderr)
+    return {
+        "scans_per_s": round(len(latencies) / wall, 1),
+        **percentiles(latencies),
+        "reasons": dict(sorted(reasons.items())),
+        "scans": len(latencies),
+        "errors": len(errors),
+    }
+
+
+def count_queries(app, token: str, secrets_: dict[str, str]) -> dict[str, int]:
+    """SQL statements of one scan of each kind, in-process (BEGIN not counted)."""
+    from ticket_rush import QueryCounter
+
+    from summit.extensions import db
+
+    counter = QueryCounter(app)
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    client.post(API, json={"secret": "warm"}, headers=auth)  # the station, cached after
+    counts = {}
+    for kind, secret in secrets_.items():
+        counter.statements = 0
+        response = client.post(API, json={"secret": secret}, headers=auth)
+        if response.status_code != 200:
+            sys.exit(f"the in-process {kind} scan answered {response.status_code}")
+        counts[kind] = counter.statements
+    with app.app_context():
+        db.engine.dispose()
+    return counts
+
+
+@contextlib.contextmanager
+def sqlite_database(tmp: str):
+    yield f"sqlite:///{tmp}/bench.db"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=TICKETS)
+    parser.add_argument("--unknown", type=int, default=UNKNOWN)
+    parser.add_argument("--seconds", type=float, default=SECONDS)
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite database")
+    args = parser.parse_args()
+
+    with (
+        tempfile.TemporaryDirectory(prefix="summit-bench-") as tmp,
+        sqlite_database(tmp) if args.sqlite else database() as url,
+    ):
+        port = free_port()
+        env = {
+            **os.environ,
+            "FLASK_APP": "wsgi.py",
+            "DATABASE_URL": url,
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "CHECKIN_RATE_LIMIT": RATE_LIMIT,
+        }
+        flask(env, "db", "upgrade")
+        app = in_process_app(env)
+        warm = 50
+        secret_list, tokens = prepare(app, 2 * args.tickets + warm + 3)
+        first_c1 = secret_list[: args.tickets]
+        first_c8 = secret_list[args.tickets : 2 * args.tickets]
+        warm_up = secret_list[2 * args.tickets : 2 * args.tickets + warm]
+        probes = secret_list[2 * args.tickets + warm :]
+        unknown = [secrets.token_urlsafe(24) for _ in range(args.unknown)]
+        database_name = "sqlite" if args.sqlite else "postgresql"
+        print(f"database ready: {url.split('@')[-1]} ({len(secret_list)} paid tickets)")
+        print(f"CHECKIN_RATE_LIMIT raised to {RATE_LIMIT!r} for the bench", flush=True)
+
+        log = Path(tmp) / "gunicorn.log"
+        with log.open("w") as log_file:
+            server = subprocess.Popen(
+                [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+                cwd=ROOT,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        phases: dict[str, dict] = {}
+        try:
+            wait_until_answering(f"http://127.0.0.1:{port}", server, log)
+            print(f"gunicorn: {WORKERS} workers on 127.0.0.1:{port}", flush=True)
+            # Each worker's first scans compile and prepare the statements; a real door is
+            # warm too. These check-ins are not timed.
+            phase(port, tokens, warm_up, STATIONS, args.seconds)
+            meter = CpuMeter(app, server.pid)
+            meter.start()
+            for name, codes, concurrency in (
+                ("first_c1", first_c1, 1),
+                ("first_c8", first_c8, 8),
+                ("repeat_c8", first_c8, 8),
+                ("unknown_c8", unknown, 8),
+            ):
+                phases[name] = phase(port, tokens, codes, concurrency, args.seconds)
+                print(f"{name:>10}: {phases[name]}", flush=True)
+            cpu = meter.stop()
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        if "Traceback" in log.read_text():
+            print(f"gunicorn log:\n{log.read_text()[-4000:]}", file=sys.stderr)
+        print(f"CPU seconds during the phases ({os.cpu_count()} cores): {cpu}")
+
+        checkins = count_checkins(app) - warm
+        queries = count_queries(
+            app,
+            tokens[0],
+            {"first": probes[0], "repeat": first_c1[0], "unknown": unknown[0], "garbage": "<x>"},
+        )
+        print(f"check-ins stored (after warm-up): {checkins}; statements per scan: {queries}")
+
+    figures = {
+        "phases": phases,
+        "database": database_name,
+        "checkins": checkins,
+        "queries": queries,
+        "cpu_s": cpu,
+        "rate_limit": RATE_LIMIT,
+    }
+    print(json.dumps(figures))
+    first_scans = phases["first_c1"]["scans"] + phases["first_c8"]["scans"]
+    failed = (
+        any(p["errors"] for p in phases.values())
+        or phases["first_c1"]["reasons"].get("ok") != phases["first_c1"]["scans"]
+        or phases["first_c8"]["reasons"].get("ok") != phases["first_c8"]["scans"]
+        or checkins != first_scans
+    )
+    if failed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""Organizer pages for check-in, under /manage/events/<slug>/checkin/: the live status,
+the stations (doors) with their links, the check-in lists, and search with check-in by
+hand and undo for door staff."""
+
+import base64
+import io
+
+import qrcode
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from qrcode.constants import ERROR_CORRECT_M
+from wtforms.fields import SelectChoice
+
+from ...access import event_role_required
+from ...extensions import db
+from ...forms import form_page
+from ...models import Checkin, Role
+from ...services import checkin_lookup, checkin_setup
+from ...services.checkin import Door, check_in
+from ...services.checkin_setup import SetupError
+from ...services.sales import ticket_types
+from . import bp
+from .forms import ActionForm, ListForm, StationForm
+
+ORGANIZER, DOOR = Role.ORGANIZER, Role.DOOR
+MANAGE = "/manage/events/<slug>/checkin"
+
+
+def verdict_message(verdict) -> str:
+    """What a scan's verdict means, in the page's language."""
+    name = verdict.attendee.name if verdict.attendee else ""
+    when = format_datetime(verdict.checked_in_at, "short") if verdict.checked_in_at else ""
+    return {
+        None: lambda: _("%(name)s is checked in.", name=name),
+        "already_checked_in": lambda: _(
+            "%(name)s was already checked in %(when)s at %(station)s.",
+            name=name,
+            when=when,
+            station=verdict.station or "–",
+        ),
+        "unpaid": lambda: _("%(name)s's ticket is not paid.", name=name),
+        "cancelled": lambda: _("%(name)s's ticket is cancelled or refunded.", name=name),
+        "other_event": lambda: _("The ticket is for another event."),
+        "not_allowed": lambda: _("%(name)s's ticket does not give entry to this list.", name=name),
+        "unknown": lambda: _("Unknown code."),
+    }[verdict.reason]()
+
+
+SETUP_ERRORS = {
+    ("name", "required"): lambda: _("Enter a name."),
+    ("name", "too_long"): lambda: _("Use at most 120 characters."),
+    ("name", "taken"): lambda: _("The event already has a list with this name."),
+    ("day", "not_an_event_day"): lambda: _("Choose one of the event's days."),
+    ("ticket_types", "unknown"): lambda: _("Choose among this event's ticket types."),
+    ("list", "unknown"): lambda: _("Choose one of this event's lists."),
+    ("list", "in_use"): lambda: _(
+        "Stations scan on this list or people were checked in on it, so it stays."
+    ),
+}
+
+
+def _setup_error(error: SetupError) -> str:
+    return SETUP_ERRORS.get((error.field, error.reason), lambda: error.reason)()
+
+
+def scanner_link(slug: str, token: str) -> str:
+    """The station's link: the scanner page (checkin.station_scanner) with the token in
+    the fragment, which browsers never send to a server (no logs, no Referer)."""
+    if "checkin.station_scanner" in current_app.view_functions:
+        return url_for("checkin.station_scanner", slug=slug, _external=True) + "#" + token
+    return f"{current_app.config['BASE_URL']}/events/{slug}/checkin/station#{token}"
+
+
+def _qr_data_uri(text: str) -> str:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=6, border=4)
+    code.add_data(text)
+    code.make(fit=True)
+    out = io.BytesIO()
+    code.make_image().save(out)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _station_or_404(station_id: int):
+    station = checkin_setup.get_station(g.event, station_id)
+    if station is None:
+        abort(404)
+    return station
+
+
+def _list_choices() -> list[SelectChoice]:
+    return [SelectChoice(cl.id, cl.name) for cl in checkin_setup.checkin_lists(g.event)]
+
+
+# Status ------------------------------------------------------------------------------
+
+
+@bp.get(MANAGE + "/")
+@event_role_required(ORGANIZER)
+def status(slug):
+    return render_template(
+        "checkin/status.html",
+        event=g.event,
+        status=checkin_setup.checkin_status(g.event),
+        recent=checkin_setup.recent_checkins(g.event, limit=20),
+        conflicts=checkin_setup.conflicts(g.event, limit=50),
+        undo_form=ActionForm(formdata=None),
+    )
+
+
+# Stations ----------------------------------------------------------------------------
+
+
+def _station_link_page(station, token: str):
+    """The station's link, shown this once; never cached."""
+    link = scanner_link(g.event.slug, token)
+    response = make_response(
+        render_template(
+            "checkin/station_link.html",
+            event=g.event,
+            station=station,
+            link=link,
+            token=token,
+            qr=_qr_data_uri(link),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route(MANAGE + "/stations", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def stations(slug):
+    form = StationForm()
+    lists = checkin_setup.checkin_lists(g.event)
+    # No list yet: the first station makes "Entré" (id 0 stands for it here).
+    form.checkin_list.choices = [SelectChoice(cl.id, cl.name) for cl in lists] or [
+        SelectChoice(0, checkin_setup.DEFAULT_LIST_NAME)
+    ]
+    if form.validate_on_submit():
+        chosen = checkin_setup.get_list(g.event, form.checkin_list.data)
+        try:
+            station, token = checkin_setup.create_station(
+                g.event, form.name.data, chosen, created_by=current_user
+            )
+        except SetupError as error:
+            db.session.rollback()
+            form.name.errors.append(_setup_error(error))
+        else:
+            return _station_link_page(station, token)
+    return form_page(
+        "checkin/stations.html",
+        form,
+        event=g.event,
+        figures=checkin_setup.checkin_status(g.event).stations,
+        action_form=ActionForm(formdata=None),
+    )
+
+
+@bp.post(MANAGE + "/stations/<int:station_id>/renew")
+@event_role_required(ORGANIZER)
+def renew_station(slug, station_id):
+    station = _station_or_404(station_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    token = checkin_setup.renew_token(station)
+    return _station_link_page(station, token)
+
+
+@bp.post(MANAGE + "/stations/<int:station_id>/revoke")
+@event_role_required(ORGANIZER)
+def revoke_station(slug, station_id):
+    station = _station_or_404(station_id)
+    if ActionForm().validate_on_submit():
+        checkin_setup.revoke_station(station)
+        flash(_("%(name)s can no longer scan.", name=station.name), "success")
+    return redirect(url_for("checkin.stations", slug=slug))
+
+
+# Lists -------------------------------------------------------------------------------
+
+
+@bp.route(MANAGE + "/lists", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def lists(slug):
+    form = ListForm()
+    form.day.choices = [SelectChoice("", _("Every day"))] + [
+        SelectChoice(day.isoformat(), format_date(day, "full")) for day in g.event.days
+    ]
+    form.ticket_types.choices = [SelectChoice(t.id, t.name) for t in ticket_types(g.event)]
+    if form.validate_on_submit():
+        day = next((d for d in g.event.days if d.isoformat() == form.day.data), None)
+        try:
+            checkin_setup.save_list(g.event, form.name.data, day, form.ticket_types.data or [])
+        except SetupError as error:
+            db.session.rollback()
+            field = {"day": form.day, "ticket_types": form.ticket_types}.get(error.field)
+            (field or form.name).errors.append(_setup_error(error))
+        else:
+            flash(_("The list is saved."), "success")
+            return redirect(url_for("checkin.lists", slug=slug))
+    status = checkin_setup.checkin_status(g.event)
+    return form_page(
+        "checkin/lists.html",
+        form,
+        event=g.event,
+        figures=status.lists,
+        action_form=ActionForm(formdata=None),
+    )
+
+
+@bp.post(MANAGE + "/lists/<int:list_id>/delete")
+@event_role_required(ORGANIZER)
+def delete_list(slug, list_id):
+    checkin_list = checkin_setup.get_list(g.event, list_id)
+    if checkin_list is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            checkin_setup.delete_list(checkin_list)
+        except SetupError as error:
+            db.session.rollback()
+            flash(_setup_error(error), "error")
+        else:
+            flash(_("The list is deleted."), "success")
+    return redirect(url_for("checkin.lists", slug=slug))
+
+
+# Search, check-in by hand and undo (door staff too) ----------------------------------
+
+
+def _chosen_list():
+    raw = request.values.get("list", "")
+    chosen = checkin_setup.get_list(g.event, int(raw)) if raw.isdigit() else None
+    return chosen or checkin_setup.list_for_today(g.event)
+
+
+@bp.get(MANAGE + "/search")
+@event_role_required(ORGANIZER, DOOR)
+def search(slug):
+    checkin_list = _chosen_list()
+    query = request.args.get("q", "")[:100]
+    hits = checkin_lookup.search(g.event.id, query, checkin_list) if query else []
+    return render_template(
+        "checkin/search.html",
+        form=ActionForm(formdata=None),
+        event=g.event,
+        lists=checkin_setup.checkin_lists(g.event),
+        checkin_list=checkin_list,
+        query=query,
+        hits=hits,
+        searched=bool(query),
+    )
+
+
+@bp.post(MANAGE + "/tickets/<int:ticket_id>")
+@event_role_required(ORGANIZER, DOOR)
+def check_in_by_hand(slug, ticket_id):
+    checkin_list = _chosen_list()
+    back = url_for("checkin.search", slug=slug, q=request.form.get("q", ""), list=checkin_list.id)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    ticket = checkin_lookup.find_ticket(g.event.id, ticket_id=ticket_id)
+    if ticket is None:
+        abort(404)
+    verdict = check_in(Door.of_user(current_user, checkin_list), ticket_id=ticket.id)
+    flash(verdict_message(verdict), "success" if verdict.ok else "error")
+    return redirect(back)
+
+
+@bp.post(MANAGE + "/checkins/<int:checkin_id>/undo")
+@event_role_required(ORGANIZER, DOOR)
+def undo(slug, checkin_id):
+    found = db.session.get(Checkin, checkin_id)
+    if found is None or found.checkin_list.event_id != g.event.id:
+        abort(404)
+    if ActionForm().validate_on_submit() and checkin_lookup.undo_checkin(found, current_user):
+        name = found.ticket.attendee_name or found.ticket.order.buyer_name
+        flash(_("The check-in of %(name)s is undone.", name=name), "success")
+    back = request.form.get("next", "")
+    if back.startswith("/manage/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect(url_for("checkin.search", slug=slug))

@@ -1,0 +1,69 @@
+"""The scanner pages: what they send before any script runs (the door API itself is
+tested in test_checkin_api.py, the pages in a real browser in e2e/test_scanner.py)."""
+
+import json
+import re
+
+from summit.models import Role
+
+CONFIG = re.compile(r'<script type="application/json" id="scanner-config">(.*?)</script>', re.S)
+
+
+def directives(response) -> dict:
+    policy = response.headers["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+
+
+def test_only_the_scanner_pages_may_compile_webassembly(
+    client, make_event, make_user, grant, login
+):
+    event = make_event(slug="summit2027")
+    station = client.get("/events/summit2027/checkin/station")
+    assert station.status_code == 200
+    # The vendored QR decoder is WebAssembly; eval() and inline script stay forbidden.
+    assert directives(station)["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert "unsafe-inline" not in station.headers["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in station.headers["Content-Security-Policy"]
+    login(grant(make_user("entre@example.org"), event, Role.DOOR))
+    door = client.get("/events/summit2027/checkin/")
+    assert door.status_code == 200
+    assert directives(door)["script-src"] == "'self' 'wasm-unsafe-eval'"
+    for elsewhere in ("/", "/events/summit2027/", "/login"):
+        assert directives(client.get(elsewhere))["script-src"] == "'self'", elsewhere
+
+
+def test_station_page_is_a_shell_that_knows_nothing(client, make_event):
+    make_event(slug="hemligt", published=False, name_sv="Hemliga planer", name_en="Secret plans")
+    response = client.get("/events/hemligt/checkin/station")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Hemliga planer" not in html and "Secret plans" not in html
+    config = json.loads(CONFIG.search(html).group(1))
+    assert config["mode"] == "station"
+    assert config["api"] == "/api/v1/events/hemligt/checkin"
+    assert "csrf" not in config
+    # The language switch and no-referrer: the page leaks nothing when left.
+    assert '<meta name="referrer" content="no-referrer">' in html
+
+
+def test_door_staff_page_carries_their_csrf_token_and_lists(
+    client, make_event, make_user, grant, login
+):
+    event = make_event(slug="summit2027", name_en="Summit", name_sv="Summit")
+    login(grant(make_user("entre@example.org", name="Eva Entré"), event, Role.DOOR))
+    response = client.get("/events/summit2027/checkin/", headers={"Accept-Language": "en"})
+    config = json.loads(CONFIG.search(response.get_data(as_text=True)).group(1))
+    assert config["mode"] == "account"
+    assert config["csrf"]
+    assert config["user"] == "Eva Entré"
+    assert [entry["name"] for entry in config["lists"]] == ["Entré"]
+    assert config["list"] == config["lists"][0]["id"]
+    assert config["texts"]["already_checked_in"] == "Already checked in"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_service_worker_is_served_where_its_scope_covers_the_scanner(client):
+    response = client.get("/events/summit2027/checkin/scanner-worker.js")
+    assert response.status_code == 200
+    assert response.mimetype in ("text/javascript", "application/javascript")
+    assert "caches" in response.get_data(as_text=True)
