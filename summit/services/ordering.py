@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..database import begin_write
+from ..database import begin_write, commit_without_waiting_for_disk
 from ..extensions import db
 from ..models import (
     HOLDING,
@@ -238,7 +238,15 @@ def reserve_tickets(
                     )
                 )
         db.session.add(order)
-        db.session.commit()
+        # A reservation is worth no disk wait: lost in a crash, it frees its seats, as
+        # it would on expiry. And nothing in it is stale after the commit, so the
+        # caller may read it (its token for the redirect) without loading it again.
+        commit_without_waiting_for_disk()
+        db.session.expire_on_commit = False
+        try:
+            db.session.commit()
+        finally:
+            db.session.expire_on_commit = True
     except BaseException:
         db.session.rollback()
         raise
@@ -278,6 +286,17 @@ def save_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDeta
     """The buyer's and each attendee's details, while the reservation lasts."""
     if begin_write():  # read-then-write: on SQLite the write lock must come first
         db.session.refresh(order)
+    try:
+        fill_details(order, buyer, attendees)
+    except OrderError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def fill_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails]) -> None:
+    """Put the details on a reserved order, in the caller's unit of work (under its write
+    lock); the caller commits, or rolls back on OrderError."""
     if order.status is not OrderStatus.RESERVED:
         raise OrderError("not_reserved")
     if not order.holds_seats(utcnow()):
@@ -288,7 +307,6 @@ def save_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDeta
     order.buyer_organisation = _clean(buyer.organisation)
     for ticket, attendee in zip(order.tickets, attendees, strict=True):
         update_attendee(ticket, attendee)
-    db.session.commit()
 
 
 def update_attendee(ticket: Ticket, attendee: AttendeeDetails) -> None:

@@ -121,14 +121,13 @@ def checkout(slug, token):
     if form.validate_on_submit():
         if len(form.attendees) != len(order.tickets):
             abort(400)
+        details = (
+            BuyerDetails(
+                form.buyer_name.data, form.buyer_email.data, form.buyer_organisation.data or ""
+            ),
+            [AttendeeDetails(**entry.data) for entry in form.attendees],
+        )
         try:
-            ordering.save_details(
-                order,
-                BuyerDetails(
-                    form.buyer_name.data, form.buyer_email.data, form.buyer_organisation.data or ""
-                ),
-                [AttendeeDetails(**entry.data) for entry in form.attendees],
-            )
             invoice = None
             method = PaymentMethod(form.method.data)
             if method is PaymentMethod.INVOICE:
@@ -138,7 +137,7 @@ def checkout(slug, token):
                     address=form.invoice_address.data,
                     reference=form.invoice_reference.data or "",
                 )
-            url = payments.start_payment(order, method, invoice)
+            url = payments.start_payment(order, method, invoice, details)
         except OrderError as failure:
             error = order_error_message(failure)
         except PaymentError:

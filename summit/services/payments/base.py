@@ -20,6 +20,7 @@ class Provider(Protocol):
     """A way to pay that sends the buyer elsewhere (Stripe Checkout, the dev page)."""
 
     method: PaymentMethod
+    remote: bool  # True: start() calls a service over the network
 
     def start(self, order: Order, payment: Payment) -> str:
         """Prepare the payment (set payment.provider_ref) and return the URL to send the

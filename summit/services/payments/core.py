@@ -34,7 +34,7 @@ from ...models import (
     utcnow,
 )
 from .. import order_mail as notices
-from ..ordering import OrderError, availability
+from ..ordering import AttendeeDetails, BuyerDetails, OrderError, availability, fill_details
 from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
 
 log = logging.getLogger(__name__)
@@ -71,38 +71,55 @@ def _lock(event_id: int) -> bool:
 
 
 def start_payment(
-    order: Order, method: PaymentMethod, invoice: InvoiceDetails | None = None
+    order: Order,
+    method: PaymentMethod,
+    invoice: InvoiceDetails | None = None,
+    details: tuple[BuyerDetails, list[AttendeeDetails]] | None = None,
 ) -> str | None:
-    """Start paying a reserved order. Returns the URL to send the buyer to, or None when
-    the order is confirmed at once (free, invoice)."""
+    """Start paying a reserved order, with the buyer's and attendees' `details` if given
+    (saved in the same unit of work). Returns the URL to send the buyer to, or None when
+    the order is confirmed at once (free, invoice). Refused: nothing is stored."""
     if method not in payment_methods(order):
         raise OrderError("bad_method")
+    provider = (
+        None if method in (PaymentMethod.FREE, PaymentMethod.INVOICE) else get_provider(method)
+    )
     now = utcnow()
     # Free and invoice orders are confirmed at once: check the reservation under the lock.
-    confirmed_at_once = method in (PaymentMethod.FREE, PaymentMethod.INVOICE)
-    if confirmed_at_once and _lock(order.event_id):
+    fresh = _lock(order.event_id) if provider is None else begin_write()
+    if fresh:
         db.session.refresh(order)
-    if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
-        raise OrderError(
-            "expired"
-            if order.status in (OrderStatus.RESERVED, OrderStatus.EXPIRED)
-            else "not_reserved"
-        )
+    try:
+        if details is not None:
+            fill_details(order, *details)
+        if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
+            raise OrderError(
+                "expired"
+                if order.status in (OrderStatus.RESERVED, OrderStatus.EXPIRED)
+                else "not_reserved"
+            )
+        if method is PaymentMethod.INVOICE and invoice is None:
+            raise OrderError("invoice_details")
+    except OrderError:
+        db.session.rollback()
+        raise
     if method is PaymentMethod.FREE:
         _confirm(order, OrderStatus.PAID, now)
         db.session.commit()
         return None
     if method is PaymentMethod.INVOICE:
-        if invoice is None:
-            raise OrderError("invoice_details")
         _issue_invoice(order, invoice, now)
         db.session.commit()
         return None
-    provider = get_provider(method)
-    amount, currency = order.total, order.event.currency
-    begin_write()
-    payment = Payment(order=order, method=method, amount=amount, currency=currency)
+    payment = Payment(order=order, method=method, amount=order.total, currency=order.event.currency)
     db.session.add(payment)
+    if not provider.remote:
+        # A provider of our own (the test payment page) needs no network: one unit.
+        db.session.flush()
+        payment.checkout_url = provider.start(order, payment)
+        order.payment_method = method
+        db.session.commit()
+        return payment.checkout_url
     db.session.commit()
     # The provider is called with no transaction open: on SQLite a write transaction
     # would hold the database's single write lock for the whole network call.

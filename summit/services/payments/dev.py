@@ -12,6 +12,7 @@ from ...urls import external_url
 
 class DevProvider:
     method = PaymentMethod.DEV
+    remote = False
 
     def start(self, order: Order, payment: Payment) -> str:
         payment.provider_ref = "dev_" + secrets.token_urlsafe(16)

@@ -89,6 +89,7 @@ def line_items(order: Order) -> list[dict]:
 
 class StripeProvider:
     method = PaymentMethod.STRIPE
+    remote = True
 
     def __init__(self, client: stripe.StripeClient | None = None):
         self._client = client
