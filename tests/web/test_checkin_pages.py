@@ -121,6 +121,11 @@ def test_status_page_shows_the_figures(client, db, summit, organizer):
     page = client.get(f"{MANAGE}/").get_data(as_text=True)
     assert "Entré A" in page and "Gäst 0" in page
     assert re.search(r">1</div></td>\s*<td[^>]*><div>3</div>", page)  # 1 of 3 expected
+    # Live: the figures sit in #live, which live.js refreshes from the page itself.
+    assert 'id="live" data-live-seconds="15"' in page and "js/live.js" in page
+    scan(client, token, guests[1].secret)
+    page = client.get(f"{MANAGE}/").get_data(as_text=True)
+    assert re.search(r">2</div></td>\s*<td[^>]*><div>3</div>", page)
 
 
 def test_door_staff_find_check_in_by_hand_and_undo(app, db, summit, make_user, grant):

@@ -26,7 +26,7 @@ from wtforms.fields import SelectChoice
 from ...access import event_role_required
 from ...extensions import db
 from ...forms import form_page
-from ...models import Checkin, Role
+from ...models import Checkin, Role, utcnow
 from ...services import checkin_lookup, checkin_setup
 from ...services.checkin import Door, check_in
 from ...services.checkin_setup import SetupError
@@ -116,6 +116,7 @@ def status(slug):
         recent=checkin_setup.recent_checkins(g.event, limit=20),
         conflicts=checkin_setup.conflicts(g.event, limit=50),
         undo_form=ActionForm(formdata=None),
+        now=utcnow(),
     )
 
 
