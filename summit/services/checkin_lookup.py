@@ -55,6 +55,25 @@ class OfflineList:
     entries: list[ListEntry] = field(default_factory=list)
 
 
+def _with_active_checkin(statement, checkin_list: CheckinList, active):
+    """Tickets joined to their order and type, and to their active check-in on the list
+    (with the station or account that made it), if any."""
+    return (
+        statement.join(Order, Order.id == Ticket.order_id)
+        .join(TicketType, TicketType.id == Ticket.ticket_type_id)
+        .outerjoin(
+            active,
+            and_(
+                active.ticket_id == Ticket.id,
+                active.checkin_list_id == checkin_list.id,
+                active.undone_at.is_(None),
+            ),
+        )
+        .outerjoin(Station, Station.id == active.station_id)
+        .outerjoin(User, User.id == active.user_id)
+    )
+
+
 def offline_list(door: Door, now: datetime | None = None) -> OfflineList | None:
     """Every ticket of the event as the door would judge it now, keyed by the SHA-256 of
     its secret (never the secret: a lost phone leaks no usable ticket). None when the
@@ -67,34 +86,26 @@ def offline_list(door: Door, now: datetime | None = None) -> OfflineList | None:
     admits = {t.id for t in checkin_list.ticket_types}
     active = aliased(Checkin)
     rows = db.session.execute(
-        select(
-            Ticket.secret,
-            Ticket.status,
-            Ticket.ticket_type_id,
-            Ticket.attendee_name,
-            Ticket.attendee_organisation,
-            Order.status.label("order_status"),
-            Order.buyer_name,
-            Order.buyer_organisation,
-            TicketType.name_sv,
-            TicketType.name_en,
-            active.id.label("checkin_id"),
-            active.created_at,
-            active.offline_scanned_at,
-            func.coalesce(Station.name, User.name, User.email).label("by"),
-        )
-        .join(Order, Order.id == Ticket.order_id)
-        .join(TicketType, TicketType.id == Ticket.ticket_type_id)
-        .outerjoin(
-            active,
-            and_(
-                active.ticket_id == Ticket.id,
-                active.checkin_list_id == checkin_list.id,
-                active.undone_at.is_(None),
+        _with_active_checkin(
+            select(
+                Ticket.secret,
+                Ticket.status,
+                Ticket.ticket_type_id,
+                Ticket.attendee_name,
+                Ticket.attendee_organisation,
+                Order.status.label("order_status"),
+                Order.buyer_name,
+                Order.buyer_organisation,
+                TicketType.name_sv,
+                TicketType.name_en,
+                active.id.label("checkin_id"),
+                active.created_at,
+                active.offline_scanned_at,
+                func.coalesce(Station.name, User.name, User.email).label("by"),
             ),
+            checkin_list,
+            active,
         )
-        .outerjoin(Station, Station.id == active.station_id)
-        .outerjoin(User, User.id == active.user_id)
         .where(Order.event_id == door.event_id, Order.status != OrderStatus.EXPIRED)
         .order_by(Ticket.id)
     ).all()
@@ -225,37 +236,29 @@ def search(
     )
     active = aliased(Checkin)
     rows = db.session.execute(
-        select(
-            Ticket.id,
-            Ticket.status,
-            Ticket.ticket_type_id,
-            Ticket.attendee_name,
-            Ticket.attendee_email,
-            Ticket.attendee_organisation,
-            TicketType.name_sv,
-            TicketType.name_en,
-            Order.status.label("order_status"),
-            Order.reference,
-            Order.buyer_name,
-            Order.buyer_email,
-            Order.buyer_organisation,
-            active.id.label("checkin_id"),
-            active.created_at,
-            active.offline_scanned_at,
-            func.coalesce(Station.name, User.name, User.email).label("by"),
-        )
-        .join(Order, Order.id == Ticket.order_id)
-        .join(TicketType, TicketType.id == Ticket.ticket_type_id)
-        .outerjoin(
-            active,
-            and_(
-                active.ticket_id == Ticket.id,
-                active.checkin_list_id == checkin_list.id,
-                active.undone_at.is_(None),
+        _with_active_checkin(
+            select(
+                Ticket.id,
+                Ticket.status,
+                Ticket.ticket_type_id,
+                Ticket.attendee_name,
+                Ticket.attendee_email,
+                Ticket.attendee_organisation,
+                TicketType.name_sv,
+                TicketType.name_en,
+                Order.status.label("order_status"),
+                Order.reference,
+                Order.buyer_name,
+                Order.buyer_email,
+                Order.buyer_organisation,
+                active.id.label("checkin_id"),
+                active.created_at,
+                active.offline_scanned_at,
+                func.coalesce(Station.name, User.name, User.email).label("by"),
             ),
+            checkin_list,
+            active,
         )
-        .outerjoin(Station, Station.id == active.station_id)
-        .outerjoin(User, User.id == active.user_id)
         .where(
             Order.event_id == event_id,
             Order.status != OrderStatus.EXPIRED,
