@@ -46,7 +46,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from pages import BIN, ROOT, free_port, wait_until_answering
+from pages import ROOT, free_port, start_gunicorn, wait_until_answering
 from ticket_rush import CpuMeter, database, flask, percentiles
 
 TICKETS = 1000
@@ -295,14 +295,7 @@ def main() -> None:
         print(f"CHECKIN_RATE_LIMIT raised to {RATE_LIMIT!r} for the bench", flush=True)
 
         log = Path(tmp) / "gunicorn.log"
-        with log.open("w") as log_file:
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                cwd=ROOT,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
+        server = start_gunicorn(env, port, log)
         phases: dict[str, dict] = {}
         try:
             wait_until_answering(f"http://127.0.0.1:{port}", server, log)

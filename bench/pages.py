@@ -51,6 +51,18 @@ def prepare_database(env: dict) -> None:
     print(f"database ready: {env['DATABASE_URL'].split('@')[-1]}", flush=True)
 
 
+def start_gunicorn(env: dict, port: int, log: Path, workers: int = WORKERS) -> subprocess.Popen:
+    """gunicorn with `workers` sync workers on 127.0.0.1:`port`, its output in `log`."""
+    with log.open("w") as log_file:
+        return subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def wait_until_answering(base: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -160,14 +172,7 @@ def main() -> None:
 
         port = free_port()
         log = Path(tmp) / "gunicorn.log"
-        with log.open("w") as log_file:
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                cwd=ROOT,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
+        server = start_gunicorn(env, port, log)
         figures: dict[str, dict] = {}
         try:
             wait_until_answering(f"http://127.0.0.1:{port}", server, log)

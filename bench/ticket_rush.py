@@ -49,7 +49,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from pages import BIN, ROOT, free_port, wait_until_answering
+from pages import BIN, ROOT, free_port, start_gunicorn, wait_until_answering
 
 BUYERS = 200
 CONCURRENCY = 16
@@ -453,14 +453,7 @@ def main() -> None:
         print(f"database ready: {url.split('@')[-1]}", flush=True)
 
         log = Path(tmp) / "gunicorn.log"
-        with log.open("w") as log_file:
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                cwd=ROOT,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
+        server = start_gunicorn(env, port, log)
         try:
             wait_until_answering(f"http://127.0.0.1:{port}", server, log)
             warm_up(port)
