@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from .extensions import db
 from .services import accounts, outbox, reminders
 from .services.payments import core as payments
+from .services.payments import refunds
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 users_cli = AppGroup("users", help="Accounts.")
@@ -48,7 +49,7 @@ def worker(interval, once):
             # Tidy up ended reservations (their seats are free already) and queue the
             # day-before reminders, then deliver what is in the outbox.
             payments.expire_reservations()
-            payments.retry_due_refunds()
+            refunds.retry_due_refunds()
             reminders.send_due_reminders()
             report = outbox.deliver_pending()
         except Exception:

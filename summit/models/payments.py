@@ -48,7 +48,7 @@ class Payment(db.Model):
     refunded_amount: Mapped[int] = mapped_column(default=0)
     # Money we must give back (paid twice, or paid after the seats were sold): set in the
     # same commit as that decision, cleared when the refund is recorded, so a crash in
-    # between is caught up by the worker (payments.core.retry_due_refunds).
+    # between is caught up by the worker (payments.refunds.retry_due_refunds).
     refund_due: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -138,10 +138,13 @@ def discount_uses(code: DiscountCode, now: datetime) -> int:
     )
 
 
-def _lock_event(event: Event) -> None:
-    """Serialise every sale of this event: the row lock on PostgreSQL (begin_write
-    already holds the database write lock on SQLite)."""
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+def lock_sales(event_id: int) -> bool:
+    """The lock every sale and payment of one event takes before it checks seats or an
+    order's state: the event's row (SELECT ... FOR UPDATE) on PostgreSQL, the database
+    write lock on SQLite. True when what was read before must be read again."""
+    fresh = begin_write()
+    db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
+    return fresh
 
 
 def _validate_quantities(
@@ -197,9 +200,8 @@ def reserve_tickets(
     if discount is not None and not discount.valid_at(now):
         raise OrderError("code_not_valid")
 
-    begin_write()
+    lock_sales(event.id)
     try:
-        _lock_event(event)
         left = availability(event, list(chosen), now)
         for ticket_type, quantity in chosen.items():
             seats = left.by_type.get(ticket_type.id)

@@ -209,7 +209,7 @@ def search_orders(
 
 
 def refundable_amount(order: Order, ticket: Ticket | None = None) -> int | None:
-    """What payments.core.refund() would pay back now (öre), or None if nothing can be."""
+    """What payments.refunds.refund() would pay back now (öre), or None if nothing can be."""
     payment = next(
         (
             p

@@ -15,6 +15,7 @@ from summit.models import (
 )
 from summit.services import ordering
 from summit.services.payments import core as payments
+from summit.services.payments import refunds
 
 
 def paid_order(event, ticket_type):
@@ -49,7 +50,7 @@ def test_a_refund_decided_but_never_made_is_made_by_the_worker_once(
     db.session.add(second)
     db.session.commit()
 
-    assert payments.retry_due_refunds() == 1
+    assert refunds.retry_due_refunds() == 1
     db.session.refresh(second)
     assert (second.refunded_amount, second.refund_due) == (50000, False)
     assert db.session.scalar(select(func.count()).select_from(Refund)) == 1
@@ -60,7 +61,7 @@ def test_a_refund_decided_but_never_made_is_made_by_the_worker_once(
         .where(OutboxMessage.to_address == "eva@example.org")
     )
     assert told == 2  # the confirmation, and the refund notice
-    assert payments.retry_due_refunds() == 0
+    assert refunds.retry_due_refunds() == 0
 
 
 def test_a_free_registration_can_be_cancelled_and_frees_its_seat(db, make_event, make_ticket_type):
@@ -74,7 +75,7 @@ def test_a_free_registration_can_be_cancelled_and_frees_its_seat(db, make_event,
     )
     payments.start_payment(order, PaymentMethod.FREE)
     assert order.status is OrderStatus.PAID
-    payments.cancel_order(order)
+    refunds.cancel_order(order)
     assert order.status is OrderStatus.CANCELLED
     assert ordering.reserve_tickets(event, {free.id: 1}).status is OrderStatus.RESERVED
 
@@ -98,8 +99,8 @@ def test_a_paid_order_is_refunded_not_cancelled_and_a_ticket_refund_names_its_ti
     payment = order.payments[0]
     payments.record_payment(payment, payment.amount, payment.currency)
     with pytest.raises(OrderError):
-        payments.cancel_order(order)
-    assert payments.refund(order, ticket=order.tickets[1]) == 50000
+        refunds.cancel_order(order)
+    assert refunds.refund(order, ticket=order.tickets[1]) == 50000
     refund = db.session.scalars(select(Refund)).one()
     assert refund.ticket_id == order.tickets[1].id
     assert order.status is OrderStatus.PAID and len(order.valid_tickets) == 1

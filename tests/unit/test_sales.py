@@ -28,6 +28,7 @@ from summit.services.ordering import (
     save_details,
 )
 from summit.services.payments import core as payments
+from summit.services.payments import refunds
 from summit.services.payments.core import InvoiceDetails
 from summit.services.sales import DiscountCodeData, SalesError, TicketTypeData
 
@@ -87,7 +88,7 @@ def test_sales_overview_counts_from_the_orders(db, summit):
     pending.status = OrderStatus.PENDING  # waiting for the bank
     db.session.commit()
     cancelled = buy(event, {regular: 4}, how="invoice", buyer="Gustav Ivarsson")
-    payments.cancel_order(cancelled)
+    refunds.cancel_order(cancelled)
 
     overview = sales.sales_overview(event)
     rows = {r.ticket_type.name_sv: r for r in overview.rows}
@@ -110,7 +111,7 @@ def test_revenue_is_net_of_refunds_and_the_event_limit_caps_what_is_left(db, sum
     event.capacity = 20
     db.session.commit()
     order = buy(event, {regular: 2, student: 1}, how="paid")
-    assert payments.refund(order, order.tickets[0]) == 150000
+    assert refunds.refund(order, order.tickets[0]) == 150000
 
     overview = sales.sales_overview(event)
     rows = {r.ticket_type.name_sv: r for r in overview.rows}
@@ -207,8 +208,8 @@ def test_attendee_rows_are_the_valid_tickets_of_confirmed_orders(db, summit):
     buy(event, {student: 1}, how="invoice", names=["Cai Lo"])
     buy(event, {student: 1}, how="reserved", names=["Inte Klar"])
     cancelled = buy(event, {regular: 1}, how="invoice", names=["Avbokad Person"])
-    payments.cancel_order(cancelled)
-    payments.refund(paid, paid.tickets[1])  # Bo Ek gets his money back
+    refunds.cancel_order(cancelled)
+    refunds.refund(paid, paid.tickets[1])  # Bo Ek gets his money back
 
     rows = sales.attendee_rows(event)
     assert [(r[1], r[2]) for r in rows] == [("Ordinarie", "Örjan Ås"), ("Student", "Cai Lo")]

@@ -19,7 +19,7 @@ from summit.models import (
     utcnow,
 )
 from summit.services.ordering import reserve_tickets
-from summit.services.payments import core
+from summit.services.payments import refunds
 from summit.services.payments.stripe import StripeProvider
 from tests import fakestripe
 from tests.fakestripe import reserved_order, start_stripe, ticket_type
@@ -389,7 +389,7 @@ def test_an_organizers_refund_reported_back_is_not_doubled(client, db, fake, pay
     intent = _paid(client, fake, db, paying)
     ticket = paying.tickets[0]
 
-    core.refund(paying, ticket)
+    refunds.refund(paying, ticket)
     fake.deliver(client, fake.event("charge.refunded", fake.charge(intent)))
 
     db.session.expire_all()
@@ -402,13 +402,13 @@ def test_an_organizers_refund_reported_back_is_not_doubled(client, db, fake, pay
 def test_the_refund_webhook_may_arrive_before_the_organizers_refund_is_recorded(
     client, db, fake, paying
 ):
-    """core.refund() asks Stripe, then records; Stripe's webhook can come in between."""
+    """refunds.refund() asks Stripe, then records; Stripe's webhook can come in between."""
     intent = _paid(client, fake, db, paying)
     payment, ticket = paying.payments[0], paying.tickets[0]
     ref = StripeProvider().refund(payment, ticket.price, "refund-race")
     fake.deliver(client, fake.event("charge.refunded", fake.charge(intent)))
 
-    core.record_refund(payment, ticket.price, ref, tickets=[ticket])  # refund() goes on
+    refunds.record_refund(payment, ticket.price, ref, tickets=[ticket])  # refund() goes on
 
     db.session.expire_all()
     assert count(db, Refund) == 1

@@ -13,6 +13,7 @@ from ...models import DiscountCode, DiscountKind, Role, TicketType
 from ...services import sales
 from ...services.ordering import OrderError
 from ...services.payments import core as payments
+from ...services.payments import refunds
 from ...services.payments.base import PaymentError
 from ...services.sales import DiscountCodeData, SalesError, TicketTypeData
 from .forms import EventForm
@@ -367,7 +368,7 @@ def order_detail(slug, reference):
         refundable=sales.refundable_amount(order),
         refundable_ticket={t.id: sales.refundable_amount(order, t) for t in order.tickets},
         refund_reason=refund_reason,
-        can_cancel=payments.can_cancel(order),
+        can_cancel=refunds.can_cancel(order),
         resend_form=ResendForm(),
         invoice_paid_form=InvoicePaidForm(),
     )
@@ -419,14 +420,14 @@ def order_cancel(slug, reference):
         if not form.validate_on_submit():
             abort(400)
         try:
-            payments.cancel_order(order)
+            refunds.cancel_order(order)
         except OrderError as error:
             db.session.rollback()
             flash(_order_error(error), "error")
         else:
             flash(_("Order %(ref)s is cancelled.", ref=order.reference), "success")
         return _back_to(order)
-    if not payments.can_cancel(order):
+    if not refunds.can_cancel(order):
         flash(_order_error(OrderError("cannot_cancel")), "error")
         return _back_to(order)
     return render_template(
@@ -454,7 +455,7 @@ def order_refund(slug, reference):
             abort(400)
         ticket = _numbered_ticket(order, form.ticket.data)
         try:
-            amount = payments.refund(order, ticket)
+            amount = refunds.refund(order, ticket)
         except OrderError as error:
             db.session.rollback()
             flash(_order_error(error), "error")

@@ -27,15 +27,21 @@ from ...models import (
     PaymentMethod,
     PaymentStatus,
     ProviderEvent,
-    Refund,
     Role,
-    TicketStatus,
     User,
     utcnow,
 )
 from .. import order_mail as notices
-from ..ordering import AttendeeDetails, BuyerDetails, OrderError, availability, fill_details
+from ..ordering import (
+    AttendeeDetails,
+    BuyerDetails,
+    OrderError,
+    availability,
+    fill_details,
+    lock_sales,
+)
 from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
+from .refunds import auto_refund
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +68,6 @@ def payment_methods(order: Order) -> list[PaymentMethod]:
     return methods
 
 
-def _lock(event_id: int) -> bool:
-    """The same lock reserve_tickets() takes: payments and sales of one event never
-    interleave their checks. True when what was read before must be read again."""
-    fresh = begin_write()
-    db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
-    return fresh
-
-
 def start_payment(
     order: Order,
     method: PaymentMethod,
@@ -86,7 +84,7 @@ def start_payment(
     )
     now = utcnow()
     # Free and invoice orders are confirmed at once: check the reservation under the lock.
-    fresh = _lock(order.event_id) if provider is None else begin_write()
+    fresh = lock_sales(order.event_id) if provider is None else begin_write()
     if fresh:
         db.session.refresh(order)
     try:
@@ -210,7 +208,7 @@ def record_payment(
     """The provider says the money arrived. Idempotent. Returns the order's new status."""
     now = now or utcnow()
     order = payment.order
-    _lock(order.event_id)
+    lock_sales(order.event_id)
     db.session.refresh(payment)
     db.session.refresh(order)
     if payment.status is PaymentStatus.SUCCEEDED:
@@ -232,7 +230,7 @@ def record_payment(
         # Paid twice (two sessions, or paid after a refund): give this money back.
         payment.refund_due = True
         db.session.commit()
-        _auto_refund(payment, reason="paid_twice")
+        auto_refund(payment, reason="paid_twice")
         return order.status
     if order.holds_seats(now) or order.status is OrderStatus.PENDING:
         _confirm(order, OrderStatus.PAID, now)
@@ -248,7 +246,7 @@ def record_payment(
     order.cancelled_at = now
     payment.refund_due = True
     db.session.commit()
-    _auto_refund(payment, reason="sold_out_after_expiry")
+    auto_refund(payment, reason="sold_out_after_expiry")
     return order.status
 
 
@@ -262,48 +260,12 @@ def _seats_still_free(order: Order, now: datetime) -> bool:
     return all(left.by_type.get(t.id) is None or q <= left.by_type[t.id] for t, q in wanted.items())
 
 
-def _auto_refund(payment: Payment, reason: str, retry: bool = False) -> None:
-    """Give back a payment we cannot keep, and tell buyer and organizers (once: the
-    provider's idempotency key and record_refund make a retry a no-op)."""
-    order = payment.order
-    try:
-        ref = get_provider(payment.method).refund(
-            payment, payment.amount - payment.refunded_amount, f"auto-{payment.id}"
-        )
-    except PaymentError as error:
-        log.error("Automatic refund of payment %s failed: %s", payment.id, error)
-        if not retry:  # the worker keeps trying; people are told the first time
-            begin_write()
-            notices.refund_failed(order, payment, str(error))
-            db.session.commit()
-        return
-    if record_refund(payment, payment.amount - payment.refunded_amount, ref, reason=reason):
-        begin_write()
-        notices.payment_refunded_automatically(order, payment, reason)
-        db.session.commit()
-
-
-def retry_due_refunds(now: datetime | None = None, grace: timedelta = timedelta(minutes=2)) -> int:
-    """Refunds decided but not recorded (a crash, the provider away): try them again."""
-    now = now or utcnow()
-    due = db.session.scalars(
-        select(Payment).where(
-            Payment.refund_due.is_(True),
-            Payment.status == PaymentStatus.SUCCEEDED,
-            Payment.settled_at < now - grace,
-        )
-    ).all()
-    for payment in due:
-        _auto_refund(payment, reason="retry", retry=True)
-    return len(due)
-
-
 def record_payment_pending(payment: Payment, now: datetime | None = None) -> None:
     """The buyer paid with a method that settles later: keep the seats meanwhile, if
     they are still the buyer's (when the news comes after the reservation ended and the
     seats went to someone else, the payment, should it succeed, is a late one)."""
     now = now or utcnow()
-    _lock(payment.order.event_id)
+    lock_sales(payment.order.event_id)
     db.session.refresh(payment)
     order = payment.order
     db.session.refresh(order)
@@ -320,7 +282,7 @@ def record_payment_failed(payment: Payment, now: datetime | None = None) -> None
     """A payment that was pending failed: the order goes back to its reservation (or
     expires) and the buyer is told how to try again."""
     now = now or utcnow()
-    _lock(payment.order.event_id)
+    lock_sales(payment.order.event_id)
     db.session.refresh(payment)
     order = payment.order
     db.session.refresh(order)
@@ -337,7 +299,7 @@ def record_payment_failed(payment: Payment, now: datetime | None = None) -> None
 def record_payment_cancelled(payment: Payment, now: datetime | None = None) -> None:
     """The provider ended an unpaid payment (e.g. a Checkout Session expired)."""
     now = now or utcnow()
-    _lock(payment.order.event_id)
+    lock_sales(payment.order.event_id)
     db.session.refresh(payment)
     order = payment.order
     db.session.refresh(order)
@@ -348,142 +310,9 @@ def record_payment_cancelled(payment: Payment, now: datetime | None = None) -> N
     db.session.commit()
 
 
-def record_refund(
-    payment: Payment,
-    amount: int,
-    provider_ref: str | None,
-    tickets: list | None = None,
-    reason: str = "",
-) -> bool:
-    """Money went back to the buyer. Idempotent by provider_ref. Tickets named are
-    refunded; when the whole payment is refunded, every ticket is, unless another
-    payment of the order still pays for them (a second payment given back). Returns
-    False if this refund was recorded before."""
-    _lock(payment.order.event_id)
-    db.session.refresh(payment)
-    known = bool(provider_ref) and (
-        db.session.scalar(select(Refund.id).where(Refund.provider_ref == provider_ref)) is not None
-    )
-    if known and not tickets:
-        db.session.commit()
-        return False
-    order = payment.order
-    if not known:  # else the provider's webhook recorded it first; the tickets still go
-        amount = min(amount, payment.amount - payment.refunded_amount)
-        payment.refunded_amount += amount
-        if payment.refunded_amount >= payment.amount:
-            payment.refund_due = False
-        db.session.add(
-            Refund(
-                payment=payment,
-                amount=amount,
-                provider_ref=provider_ref,
-                reason=reason[:200],
-                ticket_id=tickets[0].id if tickets and len(tickets) == 1 else None,
-            )
-        )
-    if tickets is None:
-        still_paid_by_another = any(
-            other.id != payment.id
-            and other.status is PaymentStatus.SUCCEEDED
-            and other.refunded_amount < other.amount
-            for other in order.payments
-        )
-        whole = payment.refunded_amount >= payment.amount and not still_paid_by_another
-        tickets = order.valid_tickets if whole else []
-    for ticket in tickets:
-        ticket.status = TicketStatus.REFUNDED
-        ticket.refunded_amount = ticket.price
-    if not order.valid_tickets:
-        order.status = OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED
-        order.cancelled_at = order.cancelled_at or utcnow()
-    db.session.commit()
-    return not known
-
-
-def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
-    """An organizer refunds the whole order or one ticket through its payment provider.
-    Returns the amount refunded (öre)."""
-    payment = next(
-        (
-            p
-            for p in order.payments
-            if p.status is PaymentStatus.SUCCEEDED and p.refunded_amount < p.amount
-        ),
-        None,
-    )
-    if payment is None:
-        raise OrderError("nothing_to_refund")
-    if ticket is not None:
-        if ticket.order_id != order.id or ticket.status is not TicketStatus.VALID:
-            raise OrderError("nothing_to_refund")
-        amount, tickets = ticket.price - ticket.refunded_amount, [ticket]
-    else:
-        amount, tickets = payment.amount - payment.refunded_amount, list(order.valid_tickets)
-    if amount <= 0:
-        # A free ticket: nothing to pay back, the ticket is simply cancelled.
-        cancel_tickets(order, tickets)
-        return 0
-    key = f"refund-{payment.id}-{ticket.id if ticket else 'all'}-{payment.refunded_amount}"
-    if payment.method in (PaymentMethod.INVOICE,):
-        ref = None  # paid back by bank transfer outside summit
-    else:
-        ref = get_provider(payment.method).refund(payment, amount, key)
-    record_refund(payment, amount, ref, tickets=tickets, reason=reason)
-    begin_write()
-    notices.order_refunded(order, amount)
-    db.session.commit()
-    return amount
-
-
-def cancel_tickets(order: Order, tickets: list) -> None:
-    _lock(order.event_id)
-    for ticket in tickets:
-        ticket.status = TicketStatus.CANCELLED
-    if not order.valid_tickets:
-        order.status = OrderStatus.CANCELLED
-        order.cancelled_at = utcnow()
-    db.session.commit()
-
-
-def can_cancel(order: Order) -> bool:
-    """Cancelling is for orders nobody has paid money for; the others are refunded."""
-    paid_money = any(
-        p.status is PaymentStatus.SUCCEEDED and p.amount > p.refunded_amount for p in order.payments
-    )
-    return order.status not in (OrderStatus.REFUNDED, OrderStatus.CANCELLED) and not paid_money
-
-
-def cancel_order(order: Order) -> None:
-    """An organizer cancels an order nobody has paid money for (reserved, pending,
-    invoiced, or a free registration): its seats are freed and the buyer is told.
-    Orders paid with money are refunded instead."""
-    if not can_cancel(order):
-        raise OrderError("cannot_cancel")
-    for payment in order.payments:
-        if payment.status is PaymentStatus.CREATED and payment.method is not PaymentMethod.INVOICE:
-            try:
-                get_provider(payment.method).cancel(payment)
-            except PaymentError as error:
-                log.warning("Cancelling payment %s at the provider failed: %s", payment.id, error)
-    _lock(order.event_id)
-    was_confirmed = order.status.is_confirmed
-    order.status = OrderStatus.CANCELLED
-    order.cancelled_at = utcnow()
-    for ticket in order.tickets:
-        if ticket.status is TicketStatus.VALID:
-            ticket.status = TicketStatus.CANCELLED
-    for payment in order.payments:
-        if payment.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
-            payment.status = PaymentStatus.CANCELLED
-    if was_confirmed or order.buyer_email:
-        notices.order_cancelled(order)
-    db.session.commit()
-
-
 def mark_invoice_paid(order: Order, paid_on: date | None = None) -> None:
     """An organizer saw the invoice's money arrive."""
-    _lock(order.event_id)
+    lock_sales(order.event_id)
     db.session.refresh(order)
     if order.status is not OrderStatus.INVOICED:
         db.session.commit()

@@ -23,6 +23,7 @@ from ...extensions import db
 from ...models import OrderStatus, Payment, PaymentMethod, ProviderEvent
 from . import core
 from .base import PaymentError
+from .refunds import record_refund
 from .stripe import StripeProvider
 
 log = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ def _charge_refunded(charge: dict) -> str:
         if refund.get("status") in ("failed", "canceled") or not refund.get("id"):
             continue
         amount = int(refund.get("amount") or 0)
-        if core.record_refund(payment, amount, refund["id"], reason="stripe"):
+        if record_refund(payment, amount, refund["id"], reason="stripe"):
             recorded += 1
     return f"{recorded} refunds recorded"
 
