@@ -1,0 +1,346 @@
+"""Name badges as PDFs, rendered by WeasyPrint: one A6 badge per page, sheets of A6, A7
+or Durable 54 x 90 mm cards on A4 (with crop marks), or Brother QL 62 mm labels.
+
+render_badges(badges, layout) returns ONE PDF. It needs no app context and no database:
+a Badge holds everything printed on it (badge_for(ticket) builds one from a ticket), so a
+view, a CLI command, a worker or a bench all get the same document.
+
+Speed: the HTML is laid out in chunks (WeasyPrint's time grows faster than the page
+count of one document). Large runs render their chunks on two processes and merge the
+chunk PDFs when a PDF merger is installed (pypdf, else pypdfium2); otherwise, or for
+small runs, the chunks are laid out in this process and written as one document.
+"""
+
+import io
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .documents import _data_uri, _renderer, qr_png
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+ROLES = ("deltagare", "talare", "arrangör", "press", "personal")
+ROLE_LABELS = {
+    "deltagare": "Deltagare",
+    "talare": "Talare",
+    "arrangör": "Arrangör",
+    "press": "Press",
+    "personal": "Personal",
+}
+
+CHUNK = 125  # badges per chunk: small enough that layout time stays linear
+PARALLEL_FROM = 300  # fewer badges than this: starting processes costs more than it saves
+WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A badge of `badge` (width, height) mm, `columns` x `rows` of them on a `page`
+    (width, height) mm, centred; crop marks where a sheet holds more than one."""
+
+    name: str
+    page: tuple[float, float]
+    badge: tuple[float, float]
+    columns: int = 1
+    rows: int = 1
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
+
+    @property
+    def landscape(self) -> bool:
+        return self.badge[0] > self.badge[1]
+
+    @property
+    def crop_marks(self) -> bool:
+        return self.per_page > 1
+
+    @property
+    def origin(self) -> tuple[float, float]:
+        """The top left corner of the first badge on the page."""
+        return (
+            (self.page[0] - self.columns * self.badge[0]) / 2,
+            (self.page[1] - self.rows * self.badge[1]) / 2,
+        )
+
+
+LAYOUTS = {
+    layout.name: layout
+    for layout in (
+        Layout("a6", page=(105, 148), badge=(105, 148)),
+        Layout("a6x4", page=(210, 297), badge=(105, 148), columns=2, rows=2),
+        # A7 is 74 x 105 mm; eight fit on A4 lying down, two across and four down.
+        Layout("a7x8", page=(210, 297), badge=(105, 74), columns=2, rows=4),
+        # Durable BADGEMAKER inserts: business-card size, 2 x 5 per A4 sheet.
+        Layout("durable-54x90", page=(210, 297), badge=(90, 54), columns=2, rows=5),
+        # Brother QL 62 mm continuous roll, cut to 100 mm per badge.
+        Layout("ql-62", page=(62, 100), badge=(62, 100)),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    """What one badge shows. `secret` is the ticket's secret, the only thing in its QR."""
+
+    first_name: str
+    last_name: str
+    organisation: str
+    role: str
+    event_name: str
+    event_dates: str
+    secret: str
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"unknown badge role: {self.role!r}")
+
+
+# From tickets ------------------------------------------------------------------------
+
+_ROLE_WORDS = (
+    ("talare", ("talare", "speaker", "föreläsare", "moderator")),
+    ("arrangör", ("arrangör", "organiser", "organizer", "värd", "host")),
+    ("press", ("press", "media", "journalist")),
+    ("personal", ("personal", "staff", "crew", "volontär", "volunteer", "funktionär")),
+)
+
+
+def badge_role(ticket) -> str:
+    """The role printed on the ticket holder's badge. For now it comes from the ticket
+    type's name ("Talare", "Press", "Personal", ...; anything else is "deltagare"). The
+    one place to ask also whether the holder is an accepted speaker, once that exists."""
+    ticket_type = ticket.ticket_type
+    names = f"{ticket_type.name_sv} {ticket_type.name_en}".casefold()
+    for role, words in _ROLE_WORDS:
+        if any(re.search(rf"\b{re.escape(word)}", names) for word in words):
+            return role
+    return "deltagare"
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """("Anna", "Andersson Berg") from "Anna Andersson Berg": the first word is the name
+    printed large, the rest the last name."""
+    first, _, last = " ".join(name.split()).partition(" ")
+    return first, last
+
+
+def badge_for(ticket, event_dates: str) -> Badge:
+    """The badge of a ticket. `event_dates` as the event shows them (i18n.event_when)."""
+    first, last = split_name(ticket.attendee_name or ticket.order.buyer_name)
+    return Badge(
+        first_name=first,
+        last_name=last,
+        organisation=ticket.attendee_organisation or ticket.order.buyer_organisation or "",
+        role=badge_role(ticket),
+        event_name=ticket.order.event.name,
+        event_dates=event_dates,
+        secret=ticket.secret,
+    )
+
+
+# Rendering ---------------------------------------------------------------------------
+
+
+def render_badges(badges: list[Badge], layout: str) -> bytes:
+    """One PDF with every badge, in order, placed as `layout` (a key of LAYOUTS) says.
+    Every page has the layout's page size; a sheet is filled left to right, top to
+    bottom. Text that is too long is set smaller and wraps; it never leaves its badge."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown badge layout: {layout!r}")
+    if not badges:
+        raise ValueError("no badges to render")
+    spec = LAYOUTS[layout]
+    # Chunks hold whole sheets, so merging them never leaves a half-empty page inside.
+    step = max(CHUNK // spec.per_page, 1) * spec.per_page
+    chunks = [(badges[i : i + step], layout) for i in range(0, len(badges), step)]
+    merge = _merger()
+    if len(badges) >= PARALLEL_FROM and merge is not None and (os.cpu_count() or 1) > 1:
+        # Each process makes its chunks' QR codes and HTML too: only Badges travel.
+        with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+            return merge(list(pool.map(_chunk_pdf, chunks)))
+    documents = [_document(_html(part, spec)) for part, _ in chunks]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def _chunk_pdf(chunk: tuple[list[Badge], str]) -> bytes:
+    part, layout = chunk
+    return _document(_html(part, LAYOUTS[layout])).write_pdf()
+
+
+def _html(badges: list[Badge], layout: Layout) -> str:
+    style = STYLES[layout.name]
+    width = style.text_width(layout)
+    items = []
+    for badge in badges:
+        items.append(
+            {
+                "badge": badge,
+                "role_label": ROLE_LABELS[badge.role],
+                "qr": _data_uri(qr_png(badge.secret)),
+                "first_pt": _fit(badge.first_name, width, *style.first),
+                "last_pt": _fit(badge.last_name, width, *style.last),
+                "org_pt": _fit(badge.organisation, width, *style.org),
+            }
+        )
+    sheets = [items[i : i + layout.per_page] for i in range(0, len(items), layout.per_page)]
+    return (
+        _environment()
+        .get_template("documents/badges.html")
+        .render(layout=layout, style=style, sheets=sheets, marks=_crop_marks(layout))
+    )
+
+
+@dataclass(frozen=True)
+class Style:
+    """Sizes on one kind of badge, mm unless named pt. Type: (largest pt, smallest pt).
+    The first name is read from two metres: about 12 mm capitals on A6, 7 mm on the
+    smallest cards."""
+
+    padding: float
+    header: float  # event name and dates, at the top
+    ribbon: float  # the role, full width at the bottom
+    qr: float
+    first: tuple[float, float]
+    last: tuple[float, float]
+    org: tuple[float, float]
+
+    def text_width(self, layout: Layout) -> float:
+        inner = layout.badge[0] - 2 * self.padding
+        # Lying-down badges have the QR code beside the names, not under them.
+        return inner - self.qr - 3 if layout.landscape else inner
+
+    def text_bottom(self, layout: Layout) -> float:
+        """Distance of the name block's bottom from the badge's bottom."""
+        if layout.landscape:
+            return self.ribbon + 1.5
+        return self.ribbon + self.qr + 3
+
+
+_A6 = Style(7, 12, 12, 36, first=(48, 20), last=(22, 11), org=(13, 8.5))
+STYLES = {
+    "a6": _A6,
+    "a6x4": _A6,
+    "a7x8": Style(4, 8, 9, 28, first=(30, 14), last=(14, 8), org=(9, 7)),
+    "durable-54x90": Style(3.5, 6.5, 7, 24, first=(26, 12), last=(12, 7.5), org=(8, 6.5)),
+    "ql-62": Style(4, 9, 9, 26, first=(36, 16), last=(16, 9), org=(10, 7.5)),
+}
+
+
+def _fit(text: str, width_mm: float, largest: float, smallest: float) -> float:
+    """The size (pt) for `text` on lines `width_mm` wide: the largest that keeps it on one
+    line, or if that would be smaller than `smallest`, a size at which it wraps to two
+    lines, no more than half the largest so two lines take no more room than one large
+    one. Estimated from the average width of bold sans glyphs (0.62 em, capitals and Å,
+    Ä, Ö included); the template lets words break anywhere, so a word the estimate gets
+    wrong wraps rather than running off."""
+    if not text:
+        return largest
+    em_mm = 0.62 * 25.4 / 72  # mm taken by an average glyph per pt of type
+    longest_word = max(len(word) for word in text.split())
+    one_line = width_mm / (len(text) * em_mm)
+    if one_line >= smallest:
+        return round(min(largest, one_line), 1)
+    two_lines = min(largest / 2, width_mm * 2 / (len(text) * em_mm * 1.15))
+    two_lines = min(two_lines, width_mm / (longest_word * em_mm))
+    return round(max(two_lines, 7), 1)  # 7 pt is still legible up close
+
+
+def _crop_marks(layout: Layout) -> list[dict]:
+    """Short hairlines at every cut line of a sheet: outside the badges where the
+    margin has room for them, otherwise from the paper's edge inwards."""
+    if not layout.crop_marks:
+        return []
+    (pw, ph), (bw, bh) = layout.page, layout.badge
+    ox, oy = layout.origin
+    length, gap = 5.0, 1.5
+    marks = []
+    xs = [ox + i * bw for i in range(layout.columns + 1)]
+    ys = [oy + j * bh for j in range(layout.rows + 1)]
+    outside_y = oy >= length + gap
+    outside_x = ox >= length + gap
+    if not outside_y:  # a cut along the paper's edge needs no mark
+        xs = [x for x in xs if 1 < x < pw - 1]
+    if not outside_x:
+        ys = [y for y in ys if 1 < y < ph - 1]
+    for x in xs:  # vertical cuts: marks above and below the grid
+        for top in (
+            (oy - gap - length, oy + layout.rows * bh + gap) if outside_y else (0, ph - length)
+        ):
+            marks.append({"left": x, "top": top, "width": 0, "height": length})
+    for y in ys:  # horizontal cuts: marks left and right of the grid
+        for left in (
+            (ox - gap - length, ox + layout.columns * bw + gap) if outside_x else (0, pw - length)
+        ):
+            marks.append({"left": left, "top": y, "width": length, "height": 0})
+    return marks
+
+
+def _document(html: str):
+    from weasyprint import HTML
+
+    renderer = _renderer()
+    # No shared stylesheet: the badge template carries its own, sized to the layout.
+    return HTML(string=html, base_url=None, url_fetcher=renderer.fetcher).render(
+        font_config=renderer.fonts
+    )
+
+
+def _merger():
+    """A function merging PDFs (bytes) into one, or None when no PDF library is there."""
+    try:
+        from pypdf import PdfWriter
+    except ImportError:
+        pass
+    else:
+
+        def merge_pypdf(pdfs: list[bytes]) -> bytes:
+            writer = PdfWriter()
+            for pdf in pdfs:
+                writer.append(io.BytesIO(pdf))
+            out = io.BytesIO()
+            writer.write(out)
+            return out.getvalue()
+
+        return merge_pypdf
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        return None
+
+    def merge_pdfium(pdfs: list[bytes]) -> bytes:
+        merged = pdfium.PdfDocument.new()
+        try:
+            for pdf in pdfs:
+                source = pdfium.PdfDocument(pdf)
+                try:
+                    merged.import_pages(source)
+                finally:
+                    source.close()
+            out = io.BytesIO()
+            merged.save(out)
+            return out.getvalue()
+        finally:
+            merged.close()
+
+    return merge_pdfium
+
+
+@cache
+def _environment() -> Environment:
+    # The badge template needs no request, app or translations: everything it prints is
+    # on the Badge. Autoescaped like the app's own templates.
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

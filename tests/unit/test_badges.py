@@ -1,0 +1,130 @@
+"""Badges as PDFs, read as a printer and a door scanner read them: page sizes from the
+PDF itself, every QR code decoded from the rendered pages, and the text pulled out."""
+
+import secrets
+
+import pytest
+
+from summit.services.badges import LAYOUTS, Badge, badge_role, render_badges
+from tests import pdf
+
+LONG_FIRST = "Åsa-Märta-Öjvor"
+LONG_LAST = "Ödegaard-Ståhlbrandt von Ängelholm Lindqvist"  # 60 with the first name
+LONG_ORG = "Riksförbundet för Äldres Ålderdomshem och Östgötsk Samverkan i Skåne ekonomisk f"
+PAGE = {
+    "a6": (105.0, 148.0),
+    "a6x4": (210.0, 297.0),
+    "a7x8": (210.0, 297.0),
+    "durable-54x90": (210.0, 297.0),
+    "ql-62": (62.0, 100.0),
+}
+PER_PAGE = {"a6": 1, "a6x4": 4, "a7x8": 8, "durable-54x90": 10, "ql-62": 1}
+
+
+def make_badges(count: int) -> list[Badge]:
+    roles = ["deltagare", "talare", "arrangör", "press", "personal"]
+    people = [
+        Badge(
+            first_name=f"Anna{i}",
+            last_name="Andersson",
+            organisation="Mötesplats Social Innovation",
+            role=roles[i % len(roles)],
+            event_name="Mötesplats Social Innovation 2027",
+            event_dates="18–20 maj 2027",
+            secret=secrets.token_urlsafe(32),
+        )
+        for i in range(count - 1)
+    ]
+    people.insert(
+        count // 2,
+        Badge(LONG_FIRST, LONG_LAST, LONG_ORG, "talare", "MSI", "18–20 maj 2027", "long-x"),
+    )
+    return people
+
+
+def test_the_long_name_is_sixty_and_the_organisation_eighty_characters():
+    assert len(f"{LONG_FIRST} {LONG_LAST}") == 60
+    assert len(LONG_ORG) == 80
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_every_layout_prints_right_sized_pages_with_scannable_codes(layout):
+    people = make_badges(12)
+    document = render_badges(people, layout)
+
+    # As many pages as the badges need, no more: the long-name badge stays on its page.
+    expected_pages = -(-len(people) // PER_PAGE[layout])
+    assert pdf.page_count(document) == expected_pages
+    width, height = PAGE[layout]
+    for page_width, page_height in pdf.page_sizes_mm(document):
+        assert abs(page_width - width) < 0.5 and abs(page_height - height) < 0.5
+
+    codes = pdf.page_qr_codes(document)
+    assert sorted(code for page in codes for code in page) == sorted(b.secret for b in people)
+    if PER_PAGE[layout] == 1:  # each badge on its own page, in order
+        assert codes == [[b.secret] for b in people]
+
+    # Wrapped lines may split a word at a hyphen: compare without white space.
+    text = pdf.text(document).replace(" ", "").casefold()
+    for words in [LONG_FIRST, LONG_LAST, LONG_ORG, "Anna0 Andersson", "Talare"]:
+        assert words.replace(" ", "").casefold() in text
+
+
+def test_long_names_stay_inside_their_badge():
+    """Laid out by WeasyPrint: every line of text ends inside the name block, which
+    ends inside the badge."""
+    from summit.services.badges import LAYOUTS as layouts
+    from summit.services.badges import _document, _html
+
+    person = make_badges(2)[1]
+    assert person.first_name == LONG_FIRST
+    for name, layout in layouts.items():
+        page = _document(_html([person], layout)).pages[0]
+        names = _find(page._page_box, "names")
+        assert names, name
+        box = names[0]
+        right = box.content_box_x() + box.width
+        bottom = box.content_box_y() + box.height
+        for line in _lines(box):
+            assert line.position_x + line.width <= right + 0.5, name
+            assert line.position_y + line.height <= bottom + 0.5, name
+
+
+def _find(box, css_class):
+    found = []
+    if css_class in (getattr(box, "element", None) is not None and box.element.get("class") or ""):
+        found.append(box)
+    for child in getattr(box, "children", []):
+        found.extend(_find(child, css_class))
+    return found
+
+
+def _lines(box):
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    for child in getattr(box, "children", []):
+        if isinstance(child, LineBox):
+            yield child
+        else:
+            yield from _lines(child)
+
+
+@pytest.mark.parametrize(
+    ("type_name", "role"),
+    [
+        ("Ordinarie", "deltagare"),
+        ("Talare", "talare"),
+        ("Arrangör", "arrangör"),
+        ("Press", "press"),
+        ("Personal", "personal"),
+    ],
+)
+def test_the_role_comes_from_the_ticket_type(make_event, make_ticket_type, type_name, role):
+    ticket_type = make_ticket_type(make_event(), name=type_name)
+
+    class Ticket:  # only the ticket type is read
+        pass
+
+    ticket = Ticket()
+    ticket.ticket_type = ticket_type
+    assert badge_role(ticket) == role
