@@ -36,8 +36,6 @@ import http.client
 import json
 import os
 import secrets
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,7 +44,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from pages import ROOT, free_port, start_gunicorn, wait_until_answering
+from pages import ROOT, free_port, start_gunicorn, stop_gunicorn, wait_until_answering
 from ticket_rush import CpuMeter, database, flask, percentiles
 
 TICKETS = 1000
@@ -315,14 +313,7 @@ def main() -> None:
                 print(f"{name:>10}: {phases[name]}", flush=True)
             cpu = meter.stop()
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if "Traceback" in log.read_text():
-            print(f"gunicorn log:\n{log.read_text()[-4000:]}", file=sys.stderr)
+            stop_gunicorn(server, log)
         print(f"CPU seconds during the phases ({os.cpu_count()} cores): {cpu}")
 
         checkins = count_checkins(app) - warm

@@ -63,6 +63,18 @@ def start_gunicorn(env: dict, port: int, log: Path, workers: int = WORKERS) -> s
         )
 
 
+def stop_gunicorn(server: subprocess.Popen, log: Path) -> None:
+    """Stop gunicorn gracefully (killed after 15 s) and show its log if it failed."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    if "Traceback" in log.read_text():
+        print(f"gunicorn log:\n{log.read_text()[-4000:]}", file=sys.stderr)
+
+
 def wait_until_answering(base: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -181,12 +193,7 @@ def main() -> None:
                 figures[name] = load(port, path)
                 print(f"{path}: {figures[name]}", flush=True)
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_gunicorn(server, log)
 
         for name, queries in count_queries(env).items():
             figures[name]["queries"] = queries

@@ -35,7 +35,6 @@ import json
 import os
 import re
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -49,7 +48,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from pages import BIN, ROOT, free_port, start_gunicorn, wait_until_answering
+from pages import BIN, ROOT, free_port, start_gunicorn, stop_gunicorn, wait_until_answering
 
 BUYERS = 200
 CONCURRENCY = 16
@@ -467,14 +466,7 @@ def main() -> None:
             result = rush(port, args.buyers, args.concurrency, args.seconds)
             cpu = meter.stop()
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if "Traceback" in log.read_text():
-            print(f"gunicorn log:\n{log.read_text()[-4000:]}", file=sys.stderr)
+            stop_gunicorn(server, log)
 
         by_step = defaultdict(list)
         for step, took in result["timings"]:
