@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
+from .badges import BadgeJob, BadgeJobStatus, BadgePrint, PrintChannel
 from .checkin import Checkin, CheckinConflict, CheckinList, Station
 from .events import Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
@@ -13,11 +14,15 @@ from .orders import (
     vat_part,
 )
 from .payments import Invoice, Payment, PaymentStatus, ProviderEvent, Refund
-from .tickets import DiscountCode, DiscountKind, TicketType
+from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType
 from .types import utcnow
 from .users import EventRole, Role, User
 
 __all__ = [
+    "BadgeJob",
+    "BadgeJobStatus",
+    "BadgePrint",
+    "BadgeRole",
     "Checkin",
     "CheckinConflict",
     "CheckinList",
@@ -38,6 +43,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
+    "PrintChannel",
     "ProviderEvent",
     "Refund",
     "Role",

@@ -11,7 +11,17 @@ import hashlib
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, UniqueConstraint, text
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -78,6 +88,10 @@ class Station(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Print on arrival: after an OK scan the station offers the attendee's badge, one
+    # badge per page in this layout (a6 or ql-62, see services/badges.py).
+    prints_badges: Mapped[bool] = mapped_column(default=False, server_default=false())
+    badge_layout: Mapped[str] = mapped_column(String(20), default="a6", server_default="a6")
 
     event: Mapped[Event] = relationship()
     checkin_list: Mapped[CheckinList] = relationship()

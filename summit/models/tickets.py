@@ -21,6 +21,26 @@ discount_code_ticket_types = Table(
 )
 
 
+class BadgeRole(enum.Enum):
+    """The ribbon on a badge: its colour and its word."""
+
+    ATTENDEE = "deltagare"
+    SPEAKER = "talare"
+    ORGANIZER = "arrangör"
+    PRESS = "press"
+    STAFF = "personal"
+
+    @property
+    def label(self):
+        return {
+            BadgeRole.ATTENDEE: _l("Attendee"),
+            BadgeRole.SPEAKER: _l("Speaker"),
+            BadgeRole.ORGANIZER: _l("Organiser"),
+            BadgeRole.PRESS: _l("Press"),
+            BadgeRole.STAFF: _l("Staff"),
+        }[self]
+
+
 class TicketType(db.Model):
     """A kind of ticket: its price (öre, VAT included), VAT rate, capacity and sale window.
 
@@ -45,6 +65,11 @@ class TicketType(db.Model):
     access_code: Mapped[str | None] = mapped_column(String(64))
     max_per_order: Mapped[int] = mapped_column(default=10)
     position: Mapped[int] = mapped_column(default=0)
+    # The ribbon on its holders' badges (a confirmed speaker gets "talare" whatever the
+    # ticket: services/badge_printing.py decides).
+    badge_role: Mapped[BadgeRole] = mapped_column(
+        StrEnum(BadgeRole), default=BadgeRole.ATTENDEE, server_default=BadgeRole.ATTENDEE.value
+    )
 
     event: Mapped[Event] = relationship()
 

@@ -2,7 +2,7 @@
 or Durable 54 x 90 mm cards on A4 (with crop marks), or Brother QL 62 mm labels.
 
 render_badges(badges, layout) returns ONE PDF. It needs no app context and no database:
-a Badge holds everything printed on it (badge_for(ticket) builds one from a ticket), so a
+a Badge holds everything printed on it (badge_printing.badges_for builds them from tickets), so a
 view, a CLI command, a worker or a bench all get the same document.
 
 Speed: the HTML is laid out in chunks (WeasyPrint's time grows faster than the page
@@ -13,7 +13,7 @@ small runs, the chunks are laid out in this process and written as one document.
 
 import io
 import os
-import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -25,14 +25,7 @@ from .documents import _data_uri, _renderer, qr_png
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-ROLES = ("deltagare", "talare", "arrangör", "press", "personal")
-ROLE_LABELS = {
-    "deltagare": "Deltagare",
-    "talare": "Talare",
-    "arrangör": "Arrangör",
-    "press": "Press",
-    "personal": "Personal",
-}
+ROLES = ("deltagare", "talare", "arrangör", "press", "personal")  # BadgeRole values
 
 CHUNK = 125  # badges per chunk: small enough that layout time stays linear
 PARALLEL_FROM = 300  # fewer badges than this: starting processes costs more than it saves
@@ -88,12 +81,15 @@ LAYOUTS = {
 
 @dataclass(frozen=True)
 class Badge:
-    """What one badge shows. `secret` is the ticket's secret, the only thing in its QR."""
+    """What one badge shows, already in the words to print. `role` is the ribbon's kind
+    (a BadgeRole value: its colour), `role_label` its word in the badge's language;
+    `secret` is the ticket's secret, the only thing in its QR code."""
 
     first_name: str
     last_name: str
     organisation: str
     role: str
+    role_label: str
     event_name: str
     event_dates: str
     secret: str
@@ -103,56 +99,17 @@ class Badge:
             raise ValueError(f"unknown badge role: {self.role!r}")
 
 
-# From tickets ------------------------------------------------------------------------
-
-_ROLE_WORDS = (
-    ("talare", ("talare", "speaker", "föreläsare", "moderator")),
-    ("arrangör", ("arrangör", "organiser", "organizer", "värd", "host")),
-    ("press", ("press", "media", "journalist")),
-    ("personal", ("personal", "staff", "crew", "volontär", "volunteer", "funktionär")),
-)
-
-
-def badge_role(ticket) -> str:
-    """The role printed on the ticket holder's badge. For now it comes from the ticket
-    type's name ("Talare", "Press", "Personal", ...; anything else is "deltagare"). The
-    one place to ask also whether the holder is an accepted speaker, once that exists."""
-    ticket_type = ticket.ticket_type
-    names = f"{ticket_type.name_sv} {ticket_type.name_en}".casefold()
-    for role, words in _ROLE_WORDS:
-        if any(re.search(rf"\b{re.escape(word)}", names) for word in words):
-            return role
-    return "deltagare"
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """("Anna", "Andersson Berg") from "Anna Andersson Berg": the first word is the name
-    printed large, the rest the last name."""
-    first, _, last = " ".join(name.split()).partition(" ")
-    return first, last
-
-
-def badge_for(ticket, event_dates: str) -> Badge:
-    """The badge of a ticket. `event_dates` as the event shows them (i18n.event_when)."""
-    first, last = split_name(ticket.attendee_name or ticket.order.buyer_name)
-    return Badge(
-        first_name=first,
-        last_name=last,
-        organisation=ticket.attendee_organisation or ticket.order.buyer_organisation or "",
-        role=badge_role(ticket),
-        event_name=ticket.order.event.name,
-        event_dates=event_dates,
-        secret=ticket.secret,
-    )
-
-
 # Rendering ---------------------------------------------------------------------------
 
 
-def render_badges(badges: list[Badge], layout: str) -> bytes:
+def render_badges(
+    badges: list[Badge], layout: str, progress: Callable[[int], None] | None = None
+) -> bytes:
     """One PDF with every badge, in order, placed as `layout` (a key of LAYOUTS) says.
     Every page has the layout's page size; a sheet is filled left to right, top to
-    bottom. Text that is too long is set smaller and wraps; it never leaves its badge."""
+    bottom. Text that is too long is set smaller and wraps; it never leaves its badge.
+    `progress`, if given, is called in this process with the number of badges laid out
+    so far, as chunks finish."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown badge layout: {layout!r}")
     if not badges:
@@ -165,8 +122,17 @@ def render_badges(badges: list[Badge], layout: str) -> bytes:
     if len(badges) >= PARALLEL_FROM and merge is not None and (os.cpu_count() or 1) > 1:
         # Each process makes its chunks' QR codes and HTML too: only Badges travel.
         with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-            return merge(list(pool.map(_chunk_pdf, chunks)))
-    documents = [_document(_html(part, spec)) for part, _ in chunks]
+            pdfs = []
+            for pdf in pool.map(_chunk_pdf, chunks):
+                pdfs.append(pdf)
+                if progress:
+                    progress(sum(len(p) for p, _ in chunks[: len(pdfs)]))
+            return merge(pdfs)
+    documents = []
+    for part, _ in chunks:
+        documents.append(_document(_html(part, spec)))
+        if progress:
+            progress(sum(len(p) for p, _ in chunks[: len(documents)]))
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
 
@@ -184,7 +150,6 @@ def _html(badges: list[Badge], layout: Layout) -> str:
         items.append(
             {
                 "badge": badge,
-                "role_label": ROLE_LABELS[badge.role],
                 "qr": _data_uri(qr_png(badge.secret)),
                 "first_pt": _fit(badge.first_name, width, *style.first),
                 "last_pt": _fit(badge.last_name, width, *style.last),

@@ -1,0 +1,205 @@
+"""Whose badges to print and what is printed on them, and the log of what was printed.
+
+services/badges.py renders Badges to PDF and knows nothing of the database; this module
+picks the tickets (valid tickets of confirmed orders), decides each badge's role, puts
+the words on it in the badge's language, and logs every badge made for printing, so
+"only those not printed yet" is exact and a reprint is a deliberate choice.
+"""
+
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask_babel import force_locale
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..i18n import event_when
+from ..models import (
+    BadgePrint,
+    BadgeRole,
+    Event,
+    Order,
+    OrderStatus,
+    PrintChannel,
+    Ticket,
+    TicketStatus,
+    TicketType,
+)
+from .badges import Badge
+
+SORTS = ("last_name", "organisation")
+LOCALES = ("sv", "en")
+CONFIRMED = (OrderStatus.PAID, OrderStatus.INVOICED)
+
+
+def printable_tickets(
+    event: Event,
+    *,
+    ticket_type_ids: Iterable[int] = (),
+    sort: str = "last_name",
+    only_unprinted: bool = False,
+) -> list[Ticket]:
+    """The tickets that get a badge: valid tickets of paid or invoiced orders of the
+    event, of the given ticket types (none given: all), sorted by last name or by
+    organisation (then last name), in Swedish alphabetical order (… X Y Z Å Ä Ö)."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort: {sort!r}")
+    query = (
+        select(Ticket)
+        .join(Ticket.order)
+        .join(Ticket.ticket_type)
+        .where(
+            Order.event_id == event.id,
+            Order.status.in_(CONFIRMED),
+            Ticket.status == TicketStatus.VALID,
+        )
+        .options(joinedload(Ticket.order), joinedload(Ticket.ticket_type))
+    )
+    ticket_type_ids = list(ticket_type_ids)
+    if ticket_type_ids:
+        query = query.where(TicketType.id.in_(ticket_type_ids))
+    if only_unprinted:
+        printed = select(BadgePrint.id).where(BadgePrint.ticket_id == Ticket.id)
+        query = query.where(~printed.exists())
+    tickets = list(db.session.scalars(query).unique())
+
+    def by_last_name(ticket):
+        first, last = split_name(holder_name(ticket))
+        return (collation_key(last), collation_key(first), ticket.id)
+
+    def by_organisation(ticket):
+        return (collation_key(holder_organisation(ticket)) or "\uffff", *by_last_name(ticket))
+
+    return sorted(tickets, key=by_last_name if sort == "last_name" else by_organisation)
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """("Anna", "Andersson Berg") from "Anna Andersson Berg": the first word is the name
+    printed large, the rest the last name."""
+    first, _, last = " ".join(name.split()).partition(" ")
+    return first, last
+
+
+def holder_name(ticket: Ticket) -> str:
+    return ticket.attendee_name or ticket.order.buyer_name
+
+
+def holder_organisation(ticket: Ticket) -> str:
+    return ticket.attendee_organisation or ticket.order.buyer_organisation or ""
+
+
+_SWEDISH_LAST = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "æ": "z\u0002", "ö": "z\u0003"})
+_SWEDISH_LAST["ø"] = "z\u0003"
+
+
+def collation_key(text: str) -> str:
+    """A sort key in Swedish order: case and other accents ignored (é as e, ü as y), Å Ä
+    Ö last and in that order."""
+    text = " ".join(text.split()).casefold().translate(_SWEDISH_LAST)
+    text = text.replace("ü", "y")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def confirmed_speaker_emails(event: Event) -> frozenset[str]:
+    """E-mail addresses (casefolded) of the event's confirmed speakers, whose badges say
+    "talare" whatever their ticket. The call for speakers fills this in; until an event
+    has one, there are none."""
+    return frozenset()
+
+
+def badge_role(ticket: Ticket, speakers: frozenset[str] = frozenset()) -> BadgeRole:
+    """The ribbon on the ticket holder's badge: "talare" for a confirmed speaker, else
+    what the ticket type says (set by the organizers on the ticket type)."""
+    emails = {ticket.attendee_email.casefold(), ticket.order.buyer_email.casefold()} - {""}
+    if emails & speakers and ticket.ticket_type.badge_role is not BadgeRole.ORGANIZER:
+        return BadgeRole.SPEAKER
+    return ticket.ticket_type.badge_role
+
+
+def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
+    """The badges of these tickets (all of one event), in their order. The words on them
+    (role, dates) in `locale`, or when None in each order's own language."""
+    if locale is not None and locale not in LOCALES:
+        raise ValueError(f"unknown badge language: {locale!r}")
+    if not tickets:
+        return []
+    event = tickets[0].order.event
+    speakers = confirmed_speaker_emails(event)
+    words: dict[tuple[str, BadgeRole], tuple[str, str]] = {}
+    badges = []
+    for ticket in tickets:
+        role = badge_role(ticket, speakers)
+        language = locale or (ticket.order.locale if ticket.order.locale in LOCALES else "sv")
+        if (language, role) not in words:
+            with force_locale(language):
+                words[language, role] = (str(role.label), event_when(event))
+        role_label, dates = words[language, role]
+        first, last = split_name(holder_name(ticket))
+        badges.append(
+            Badge(
+                first_name=first,
+                last_name=last,
+                organisation=holder_organisation(ticket),
+                role=role.value,
+                role_label=role_label,
+                event_name=event.name,
+                event_dates=dates,
+                secret=ticket.secret,
+            )
+        )
+    return badges
+
+
+def record_prints(
+    tickets: Iterable[Ticket],
+    channel: PrintChannel,
+    layout: str,
+    *,
+    by_id: int | None = None,
+    station_id: int | None = None,
+    job_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Log these tickets' badges as printed (one row each) and commit. Returns how many."""
+    rows = [
+        BadgePrint(
+            ticket_id=ticket.id,
+            channel=channel,
+            layout=layout,
+            printed_by_id=by_id,
+            station_id=station_id,
+            job_id=job_id,
+            **({"printed_at": now} if now else {}),
+        )
+        for ticket in tickets
+    ]
+    db.session.add_all(rows)
+    db.session.commit()
+    return len(rows)
+
+
+def last_printed(ticket_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each of these tickets' badges was last printed (tickets never printed are
+    missing from the answer)."""
+    ticket_ids = list(ticket_ids)
+    if not ticket_ids:
+        return {}
+    rows = db.session.execute(
+        select(BadgePrint.ticket_id, func.max(BadgePrint.printed_at))
+        .where(BadgePrint.ticket_id.in_(ticket_ids))
+        .group_by(BadgePrint.ticket_id)
+    )
+    return {ticket_id: printed_at for ticket_id, printed_at in rows}
+
+
+def printed_count(event: Event) -> int:
+    """How many of the event's tickets have had a badge printed."""
+    return db.session.scalar(
+        select(func.count(func.distinct(BadgePrint.ticket_id)))
+        .join(Ticket, Ticket.id == BadgePrint.ticket_id)
+        .join(Order, Order.id == Ticket.order_id)
+        .where(Order.event_id == event.id)
+    )
