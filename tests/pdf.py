@@ -2,7 +2,11 @@
 scanner finds on it, and the text a reader (or a screen reader) gets out of it."""
 
 import re
+import shutil
+import subprocess
+import tempfile
 from contextlib import closing
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import zxingcpp
@@ -40,6 +44,30 @@ def qr_codes(image) -> list[str]:
 def page_qr_codes(pdf: bytes) -> list[list[str]]:
     """The QR codes on each page."""
     return [qr_codes(image) for image in page_images(pdf)]
+
+
+def pdftoppm_qr_codes(pdf: bytes, dpi: int = 150) -> list[list[str]]:
+    """The QR codes on each page, the pages rendered by poppler's pdftoppm (another PDF
+    renderer than the one above, as a print shop's RIP would be)."""
+    if shutil.which("pdftoppm") is None:
+        raise RuntimeError("pdftoppm is missing: install the Debian package poppler-utils")
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as directory:
+        source = Path(directory) / "in.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            # Grey PGM: no PNG compression to spend time on.
+            ["pdftoppm", "-r", str(dpi), "-gray", source, Path(directory) / "page"],
+            check=True,
+            timeout=300,
+        )
+        pages = sorted(Path(directory).glob("page-*.pgm"), key=lambda p: int(p.stem[5:]))
+        codes = []
+        for page in pages:
+            with Image.open(page) as image:
+                codes.append(qr_codes(image))
+        return codes
 
 
 def page_texts(pdf: bytes) -> list[str]:

@@ -2,23 +2,29 @@
 or Durable 54 x 90 mm cards on A4 (with crop marks), or Brother QL 62 mm labels.
 
 render_badges(badges, layout) returns ONE PDF. It needs no app context and no database:
-a Badge holds everything printed on it (badge_printing.badges_for builds them from tickets), so a
-view, a CLI command, a worker or a bench all get the same document.
+a Badge holds everything printed on it (badge_printing.badges_for makes them from
+tickets), so a view, a CLI command, a worker or a bench all get the same document.
 
-Speed: the HTML is laid out in chunks (WeasyPrint's time grows faster than the page
-count of one document). Large runs render their chunks on two processes and merge the
-chunk PDFs when a PDF merger is installed (pypdf, else pypdfium2); otherwise, or for
-small runs, the chunks are laid out in this process and written as one document.
+Speed (bench/badges.py): WeasyPrint's time goes by the box laid out, so a badge is a
+handful of boxes in normal flow, its sizes computed here, and a sheet's crop marks are
+one background image. QR codes are tiny PNGs (one pixel per module, fixed mask) scaled
+without smoothing. The HTML is laid out in chunks (one document's time grows faster than
+its pages); large runs render chunks on two processes, started with WeasyPrint loaded,
+and join the chunk PDFs with pdfium.
 """
 
+import base64
+import gc
 import io
-import os
+import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .documents import _data_uri, _renderer, qr_png
@@ -118,49 +124,99 @@ def render_badges(
     # Chunks hold whole sheets, so merging them never leaves a half-empty page inside.
     step = max(CHUNK // spec.per_page, 1) * spec.per_page
     chunks = [(badges[i : i + step], layout) for i in range(0, len(badges), step)]
-    merge = _merger()
-    if len(badges) >= PARALLEL_FROM and merge is not None and (os.cpu_count() or 1) > 1:
-        # Each process makes its chunks' QR codes and HTML too: only Badges travel.
-        with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-            pdfs = []
-            for pdf in pool.map(_chunk_pdf, chunks):
+    done = 0
+    if len(badges) >= PARALLEL_FROM and WORKERS > 1:
+        pdfs = []
+        with _pool() as pool:
+            # Each process makes its chunks' QR codes and HTML too: only Badges travel.
+            for pdf, (part, _) in zip(pool.map(_chunk_pdf, chunks), chunks, strict=True):
                 pdfs.append(pdf)
+                done += len(part)
                 if progress:
-                    progress(sum(len(p) for p, _ in chunks[: len(pdfs)]))
-            return merge(pdfs)
+                    progress(done)
+        return _merge(pdfs)
     documents = []
     for part, _ in chunks:
         documents.append(_document(_html(part, spec)))
+        done += len(part)
         if progress:
-            progress(sum(len(p) for p, _ in chunks[: len(documents)]))
+            progress(done)
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
 
 
+def _pool() -> ProcessPoolExecutor:
+    """Rendering processes that start with WeasyPrint loaded and its fonts set up: forked
+    from this process when it runs no other thread, else from a clean fork server (a
+    fork of a process with threads can inherit a lock held by one of them)."""
+    _renderer()
+    if threading.active_count() == 1:
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["weasyprint", __name__])
+    return ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=_start_worker)
+
+
+def _start_worker() -> None:
+    # WeasyPrint builds a great many short-lived objects; letting the cyclic garbage
+    # collector walk them as they come costs a tenth of the time. Each chunk collects
+    # once when it is done instead.
+    gc.freeze()
+    gc.disable()
+
+
 def _chunk_pdf(chunk: tuple[list[Badge], str]) -> bytes:
     part, layout = chunk
-    return _document(_html(part, LAYOUTS[layout])).write_pdf()
+    try:
+        return _document(_html(part, LAYOUTS[layout])).write_pdf()
+    finally:
+        gc.collect()
+
+
+def _merge(pdfs: list[bytes]) -> bytes:
+    """The pages of these PDFs, in order, in one PDF."""
+    merged = pdfium.PdfDocument.new()
+    try:
+        for pdf in pdfs:
+            source = pdfium.PdfDocument(pdf)
+            try:
+                merged.import_pages(source)
+            finally:
+                source.close()
+        out = io.BytesIO()
+        merged.save(out)
+        return out.getvalue()
+    finally:
+        merged.close()
 
 
 def _html(badges: list[Badge], layout: Layout) -> str:
     style = STYLES[layout.name]
-    width = style.text_width(layout)
-    items = []
-    for badge in badges:
-        items.append(
-            {
-                "badge": badge,
-                "qr": _data_uri(qr_png(badge.secret)),
-                "first_pt": _fit(badge.first_name, width, *style.first),
-                "last_pt": _fit(badge.last_name, width, *style.last),
-                "org_pt": _fit(badge.organisation, width, *style.org),
-            }
-        )
+    geometry = _geometry(layout)
+    width = geometry.names_w
+    sizes = set()
+
+    def size_class(text: str, sizes_pt: tuple[float, float]) -> str:
+        half_points = int(_fit(text, width, *sizes_pt) * 2)  # rounded down: never larger
+        sizes.add(half_points)
+        return f"pt{half_points}"
+
+    items = [
+        {
+            "badge": badge,
+            "qr": _data_uri(qr_png(badge.secret)),
+            "first": size_class(badge.first_name, style.first),
+            "last": size_class(badge.last_name, style.last),
+            "org": size_class(badge.organisation, style.org),
+        }
+        for badge in badges
+    ]
     sheets = [items[i : i + layout.per_page] for i in range(0, len(items), layout.per_page)]
     return (
         _environment()
         .get_template("documents/badges.html")
-        .render(layout=layout, style=style, sheets=sheets, marks=_crop_marks(layout))
+        .render(geometry=geometry, items=items, sheets=sheets, sizes=sorted(sizes))
     )
 
 
@@ -178,16 +234,76 @@ class Style:
     last: tuple[float, float]
     org: tuple[float, float]
 
-    def text_width(self, layout: Layout) -> float:
-        inner = layout.badge[0] - 2 * self.padding
-        # Lying-down badges have the QR code beside the names, not under them.
-        return inner - self.qr - 3 if layout.landscape else inner
 
-    def text_bottom(self, layout: Layout) -> float:
-        """Distance of the name block's bottom from the badge's bottom."""
-        if layout.landscape:
-            return self.ribbon + 1.5
-        return self.ribbon + self.qr + 3
+@dataclass(frozen=True)
+class Geometry:
+    """Every size the badge template uses, in mm (pt where named), worked out once per
+    layout so that the template needs nothing but normal flow. Top to bottom a badge is:
+    the event (name and dates, over a rule), the names block, the QR code (beside the
+    names on lying-down badges), the role ribbon."""
+
+    page_w: float
+    page_h: float
+    badge_w: float
+    badge_h: float
+    sheet: bool
+    landscape: bool
+    columns: int
+    lefts: tuple[float, ...]
+    tops: tuple[float, ...]
+    marks: str  # the sheet's crop marks, an SVG data: URI ("" for one badge per page)
+    padding: float
+    gap: float
+    event_top: float
+    header: float
+    event_pt: float
+    names_w: float
+    names_h: float
+    org_gap: float
+    qr: float
+    ribbon: float
+    role_pt: float
+
+
+@cache
+def _geometry(layout: Layout) -> Geometry:
+    style = STYLES[layout.name]
+    (pw, ph), (bw, bh) = layout.page, layout.badge
+    gap = 1.5
+    event_top = round(style.padding * 0.6, 2)
+    above_names = event_top + style.header + gap
+    if layout.landscape:  # the QR code beside the names, which reach down to the ribbon
+        names_w = bw - 2 * style.padding - style.qr - 3
+        names_h = bh - above_names - gap - style.ribbon
+    else:  # the QR code centred under the names
+        names_w = bw - 2 * style.padding
+        names_h = bh - above_names - gap - style.qr - gap - style.ribbon
+    ox, oy = layout.origin
+    # One badge per page: 0.2 mm short, or rounding would push an empty page after it.
+    badge_h = bh if layout.crop_marks else bh - 0.2
+    return Geometry(
+        page_w=pw,
+        page_h=ph,
+        badge_w=bw,
+        badge_h=round(badge_h, 2),
+        sheet=layout.crop_marks,
+        landscape=layout.landscape,
+        columns=layout.columns,
+        lefts=tuple(round(ox + i * bw, 2) for i in range(layout.columns)),
+        tops=tuple(round(oy + j * bh, 2) for j in range(layout.rows)),
+        marks=_crop_marks_svg(layout),
+        padding=style.padding,
+        gap=gap,
+        event_top=event_top,
+        header=style.header,
+        event_pt=9 if bh > 80 else 7,
+        names_w=round(names_w, 2),
+        names_h=round(names_h - (0 if layout.crop_marks else 0.2), 2),
+        org_gap=2.5 if bh > 80 else 1.2,
+        qr=style.qr,
+        ribbon=style.ribbon,
+        role_pt=round(style.ribbon * 0.55 * 72 / 25.4, 1),
+    )
 
 
 _A6 = Style(7, 12, 12, 36, first=(48, 20), last=(22, 11), org=(13, 8.5))
@@ -219,9 +335,9 @@ def _fit(text: str, width_mm: float, largest: float, smallest: float) -> float:
     return round(max(two_lines, 7), 1)  # 7 pt is still legible up close
 
 
-def _crop_marks(layout: Layout) -> list[dict]:
-    """Short hairlines at every cut line of a sheet: outside the badges where the
-    margin has room for them, otherwise from the paper's edge inwards."""
+def _crop_marks(layout: Layout) -> list[tuple[float, float, float, float]]:
+    """Short hairlines (x1, y1, x2, y2 in mm) at every cut line of a sheet: outside the
+    badges where the margin has room for them, otherwise from the paper's edge inwards."""
     if not layout.crop_marks:
         return []
     (pw, ph), (bw, bh) = layout.page, layout.badge
@@ -240,13 +356,30 @@ def _crop_marks(layout: Layout) -> list[dict]:
         for top in (
             (oy - gap - length, oy + layout.rows * bh + gap) if outside_y else (0, ph - length)
         ):
-            marks.append({"left": x, "top": top, "width": 0, "height": length})
+            marks.append((x, top, x, top + length))
     for y in ys:  # horizontal cuts: marks left and right of the grid
         for left in (
             (ox - gap - length, ox + layout.columns * bw + gap) if outside_x else (0, pw - length)
         ):
-            marks.append({"left": left, "top": y, "width": length, "height": 0})
+            marks.append((left, y, left + length, y))
     return marks
+
+
+def _crop_marks_svg(layout: Layout) -> str:
+    """The crop marks of a sheet as an SVG image of the whole page, as a data: URI: one
+    image drawn on every sheet instead of a box per mark."""
+    marks = _crop_marks(layout)
+    if not marks:
+        return ""
+    pw, ph = layout.page
+    lines = "".join(
+        f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}"/>' for x1, y1, x2, y2 in marks
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{pw:g}mm" height="{ph:g}mm" '
+        f'viewBox="0 0 {pw:g} {ph:g}"><g stroke="#000" stroke-width="0.2">{lines}</g></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
 def _document(html: str):
@@ -257,46 +390,6 @@ def _document(html: str):
     return HTML(string=html, base_url=None, url_fetcher=renderer.fetcher).render(
         font_config=renderer.fonts
     )
-
-
-def _merger():
-    """A function merging PDFs (bytes) into one, or None when no PDF library is there."""
-    try:
-        from pypdf import PdfWriter
-    except ImportError:
-        pass
-    else:
-
-        def merge_pypdf(pdfs: list[bytes]) -> bytes:
-            writer = PdfWriter()
-            for pdf in pdfs:
-                writer.append(io.BytesIO(pdf))
-            out = io.BytesIO()
-            writer.write(out)
-            return out.getvalue()
-
-        return merge_pypdf
-    try:
-        import pypdfium2 as pdfium
-    except ImportError:
-        return None
-
-    def merge_pdfium(pdfs: list[bytes]) -> bytes:
-        merged = pdfium.PdfDocument.new()
-        try:
-            for pdf in pdfs:
-                source = pdfium.PdfDocument(pdf)
-                try:
-                    merged.import_pages(source)
-                finally:
-                    source.close()
-            out = io.BytesIO()
-            merged.save(out)
-            return out.getvalue()
-        finally:
-            merged.close()
-
-    return merge_pdfium
 
 
 @cache
