@@ -1,4 +1,5 @@
-"""`flask` commands: demo data, the outbox worker, mail and user administration."""
+"""`flask` commands: demo data, the worker (outbox, badge runs), mail and user
+administration, badges."""
 
 import logging
 import signal
@@ -9,7 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .extensions import db
-from .services import accounts, outbox, reminders
+from .services import accounts, badge_jobs, outbox, reminders
 from .services.payments import core as payments
 from .services.payments import refunds
 
@@ -31,7 +32,8 @@ def send_pending():
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 @click.option("--once", is_flag=True, help="Run one round and exit.")
 def worker(interval, once):
-    """Deliver the outbox continuously (several workers may run at once)."""
+    """Deliver the outbox and render badge print runs left over by the web process,
+    continuously (several workers may run at once)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log = logging.getLogger("summit.worker")
     stopping = False
@@ -61,6 +63,17 @@ def worker(interval, once):
                 log.info(
                     "sent %s, to retry %s, failed %s", report.sent, report.retried, report.failed
                 )
+        finally:
+            db.session.remove()
+        try:
+            # Badge runs whose web thread never started or died; old PDFs dropped.
+            rendered = badge_jobs.run_pending_jobs()
+        except Exception:
+            log.exception("Badge print runs failed")
+            db.session.rollback()
+        else:
+            if rendered:
+                log.info("rendered %s badge print run(s)", rendered)
         finally:
             db.session.remove()
         if once:
@@ -95,8 +108,10 @@ def demo():
 
 
 def register_cli(app: Flask) -> None:
+    from .badges_cli import badges
     from .checkin_cli import checkin_cli
 
+    app.cli.add_command(badges)
     app.cli.add_command(checkin_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(users_cli)

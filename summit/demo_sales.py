@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import (
+    BadgeRole,
     Event,
     Invoice,
     Order,
@@ -29,6 +30,8 @@ SUMMIT_TYPES = [
     ("Talare", "Speaker", 0, None, False, "TALARE2027"),
 ]
 SEMINAR_TYPES = [("Deltagare", "Participant", 0, 60, True, None)]
+# The ribbon on the badges of these types' holders (the others: deltagare).
+BADGE_ROLES = {"Talare": BadgeRole.SPEAKER}
 
 FIRST = [
     "Anna",
@@ -127,6 +130,7 @@ def _ensure_types(event: Event, specs) -> list[TicketType]:
                 is_visible=visible,
                 access_code=code,
                 position=position,
+                badge_role=BADGE_ROLES.get(sv, BadgeRole.ATTENDEE),
             )
             db.session.add(existing[sv])
     db.session.flush()

@@ -6,6 +6,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin
     from .auth.views import bp as auth
+    from .badges import bp as badges
     from .checkin import bp as checkin
     from .payments import bp as payments
     from .site.views import bp as site
@@ -17,3 +18,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments)
     app.register_blueprint(admin)
     app.register_blueprint(checkin)
+    app.register_blueprint(badges)

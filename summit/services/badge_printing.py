@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -30,6 +31,14 @@ from ..models import (
 from .badges import Badge
 
 SORTS = ("last_name", "organisation")
+# Each layout of services/badges.py, in the words of the person at the printer.
+LAYOUT_LABELS = {
+    "a6": _l("A6, one per page"),
+    "a6x4": _l("4 × A6 on A4"),
+    "a7x8": _l("8 × A7 on A4"),
+    "durable-54x90": _l("Durable 54 × 90 mm, 10 per A4"),
+    "ql-62": _l("Brother QL 62 mm label"),
+}
 LOCALES = ("sv", "en")
 CONFIRMED = (OrderStatus.PAID, OrderStatus.INVOICED)
 
@@ -90,8 +99,9 @@ def holder_organisation(ticket: Ticket) -> str:
     return ticket.attendee_organisation or ticket.order.buyer_organisation or ""
 
 
-_SWEDISH_LAST = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "æ": "z\u0002", "ö": "z\u0003"})
-_SWEDISH_LAST["ø"] = "z\u0003"
+# Å Ä Ö (and Danish/Norwegian Æ Ø with Ä Ö) become the three characters after "z", so
+# they sort after every letter: "z" + something would put Åberg before Zetterberg.
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
 
 
 def collation_key(text: str) -> str:

@@ -492,6 +492,8 @@ class StationAuth:
     name: str
     token_hash: str
     revoked: bool
+    prints_badges: bool = False  # print on arrival (services/arrival_badges.py)
+    badge_layout: str = "a6"
 
     @property
     def door(self) -> Door:
@@ -505,7 +507,8 @@ STATION_CACHE_SECONDS = 10.0
 def station_for_token(token: str) -> StationAuth | None:
     """The station a bearer token belongs to, or None. Cached per process for a few
     seconds; that is safe because every scan re-checks the token hash and revocation in
-    its own SELECT, and revoking here drops the entry at once."""
+    its own SELECT, and the badge link re-checks the printing setting when fetched;
+    revoking or changing a station here drops the entry at once."""
     import time
 
     if not isinstance(token, str) or not SECRET_FORMAT.fullmatch(token):
@@ -522,6 +525,8 @@ def station_for_token(token: str) -> StationAuth | None:
             Event.slug,
             Station.name,
             Station.revoked_at,
+            Station.prints_badges,
+            Station.badge_layout,
         )
         .join(Event, Event.id == Station.event_id)
         .where(Station.token_hash == hashed)
@@ -529,7 +534,16 @@ def station_for_token(token: str) -> StationAuth | None:
     if row is None:
         _station_cache.pop(hashed, None)
         return None
-    auth = StationAuth(row.id, row.event_id, row.slug, row.name, hashed, row.revoked_at is not None)
+    auth = StationAuth(
+        row.id,
+        row.event_id,
+        row.slug,
+        row.name,
+        hashed,
+        row.revoked_at is not None,
+        bool(row.prints_badges),
+        row.badge_layout,
+    )
     if len(_station_cache) > 1000:
         _station_cache.clear()
     _station_cache[hashed] = (auth, clock + STATION_CACHE_SECONDS)

@@ -28,6 +28,7 @@ from ..models import (
     utcnow,
 )
 from ..models.checkin import new_station_token, token_hash
+from .arrival_badges import LAYOUTS as ARRIVAL_LAYOUTS
 from .checkin import forget_station
 
 DEFAULT_LIST_NAME = "Entré"
@@ -170,15 +171,26 @@ def get_station(event: Event, station_id: int) -> Station | None:
     return station if station and station.event_id == event.id else None
 
 
+def _check_badge_layout(layout: str) -> str:
+    if layout not in ARRIVAL_LAYOUTS:
+        raise SetupError("badge_layout", "unknown")
+    return layout
+
+
 def create_station(
     event: Event,
     name: str,
     checkin_list: CheckinList | None = None,
     created_by: User | None = None,
+    *,
+    prints_badges: bool = False,
+    badge_layout: str = "a6",
 ) -> tuple[Station, str]:
     """A new station and its token, which is shown this once. Without a list it scans
-    on the event's first list (made as "Entré" if the event has none)."""
+    on the event's first list (made as "Entré" if the event has none). With
+    `prints_badges` it offers each arriving attendee's badge in `badge_layout`."""
     name = _clean_name(name)
+    badge_layout = _check_badge_layout(badge_layout)
     if checkin_list is None:
         checkin_list = ensure_default_list(event)
     elif checkin_list.event_id != event.id:
@@ -190,6 +202,8 @@ def create_station(
         name=name,
         token_hash=token_hash(token),
         created_by_id=created_by.id if created_by else None,
+        prints_badges=bool(prints_badges),
+        badge_layout=badge_layout,
     )
     db.session.add(station)
     db.session.commit()
@@ -218,6 +232,28 @@ def move_station(station: Station, checkin_list: CheckinList) -> None:
     if checkin_list.event_id != station.event_id:
         raise SetupError("list", "unknown")
     station.checkin_list_id = checkin_list.id
+    db.session.commit()
+
+
+def change_station(
+    station: Station,
+    name: str,
+    checkin_list: CheckinList,
+    *,
+    prints_badges: bool,
+    badge_layout: str,
+) -> None:
+    """Rename a station, move it to another list of its event, turn printing on arrival
+    on or off. All or nothing: a bad value raises SetupError and changes nothing. Takes
+    effect at the station's next scan (its cached printing setting is dropped here; the
+    badge link checks the setting again when fetched)."""
+    name = _clean_name(name)
+    badge_layout = _check_badge_layout(badge_layout)
+    if checkin_list is None or checkin_list.event_id != station.event_id:
+        raise SetupError("list", "unknown")
+    station.name, station.checkin_list_id = name, checkin_list.id
+    station.prints_badges, station.badge_layout = bool(prints_badges), badge_layout
+    forget_station(station.token_hash)
     db.session.commit()
 
 

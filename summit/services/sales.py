@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
+    BadgeRole,
     DiscountCode,
     DiscountKind,
     Event,
@@ -311,6 +312,7 @@ class TicketTypeData:
     is_active: bool = True
     access_code: str = ""
     position: int | None = None  # None: after the others
+    badge_role: BadgeRole = BadgeRole.ATTENDEE  # the ribbon on its holders' badges
 
 
 def _check_window(start, end, field_name: str) -> None:
@@ -354,6 +356,7 @@ def save_ticket_type(
         "sale_ends_at",
         "is_visible",
         "is_active",
+        "badge_role",
     ):
         setattr(ticket_type, name, getattr(data, name))
     ticket_type.name_sv = data.name_sv.strip()

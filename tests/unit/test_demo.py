@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from summit.models import (
+    BadgeRole,
     Checkin,
     Event,
     EventKind,
@@ -63,10 +64,15 @@ def test_demo_is_complete_and_idempotent(app, db):
 
     # Ticket types and about 200 paid (or invoiced) attendees, registrations on seminars.
     types = {
-        t.name_sv
+        t.name_sv: t
         for t in db.session.scalars(select(TicketType).where(TicketType.event_id == summit.id))
     }
-    assert {"Ordinarie", "Offentlig sektor", "Ideell organisation", "Student", "Talare"} <= types
+    assert {"Ordinarie", "Offentlig sektor", "Ideell organisation", "Student", "Talare"} <= set(
+        types
+    )
+    # The speakers' badges say so; everyone else's "deltagare".
+    assert types["Talare"].badge_role is BadgeRole.SPEAKER
+    assert types["Ordinarie"].badge_role is BadgeRole.ATTENDEE
     tickets = db.session.scalars(
         select(Ticket)
         .join(Order)

@@ -9,8 +9,9 @@ from ...access import event_role_required
 from ...extensions import db
 from ...forms import form_page
 from ...i18n import money
-from ...models import DiscountCode, DiscountKind, Role, TicketType
+from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...services import sales
+from ...services.badge_printing import last_printed
 from ...services.ordering import OrderError
 from ...services.payments import core as payments
 from ...services.payments import refunds
@@ -140,6 +141,7 @@ def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None):
         is_active=form.is_active.data,
         access_code=form.access_code.data or "",
         position=form.position.data,
+        badge_role=BadgeRole(form.badge_role.data),
     )
     try:
         return sales.save_ticket_type(g.event, data, ticket_type)
@@ -367,6 +369,7 @@ def order_detail(slug, reference):
         invoice=payments.invoice_of(order),
         refundable=sales.refundable_amount(order),
         refundable_ticket={t.id: sales.refundable_amount(order, t) for t in order.tickets},
+        badge_printed=last_printed(t.id for t in order.tickets),
         refund_reason=refund_reason,
         can_cancel=refunds.can_cancel(order),
         resend_form=ResendForm(),

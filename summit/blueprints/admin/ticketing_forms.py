@@ -31,7 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ...forms import enum_choices, strip
-from ...models import DiscountKind, OrderStatus
+from ...models import BadgeRole, DiscountKind, OrderStatus
 from ...services.sales import MAX_CAPACITY, MAX_PRICE, VAT_RATES
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -193,6 +193,15 @@ class TicketTypeForm(FlaskForm):
         validators=[Optional(), between(0, 1000, _l("Enter a number from 0 to 1000."))],
         description=_l("Lower numbers are shown first. Leave empty to put it last."),
     )
+    badge_role = SelectField(
+        _l("Role on the badge"),
+        choices=enum_choices(BadgeRole),
+        default=BadgeRole.ATTENDEE.value,
+        description=_l(
+            "The ribbon on its holders' badges. Confirmed speakers get “Speaker” whatever "
+            "their ticket."
+        ),
+    )
     submit = SubmitField(_l("Save ticket type"))
 
     @staticmethod
@@ -215,6 +224,7 @@ class TicketTypeForm(FlaskForm):
             )
         }
         data["access_code"] = ticket_type.access_code or ""
+        data["badge_role"] = ticket_type.badge_role.value
         for name in ("sale_starts_at", "sale_ends_at"):
             value = getattr(ticket_type, name)
             data[name] = value.astimezone(tz).replace(tzinfo=None) if value else None

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("checkin", __name__)
 
-from . import api, scanner, views  # noqa: E402,F401  (routes register on bp)
+from . import api, badge, scanner, views  # noqa: E402,F401  (routes register on bp)

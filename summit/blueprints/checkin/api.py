@@ -7,6 +7,8 @@ token; see access.api_token_required), exempt from the form CSRF check, rate-lim
 per station (CHECKIN_RATE_LIMIT). Every answer is JSON, errors included.
 
     POST .../checkin          {"secret": "...", "nonce": "..."} or {"ticket_id": 12, ...}
+                              at a station that prints badges, an OK or "already checked
+                              in" answer has "badge": {"url", "printed_at"} (badge.py)
     GET  .../checkin/list     the offline list: sha256(secret) hex -> attendee and state
     POST .../checkin/batch    {"scans": [{"secret", "nonce", "scanned_at"}, ...]}
     GET  .../checkin/search?q=anna
@@ -17,7 +19,7 @@ per station (CHECKIN_RATE_LIMIT). Every answer is JSON, errors included.
 import hashlib
 from datetime import datetime
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -25,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from ...access import api_token_required
 from ...extensions import csrf, limiter
-from ...services import checkin, checkin_lookup
+from ...services import arrival_badges, checkin, checkin_lookup
 from ...services.checkin import CheckinError, Door, OfflineScan
 from ...services.checkin_setup import get_list, list_for_today
 from . import bp
@@ -128,7 +130,14 @@ def scan(slug):
         return _error(409 if error.reason == "nonce_reused" else 400, error.reason)
     if verdict.stale_door:
         return _error(403, "revoked")
-    return jsonify(verdict.as_json())
+    answer = verdict.as_json()
+    offer = arrival_badges.offer(g.station, verdict) if g.station is not None else None
+    if offer is not None:
+        answer["badge"] = {
+            "url": url_for("checkin.arrival_badge", slug=slug, token=offer.token),
+            "printed_at": checkin.iso(offer.printed_at),
+        }
+    return jsonify(answer)
 
 
 @bp.get(API + "/list")
@@ -271,6 +280,8 @@ def door_info(slug):
         {
             "door": door.name,
             "station": door.station_id is not None,
+            # Print on arrival: only stations (the setting is on the station).
+            "prints_badges": g.station is not None and g.station.prints_badges,
             "event": {"slug": slug, "name": checkin_list.event.name},
             "list": {
                 "id": checkin_list.id,

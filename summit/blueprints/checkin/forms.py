@@ -2,14 +2,22 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...forms import strip
+from ...services import arrival_badges
+from ...services.badge_printing import LAYOUT_LABELS
+
+# Print on arrival: one badge per page.
+BADGE_LAYOUTS = {layout: LAYOUT_LABELS[layout] for layout in arrival_badges.LAYOUTS}
 
 
 class StationForm(FlaskForm):
+    """A new station, and the settings of one (the same fields)."""
+
     name = StringField(
         _l("Name of the door"),
         filters=[strip],
@@ -17,6 +25,19 @@ class StationForm(FlaskForm):
         description=_l('Where the phone is used, e.g. "Entré A" or "Stora salen".'),
     )
     checkin_list = SelectField(_l("Check-in list"), coerce=int, validate_choice=True)
+    prints_badges = BooleanField(
+        _l("Print a badge on arrival"),
+        description=_l(
+            "After an OK scan the station shows the person's badge, ready for the "
+            "browser's print dialog. For a computer at the door with a printer."
+        ),
+    )
+    badge_layout = SelectField(
+        _l("Badge layout"),
+        choices=[SelectChoice(value, label) for value, label in BADGE_LAYOUTS.items()],
+        default="a6",
+        validate_choice=True,
+    )
 
 
 class ListForm(FlaskForm):

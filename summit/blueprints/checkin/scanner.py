@@ -102,6 +102,18 @@ def _texts() -> dict:
         "account_ended": _("Your sign-in has ended"),
         "account_refused": _("Your account cannot scan for this event"),
         "someone": _("someone"),
+        "badge_print": _("Print the badge"),
+        "badge_reprint": _("Print the badge again"),
+        "badge_printed": _("Badge printed {time}"),
+        "badge_not_printed": _("Badge not printed yet"),
+        "badge_loading": _("Getting the badge…"),
+        "badge_ready": _("The badge is shown: print it with the button."),
+        "badge_failed": _("The badge could not be fetched. Scan the ticket again."),
+        "badge_offline": _(
+            "Offline: no badge is printed. Scan the ticket again when the network is back "
+            "to print it."
+        ),
+        "badge_frame": _("Badge of {name}"),
         "another_door": _("another door"),
     }
 

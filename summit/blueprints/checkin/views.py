@@ -32,7 +32,7 @@ from ...services.checkin import Door, check_in
 from ...services.checkin_setup import SetupError
 from ...services.sales import ticket_types
 from . import bp
-from .forms import ActionForm, ListForm, StationForm
+from .forms import BADGE_LAYOUTS, ActionForm, ListForm, StationForm
 
 ORGANIZER, DOOR = Role.ORGANIZER, Role.DOOR
 MANAGE = "/manage/events/<slug>/checkin"
@@ -65,6 +65,7 @@ SETUP_ERRORS = {
     ("day", "not_an_event_day"): lambda: _("Choose one of the event's days."),
     ("ticket_types", "unknown"): lambda: _("Choose among this event's ticket types."),
     ("list", "unknown"): lambda: _("Choose one of this event's lists."),
+    ("badge_layout", "unknown"): lambda: _("Choose one of the badge layouts."),
     ("list", "in_use"): lambda: _(
         "Stations scan on this list or people were checked in on it, so it stays."
     ),
@@ -73,6 +74,12 @@ SETUP_ERRORS = {
 
 def _setup_error(error: SetupError) -> str:
     return SETUP_ERRORS.get((error.field, error.reason), lambda: error.reason)()
+
+
+def _field_for(form: StationForm, error: SetupError):
+    """The station form's field a setup error belongs to."""
+    fields = {"list": form.checkin_list, "badge_layout": form.badge_layout}
+    return fields.get(error.field, form.name)
 
 
 def scanner_link(slug: str, token: str) -> str:
@@ -153,11 +160,16 @@ def stations(slug):
         chosen = checkin_setup.get_list(g.event, form.checkin_list.data)
         try:
             station, token = checkin_setup.create_station(
-                g.event, form.name.data, chosen, created_by=current_user
+                g.event,
+                form.name.data,
+                chosen,
+                created_by=current_user,
+                prints_badges=form.prints_badges.data,
+                badge_layout=form.badge_layout.data,
             )
         except SetupError as error:
             db.session.rollback()
-            form.name.errors.append(_setup_error(error))
+            _field_for(form, error).errors.append(_setup_error(error))
         else:
             return _station_link_page(station, token)
     return form_page(
@@ -166,7 +178,35 @@ def stations(slug):
         event=g.event,
         figures=checkin_setup.checkin_status(g.event).stations,
         action_form=ActionForm(formdata=None),
+        badge_layouts=BADGE_LAYOUTS,
     )
+
+
+@bp.route(MANAGE + "/stations/<int:station_id>", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def station_settings(slug, station_id):
+    """A station's name, list and printing on arrival; its link stays as it is."""
+    station = _station_or_404(station_id)
+    form = StationForm(obj=station if request.method == "GET" else None)
+    if request.method == "GET":
+        form.checkin_list.data = station.checkin_list_id
+    form.checkin_list.choices = _list_choices()
+    if form.validate_on_submit():
+        try:
+            checkin_setup.change_station(
+                station,
+                form.name.data,
+                checkin_setup.get_list(g.event, form.checkin_list.data),
+                prints_badges=form.prints_badges.data,
+                badge_layout=form.badge_layout.data,
+            )
+        except SetupError as error:
+            db.session.rollback()
+            _field_for(form, error).errors.append(_setup_error(error))
+        else:
+            flash(_("The settings of %(name)s are saved.", name=station.name), "success")
+            return redirect(url_for("checkin.stations", slug=slug))
+    return form_page("checkin/station_form.html", form, event=g.event, station=station)
 
 
 @bp.post(MANAGE + "/stations/<int:station_id>/renew")

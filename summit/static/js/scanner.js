@@ -70,6 +70,8 @@
     searchStatus: $("sc-search-status"), results: $("sc-results"),
     undoOpen: $("sc-undo-open"), undo: $("sc-undo"), undoText: $("sc-undo-text"),
     menu: $("sc-menu"), listChoice: $("sc-list-choice"),
+    badge: $("sc-badge"), badgePrint: $("sc-badge-print"), badgeOpen: $("sc-badge-open"),
+    badgeNote: $("sc-badge-note"), badgeFrame: $("sc-badge-frame"),
   };
 
   // Station link: the token arrives in the fragment and never stays in the address bar.
@@ -268,18 +270,136 @@
     $("sc-v-org").textContent = v.org || "";
     $("sc-v-why").textContent = v.why || "";
     $("sc-v-offline").textContent = v.offline || "";
+    var badgeNote = showBadge(v);
     el.verdict.hidden = false;
-    el.live.textContent = [v.title, v.name, v.type, v.why, v.offline].filter(Boolean).join(". ");
+    el.live.textContent = [v.title, v.name, v.type, v.why, v.offline, badgeNote].filter(Boolean).join(". ");
     feedback(v.tone);
     window.clearTimeout(verdictTimer);
-    verdictTimer = window.setTimeout(hideVerdict, v.tone === "ok" ? OK_MS : ERROR_MS);
+    // A badge to print stays until the next scan or a tap: printing takes a moment.
+    if (v.badge) {
+      el.badgePrint.focus({ preventScroll: true });
+      return;
+    }
+    verdictTimer = window.setTimeout(hideVerdict, v.tone === "ok" && !v.badgeOffline ? OK_MS : ERROR_MS);
   }
 
   function hideVerdict() {
     window.clearTimeout(verdictTimer);
     el.verdict.hidden = true;
+    clearBadge();
     refocus();
   }
+
+  // Print on arrival ------------------------------------------------------------------------
+  // At a station with printing on, the API's answer to an OK scan carries a link to the
+  // person's badge (a PDF, signed for ten minutes). It opens by itself in a frame below the
+  // verdict, in the browser's own PDF viewer; the button prints that frame, so the
+  // browser's print dialog shows the badge. "Already checked in" offers it too, but only
+  // on request (a deliberate reprint), and says when it was last printed. A frame, not a
+  // new window: popup blockers stop a window that no tap opened (camera scans), and a
+  // hidden frame cannot be printed from in Chromium.
+
+  var badge = { url: null, frame: null, loaded: false, printWhenLoaded: false };
+
+  function clearBadge() {
+    if (badge.frame) badge.frame.remove();
+    badge = { url: null, frame: null, loaded: false, printWhenLoaded: false };
+    el.badge.hidden = true;
+    el.badgeFrame.hidden = true;
+    el.badgePrint.hidden = true;
+    el.badgeOpen.hidden = true;
+    el.badgeNote.textContent = "";
+    el.verdict.removeAttribute("data-badge");
+  }
+
+  // Returns what the panel says, for the screen reader's announcement.
+  function showBadge(v) {
+    clearBadge();
+    if (v.badgeOffline) {
+      el.badge.hidden = false;
+      el.verdict.setAttribute("data-badge", "offline");
+      el.badgeNote.textContent = T.badge_offline;
+      return T.badge_offline;
+    }
+    if (!v.badge || !v.badge.url) return "";
+    badge.url = v.badge.url;
+    badge.name = v.name || "";
+    el.verdict.setAttribute("data-badge", "yes");
+    el.badge.hidden = false;
+    el.badgePrint.hidden = false;
+    el.badgeOpen.hidden = false;
+    el.badgeOpen.href = v.badge.url;
+    var printed = v.badge.printed_at;
+    el.badgePrint.textContent = printed ? T.badge_reprint : T.badge_print;
+    // A fresh admission whose badge nobody printed yet: shown at once, ready to print.
+    if (!v.reason && !printed) {
+      loadBadge();
+      return T.badge_loading;
+    }
+    el.badgeNote.textContent = printed ? t("badge_printed", { time: clock(printed, true) }) : T.badge_not_printed;
+    return el.badgeNote.textContent;
+  }
+
+  function loadBadge() {
+    if (badge.frame || !badge.url) return;
+    var frame = document.createElement("iframe");
+    frame.className = "sc-badge-pdf";
+    frame.title = t("badge_frame", { name: badge.name });
+    frame.tabIndex = -1; // the button prints it; keys stay with the page (hand scanners)
+    var current = badge;
+    frame.addEventListener("load", function () {
+      if (badge !== current) return;
+      var type = null;
+      try { type = frame.contentDocument && frame.contentDocument.contentType; } catch (e) { type = null; }
+      if (type !== "application/pdf") { // the link no longer holds, or no network
+        el.badgeNote.textContent = T.badge_failed;
+        el.badgePrint.hidden = true;
+        el.badgeOpen.hidden = true;
+        el.badge.setAttribute("data-state", "failed");
+        return;
+      }
+      badge.loaded = true;
+      el.badge.setAttribute("data-state", "ready");
+      el.badgeNote.textContent = T.badge_ready;
+      if (badge.printWhenLoaded) printBadge();
+    });
+    // Fit the whole page in the frame; the fragment never reaches the server.
+    frame.src = badge.url + "#toolbar=0&view=Fit";
+    badge.frame = frame;
+    el.badge.setAttribute("data-state", "loading");
+    el.badgeNote.textContent = T.badge_loading;
+    el.badgeFrame.appendChild(frame);
+    el.badgeFrame.hidden = false;
+  }
+
+  function printBadge() {
+    if (!badge.url) return;
+    if (!badge.frame) { // a reprint asked for: fetch it, then print
+      badge.printWhenLoaded = true;
+      loadBadge();
+      return;
+    }
+    if (!badge.loaded) {
+      // Still loading, or a browser that shows no PDF in a frame (phones download it):
+      // the badge in a tab of its own, where the browser's viewer prints it.
+      window.open(badge.url, "_blank", "noopener");
+      return;
+    }
+    badge.printWhenLoaded = false;
+    try {
+      badge.frame.contentWindow.focus();
+      badge.frame.contentWindow.print();
+    } catch (e) {
+      // No print from the frame (some mobile browsers): the viewer in a tab of its own.
+      window.open(badge.url, "_blank", "noopener");
+    }
+    window.setTimeout(function () { el.badgePrint.focus({ preventScroll: true }); }, 0);
+  }
+
+  el.badgePrint.addEventListener("click", function () {
+    unlockAudio();
+    printBadge();
+  });
 
   function alreadyWhy(at, station) {
     var when = clock(at, true);
@@ -374,7 +494,13 @@
       return;
     }
     var reason = data.status === "ok" ? null : (data.reason || "unknown");
-    showVerdict(verdictFor(reason, data.attendee, data.checked_in_at, data.station));
+    var v = verdictFor(reason, data.attendee, data.checked_in_at, data.station);
+    if (data.badge && (!reason || reason === "already_checked_in")) v.badge = data.badge;
+    if (!reason && state.door && state.door.station && !state.door.prints_badges !== !data.badge) {
+      state.door.prints_badges = !!data.badge; // the organizer turned printing on or off
+      save("door", state.door);
+    }
+    showVerdict(v);
     if (!reason) {
       state.lastCheckin = Object.assign({ name: (data.attendee || {}).name || "" }, which);
       renderUndo();
@@ -429,6 +555,8 @@
       }
       var v = verdictFor(reason, attendee, now.at, now.station);
       v.offline = offlineNote;
+      // Badges are printed only from the server's answer: say so at a printing station.
+      if (!reason && state.door && state.door.prints_badges) v.badgeOffline = true;
       showVerdict(v);
     }, function () {
       showVerdict({ tone: "bad", reason: "no_list", title: T.error, why: T.why_no_list, offline: T.offline });
@@ -929,6 +1057,7 @@
     stopCamera();
     [el.search, el.undo, el.menu].forEach(function (d) { if (d.open) d.close(); });
     el.verdict.hidden = true;
+    clearBadge();
     var titles = { revoked: T.station_revoked, missing: T.station_missing, ended: T.account_ended, refused: T.account_refused };
     var title = $("sc-blocked-title");
     title.textContent = titles[kind];

@@ -1,0 +1,214 @@
+"""Organizer pages for badges, under /manage/events/<slug>/badges/: the badge page (choose
+and start a print run, see recent runs), a run's page with its progress and its PDF, and
+one ticket's badge from the order page."""
+
+import io
+
+from flask import (
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields import SelectChoice
+
+from ...access import event_role_required
+from ...extensions import db
+from ...forms import form_page
+from ...models import BadgeJob, BadgeJobStatus, Order, Role, Ticket
+from ...services import badge_jobs
+from ...services.badge_jobs import BadgeJobError
+from ...services.sales import ticket_types
+from . import bp
+from .forms import LAYOUT_HINTS, LAYOUT_LABELS, BadgeRunForm
+
+ORGANIZER = Role.ORGANIZER
+FINISHED = (BadgeJobStatus.DONE, BadgeJobStatus.FAILED)
+
+
+def _sort_label(sort: str) -> str:
+    return {"last_name": _("By last name"), "organisation": _("By organisation")}.get(sort, sort)
+
+
+def _language_label(locale: str | None) -> str:
+    return {"sv": _("Swedish"), "en": _("English")}.get(locale, _("Each attendee's own"))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def index(slug):
+    """The badge page: GET shows the choice, POST starts a run and goes to its page."""
+    types = ticket_types(g.event)
+    counts = badge_jobs.badge_counts(g.event)
+    total = sum(c.tickets for c in counts.values())
+    printed = sum(c.printed for c in counts.values())
+    form = BadgeRunForm()
+    form.ticket_types.choices = [SelectChoice(t.id, t.name) for t in types]
+    form.which.choices = [
+        SelectChoice("unprinted", _("Only those not printed yet (%(num)d)", num=total - printed)),
+        SelectChoice("all", _("All, including %(num)d already printed", num=printed)),
+    ]
+    if form.validate_on_submit():
+        job = _start(form, counts)
+        if job is not None:
+            badge_jobs.run_in_background(job)
+            return redirect(url_for("badges.job", slug=slug, token=job.token), 303)
+    return form_page(
+        "badges/index.html",
+        form,
+        event=g.event,
+        counts=counts,
+        total=total,
+        printed=printed,
+        layout_hints=LAYOUT_HINTS,
+        jobs=badge_jobs.recent_jobs(g.event),
+        layout_labels=LAYOUT_LABELS,
+    )
+
+
+def _start(form: BadgeRunForm, counts) -> BadgeJob | None:
+    """The run as the form asks, or None with the reason put on the form."""
+    only_unprinted = form.which.data == "unprinted"
+    chosen = form.ticket_types.data or []
+    try:
+        return badge_jobs.start_job(
+            g.event,
+            form.layout.data,
+            ticket_type_ids=chosen,
+            sort=form.sort.data,
+            only_unprinted=only_unprinted,
+            locale=form.locale,
+            requested_by=current_user._get_current_object(),
+        )
+    except BadgeJobError as error:
+        db.session.rollback()
+        if error.reason != "none":  # the form's choices let nothing else through
+            form.ticket_types.errors.append(_("Choose among this event's ticket types."))
+            return None
+        tickets = sum(c.tickets for t, c in counts.items() if not chosen or t in chosen)
+        if only_unprinted and tickets:
+            form.which.errors.append(
+                _(
+                    "Every badge of this choice has been printed already. "
+                    "Choose “All” to print them again."
+                )
+            )
+        else:
+            form.ticket_types.errors.append(
+                _("No paid or invoiced tickets of this choice: there is nothing to print.")
+            )
+        return None
+
+
+def _job(token: str) -> BadgeJob:
+    job = badge_jobs.job_by_token(g.event, token)
+    if job is None:
+        abort(404)
+    return job
+
+
+def _state(job: BadgeJob) -> dict:
+    """What the run's page shows of its progress; its JSON for the page's script."""
+    finished = job.status in FINISHED
+    return {
+        "status": job.status.value,
+        "label": str(job.status.label),
+        "done": job.done,
+        "total": job.total,
+        "text": _("%(done)d of %(total)d", done=job.done, total=job.total),
+        "finished": finished,
+        "error": job.error if job.status is BadgeJobStatus.FAILED else "",
+        "download": (
+            url_for("badges.download", slug=g.event.slug, token=job.token)
+            if job.status is BadgeJobStatus.DONE
+            else None
+        ),
+    }
+
+
+@bp.get("/runs/<token>/")
+@event_role_required(ORGANIZER)
+def job(slug, token):
+    job = _job(token)
+    selection = job.selection or {}
+    chosen = set(selection.get("ticket_type_ids") or [])
+    names = [t.name for t in ticket_types(g.event) if t.id in chosen]
+    return render_template(
+        "badges/job.html",
+        event=g.event,
+        job=job,
+        state=_state(job),
+        layout_label=LAYOUT_LABELS.get(job.layout, job.layout),
+        type_names=names,
+        sort_label=_sort_label(selection.get("sort", "last_name")),
+        language_label=_language_label(selection.get("locale")),
+        only_unprinted=selection.get("only_unprinted", False),
+        has_pdf=job.status is BadgeJobStatus.DONE and badge_jobs.job_has_pdf(job),
+        filename=badge_jobs.pdf_filename(job),
+    )
+
+
+@bp.get("/runs/<token>/status")
+@event_role_required(ORGANIZER)
+def job_status(slug, token):
+    job = _job(token)
+    badge_jobs.resume_if_stalled(job)
+    response = jsonify(_state(job))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/runs/<token>/pdf")
+@event_role_required(ORGANIZER)
+def download(slug, token):
+    job = _job(token)
+    pdf = badge_jobs.job_pdf(job)
+    if pdf is None:
+        abort(404)
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=badge_jobs.pdf_filename(job),
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/tickets/<int:ticket_id>/pdf")
+@event_role_required(ORGANIZER)
+def ticket_badge(slug, ticket_id):
+    """One ticket's A6 badge, made now and logged as printed (the button is a form: a
+    link anyone could make an organizer's browser open would mark badges printed)."""
+    ticket = db.session.scalar(
+        select(Ticket)
+        .join(Order, Order.id == Ticket.order_id)
+        .where(Ticket.id == ticket_id, Order.event_id == g.event.id)
+    )
+    if ticket is None:
+        abort(404)
+    order = ticket.order
+    try:
+        pdf = badge_jobs.print_single_badge(ticket, current_user._get_current_object())
+    except BadgeJobError:
+        db.session.rollback()
+        flash(_("Only valid tickets of paid or invoiced orders have a badge."), "error")
+        return redirect(url_for("admin.order_detail", slug=slug, reference=order.reference))
+    number = order.tickets.index(ticket) + 1
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"namnbricka-{g.event.slug}-{order.reference}-{number}.pdf",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

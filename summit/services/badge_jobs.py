@@ -1,0 +1,474 @@
+"""Print runs of badges: asked for on the badge page, rendered in the background, the
+PDF kept for a day.
+
+A run is counted when it is asked for and renders exactly the tickets counted then (their
+ids are kept in its selection), so the number on the page is the number printed. It is
+rendered by a thread of the web process that asked for it; if that thread dies, the
+`flask worker` takes the run over once its lease has ended. Whoever renders holds the run
+by its claim (status RUNNING, its own started_at, a lease it extends as chunks finish);
+the claim is one conditional UPDATE, so a run is never rendered by two at once, and its
+badges are logged as printed in the same commit that marks it done.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, func, insert, or_, select, update
+
+from ..database import begin_write
+from ..extensions import db
+from ..models import (
+    BadgeJob,
+    BadgeJobStatus,
+    BadgePrint,
+    Event,
+    Order,
+    PrintChannel,
+    Ticket,
+    TicketStatus,
+    TicketType,
+    User,
+    utcnow,
+)
+from .badge_printing import (
+    CONFIRMED,
+    LOCALES,
+    SORTS,
+    badges_for,
+    printable_tickets,
+    record_prints,
+)
+from .badges import LAYOUTS, render_badges
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)  # extended at every finished chunk (125 badges)
+QUEUED_GRACE = timedelta(seconds=30)  # the web thread's head start on a new run
+KEEP_PDF = timedelta(days=1)
+MAX_ERROR = 2000
+
+# One run at a time per process: a second one waits (still queued) rather than doubling
+# the CPU load of a web server; the worker may take it meanwhile.
+_rendering = threading.Lock()
+
+
+class BadgeJobError(ValueError):
+    """A run that cannot be made as asked. `field` names what was wrong (layout, sort,
+    locale, ticket_types, tickets), `reason` says how; str() is for people who read
+    English (the CLI), the badge page words it in its own language."""
+
+    def __init__(self, field: str, reason: str, message: str):
+        super().__init__(message)
+        self.field, self.reason = field, reason
+
+
+@dataclass(frozen=True)
+class TypeCounts:
+    tickets: int  # valid tickets of confirmed orders: each gets a badge
+    printed: int  # of which a badge has been printed at least once
+
+
+def badge_counts(event: Event) -> dict[int, TypeCounts]:
+    """Per ticket type id of the event: how many tickets get a badge and how many of them
+    have had one printed. Types without such tickets are missing."""
+    printed = select(BadgePrint.id).where(BadgePrint.ticket_id == Ticket.id).exists()
+    rows = db.session.execute(
+        select(
+            Ticket.ticket_type_id,
+            func.count(Ticket.id),
+            func.coalesce(func.sum(case((printed, 1), else_=0)), 0),
+        )
+        .join(Order, Order.id == Ticket.order_id)
+        .where(
+            Order.event_id == event.id,
+            Order.status.in_(CONFIRMED),
+            Ticket.status == TicketStatus.VALID,
+        )
+        .group_by(Ticket.ticket_type_id)
+    )
+    return {type_id: TypeCounts(int(n), int(p)) for type_id, n, p in rows}
+
+
+def check_choice(layout: str, sort: str, locale: str | None) -> None:
+    if layout not in LAYOUTS:
+        raise BadgeJobError(
+            "layout", "unknown", f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}"
+        )
+    if sort not in SORTS:
+        raise BadgeJobError(
+            "sort", "unknown", f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}"
+        )
+    if locale is not None and locale not in LOCALES:
+        raise BadgeJobError(
+            "locale",
+            "unknown",
+            f"unknown badge language {locale!r}; choose one of {', '.join(LOCALES)}",
+        )
+
+
+def check_ticket_types(event: Event, ticket_type_ids) -> list[int]:
+    """The ids as ints, each one of the event's ticket types; BadgeJobError otherwise."""
+    try:
+        ids = sorted({int(i) for i in ticket_type_ids})
+    except (TypeError, ValueError):
+        raise BadgeJobError("ticket_types", "unknown", "ticket types must be ids") from None
+    if ids:
+        known = set(
+            db.session.scalars(
+                select(TicketType.id).where(TicketType.event_id == event.id, TicketType.id.in_(ids))
+            )
+        )
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise BadgeJobError(
+                "ticket_types",
+                "unknown",
+                f"ticket type(s) {unknown} are not ticket types of {event.slug}",
+            )
+    return ids
+
+
+def select_tickets(
+    event: Event,
+    *,
+    ticket_type_ids=(),
+    sort: str = "last_name",
+    only_unprinted: bool = False,
+) -> list[Ticket]:
+    """printable_tickets, with the choice checked first (BadgeJobError on garbage)."""
+    check_choice("a6", sort, None)
+    ids = check_ticket_types(event, ticket_type_ids)
+    return printable_tickets(event, ticket_type_ids=ids, sort=sort, only_unprinted=only_unprinted)
+
+
+def start_job(
+    event: Event,
+    layout: str,
+    ticket_type_ids=(),
+    sort: str = "last_name",
+    only_unprinted: bool = True,
+    locale: str | None = "sv",
+    requested_by: User | None = None,
+) -> BadgeJob:
+    """A queued run of the event's badges as asked, committed, with `total` counted now.
+    Raises BadgeJobError (nothing written) for an unknown layout, sort, language or
+    ticket type, or when no ticket matches. Start it with run_in_background() or
+    run_job(); a run nobody starts is taken by the worker."""
+    check_choice(layout, sort, locale)
+    ids = check_ticket_types(event, ticket_type_ids)
+    tickets = printable_tickets(
+        event, ticket_type_ids=ids, sort=sort, only_unprinted=bool(only_unprinted)
+    )
+    if not tickets:
+        raise BadgeJobError("tickets", "none", "no tickets match: there is nothing to print")
+    job = BadgeJob(
+        event_id=event.id,
+        requested_by_id=requested_by.id if requested_by is not None else None,
+        layout=layout,
+        selection={
+            "ticket_type_ids": ids,
+            "sort": sort,
+            "only_unprinted": bool(only_unprinted),
+            "locale": locale,
+            # What was counted is what is printed: a ticket sold meanwhile waits for
+            # the next run, one printed at the door meanwhile is printed again.
+            "ticket_ids": [t.id for t in tickets],
+        },
+        status=BadgeJobStatus.QUEUED,
+        total=len(tickets),
+        done=0,
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def job_by_token(event: Event, token: str) -> BadgeJob | None:
+    """The event's run with this token; None for another event's or a made-up token."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        select(BadgeJob).where(BadgeJob.token == token, BadgeJob.event_id == event.id)
+    )
+
+
+@dataclass(frozen=True)
+class JobRow:
+    job: BadgeJob
+    has_pdf: bool
+
+
+def recent_jobs(event: Event, limit: int = 10) -> list[JobRow]:
+    """The event's latest runs, newest first, without loading their PDFs."""
+    rows = db.session.execute(
+        select(BadgeJob, BadgeJob.pdf.is_not(None))
+        .where(BadgeJob.event_id == event.id)
+        .order_by(BadgeJob.created_at.desc(), BadgeJob.id.desc())
+        .limit(limit)
+    )
+    return [JobRow(job, bool(has_pdf)) for job, has_pdf in rows]
+
+
+def job_pdf(job: BadgeJob) -> bytes | None:
+    """The finished run's PDF; None before it is done or after it was purged."""
+    if job.status is not BadgeJobStatus.DONE:
+        return None
+    return db.session.scalar(select(BadgeJob.pdf).where(BadgeJob.id == job.id))
+
+
+def job_has_pdf(job: BadgeJob) -> bool:
+    """Whether the run's PDF is still kept (it is dropped a day after the run)."""
+    return bool(db.session.scalar(select(BadgeJob.pdf.is_not(None)).where(BadgeJob.id == job.id)))
+
+
+def pdf_filename(job: BadgeJob) -> str:
+    return f"namnbrickor-{job.event.slug}-{job.layout}.pdf"
+
+
+# Running -------------------------------------------------------------------------------
+
+
+def _claimable(now: datetime):
+    return or_(
+        BadgeJob.status == BadgeJobStatus.QUEUED,
+        and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now),
+    )
+
+
+def _claim(job_id: int) -> datetime | None:
+    """Take the run if it is queued or its renderer's lease has ended. Returns the claim's
+    mark (the run's new started_at), or None when someone else holds it or it is over."""
+    begin_write()
+    now = utcnow()
+    claimed = db.session.execute(
+        update(BadgeJob)
+        .where(BadgeJob.id == job_id, _claimable(now))
+        .values(
+            status=BadgeJobStatus.RUNNING,
+            started_at=now,
+            lease_until=now + LEASE,
+            done=0,
+            error="",
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return now if claimed == 1 else None
+
+
+def _ours(job_id: int, mark: datetime):
+    return (
+        BadgeJob.id == job_id,
+        BadgeJob.status == BadgeJobStatus.RUNNING,
+        BadgeJob.started_at == mark,
+    )
+
+
+class _LostClaim(Exception):
+    """Another renderer took the run over (our lease had ended)."""
+
+
+def _update(job_id: int, mark: datetime, **values) -> None:
+    """Progress (or a corrected total), and a longer lease, in a short unit of work of
+    its own; _LostClaim if the run is no longer ours."""
+    begin_write()
+    held = db.session.execute(
+        update(BadgeJob)
+        .where(*_ours(job_id, mark))
+        .values(lease_until=utcnow() + LEASE, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if held != 1:
+        raise _LostClaim()
+
+
+def _fail(job_id: int, mark: datetime, error: str) -> None:
+    db.session.rollback()
+    begin_write()
+    db.session.execute(
+        update(BadgeJob)
+        .where(*_ours(job_id, mark))
+        .values(
+            status=BadgeJobStatus.FAILED,
+            error=error[:MAX_ERROR],
+            finished_at=utcnow(),
+            lease_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _tickets_of(job: BadgeJob) -> list[Ticket]:
+    """The run's tickets in its order, leaving out any refunded or cancelled since."""
+    selection = job.selection or {}
+    wanted = set(selection.get("ticket_ids") or [])
+    tickets = printable_tickets(
+        job.event,
+        ticket_type_ids=selection.get("ticket_type_ids") or [],
+        sort=selection.get("sort", "last_name"),
+    )
+    return [t for t in tickets if t.id in wanted]
+
+
+def run_job(job_id: int) -> bool:
+    """Render the run if nobody else is: claim it, render it (progress in `done`, the
+    lease extended as chunks finish, no transaction held while rendering), then store the
+    PDF, mark it DONE and log each badge as printed (channel SHEETS, by the requester) in
+    one commit. On an error the run is FAILED with the error's text. Returns True when
+    this call rendered it (done or failed), False when it was not ours to render."""
+    with _rendering:
+        mark = _claim(job_id)
+        if mark is None:
+            return False
+        try:
+            job = db.session.get(BadgeJob, job_id)
+            tickets = _tickets_of(job)
+            if not tickets:
+                raise ValueError("none of the run's tickets is valid any more")
+            badges = badges_for(tickets, job.selection.get("locale"))
+            layout, requested_by_id, counted = job.layout, job.requested_by_id, job.total
+            ticket_ids = [t.id for t in tickets]
+            db.session.commit()  # end the read: rendering holds no transaction
+            if len(badges) != counted:  # some were refunded since
+                _update(job_id, mark, total=len(badges))
+            pdf = render_badges(
+                badges, layout, progress=lambda done: _update(job_id, mark, done=done)
+            )
+            begin_write()
+            finished = db.session.execute(
+                update(BadgeJob)
+                .where(*_ours(job_id, mark))
+                .values(
+                    status=BadgeJobStatus.DONE,
+                    pdf=pdf,
+                    done=len(badges),
+                    finished_at=utcnow(),
+                    lease_until=None,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if finished != 1:
+                raise _LostClaim()
+            # The log of prints is written in the same commit as DONE.
+            now = utcnow()
+            db.session.execute(
+                insert(BadgePrint),
+                [
+                    {
+                        "ticket_id": ticket_id,
+                        "printed_at": now,
+                        "channel": PrintChannel.SHEETS,
+                        "layout": layout,
+                        "printed_by_id": requested_by_id,
+                        "job_id": job_id,
+                    }
+                    for ticket_id in ticket_ids
+                ],
+            )
+            db.session.commit()
+            return True
+        except _LostClaim:
+            db.session.rollback()
+            log.warning("Badge run %s was taken over by another renderer", job_id)
+            return False
+        except Exception as error:
+            log.exception("Badge run %s failed", job_id)
+            _fail(job_id, mark, str(error) or error.__class__.__name__)
+            return True
+        finally:
+            db.session.expire_all()
+
+
+def run_in_background(job: BadgeJob) -> threading.Thread:
+    """Render the run in a daemon thread of this process, with its own app context and
+    database session, so the request that asked for it returns at once."""
+    app = current_app._get_current_object()
+    job_id = job.id
+
+    def work():
+        with app.app_context():
+            try:
+                run_job(job_id)
+            except Exception:
+                log.exception("Badge run %s: the background thread failed", job_id)
+
+    thread = threading.Thread(target=work, name=_thread_name(job_id), daemon=True)
+    thread.start()
+    return thread
+
+
+def resume_if_stalled(job: BadgeJob, now: datetime | None = None) -> bool:
+    """Start a thread for a run nobody renders: queued for a while or running with an
+    ended lease, and no thread of this process on it. The run's page asks this as it polls,
+    so a run survives a restarted web worker even where no `flask worker` runs (the
+    claim makes sure only one renderer takes it). True if a thread was started."""
+    now = now or utcnow()
+    stalled = (job.status is BadgeJobStatus.QUEUED and job.created_at < now - QUEUED_GRACE) or (
+        job.status is BadgeJobStatus.RUNNING
+        and job.lease_until is not None
+        and job.lease_until < now
+    )
+    if not stalled or any(t.name == _thread_name(job.id) for t in threading.enumerate()):
+        return False
+    run_in_background(job)
+    return True
+
+
+def _thread_name(job_id: int) -> str:
+    return f"badge-run-{job_id}"
+
+
+def purge_old_pdfs(now: datetime | None = None) -> int:
+    """Drop the PDFs of runs finished more than a day ago (the run and its log stay)."""
+    now = now or utcnow()
+    begin_write()
+    purged = db.session.execute(
+        update(BadgeJob)
+        .where(BadgeJob.finished_at < now - KEEP_PDF, BadgeJob.pdf.is_not(None))
+        .values(pdf=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return purged
+
+
+def run_pending_jobs(now: datetime | None = None) -> int:
+    """For `flask worker`: purge old PDFs, then render the runs nobody is rendering: queued
+    for a while (the thread that should have started them never did) or running with an
+    ended lease (their thread died). Returns how many it rendered."""
+    now = now or utcnow()
+    purge_old_pdfs(now)
+    ids = db.session.scalars(
+        select(BadgeJob.id)
+        .where(
+            or_(
+                and_(
+                    BadgeJob.status == BadgeJobStatus.QUEUED,
+                    BadgeJob.created_at < now - QUEUED_GRACE,
+                ),
+                and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now),
+            )
+        )
+        .order_by(BadgeJob.created_at, BadgeJob.id)
+    ).all()
+    db.session.commit()
+    return sum(1 for job_id in ids if run_job(job_id))
+
+
+# One badge -----------------------------------------------------------------------------
+
+
+def print_single_badge(ticket: Ticket, by: User | None = None, layout: str = "a6") -> bytes:
+    """One ticket's badge (in its order's language), logged as printed from the badge
+    page. Only valid tickets of confirmed orders have badges (BadgeJobError otherwise)."""
+    check_choice(layout, "last_name", None)
+    if ticket.status is not TicketStatus.VALID or ticket.order.status not in CONFIRMED:
+        raise BadgeJobError("tickets", "not_valid", "only valid, confirmed tickets get a badge")
+    pdf = render_badges(badges_for([ticket]), layout)
+    record_prints([ticket], PrintChannel.SHEETS, layout, by_id=by.id if by else None)
+    return pdf
