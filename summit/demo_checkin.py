@@ -1,6 +1,7 @@
-"""Demo check-in: a station at the summit's entrance and some attendees already in, so
-the status page has something to show. Run again, it adds nothing; the station gets a
-new link each time, since only a hash of its token is kept."""
+"""Demo check-in: a station at the summit's entrance, a registration desk that prints
+badges on arrival, and some attendees already in, so the status page has something to
+show. Run again, it adds nothing; the stations get new links each time, since only a
+hash of a token is kept."""
 
 import random
 from datetime import timedelta
@@ -48,5 +49,18 @@ def create_demo_checkin(summit: Event) -> list[str]:
                 )
             )
         db.session.commit()
-    link = external_url("checkin.station_scanner", slug=summit.slug) + "#" + token
-    return ["", 'Check-in station "Entré A" (open on a phone):', f"  {link}"]
+    desk = db.session.scalar(
+        select(Station).where(Station.event_id == summit.id, Station.name == "Registrering")
+    )
+    if desk is None:  # the desk that prints each arriving attendee's badge
+        desk, desk_token = create_station(summit, "Registrering", prints_badges=True)
+    else:
+        desk_token = renew_token(desk)
+    scanner = external_url("checkin.station_scanner", slug=summit.slug)
+    return [
+        "",
+        'Check-in station "Entré A" (open on a phone):',
+        f"  {scanner}#{token}",
+        'Check-in station "Registrering", printing badges on arrival:',
+        f"  {scanner}#{desk_token}",
+    ]

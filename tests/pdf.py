@@ -1,6 +1,7 @@
 """Reading our PDFs as people and scanners do: each page as an image, the QR codes a
 scanner finds on it, and the text a reader (or a screen reader) gets out of it."""
 
+import math
 import re
 import shutil
 import subprocess
@@ -34,11 +35,21 @@ def page_images(pdf: bytes, scale: float = SCALE) -> list:
         return [page.render(scale=scale).to_pil().convert("RGB") for page in document]
 
 
-def qr_codes(image) -> list[str]:
-    """The text of every QR code on an image, as a door scanner reads it."""
+def qr_codes(image, smallest_px: int = 40) -> list[str]:
+    """The text of every QR code on an image, as a door scanner reads it. A "code" under
+    `smallest_px` across is a decoder's false find in printed text (seen once in ~10^4
+    badge pages: "7438" next to a real code); every code we print is far larger."""
     return [
-        code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        code.text
+        for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        if _width(code.position) >= smallest_px
     ]
+
+
+def _width(position) -> float:
+    return math.dist(
+        (position.top_left.x, position.top_left.y), (position.top_right.x, position.top_right.y)
+    )
 
 
 def page_qr_codes(pdf: bytes) -> list[list[str]]:

@@ -33,7 +33,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 ROLES = ("deltagare", "talare", "arrangör", "press", "personal")  # BadgeRole values
 
-CHUNK = 125  # badges per chunk: small enough that layout time stays linear
+CHUNK = 125  # badges per chunk at most: small enough that layout time stays linear
+SMALLEST_CHUNK = 20  # below this a document's own overhead starts to count
 PARALLEL_FROM = 300  # fewer badges than this: starting processes costs more than it saves
 WORKERS = 2
 
@@ -121,9 +122,7 @@ def render_badges(
     if not badges:
         raise ValueError("no badges to render")
     spec = LAYOUTS[layout]
-    # Chunks hold whole sheets, so merging them never leaves a half-empty page inside.
-    step = max(CHUNK // spec.per_page, 1) * spec.per_page
-    chunks = [(badges[i : i + step], layout) for i in range(0, len(badges), step)]
+    chunks = [(part, layout) for part in _chunks(badges, spec.per_page)]
     done = 0
     if len(badges) >= PARALLEL_FROM and WORKERS > 1:
         pdfs = []
@@ -143,6 +142,21 @@ def render_badges(
             progress(done)
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
+
+
+def _chunks(badges: list[Badge], per_page: int) -> list[list[Badge]]:
+    """The badges cut in chunks of whole sheets (so joining them never leaves a half-empty
+    page inside), largest first: each a share of what is left, at most CHUNK badges, so
+    the processes finish close together instead of one waiting on the other's last
+    big chunk."""
+    chunks, start = [], 0
+    while start < len(badges):
+        share = -(-(len(badges) - start) // (2 * WORKERS))
+        size = min(max(share, SMALLEST_CHUNK), CHUNK)
+        size = max(size // per_page, 1) * per_page
+        chunks.append(badges[start : start + size])
+        start += size
+    return chunks
 
 
 def _pool() -> ProcessPoolExecutor:

@@ -24,6 +24,7 @@ from babel.numbers import format_percent
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 from sqlalchemy import select
 
@@ -59,14 +60,19 @@ def render_document(ref: str) -> bytes:
 
 def qr_png(secret: str) -> bytes:
     """A QR code carrying only `secret`: one pixel per module with the standard quiet zone
-    of four; the document scales it up without smoothing."""
+    of four; the document scales it up without smoothing. The image is made from the
+    module matrix in one go (qrcode's own image drew each module as a rectangle: most of
+    the time a badge run spent on its QR codes)."""
     code = qrcode.QRCode(
         error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=QR_MASK
     )
     code.add_data(secret)
     code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
     out = io.BytesIO()
-    code.make_image().save(out)
+    Image.frombytes("L", (size, size), pixels).convert("1").save(out, "PNG")
     return out.getvalue()
 
 

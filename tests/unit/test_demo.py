@@ -91,8 +91,12 @@ def test_demo_is_complete_and_idempotent(app, db):
         )
 
 
-def test_demo_has_a_station_and_people_checked_in(app, db):
+def test_demo_has_stations_and_people_checked_in(app, db):
     output = app.test_cli_runner().invoke(args=["demo"]).output
-    assert "/events/summit2027/checkin/station#" in output
-    assert db.session.scalar(select(func.count()).select_from(Station)) == 1
+    assert output.count("/events/summit2027/checkin/station#") == 2
+    stations = db.session.scalars(select(Station).order_by(Station.name)).all()
+    assert [(s.name, s.prints_badges) for s in stations] == [
+        ("Entré A", False),
+        ("Registrering", True),
+    ]
     assert db.session.scalar(select(func.count()).select_from(Checkin)) == 60
