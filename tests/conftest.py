@@ -190,3 +190,95 @@ def make_ticket_type(db):
         return ticket_type
 
     return make
+
+
+# Call for speakers ---------------------------------------------------------------------
+
+CFP_OPENS = datetime(2027, 1, 11, 9, 0, tzinfo=STOCKHOLM)
+CFP_CLOSES = datetime(2027, 3, 1, 0, 0, tzinfo=STOCKHOLM)
+CFP_OPEN_NOW = datetime(2027, 2, 1, 12, 0, tzinfo=STOCKHOLM)  # while the call is open
+
+
+@pytest.fixture
+def make_call(db):
+    """A call for speakers on an event: open from CFP_OPENS until CFP_CLOSES, with a
+    talk and a workshop format and two criteria (relevance weighs 2, impact 1)."""
+    from summit.models import CallForProposals, ReviewCriterion, SessionFormat, SessionKind
+
+    def make(event, opens_at=CFP_OPENS, closes_at=CFP_CLOSES, **kwargs):
+        call = CallForProposals(event=event, opens_at=opens_at, closes_at=closes_at, **kwargs)
+        call.formats = [
+            SessionFormat(name_sv="Föredrag", name_en="Talk", duration_minutes=20, position=0),
+            SessionFormat(
+                name_sv="Workshop",
+                name_en="Workshop",
+                kind=SessionKind.WORKSHOP,
+                duration_minutes=90,
+                position=1,
+            ),
+        ]
+        call.criteria = [
+            ReviewCriterion(name_sv="Relevans", name_en="Relevance", weight=2, position=0),
+            ReviewCriterion(name_sv="Social påverkan", name_en="Impact", weight=1, position=1),
+        ]
+        db.session.add(call)
+        db.session.commit()
+        return call
+
+    return make
+
+
+@pytest.fixture
+def make_proposal(db):
+    """A proposal in any state, written straight to the database (the services under
+    test make their own): `speaker` submitted it; `co_speakers` have accepted."""
+    from summit.models import Proposal, ProposalSpeaker, ProposalState
+
+    def make(call, speaker, state=ProposalState.SUBMITTED, co_speakers=(), **kwargs):
+        now = kwargs.pop("now", CFP_OPEN_NOW)
+        proposal = Proposal(
+            event_id=call.event_id,
+            call=call,
+            state=state,
+            title=kwargs.pop("title", "Social innovation i kommunen"),
+            abstract=kwargs.pop("abstract", "Hur kommuner och civilsamhälle gör saker ihop."),
+            format=kwargs.pop("format", call.formats[0] if call.formats else None),
+            language=kwargs.pop("language", "sv"),
+            submitted_by_id=speaker.id,
+            created_at=now,
+            updated_at=now,
+            submitted_at=None if state is ProposalState.DRAFT else now,
+            **kwargs,
+        )
+        proposal.speakers.append(
+            ProposalSpeaker(
+                user_id=speaker.id, email=speaker.email, is_primary=True, accepted_at=now
+            )
+        )
+        for co_speaker in co_speakers:
+            proposal.speakers.append(
+                ProposalSpeaker(user_id=co_speaker.id, email=co_speaker.email, accepted_at=now)
+            )
+        db.session.add(proposal)
+        db.session.commit()
+        return proposal
+
+    return make
+
+
+@pytest.fixture
+def make_profile(db):
+    from summit.models import SpeakerProfile
+
+    def make(user, display_name=None, language="sv", **kwargs):
+        profile = SpeakerProfile(
+            user_id=user.id,
+            display_name=display_name or user.name,
+            preferred_language=language,
+            **kwargs,
+        )
+        db.session.add(profile)
+        db.session.commit()
+        return profile
+
+    return make

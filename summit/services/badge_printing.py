@@ -115,9 +115,21 @@ def collation_key(text: str) -> str:
 
 def confirmed_speaker_emails(event: Event) -> frozenset[str]:
     """E-mail addresses (casefolded) of the event's confirmed speakers, whose badges say
-    "talare" whatever their ticket. The call for speakers fills this in; until an event
-    has one, there are none."""
-    return frozenset()
+    "talare" whatever their ticket: the speakers (submitter and co-speakers who accepted)
+    of the event's confirmed proposals."""
+    from ..models import Proposal, ProposalSpeaker, ProposalState, User
+
+    rows = db.session.execute(
+        select(ProposalSpeaker.email, User.email)
+        .join(Proposal, Proposal.id == ProposalSpeaker.proposal_id)
+        .join(User, User.id == ProposalSpeaker.user_id)
+        .where(
+            Proposal.event_id == event.id,
+            Proposal.state == ProposalState.CONFIRMED,
+            ProposalSpeaker.accepted_at.is_not(None),
+        )
+    )
+    return frozenset(email.casefold() for row in rows for email in row if email)
 
 
 def badge_role(ticket: Ticket, speakers: frozenset[str] = frozenset()) -> BadgeRole:

@@ -1,0 +1,159 @@
+"""What a confirmed proposal brings: its session in the program (waiting to be
+scheduled) and a complimentary speaker ticket for each of its speakers.
+
+The ticket is an order like any 0 kr order (paid, by the free method) of a hidden
+ticket type that is never sold ("Talare", badge role speaker), made once per event; the
+speaker gets the usual confirmation email with the ticket PDF and is on the door list.
+Complimentary tickets do not wait for free seats: a speaker is never sold out. Callers
+hold the event's sales lock (ordering.lock_sales) and commit.
+"""
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import (
+    BadgeRole,
+    CallForProposals,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    ProgramSession,
+    Proposal,
+    SessionKind,
+    SessionSpeaker,
+    Ticket,
+    TicketStatus,
+    TicketType,
+    User,
+)
+from .. import order_mail
+from ..ordering import AttendeeDetails, update_attendee
+from .speakers import profile_of, speaker_language, speaker_name
+
+SPEAKER_TICKET_NAME_SV = "Talare"
+SPEAKER_TICKET_NAME_EN = "Speaker"
+
+
+def speaker_ticket_type(call: CallForProposals) -> TicketType:
+    """The event's speaker ticket type, made the first time it is needed."""
+    if call.speaker_ticket_type_id is not None:
+        ticket_type = db.session.get(TicketType, call.speaker_ticket_type_id)
+        if ticket_type is not None:
+            return ticket_type
+    last = db.session.scalar(
+        select(func.max(TicketType.position)).where(TicketType.event_id == call.event_id)
+    )
+    ticket_type = TicketType(
+        event_id=call.event_id,
+        name_sv=SPEAKER_TICKET_NAME_SV,
+        name_en=SPEAKER_TICKET_NAME_EN,
+        description_sv="Fribiljett för bekräftade talare.",
+        description_en="Complimentary ticket for confirmed speakers.",
+        price=0,
+        is_visible=False,
+        # Not on sale: these tickets are only given. The code (required of a hidden type
+        # by the ticket type form) unlocks nothing while the type is inactive.
+        is_active=False,
+        access_code=secrets.token_hex(12).upper(),
+        max_per_order=1,
+        badge_role=BadgeRole.SPEAKER,
+        position=0 if last is None else last + 1,
+    )
+    db.session.add(ticket_type)
+    db.session.flush()
+    call.speaker_ticket_type_id = ticket_type.id
+    return ticket_type
+
+
+def give_speaker_ticket(call: CallForProposals, user: User, now: datetime) -> Ticket:
+    """The speaker's complimentary ticket: the one they have, or a new one (with its
+    confirmation email queued). A speaker of two sessions gets one ticket."""
+    ticket_type = speaker_ticket_type(call)
+    email = user.email.lower()
+    existing = db.session.scalar(
+        select(Ticket)
+        .join(Order, Order.id == Ticket.order_id)
+        .where(
+            Ticket.ticket_type_id == ticket_type.id,
+            Ticket.status == TicketStatus.VALID,
+            Order.status == OrderStatus.PAID,
+            func.lower(Ticket.attendee_email) == email,
+        )
+    )
+    if existing is not None:
+        return existing
+    profile = profile_of(user)
+    name = speaker_name(user)
+    organisation = profile.organisation if profile else ""
+    order = Order(
+        event_id=call.event_id,
+        status=OrderStatus.PAID,
+        payment_method=PaymentMethod.FREE,
+        expires_at=now,
+        created_at=now,
+        confirmed_at=now,
+        paid_at=now,
+        locale=speaker_language(user),
+        user_id=user.id,
+        buyer_name=name,
+        buyer_email=email,
+        buyer_organisation=organisation,
+    )
+    ticket = Ticket(ticket_type=ticket_type, price=0, vat_percent=ticket_type.vat_percent)
+    update_attendee(ticket, AttendeeDetails(name=name, email=email, organisation=organisation))
+    order.tickets.append(ticket)
+    db.session.add(order)
+    db.session.flush()  # the ticket's id names its PDF in the email
+    order_mail.order_confirmed(order)
+    return ticket
+
+
+def session_of(proposal: Proposal) -> ProgramSession | None:
+    return db.session.scalar(
+        select(ProgramSession).where(ProgramSession.proposal_id == proposal.id)
+    )
+
+
+def create_session(proposal: Proposal, now: datetime) -> ProgramSession:
+    """The confirmed proposal's session, not scheduled (no room, no start), with its
+    speakers in the proposal's order. Made once."""
+    session = session_of(proposal)
+    if session is not None:
+        return session
+    session_format = proposal.format
+    session = ProgramSession(
+        event_id=proposal.event_id,
+        proposal_id=proposal.id,
+        title=proposal.title,
+        abstract=proposal.abstract,
+        kind=session_format.kind if session_format else SessionKind.TALK,
+        duration_minutes=session_format.duration_minutes if session_format else 20,
+        track_id=proposal.track_id,
+        language=proposal.language,
+        created_at=now,
+    )
+    for position, speaker in enumerate(proposal.accepted_speakers):
+        session.speakers.append(SessionSpeaker(user_id=speaker.user_id, position=position))
+    db.session.add(session)
+    return session
+
+
+def confirm_speakers(proposal: Proposal, now: datetime) -> ProgramSession:
+    """On confirmation: the session, and a ticket for every speaker of it."""
+    session = create_session(proposal, now)
+    for speaker in proposal.accepted_speakers:
+        give_speaker_ticket(proposal.call, speaker.user, now)
+    return session
+
+
+def add_late_speaker(proposal: Proposal, user: User, now: datetime) -> None:
+    """A co-speaker who accepted after the proposal was confirmed: onto the session, and
+    a ticket."""
+    session = create_session(proposal, now)
+    if all(s.user_id != user.id for s in session.speakers):
+        position = max((s.position for s in session.speakers), default=-1) + 1
+        session.speakers.append(SessionSpeaker(user_id=user.id, position=position))
+    give_speaker_ticket(proposal.call, user, now)

@@ -1,0 +1,165 @@
+"""Decisions on proposals and the speakers' answers.
+
+Organizers accept, waitlist or reject one proposal or many at once: all or nothing (a
+proposal whose state does not allow the decision refuses the whole batch, and the error
+says which). The decision emails are queued in the same unit of work, so they exist
+exactly when the decision does. An acceptance carries a confirm link (a random token;
+only its SHA-256 is stored) which works once, and only while the acceptance stands.
+
+Confirming makes the proposal a session waiting to be scheduled and gives its speakers
+their complimentary tickets (confirmation.py), in the same unit of work.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ...database import begin_write
+from ...extensions import db
+from ...models import DecisionKind, Proposal, ProposalState, User, utcnow
+from ..ordering import lock_sales
+from .confirmation import confirm_speakers
+from .decision_mail import queue_decision
+from .errors import CfpError, LinkRefused
+from .links import looks_like_token, new_link_token, respond_url, token_hash
+from .proposal_states import Action, check_actor, lock_again, transition
+
+ACTIONS = {
+    DecisionKind.ACCEPTED: Action.ACCEPT,
+    DecisionKind.REJECTED: Action.REJECT,
+    DecisionKind.WAITLISTED: Action.WAITLIST,
+}
+KINDS = {
+    state: kind
+    for kind, state in (
+        (DecisionKind.ACCEPTED, ProposalState.ACCEPTED),
+        (DecisionKind.REJECTED, ProposalState.REJECTED),
+        (DecisionKind.WAITLISTED, ProposalState.WAITLISTED),
+    )
+}
+
+
+def decide(
+    proposals: Iterable[Proposal],
+    kind: DecisionKind,
+    actor: User,
+    now: datetime | None = None,
+    notify: bool = True,
+) -> list[Proposal]:
+    """Take the decision on every proposal (of one event), and queue its emails when
+    `notify`; or raise with nothing changed. The error's `proposal` is the one refused."""
+    now = now or utcnow()
+    if not isinstance(kind, DecisionKind):
+        raise CfpError("invalid_choice", "kind")
+    proposals = list(proposals)
+    if not proposals:
+        return []
+    if len({p.event_id for p in proposals}) > 1:
+        raise CfpError("mixed_events")
+    ids = sorted({p.id for p in proposals})
+    begin_write()
+    locked = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.id.in_(ids))
+        .order_by(Proposal.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    for proposal in locked:
+        try:
+            transition(proposal, ACTIONS[kind], actor, now)
+        except CfpError as error:
+            db.session.rollback()
+            error.proposal = proposal
+            raise
+    for proposal in locked:
+        _announce(proposal, kind, notify)
+    db.session.commit()
+    return list(locked)
+
+
+def _announce(proposal: Proposal, kind: DecisionKind, notify: bool) -> None:
+    confirm_url = None
+    if kind is DecisionKind.ACCEPTED:
+        token, proposal.response_token_hash = new_link_token()
+        confirm_url = respond_url(proposal, token)
+    if notify:
+        queue_decision(proposal, kind, confirm_url)
+
+
+def send_decision(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
+    """(Re)send the email of the decision the proposal has; an acceptance gets a new
+    confirm link and the old one stops working."""
+    begin_write()
+    proposal = lock_again(proposal)
+    kind = KINDS.get(proposal.state)
+    try:
+        check_actor(proposal, Action.ACCEPT, actor)
+        if kind is None:
+            raise CfpError("transition", state=proposal.state)
+    except CfpError:
+        db.session.rollback()
+        raise
+    _announce(proposal, kind, notify=True)
+    db.session.commit()
+
+
+def reopen(proposal: Proposal, actor: User, now: datetime | None = None) -> Proposal:
+    """Take a decision back (before the speaker answered): submitted again, no email."""
+    begin_write()
+    proposal = lock_again(proposal)
+    try:
+        transition(proposal, Action.REOPEN, actor, now or utcnow())
+    except CfpError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return proposal
+
+
+# The speakers' answer ---------------------------------------------------------------------
+
+
+def proposal_for_link(token) -> Proposal | None:
+    """The accepted proposal a confirm link stands for, while it can be answered."""
+    if not looks_like_token(token):
+        return None
+    return db.session.scalar(
+        select(Proposal).where(
+            Proposal.response_token_hash == token_hash(token),
+            Proposal.state == ProposalState.ACCEPTED,
+        )
+    )
+
+
+def respond_by_link(token, confirm: bool, now: datetime | None = None) -> Proposal:
+    """Confirm or decline through the link in the acceptance email. A link that was
+    tampered with, already used, or belongs to a decision taken back is refused."""
+    proposal = proposal_for_link(token)
+    if proposal is None:
+        raise LinkRefused("link_invalid")
+    return _respond(proposal, confirm, None, token_hash(token), now or utcnow())
+
+
+def respond(proposal: Proposal, user: User, confirm: bool, now: datetime | None = None) -> Proposal:
+    """Confirm or decline as a signed-in speaker of the proposal."""
+    return _respond(proposal, confirm, user, None, now or utcnow())
+
+
+def _respond(
+    proposal: Proposal, confirm: bool, actor: User | None, expected_hash: str | None, now
+) -> Proposal:
+    lock_sales(proposal.event_id)  # tickets are given under the event's sales lock
+    proposal = lock_again(proposal)
+    try:
+        if expected_hash is not None and proposal.response_token_hash != expected_hash:
+            raise LinkRefused("link_invalid")
+        transition(proposal, Action.CONFIRM if confirm else Action.DECLINE, actor, now)
+    except CfpError:
+        db.session.rollback()
+        raise
+    if confirm:
+        confirm_speakers(proposal, now)
+    db.session.commit()
+    return proposal

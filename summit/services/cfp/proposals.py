@@ -1,0 +1,330 @@
+"""Proposals from the speakers' side: drafts, edits, submission and withdrawal.
+
+The call's window decides: a proposal is started, changed and submitted while the call
+is open (opens_at <= now < closes_at, in UTC). After the deadline only an access code
+lets a speaker through: the code is remembered on the proposal, which then stays
+editable while the code is valid; its uses (proposals submitted with it) are counted
+under the lock when a proposal is submitted with it.
+
+Edits carry the version the form was filled in on: saving over a newer version (another
+window, a co-speaker) is refused, not silently merged.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from babel.dates import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
+    AccessCode,
+    CallForProposals,
+    Event,
+    Proposal,
+    ProposalSpeaker,
+    ProposalState,
+    QuestionKind,
+    Track,
+    User,
+    utcnow,
+)
+from ..mail import queue_mail
+from .cfp_setup import access_code_uses, find_access_code
+from .errors import CfpError, NotAllowed, StaleEdit, TransitionError
+from .links import proposal_url
+from .proposal_states import Action, check_actor, is_speaker, lock_proposal, transition
+from .speakers import speaker_language, speaker_name
+from .validation import clean_long_text, clean_text, clean_url
+
+TITLE_MAX = 200
+ABSTRACT_MAX = 1200
+DESCRIPTION_MAX = 5000
+AUDIENCE_MAX = 300
+TEXT_ANSWER_MAX = 500
+LONG_ANSWER_MAX = 5000
+EDITABLE = (ProposalState.DRAFT, ProposalState.SUBMITTED)
+
+
+@dataclass
+class ProposalData:
+    title: str
+    abstract: str = ""
+    description: str = ""
+    format_id: int | None = None
+    track_id: int | None = None
+    language: str = "sv"
+    target_audience: str = ""
+    answers: dict = field(default_factory=dict)  # {question id: answer}
+
+
+# Validation ---------------------------------------------------------------------------
+
+
+def clean_proposal(call: CallForProposals, data: ProposalData) -> dict:
+    """The proposal's fields, cleaned; a draft may leave out all but the title."""
+    format_ids = {f.id for f in call.formats}
+    if data.format_id is not None and data.format_id not in format_ids:
+        raise CfpError("invalid_choice", "format_id")
+    if data.track_id is not None:
+        track = db.session.get(Track, data.track_id) if isinstance(data.track_id, int) else None
+        if track is None or track.event_id != call.event_id:
+            raise CfpError("invalid_choice", "track_id")
+    if data.language not in call.languages:
+        raise CfpError("invalid_choice", "language")
+    return {
+        "title": clean_text(data.title, "title", TITLE_MAX, required=True),
+        "abstract": clean_long_text(data.abstract, "abstract", ABSTRACT_MAX),
+        "description": clean_long_text(data.description, "description", DESCRIPTION_MAX),
+        "format_id": data.format_id,
+        "track_id": data.track_id,
+        "language": data.language,
+        "target_audience": clean_text(data.target_audience, "target_audience", AUDIENCE_MAX),
+        "answers": clean_answers(call, data.answers),
+    }
+
+
+def clean_answers(call: CallForProposals, answers) -> dict:
+    """Answers keyed by str(question id); empty answers left out, answers to questions
+    the call no longer has dropped."""
+    if not isinstance(answers, dict):
+        raise CfpError("invalid_choice", "answers")
+    questions = {str(q.id): q for q in call.questions}
+    cleaned = {}
+    for key, value in answers.items():
+        question = questions.get(str(key))
+        if question is None:
+            continue
+        name = f"answer_{question.id}"
+        kind = question.kind
+        if kind is QuestionKind.TEXT:
+            value = clean_text(value, name, TEXT_ANSWER_MAX)
+        elif kind is QuestionKind.LONG_TEXT:
+            value = clean_long_text(value, name, LONG_ANSWER_MAX)
+        elif kind is QuestionKind.URL:
+            value = clean_url(value, name)
+        elif kind is QuestionKind.CHOICE:
+            value = value or ""
+            if value and value not in question.option_keys:
+                raise CfpError("invalid_choice", name)
+        elif kind is QuestionKind.MULTIPLE_CHOICE:
+            value = value or []
+            if not isinstance(value, list | tuple) or not set(value) <= set(question.option_keys):
+                raise CfpError("invalid_choice", name)
+            value = [k for k in question.option_keys if k in value]
+        elif kind is QuestionKind.YES_NO and value is not None and not isinstance(value, bool):
+            raise CfpError("invalid_choice", name)
+        if value not in ("", [], None):
+            cleaned[str(question.id)] = value
+    return cleaned
+
+
+def missing_for_submission(proposal: Proposal) -> list[str]:
+    """The fields a proposal must have before it is submitted, in form order."""
+    call = proposal.call
+    missing = [name for name in ("title", "abstract") if not getattr(proposal, name)]
+    if call.formats and proposal.format_id is None:
+        missing.append("format_id")
+    answers = proposal.answers or {}
+    missing += [f"answer_{q.id}" for q in call.questions if q.required and str(q.id) not in answers]
+    return missing
+
+
+# The call's window and access codes -----------------------------------------------------
+
+
+def _closed(call: CallForProposals, now: datetime) -> CfpError:
+    not_yet = now.astimezone(UTC) < call.opens_at.astimezone(UTC)
+    return CfpError("call_not_open" if not_yet else "call_closed")
+
+
+def code_for(call: CallForProposals, code, now: datetime) -> AccessCode:
+    """The valid access code given, or why not (its uses are checked on submission)."""
+    access_code = find_access_code(call, code)
+    if access_code is None:
+        raise CfpError("unknown_code", "code")
+    if not access_code.valid_at(now):
+        raise CfpError("code_expired", "code")
+    return access_code
+
+
+def may_edit(proposal: Proposal, now: datetime | None = None) -> bool:
+    """The proposal's speakers may change it now (without giving a new code)."""
+    now = now or utcnow()
+    return proposal.state in EDITABLE and _window_open(proposal, now)
+
+
+def _window_open(proposal: Proposal, now: datetime) -> bool:
+    code = proposal.access_code
+    return proposal.call.is_open(now) or (code is not None and code.valid_at(now))
+
+
+def _check_window(proposal: Proposal, now: datetime, code) -> None:
+    """Open for this proposal, or a valid code given now (remembered on it)."""
+    if _window_open(proposal, now):
+        return
+    if not code:
+        raise _closed(proposal.call, now)
+    proposal.access_code_id = code_for(proposal.call, code, now).id
+    db.session.flush()
+    db.session.expire(proposal, ["access_code"])
+
+
+def _check_uses(proposal: Proposal) -> None:
+    """Before a proposal with a code is submitted: one use more must be allowed. The
+    code's row is locked (PostgreSQL) or the write lock held (SQLite), so two late
+    speakers cannot both take its last use."""
+    if proposal.access_code_id is None:
+        return
+    access_code = db.session.scalars(
+        select(AccessCode).where(AccessCode.id == proposal.access_code_id).with_for_update()
+    ).one()
+    if access_code.max_uses is not None and access_code_uses(access_code) >= access_code.max_uses:
+        raise CfpError("code_used_up", "code")
+
+
+# Drafts, edits, submission ----------------------------------------------------------------
+
+
+def create_draft(
+    call: CallForProposals, user: User, data: ProposalData, now: datetime | None = None, code=None
+) -> Proposal:
+    """A new draft with `user` as its primary speaker. While the call is closed, only with
+    a valid access code."""
+    now = now or utcnow()
+    values = clean_proposal(call, data)
+    access_code = None
+    if not call.is_open(now):
+        if not code:
+            raise _closed(call, now)
+        access_code = code_for(call, code, now)
+    begin_write()
+    proposal = Proposal(
+        event_id=call.event_id,
+        call_id=call.id,
+        submitted_by_id=user.id,
+        access_code_id=access_code.id if access_code else None,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
+    proposal.speakers.append(
+        ProposalSpeaker(user_id=user.id, email=user.email.lower(), is_primary=True, accepted_at=now)
+    )
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal
+
+
+def update_proposal(
+    proposal: Proposal,
+    user: User,
+    data: ProposalData,
+    expected_version: int,
+    now: datetime | None = None,
+    code=None,
+) -> Proposal:
+    """Save the speakers' changes, while the proposal is a draft or submitted and the call
+    (or its code) lets them."""
+    now = now or utcnow()
+    values = clean_proposal(proposal.call, data)
+    proposal = lock_proposal(proposal)
+    try:
+        if not is_speaker(user, proposal):
+            raise NotAllowed("not_speaker")
+        if proposal.state not in EDITABLE:
+            raise TransitionError("transition", state=proposal.state)
+        if proposal.version != expected_version:
+            raise StaleEdit("stale")
+        _check_window(proposal, now, code)
+    except CfpError:
+        db.session.rollback()
+        raise
+    for name, value in values.items():
+        setattr(proposal, name, value)
+    proposal.version += 1
+    proposal.updated_at = now
+    db.session.commit()
+    return proposal
+
+
+def submit_proposal(
+    proposal: Proposal, user: User, now: datetime | None = None, code=None
+) -> Proposal:
+    """Submit a complete draft while the call is open, or later with a valid access code
+    that has a use left. The speaker gets a receipt by email."""
+    now = now or utcnow()
+    proposal = lock_proposal(proposal)
+    try:
+        check_actor(proposal, Action.SUBMIT, user)
+        missing = missing_for_submission(proposal)
+        if missing:
+            raise CfpError("required", missing[0])
+        _check_window(proposal, now, code)
+        _check_uses(proposal)
+        transition(proposal, Action.SUBMIT, user, now)
+    except CfpError:
+        db.session.rollback()
+        raise
+    _queue_receipt(proposal, user, now)
+    db.session.commit()
+    return proposal
+
+
+def withdraw_proposal(proposal: Proposal, user: User, now: datetime | None = None) -> Proposal:
+    """The submitter takes the proposal back (a draft, submitted or waitlisted one); any
+    time, deadline or not. Invitations still open stop working."""
+    now = now or utcnow()
+    proposal = lock_proposal(proposal)
+    try:
+        transition(proposal, Action.WITHDRAW, user, now)
+    except CfpError:
+        db.session.rollback()
+        raise
+    for speaker in proposal.speakers:
+        speaker.invitation_token_hash = None
+    db.session.commit()
+    return proposal
+
+
+def _queue_receipt(proposal: Proposal, user: User, now: datetime) -> None:
+    locale = speaker_language(user)
+    call, event = proposal.call, proposal.event
+    deadline = None
+    if call.is_open(now):
+        deadline = format_datetime(call.local_closes_at, "d MMMM y, HH:mm", locale=locale)
+    queue_mail(
+        user.email,
+        "cfp_submitted",
+        subject=lambda: _("Proposal received: %(title)s", title=proposal.title),
+        locale=locale,
+        proposal=proposal,
+        event=event,
+        name=speaker_name(user),
+        deadline=deadline,
+        link=proposal_url(proposal),
+    )
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def get_proposal(token) -> Proposal | None:
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    return db.session.scalar(select(Proposal).where(Proposal.token == token))
+
+
+def proposals_of(user: User, event: Event | None = None) -> list[Proposal]:
+    """The proposals the person is a speaker of (drafts included), newest first."""
+    query = (
+        select(Proposal)
+        .join(ProposalSpeaker, ProposalSpeaker.proposal_id == Proposal.id)
+        .where(ProposalSpeaker.user_id == user.id)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    )
+    if event is not None:
+        query = query.where(Proposal.event_id == event.id)
+    return list(db.session.scalars(query))

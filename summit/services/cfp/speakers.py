@@ -1,0 +1,165 @@
+"""Speakers' profiles: what the program says about them, their photo and their language.
+
+A photo is accepted only when Pillow decodes it as a JPEG, PNG or WebP image of at most
+2 MB (whatever its name or declared type says); it is stored re-encoded from its
+pixels, so no metadata (GPS position, camera, comments) and nothing hidden in the file
+survives. Anything else is refused and nothing is stored.
+"""
+
+import io
+import secrets
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from ...database import begin_write
+from ...extensions import db
+from ...models import CFP_LANGUAGES, SpeakerProfile, User
+from .errors import CfpError, PhotoError
+from .validation import clean_long_text, clean_text
+
+BIO_MAX = 1000
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000  # a 2 MB file can unpack to gigabytes; refuse before that
+PHOTO_SIDE = 1200  # stored at most this wide and high
+PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+@dataclass
+class ProfileData:
+    display_name: str
+    organisation: str = ""
+    title: str = ""
+    bio: str = ""
+    pronouns: str = ""
+    preferred_language: str = "sv"
+
+
+def profile_of(user: User) -> SpeakerProfile | None:
+    return db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.user_id == user.id))
+
+
+def speaker_language(user: User | None, fallback: str = "sv") -> str:
+    """The language a speaker gets email in: their profile's choice, else their account's."""
+    if user is not None:
+        profile = profile_of(user)
+        if profile is not None and profile.preferred_language in CFP_LANGUAGES:
+            return profile.preferred_language
+        if user.locale in CFP_LANGUAGES:
+            return user.locale
+    return fallback if fallback in CFP_LANGUAGES else "sv"
+
+
+def speaker_name(user: User | None, email: str = "") -> str:
+    if user is None:
+        return email
+    profile = profile_of(user)
+    return (profile.display_name if profile else "") or user.name or user.email
+
+
+def save_profile(user: User, data: ProfileData) -> SpeakerProfile:
+    display_name = clean_text(data.display_name, "display_name", 200, required=True)
+    organisation = clean_text(data.organisation, "organisation", 200)
+    title = clean_text(data.title, "title", 200)
+    bio = clean_long_text(data.bio, "bio", BIO_MAX)
+    pronouns = clean_text(data.pronouns, "pronouns", 40)
+    if data.preferred_language not in CFP_LANGUAGES:
+        raise CfpError("invalid_choice", "preferred_language")
+    begin_write()
+    profile = profile_of(user) or SpeakerProfile(user_id=user.id)
+    db.session.add(profile)
+    profile.display_name, profile.organisation, profile.title = display_name, organisation, title
+    profile.bio, profile.pronouns = bio, pronouns
+    profile.preferred_language = data.preferred_language
+    if not user.name:
+        user.name = display_name
+    db.session.commit()
+    return profile
+
+
+def clean_photo(data: bytes) -> tuple[bytes, str]:
+    """The photo re-encoded from its pixels (at most PHOTO_SIDE on each side, turned the
+    way its EXIF says, every metadata dropped) and its content type; or PhotoError."""
+    if not isinstance(data, bytes | bytearray) or not data:
+        raise PhotoError("photo_empty", "photo")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoError("photo_too_large", "photo", mb=MAX_PHOTO_BYTES // (1024 * 1024))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=list(PHOTO_TYPES)) as probe:
+                kind = probe.format
+                if probe.width * probe.height > MAX_PHOTO_PIXELS:
+                    raise PhotoError("photo_type", "photo")
+                probe.verify()  # checks the file's structure (e.g. PNG checksums)
+            with Image.open(io.BytesIO(data), formats=[kind]) as image:
+                image.load()  # decodes every pixel: a truncated or broken file fails here
+                image = ImageOps.exif_transpose(image)
+                image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
+                has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+                    image.mode == "P" and "transparency" in image.info
+                )
+                mode = "RGBA" if has_alpha and kind != "JPEG" else "RGB"
+                pixels = image.convert(mode)
+    except PhotoError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+    ) as error:
+        raise PhotoError("photo_type", "photo") from error
+    # A new image holds only the pixels: none of the original's info, EXIF, ICC or text.
+    clean = Image.new(mode, pixels.size)
+    clean.paste(pixels)
+    out = io.BytesIO()
+    if kind == "JPEG":
+        clean.save(out, "JPEG", quality=85, optimize=True)
+    elif kind == "PNG":
+        clean.save(out, "PNG", optimize=True)
+    else:
+        clean.save(out, "WEBP", quality=85)
+    return out.getvalue(), PHOTO_TYPES[kind]
+
+
+def set_photo(user: User, data: bytes) -> SpeakerProfile:
+    """Store the speaker's photo (re-encoded) under a new token; refused: nothing stored.
+    The profile must exist (it holds the name the photo belongs to)."""
+    photo, content_type = clean_photo(data)
+    if profile_of(user) is None:
+        raise CfpError("required", "display_name")
+    begin_write()
+    profile = profile_of(user)
+    profile.photo, profile.photo_content_type = photo, content_type
+    profile.photo_token = secrets.token_urlsafe(16)
+    db.session.commit()
+    return profile
+
+
+def remove_photo(user: User) -> None:
+    begin_write()
+    profile = profile_of(user)
+    if profile is not None:
+        profile.photo = profile.photo_content_type = profile.photo_token = None
+    db.session.commit()
+
+
+def photo_by_token(token) -> tuple[bytes, str] | None:
+    """The photo's bytes and content type for its address, or None."""
+    if not isinstance(token, str) or not 10 <= len(token) <= 32:
+        return None
+    profile = db.session.scalar(
+        select(SpeakerProfile)
+        .where(SpeakerProfile.photo_token == token)
+        .options(undefer(SpeakerProfile.photo))
+    )
+    if profile is None or profile.photo is None:
+        return None
+    return profile.photo, profile.photo_content_type
