@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from .checkin import bp as checkin
     from .payments import bp as payments
     from .site.views import bp as site
+    from .speakers import bp as speakers
     from .tickets.views import bp as tickets
 
     app.register_blueprint(site)
@@ -19,3 +20,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(checkin)
     app.register_blueprint(badges)
+    app.register_blueprint(speakers)

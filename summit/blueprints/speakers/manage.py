@@ -1,0 +1,3 @@
+"""Routes of the speakers blueprint (see __init__.py)."""
+
+from . import bp  # noqa: F401
