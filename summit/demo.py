@@ -1,4 +1,5 @@
-"""Demo data: the Social Innovation Summit 2027, two seminars and a user for each role.
+"""Demo data: the Social Innovation Summit 2027 (with its call for speakers), two seminars
+and a user for each role.
 
 Everything is looked up before it is created, so running `flask demo` again adds
 nothing twice.
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from .demo_cfp import create_demo_cfp
 from .demo_checkin import create_demo_checkin
 from .demo_sales import create_demo_sales
 from .extensions import db
@@ -173,5 +175,6 @@ def create_demo() -> list[str]:
     if sales:
         lines += ["", "Paid attendees:", *sales]
     lines += ["", "Buy a ticket: /events/summit2027/tickets/ (speaker code: TALARE2027)"]
+    lines += create_demo_cfp(summit)
     lines += create_demo_checkin(summit)
     return lines

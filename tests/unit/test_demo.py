@@ -1,15 +1,23 @@
 """`flask demo` builds a realistic summit, and running it twice adds nothing."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from summit.models import (
     BadgeRole,
+    CallForProposals,
     Checkin,
     Event,
     EventKind,
     EventRole,
     Order,
     OrderStatus,
+    ProgramSession,
+    Proposal,
+    ProposalState,
+    Review,
+    ReviewScore,
     Role,
     Room,
     Station,
@@ -25,6 +33,11 @@ def counts(db):
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
         for model in (
             Event,
+            CallForProposals,
+            Proposal,
+            Review,
+            ReviewScore,
+            ProgramSession,
             Room,
             Track,
             User,
@@ -80,7 +93,9 @@ def test_demo_is_complete_and_idempotent(app, db):
             Order.event_id == summit.id, Order.status.in_([OrderStatus.PAID, OrderStatus.INVOICED])
         )
     ).all()
-    assert len(tickets) == 200
+    # 200 bought; the confirmed speakers' complimentary tickets come with the call.
+    bought = [t for t in tickets if t.ticket_type_id != types["Talare"].id]
+    assert len(bought) == 200
     assert all(t.attendee_name and t.attendee_organisation for t in tickets)
     for seminar in seminars:
         assert (
@@ -100,3 +115,70 @@ def test_demo_has_stations_and_people_checked_in(app, db):
         ("Registrering", True),
     ]
     assert db.session.scalar(select(func.count()).select_from(Checkin)) == 60
+
+
+def test_demo_has_an_open_call_with_proposals_in_every_state(app, db):
+    from summit.services.cfp.reviews import proposals_to_review
+    from summit.services.cfp.speakers import profile_of
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    summit = db.session.scalars(select(Event).where(Event.slug == "summit2027")).one()
+    call = db.session.scalars(select(CallForProposals)).one()
+    assert call.event_id == summit.id and call.anonymous_review
+    assert call.is_open(datetime(2027, 1, 15, 12, 0, tzinfo=UTC))
+    assert [(f.name_sv, f.duration_minutes) for f in call.formats] == [
+        ("Föredrag", 20),
+        ("Workshop", 90),
+        ("Panelsamtal", 45),
+    ]
+    assert len(call.questions) == 3 and len(call.criteria) == 3
+    per_state = dict(
+        db.session.execute(select(Proposal.state, func.count()).group_by(Proposal.state)).all()
+    )
+    assert per_state == {
+        ProposalState.DRAFT: 8,
+        ProposalState.SUBMITTED: 30,
+        ProposalState.ACCEPTED: 8,
+        ProposalState.WAITLISTED: 6,
+        ProposalState.REJECTED: 10,
+        ProposalState.CONFIRMED: 12,
+        ProposalState.DECLINED: 3,
+        ProposalState.WITHDRAWN: 3,
+    }
+    proposals = db.session.scalars(select(Proposal)).all()
+    assert all(p.track_id and p.format_id for p in proposals)
+    assert len({p.title for p in proposals}) == 80
+    # Reviews with a score on every criterion, on submitted and decided proposals only.
+    reviews = db.session.scalars(select(Review)).all()
+    assert len(reviews) > 100
+    assert all(len(r.scores) == 3 for r in reviews)
+    assert {r.proposal.state for r in reviews} <= {
+        ProposalState.SUBMITTED,
+        ProposalState.ACCEPTED,
+        ProposalState.WAITLISTED,
+        ProposalState.REJECTED,
+        ProposalState.CONFIRMED,
+        ProposalState.DECLINED,
+    }
+    # The demo reviewer has scored some and has some left to score.
+    karin = db.session.scalars(select(User).where(User.email == "granskare@example.org")).one()
+    to_review = proposals_to_review(karin, summit)
+    scored = [p for p in to_review if any(r.reviewer_id == karin.id for r in p.reviews)]
+    assert 10 < len(scored) < len(to_review)
+    # Confirmed: sessions waiting to be scheduled, speakers with a speaker ticket.
+    confirmed = [p for p in proposals if p.state is ProposalState.CONFIRMED]
+    sessions = db.session.scalars(select(ProgramSession)).all()
+    assert {s.proposal_id for s in sessions} == {p.id for p in confirmed}
+    assert all(s.starts_at is None for s in sessions)
+    speaker_emails = {s.email for p in confirmed for s in p.accepted_speakers}
+    speaker_tickets = db.session.scalars(
+        select(Ticket).join(TicketType).where(TicketType.name_sv == "Talare")
+    ).all()
+    assert {t.attendee_email for t in speaker_tickets} == speaker_emails
+    # The demo speaker has a confirmed session, a submitted proposal and a draft.
+    fatima = db.session.scalars(select(User).where(User.email == "talare@example.org")).one()
+    mine = {p.state for p in proposals if p.submitted_by_id == fatima.id}
+    assert mine == {ProposalState.CONFIRMED, ProposalState.SUBMITTED, ProposalState.DRAFT}
+    assert profile_of(fatima).organisation == "Fryshuset"
+    assert fatima.email in speaker_emails

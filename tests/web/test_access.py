@@ -37,6 +37,15 @@ SAMPLE_VALUES = {
     "list_id": None,
     "ticket_id": None,
     "checkin_id": None,
+    # Call for speakers (organizers' pages): ids that match the route and are not found.
+    "format_id": 999999,
+    "track_id": 999999,
+    "question_id": 999999,
+    "criterion_id": 999999,
+    "access_code_id": 999999,
+    "reviewer_id": 999999,
+    "kind": "accepted",
+    "locale": "sv",
 }
 
 

@@ -38,3 +38,19 @@ def test_first_visit_follows_accept_language(client, make_event, accept, expecte
     make_event(slug="summit2027")
     headers = {"Accept-Language": accept} if accept else {}
     assert html_lang(client.get("/events/summit2027/", headers=headers)) == expected
+
+
+def test_event_page_links_to_the_call_for_speakers_while_it_is_open(
+    client, db, make_event, make_call
+):
+    from datetime import UTC, datetime, timedelta
+
+    event = make_event(slug="summit2027")
+    now = datetime.now(UTC)
+    call = make_call(event, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
+    link = 'href="/events/summit2027/speakers/"'
+    assert link in client.get("/events/summit2027/").get_data(as_text=True)
+
+    call.closes_at = now - timedelta(minutes=1)
+    db.session.commit()
+    assert link not in client.get("/events/summit2027/").get_data(as_text=True)

@@ -14,7 +14,9 @@ from flask_login import current_user
 
 from ...access import public
 from ...extensions import db
+from ...models import utcnow
 from ...services import events
+from ...services.cfp import cfp_setup
 from ...urls import is_safe_next
 from .forms import LanguageForm
 
@@ -33,7 +35,9 @@ def event(slug):
     found = events.get_public_event(slug)
     if found is None:
         abort(404)
-    return render_template("site/event.html", event=found)
+    call = cfp_setup.get_call(found)
+    call_open = call is not None and call.is_open(utcnow())
+    return render_template("site/event.html", event=found, call_open=call_open)
 
 
 @bp.post("/language")

@@ -1,3 +1,167 @@
-"""Routes of the speakers blueprint (see __init__.py)."""
+"""Organizers' pages of the call for speakers, under /manage/events/<slug>/speakers/:
+the overview (counts, sessions waiting to be scheduled) and the call's settings.
 
-from . import bp  # noqa: F401
+The same blueprint and prefix hold, by subject: manage_setup.py (formats, tracks,
+extra questions, review criteria, access codes), manage_table.py (reviewers, the
+decision table), manage_decisions.py (deciding, a proposal's page) and
+manage_emails.py (the decision emails' wording).
+"""
+
+from babel.numbers import format_decimal
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields import SelectChoice
+
+from ...access import event_role_required
+from ...extensions import db
+from ...forms import form_page
+from ...models import Proposal, ProposalState, ReviewMode, Role, utcnow
+from ...services.cfp import CfpError, cfp_setup
+from ...services.cfp.cfp_setup import CallSettings
+from ...services.cfp.confirmation import waiting_to_be_scheduled
+from ...services.cfp.review_results import proposal_counts
+from ...services.cfp.reviews import reviewers_of
+from ...services.cfp.speakers import speaker_name
+from . import bp
+from .manage_forms import ButtonForm, CallForm
+
+ORGANIZER = Role.ORGANIZER
+PREFIX = "/manage/events/<slug>/speakers"
+
+
+def field_error(form, error: CfpError) -> None:
+    """Put a service's refusal on the form field it is about (nothing was stored)."""
+    db.session.rollback()
+    names = [name for name in form._fields if name not in ("csrf_token", "submit")]
+    name = error.field if error.field in names else names[0]
+    form[name].errors.append(error.message)
+
+
+def call_or_flash():
+    """The event's call, or None after telling the organizer to set it up first."""
+    call = cfp_setup.get_call(g.event)
+    if call is None:
+        flash(_("Set up the call for speakers first."), "error")
+    return call
+
+
+def to_settings():
+    return redirect(url_for("speakers.manage_call", slug=g.event.slug))
+
+
+def proposal_of_event(token: str) -> Proposal:
+    proposal = db.session.scalar(
+        select(Proposal).where(Proposal.token == token, Proposal.event_id == g.event.id)
+    )
+    if proposal is None or proposal.state is ProposalState.DRAFT:
+        abort(404)
+    return proposal
+
+
+def event_proposals() -> dict[str, Proposal]:
+    """The event's proposals past the draft stage, by token (what the forms may name)."""
+    return {
+        p.token: p
+        for p in db.session.scalars(
+            select(Proposal).where(
+                Proposal.event_id == g.event.id, Proposal.state != ProposalState.DRAFT
+            )
+        )
+    }
+
+
+def reviewer_choices() -> list[SelectChoice]:
+    return [SelectChoice(u.id, f"{u.display_name} ({u.email})") for u in reviewers_of(g.event)]
+
+
+# Overview -------------------------------------------------------------------------------
+
+
+@bp.get(f"{PREFIX}/")
+@event_role_required(ORGANIZER)
+def manage_index(slug):
+    call = cfp_setup.get_call(g.event)
+    now = utcnow()
+    state = None
+    if call is not None:
+        state = "open" if call.is_open(now) else "not_yet" if now < call.opens_at else "closed"
+    sessions = waiting_to_be_scheduled(g.event)
+    tokens = dict(
+        db.session.execute(
+            select(Proposal.id, Proposal.token).where(
+                Proposal.id.in_([s.proposal_id for s in sessions])
+            )
+        ).all()
+    )
+    waiting = [
+        {
+            "session": s,
+            "token": tokens.get(s.proposal_id),
+            "speakers": ", ".join(speaker_name(sp.user) for sp in s.speakers),
+        }
+        for s in sessions
+    ]
+    return render_template(
+        "speakers/manage/index.html",
+        event=g.event,
+        call=call,
+        call_state=state,
+        counts=proposal_counts(g.event),
+        waiting=waiting,
+    )
+
+
+# The call and its settings ------------------------------------------------------------------
+
+
+@bp.route(f"{PREFIX}/call", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def manage_call(slug):
+    call = cfp_setup.get_call(g.event)
+    form = CallForm(data=CallForm.initial(call) if call and request.method == "GET" else None)
+    if form.validate_on_submit():
+        # Naive wall-clock times: the service reads them in the event's zone and
+        # refuses one that does not exist (the hour skipped in spring).
+        data = CallSettings(
+            opens_at=form.opens_at.data,
+            closes_at=form.closes_at.data,
+            intro_sv=form.intro_sv.data or "",
+            intro_en=form.intro_en.data or "",
+            max_co_speakers=form.max_co_speakers.data,
+            anonymous_review=form.anonymous_review.data,
+            review_mode=ReviewMode(form.review_mode.data),
+            languages=form.languages.data,
+        )
+        try:
+            cfp_setup.save_call(g.event, data)
+        except CfpError as error:
+            field_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("speakers.manage_call", slug=slug))
+    return form_page(
+        "speakers/manage/call.html",
+        form,
+        event=g.event,
+        call=call,
+        button_form=ButtonForm(formdata=None),
+        uses={c.id: cfp_setup.access_code_uses(c) for c in call.access_codes} if call else {},
+    )
+
+
+@bp.app_template_filter("cfp_score")
+def cfp_score(value) -> str:
+    """A score on the 1–5 scale as people read it: 3,67 in Swedish, 3.67 in English."""
+    if value is None:
+        return "–"
+    return format_decimal(value, "0.00", locale=str(get_locale() or "sv"))
+
+
+from . import (  # noqa: E402, F401  (the other organizer pages register on bp)
+    manage_decisions,
+    manage_emails,
+    manage_setup,
+    manage_table,
+)

@@ -305,3 +305,38 @@ def access_code_uses(access_code: AccessCode) -> int:
         .select_from(Proposal)
         .where(Proposal.access_code_id == access_code.id, Proposal.state != ProposalState.DRAFT)
     )
+
+
+def proposals_with_code(access_code: AccessCode) -> list[Proposal]:
+    """The proposals started with the code (drafts included), newest first."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.access_code_id == access_code.id)
+            .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        )
+    )
+
+
+# Order --------------------------------------------------------------------------------
+
+
+def move(item: SessionFormat | CfpQuestion | ReviewCriterion, step: int) -> None:
+    """Move a format, question or criterion one place up (step -1) or down (+1) among
+    those of its call; the positions are renumbered 0, 1, 2 ... on the way."""
+    if step not in (-1, 1):
+        raise CfpError("invalid_choice", "step")
+    model = type(item)
+    begin_write()
+    items = list(
+        db.session.scalars(
+            select(model).where(model.call_id == item.call_id).order_by(model.position, model.id)
+        )
+    )
+    index = next(i for i, other in enumerate(items) if other.id == item.id)
+    target = index + step
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items):
+        other.position = position
+    db.session.commit()

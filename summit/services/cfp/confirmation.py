@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import (
@@ -22,6 +23,7 @@ from ...models import (
     PaymentMethod,
     ProgramSession,
     Proposal,
+    ProposalState,
     SessionKind,
     SessionSpeaker,
     Ticket,
@@ -157,3 +159,21 @@ def add_late_speaker(proposal: Proposal, user: User, now: datetime) -> None:
         position = max((s.position for s in session.speakers), default=-1) + 1
         session.speakers.append(SessionSpeaker(user_id=user.id, position=position))
     give_speaker_ticket(proposal.call, user, now)
+
+
+def waiting_to_be_scheduled(event) -> list[ProgramSession]:
+    """The sessions of the event's confirmed proposals that have no start yet, oldest
+    first (the program's schedule editor places them)."""
+    return list(
+        db.session.scalars(
+            select(ProgramSession)
+            .join(Proposal, Proposal.id == ProgramSession.proposal_id)
+            .where(
+                ProgramSession.event_id == event.id,
+                ProgramSession.starts_at.is_(None),
+                Proposal.state == ProposalState.CONFIRMED,
+            )
+            .order_by(ProgramSession.created_at, ProgramSession.id)
+            .options(selectinload(ProgramSession.speakers), selectinload(ProgramSession.track))
+        )
+    )

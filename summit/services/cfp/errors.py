@@ -103,4 +103,6 @@ _MESSAGES = {
     "photo_too_large": lambda p: _("The photo is larger than %(mb)d MB.", mb=p["mb"]),
     "photo_type": lambda p: _("The photo must be a JPEG, PNG or WebP image."),
     "mixed_events": lambda p: _("The proposals belong to different events."),
+    "name_taken": lambda p: _("Another track already has this name."),
+    "invalid_color": lambda p: _("Enter a colour as # and six hexadecimal digits, e.g. #1f5f8b."),
 }

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...extensions import db
@@ -30,7 +30,8 @@ from ...models import (
 from .reviews import sees_all_scores
 from .speakers import profile_of, speaker_name
 
-SORTS = ("mean", "median", "count", "title", "submitted", "state")
+SORTS = ("mean", "median", "count", "title", "submitted", "state", "track", "format")
+STATE_ORDER = {state: n for n, state in enumerate(ProposalState)}
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,9 @@ def decision_table(
             "count": s.count,
             "title": p.title.casefold(),
             "submitted": p.submitted_at,
-            "state": p.state.value,
+            "state": STATE_ORDER[p.state],  # the order a proposal goes through them
+            "track": p.track.name.casefold() if p.track else None,
+            "format": p.format.name.casefold() if p.format else None,
         }[sort]
 
     known = [r for r in rows if value(r) is not None]
@@ -147,6 +150,18 @@ def decision_table(
     known.sort(key=lambda r: (value(r), r.proposal.id), reverse=descending)
     unknown.sort(key=lambda r: r.proposal.id)
     return known + unknown
+
+
+def proposal_counts(event: Event) -> dict[ProposalState, int]:
+    """How many of the event's proposals are in each state (every state listed)."""
+    found = dict(
+        db.session.execute(
+            select(Proposal.state, func.count())
+            .where(Proposal.event_id == event.id)
+            .group_by(Proposal.state)
+        ).all()
+    )
+    return {state: found.get(state, 0) for state in ProposalState}
 
 
 # The proposal as a reviewer sees it -----------------------------------------------------

@@ -319,3 +319,15 @@ def visible_reviews(viewer: User, proposal: Proposal) -> list[Review]:
         return []
     mine = own_review(viewer, proposal)
     return [mine] if mine is not None else []
+
+
+def assigned_reviewers(proposal: Proposal) -> list[User]:
+    """The reviewers the proposal was given to by hand."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(ReviewerAssignment, ReviewerAssignment.reviewer_id == User.id)
+            .where(ReviewerAssignment.proposal_id == proposal.id)
+            .order_by(func.lower(User.email))
+        )
+    )

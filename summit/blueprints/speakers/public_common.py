@@ -1,0 +1,143 @@
+"""What the speakers' pages share (public.py, public_proposals.py, public_links.py):
+finding the event, call and proposal of an address, the call's times as people read
+them, the access code kept in the session, and showing a service's refusal.
+
+A refusal (CfpError) is shown on the field it names, or above the form, and nothing is
+changed. Status codes: 422 for input that is refused, 409 when the proposal changed or
+its state does not allow it, 403 when the call is closed or the person may not.
+"""
+
+from datetime import datetime, time, timedelta
+
+from babel.dates import format_date
+from flask import abort, redirect, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...models import CallForProposals, Event, Proposal, QuestionKind
+from ...services import events
+from ...services.cfp import CfpError, NotAllowed, StaleEdit, TransitionError
+from ...services.cfp import proposals as cfp
+from ...services.cfp.cfp_setup import get_call
+from ...services.cfp.proposal_states import is_speaker
+
+
+def get_event_or_404(slug: str, public_only: bool = False) -> Event:
+    event = events.get_public_event(slug) if public_only else events.get_event(slug)
+    if event is None:
+        abort(404)
+    return event
+
+
+def get_call_or_404(event: Event) -> CallForProposals:
+    call = get_call(event)
+    if call is None:
+        abort(404)
+    return call
+
+
+def own_proposal(slug: str, token: str) -> Proposal:
+    """A proposal the signed-in person is a speaker of; anyone else gets 404 (as if
+    there were none: the address says nothing to a stranger)."""
+    proposal = cfp.get_proposal(token)
+    if proposal is None or proposal.event.slug != slug or not is_speaker(current_user, proposal):
+        abort(404)
+    return proposal
+
+
+def local_when(moment: datetime, event: Event, deadline: bool = False) -> str:
+    """ "1 mars 2027 kl. 09.00" / "1 March 2027 at 09:00", in the event's zone. A deadline
+    at midnight is shown as the minute before ("28 februari kl. 23.59"): that is the
+    last day people can use."""
+    local = moment.astimezone(event.tz)
+    if deadline and local.time() == time(0, 0):
+        local -= timedelta(minutes=1)
+    locale = str(get_locale() or "sv")
+    day = format_date(local.date(), "d MMMM y", locale=locale)
+    clock = local.strftime("%H.%M" if locale == "sv" else "%H:%M")
+    return _("%(date)s at %(time)s", date=day, time=clock)
+
+
+def call_state(call: CallForProposals, now: datetime) -> str:
+    if call.is_open(now):
+        return "open"
+    return "not_yet_open" if now < call.opens_at else "closed"
+
+
+def closed_error(call: CallForProposals, now: datetime) -> CfpError:
+    """Why the call does not take proposals now."""
+    return CfpError("call_not_open" if call_state(call, now) == "not_yet_open" else "call_closed")
+
+
+def code_key(call: CallForProposals) -> str:
+    return f"cfp_code:{call.id}"
+
+
+def session_code(call: CallForProposals, now: datetime) -> str | None:
+    """The access code the person entered on this browser, while it is valid."""
+    code = session.get(code_key(call))
+    if not code:
+        return None
+    try:
+        cfp.code_for(call, code, now)
+    except CfpError:
+        return None
+    return code
+
+
+def show_error(form, error: CfpError) -> str | None:
+    """Put the refusal on the field it is about; the message for above the form when it
+    is about no field of this form."""
+    field = form._fields.get(error.field) if error.field else None
+    if field is None or error.field in ("csrf_token", "next", "version"):
+        return error.message
+    if error.message not in field.errors:
+        field.errors = [*field.errors, error.message]
+    return None
+
+
+def status_for(error: CfpError | None, form=None) -> int:
+    if isinstance(error, StaleEdit | TransitionError):
+        return 409
+    if isinstance(error, NotAllowed) or (
+        error is not None and error.reason in ("call_closed", "call_not_open")
+    ):
+        return 403
+    if error is not None or (form is not None and form.errors):
+        return 422
+    return 200
+
+
+def to_proposal(proposal: Proposal, anchor: str = ""):
+    url = url_for(".proposal", slug=proposal.event.slug, token=proposal.token)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def call_times(call: CallForProposals) -> dict:
+    event = call.event
+    return {
+        "opens": local_when(call.opens_at, event),
+        "closes": local_when(call.closes_at, event, deadline=True),
+    }
+
+
+def answer_lines(proposal: Proposal) -> list[tuple[str, str, bool]]:
+    """(question, answer as text, is a web address) for each answered extra question."""
+    answers = proposal.answers or {}
+    lines = []
+    for question in proposal.call.questions:
+        value = answers.get(str(question.id))
+        if value in (None, "", []):
+            continue
+        if question.kind is QuestionKind.YES_NO:
+            text = _("Yes") if value else _("No")
+        elif question.kind is QuestionKind.CHOICE:
+            text = question.option_label(value)
+        elif question.kind is QuestionKind.MULTIPLE_CHOICE:
+            text = ", ".join(question.option_label(key) for key in value)
+        else:
+            text = str(value)
+        is_url = question.kind is QuestionKind.URL and text.startswith(("https://", "http://"))
+        lines.append((question.label, text, is_url))
+    return lines
