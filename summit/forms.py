@@ -1,7 +1,13 @@
 """Small helpers shared by the blueprints' forms."""
 
 from flask import render_template
+from flask_babel import lazy_gettext as _l
+from wtforms import DateTimeLocalField, IntegerField
 from wtforms.fields import SelectChoice
+from wtforms.validators import StopValidation, ValidationError
+
+# What <input type="datetime-local"> sends: minutes, or seconds when a browser adds them.
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 def strip(value):
@@ -17,3 +23,47 @@ def enum_choices(enum_class) -> list[SelectChoice]:
 def form_page(template: str, form, **context):
     """A page with a form: 422 when the form came back with errors, else 200."""
     return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+class CountField(IntegerField):
+    """A whole number, with a message people understand."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a whole number, e.g. 100.")) from None
+
+
+class LocalTimeField(DateTimeLocalField):
+    """A date and time in Swedish time (the event's zone), from the browser's picker."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=DATETIME_FORMATS, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a date and time, e.g. 2027-05-18 09:00.")) from None
+
+
+def between(low, high, message=None):
+    """The number (or öre amount) is within [low, high]; silent when the field already
+    has an error from reading its value."""
+
+    def check(_form, field):
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None or not low <= field.data <= high:
+            raise ValidationError(
+                message or _l("Enter a number from %(low)d to %(high)d.", low=low, high=high)
+            )
+
+    return check
+
+
+def plausible_year(_form, field):
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))

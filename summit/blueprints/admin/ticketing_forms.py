@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     Field,
     Form,
     IntegerField,
@@ -25,16 +24,14 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ...forms import enum_choices, strip
+from ...forms import CountField, LocalTimeField, between, enum_choices, plausible_year, strip
 from ...models import BadgeRole, DiscountKind, OrderStatus
 from ...services.sales import MAX_CAPACITY, MAX_PRICE, VAT_RATES
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 AMOUNT_RE = re.compile(r"(\d{1,9})(?:[.,](\d{1,2}))?")
 CODE_FORMAT = re.compile(r"^[A-Z0-9_-]{3,64}$")
 
@@ -67,48 +64,6 @@ class KronorField(Field):
         kronor, ore = divmod(self.data, 100)
         decimal = "." if str(get_locale() or "sv").startswith("en") else ","
         return f"{kronor}{decimal}{ore:02d}" if ore else str(kronor)
-
-
-class CountField(IntegerField):
-    """A whole number, with a message people understand."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a whole number, e.g. 100.")) from None
-
-
-class LocalTimeField(DateTimeLocalField):
-    """A date and time in Swedish time, typed in the browser's date-time picker."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=DATETIME_FORMATS, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a date and time, e.g. 2027-05-18 09:00.")) from None
-
-
-def between(low, high, message):
-    """The number (or öre amount) is within [low, high]; silent when the field already
-    has an error from reading its value."""
-
-    def check(_form, field):
-        if field.process_errors:
-            raise StopValidation()
-        if field.data is None or not low <= field.data <= high:
-            raise ValidationError(message)
-
-    return check
-
-
-def plausible_year(_form, field):
-    if field.data is not None and not 2000 <= field.data.year <= 2100:
-        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
 
 
 def code_format(_form, field):

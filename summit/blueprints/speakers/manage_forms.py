@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectField,
@@ -27,15 +26,13 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...forms import enum_choices, strip
+from ...forms import CountField, LocalTimeField, between, enum_choices, plausible_year, strip
 from ...models import DecisionKind, QuestionKind, ReviewMode, SessionKind
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 LANGUAGE_CHOICES = [SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))]
 # The kinds of session a speaker can propose (keynotes, breaks and lunch are the
 # organizers' own sessions in the program).
@@ -44,49 +41,6 @@ PROPOSED_KINDS = (SessionKind.TALK, SessionKind.WORKSHOP, SessionKind.PANEL, Ses
 
 def upper(value):
     return value.strip().upper() if isinstance(value, str) else value
-
-
-class WholeNumberField(IntegerField):
-    """A whole number, with a message people understand."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a whole number, e.g. 100.")) from None
-
-
-class LocalTimeField(DateTimeLocalField):
-    """A date and time in Swedish time (the event's zone), from the browser's picker."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=DATETIME_FORMATS, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a date and time, e.g. 2027-05-18 09:00.")) from None
-
-
-def between(low, high):
-    """The number is within [low, high]; silent when reading the value failed already."""
-
-    def check(_form, field):
-        if field.process_errors:
-            raise StopValidation()
-        if field.data is None or not low <= field.data <= high:
-            raise ValidationError(
-                _l("Enter a number from %(low)d to %(high)d.", low=low, high=high)
-            )
-
-    return check
-
-
-def plausible_year(_form, field):
-    if field.data is not None and not 2000 <= field.data.year <= 2100:
-        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
 
 
 def checkboxes(label, **kwargs):
@@ -126,7 +80,7 @@ class CallForm(FlaskForm):
         choices=LANGUAGE_CHOICES,
         validators=[DataRequired(message=_l("Choose at least one language."))],
     )
-    max_co_speakers = WholeNumberField(
+    max_co_speakers = CountField(
         _l("Co-speakers at most"),
         default=3,
         validators=[InputRequired(message=_l("Enter a number from 0 to 10.")), between(0, 10)],
@@ -176,7 +130,7 @@ class FormatForm(FlaskForm):
         choices=[SelectChoice(k.value, k.label) for k in PROPOSED_KINDS],
         default=SessionKind.TALK.value,
     )
-    duration_minutes = WholeNumberField(
+    duration_minutes = CountField(
         _l("Length in minutes"),
         default=20,
         validators=[InputRequired(message=_l("Enter a number from 5 to 480.")), between(5, 480)],
@@ -282,7 +236,7 @@ class CriterionForm(FlaskForm):
     name_en = StringField(
         _l("Name (English)"), filters=[strip], validators=[Optional(), Length(max=120)]
     )
-    weight = WholeNumberField(
+    weight = CountField(
         _l("Weight"),
         default=1,
         validators=[InputRequired(message=_l("Enter a number from 1 to 10.")), between(1, 10)],
@@ -313,7 +267,7 @@ class AccessCodeForm(FlaskForm):
         validators=[Optional(), plausible_year],
         description=_l("Swedish time. Leave empty for no end."),
     )
-    max_uses = WholeNumberField(
+    max_uses = CountField(
         _l("Maximum number of uses"),
         validators=[Optional(), between(1, 10_000)],
         description=_l(
