@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from .badges import bp as badges
     from .checkin import bp as checkin
     from .payments import bp as payments
+    from .program import bp as program
     from .site.views import bp as site
     from .speakers import bp as speakers
     from .tickets.views import bp as tickets
@@ -21,3 +22,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkin)
     app.register_blueprint(badges)
     app.register_blueprint(speakers)
+    app.register_blueprint(program)

@@ -29,13 +29,27 @@ from .orders import (
     vat_part,
 )
 from .payments import Invoice, Payment, PaymentStatus, ProviderEvent, Refund
-from .program import ProgramSession, SessionKind, SessionSpeaker
+from .program import (
+    AgendaItem,
+    ProgramDay,
+    ProgramRelease,
+    ProgramSession,
+    SessionKind,
+    SessionSpeaker,
+    SpeakerAvailability,
+    WorkshopSignup,
+)
 from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack, ReviewScore
 from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType
 from .types import utcnow
 from .users import EventRole, Role, User
 
 __all__ = [
+    "WorkshopSignup",
+    "SpeakerAvailability",
+    "ProgramRelease",
+    "ProgramDay",
+    "AgendaItem",
     "AccessCode",
     "BadgeJob",
     "BadgeJobStatus",

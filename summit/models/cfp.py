@@ -214,6 +214,8 @@ class SpeakerProfile(db.Model):
     photo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     photo_content_type: Mapped[str | None] = mapped_column(String(20))
     photo_token: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # The address of the public speaker page, given when the speaker is first published.
+    page_token: Mapped[str | None] = mapped_column(String(32), unique=True)
     preferred_language: Mapped[str] = mapped_column(String(5), default="sv")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

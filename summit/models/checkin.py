@@ -59,10 +59,15 @@ class CheckinList(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     day: Mapped[date | None] = mapped_column(Date)  # in the event's time zone
+    # A workshop's door: admits only the tickets signed up for this session.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("program_sessions.id", ondelete="CASCADE"), unique=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
+    session: Mapped["ProgramSession | None"] = relationship()  # noqa: F821
     ticket_types: Mapped[list[TicketType]] = relationship(
         secondary=checkin_list_ticket_types, order_by="TicketType.position"
     )

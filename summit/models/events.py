@@ -1,12 +1,12 @@
 """Events: the annual summit (several days, rooms, tracks) and seminars."""
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -135,6 +135,11 @@ class Room(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     capacity: Mapped[int | None]
+    # Step-free access, hearing loop, quiet room...: shown on the public program.
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The room's hours on every day, local time of day; None: the day's hours.
+    opens_at: Mapped[time | None] = mapped_column(Time)
+    closes_at: Mapped[time | None] = mapped_column(Time)
     position: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship(back_populates="rooms")
