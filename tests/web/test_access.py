@@ -45,6 +45,10 @@ SAMPLE_VALUES = {
     "access_code_id": 999999,
     "reviewer_id": 999999,
     "kind": "accepted",
+    # The program: days are ISO dates in the URL; rooms and days of the setup pages ids.
+    "day": "2027-05-11",
+    "room_id": 999999,
+    "day_id": 999999,
     "locale": "sv",
 }
 
