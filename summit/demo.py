@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from .demo_cfp import create_demo_cfp
 from .demo_checkin import create_demo_checkin
+from .demo_program import create_demo_program
 from .demo_sales import create_demo_sales
 from .extensions import db
 from .models import Event, EventFormat, EventKind, EventStatus, Role, Room, Track, User
@@ -176,5 +177,6 @@ def create_demo() -> list[str]:
         lines += ["", "Paid attendees:", *sales]
     lines += ["", "Buy a ticket: /events/summit2027/tickets/ (speaker code: TALARE2027)"]
     lines += create_demo_cfp(summit)
+    lines += create_demo_program(summit)
     lines += create_demo_checkin(summit)
     return lines

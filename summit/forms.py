@@ -2,7 +2,7 @@
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, IntegerField
+from wtforms import DateTimeLocalField, IntegerField, TimeField
 from wtforms.fields import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
@@ -47,6 +47,20 @@ class LocalTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date and time, e.g. 2027-05-18 09:00.")) from None
+
+
+class ClockField(TimeField):
+    """A time of day in the event's local time, from the browser's time picker or typed
+    (09:00, 9.00)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(
+            label,
+            validators,
+            format=["%H:%M", "%H:%M:%S", "%H.%M"],
+            invalid_value_message=_l("Enter a time, e.g. 09:00."),
+            **kwargs,
+        )
 
 
 def between(low, high, message=None):

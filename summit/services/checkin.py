@@ -39,6 +39,7 @@ from ..models import (
     TicketStatus,
     TicketType,
     User,
+    WorkshopSignup,
     utcnow,
 )
 from ..models.checkin import checkin_list_ticket_types, token_hash
@@ -50,6 +51,7 @@ REASONS = (
     "cancelled",
     "other_event",
     "not_allowed",
+    "not_signed_up",  # a workshop's door list: no active sign-up for the session
     "unknown",
 )
 # What a QR code on our tickets can hold (models.orders.new_token); anything else is
@@ -174,9 +176,16 @@ def _scan_statement(by_station: bool, by_ticket_id: bool, with_nonce: bool):
     admitted = exists().where(
         types.c.checkin_list_id == lst.c.id, types.c.ticket_type_id == ticket.c.ticket_type_id
     )
+    signups = WorkshopSignup.__table__
+    signed_up = exists().where(
+        signups.c.session_id == lst.c.session_id,
+        signups.c.ticket_id == ticket.c.id,
+        signups.c.cancelled_at.is_(None),
+    )
     columns = [
         lst.c.id.label("list_id"),
         lst.c.day.label("list_day"),
+        lst.c.session_id.label("list_session_id"),
         event.c.timezone,
         (station.c.last_seen_at if by_station else null()).label("last_seen_at"),
         ticket.c.id.label("ticket_id"),
@@ -191,6 +200,7 @@ def _scan_statement(by_station: bool, by_ticket_id: bool, with_nonce: bool):
         kind.c.name_en.label("type_en"),
         restricted.label("restricted"),
         admitted.label("admitted"),
+        signed_up.label("signed_up"),
         active.c.id.label("active_id"),
         active.c.created_at.label("active_at"),
         active.c.offline_scanned_at.label("active_scanned_at"),
@@ -276,17 +286,25 @@ def _attendee(row) -> Attendee:
 
 
 def refusal(
-    ticket_status: TicketStatus, order_status: OrderStatus, admitted: bool, list_day, today
+    ticket_status: TicketStatus,
+    order_status: OrderStatus,
+    admitted: bool,
+    list_day,
+    today,
+    signed_up: bool = True,
 ) -> str | None:
     """Why a ticket of the door's event may not come in on this list, or None (a
     check-in may still find it in already). The one rule the scan, the offline list and
-    the search share."""
+    the search share. `signed_up` is False on a workshop's door list (one with a
+    session) for a ticket without an active sign-up for the session."""
     if ticket_status is not TicketStatus.VALID or not (
         order_status.is_confirmed or order_status in UNPAID
     ):
         return "cancelled"  # ticket cancelled or refunded; order cancelled/refunded/expired
     if order_status in UNPAID:
         return "unpaid"
+    if not signed_up:
+        return "not_signed_up"
     if not admitted or (list_day is not None and list_day != today):
         return "not_allowed"
     return None
@@ -379,7 +397,8 @@ def _scan_once(connection, door, secret, ticket_id, nonce, now, offline, scanned
         ), None
     admitted = row.admitted or not row.restricted
     today = (scanned_at or now).astimezone(ZoneInfo(row.timezone)).date()
-    reason = refusal(row.ticket_status, row.order_status, admitted, row.list_day, today)
+    signed_up = row.list_session_id is None or bool(row.signed_up)
+    reason = refusal(row.ticket_status, row.order_status, admitted, row.list_day, today, signed_up)
     if reason is None and row.active_id is not None:
         conflict = offline and (
             row.active_station_id != door.station_id or row.active_user_id != door.user_id

@@ -22,28 +22,47 @@ from ..models import (
     Ticket,
     TicketType,
     User,
+    WorkshopSignup,
     utcnow,
 )
 from ..models.events import _localized
 from .checkin import Attendee, Door, clean_secret, refusal, secret_hash
 
 
-def _state(checkin_list: CheckinList, admits: set[int], today, row, checked_in) -> str:
+def _state(
+    checkin_list: CheckinList, admits: set[int], today, row, checked_in, signed: set[int] | None
+) -> str:
     reason = refusal(
         row.status,
         row.order_status,
         not admits or row.ticket_type_id in admits,
         checkin_list.day,
         today,
+        signed is None or row.ticket_id in signed,
     )
     return reason or ("already_checked_in" if checked_in else "ok")
+
+
+def _signed_up(checkin_list: CheckinList) -> set[int] | None:
+    """A workshop's door list: the tickets with an active sign-up for its session.
+    None for other lists (everyone the rules admit)."""
+    if checkin_list.session_id is None:
+        return None
+    return set(
+        db.session.scalars(
+            select(WorkshopSignup.ticket_id).where(
+                WorkshopSignup.session_id == checkin_list.session_id,
+                WorkshopSignup.cancelled_at.is_(None),
+            )
+        )
+    )
 
 
 @dataclass
 class ListEntry:
     hash: str
     attendee: Attendee
-    state: str  # ok | unpaid | cancelled | not_allowed | already_checked_in
+    state: str  # ok | unpaid | cancelled | not_signed_up | not_allowed | already_checked_in
     checked_in_at: datetime | None = None
     station: str | None = None
 
@@ -84,10 +103,12 @@ def offline_list(door: Door, now: datetime | None = None) -> OfflineList | None:
         return None
     today = now.astimezone(checkin_list.event.tz).date()
     admits = {t.id for t in checkin_list.ticket_types}
+    signed = _signed_up(checkin_list)
     active = aliased(Checkin)
     rows = db.session.execute(
         _with_active_checkin(
             select(
+                Ticket.id.label("ticket_id"),
                 Ticket.secret,
                 Ticket.status,
                 Ticket.ticket_type_id,
@@ -112,7 +133,7 @@ def offline_list(door: Door, now: datetime | None = None) -> OfflineList | None:
     db.session.commit()
     result = OfflineList(checkin_list, now)
     for row in rows:
-        state = _state(checkin_list, admits, today, row, row.created_at is not None)
+        state = _state(checkin_list, admits, today, row, row.created_at is not None, signed)
         result.entries.append(
             ListEntry(
                 hash=secret_hash(row.secret),
@@ -239,6 +260,7 @@ def search(
         _with_active_checkin(
             select(
                 Ticket.id,
+                Ticket.id.label("ticket_id"),
                 Ticket.status,
                 Ticket.ticket_type_id,
                 Ticket.attendee_name,
@@ -272,6 +294,7 @@ def search(
     ).all()
     today = now.astimezone(checkin_list.event.tz).date()
     admits = {t.id for t in checkin_list.ticket_types}
+    signed = _signed_up(checkin_list)
     hits = []
     for row in rows:
         hits.append(
@@ -282,7 +305,7 @@ def search(
                 organisation=row.attendee_organisation or row.buyer_organisation or "",
                 ticket_type=_localized(row.name_sv, row.name_en),
                 order_reference=row.reference,
-                state=_state(checkin_list, admits, today, row, row.created_at is not None),
+                state=_state(checkin_list, admits, today, row, row.created_at is not None, signed),
                 checked_in_at=row.offline_scanned_at or row.created_at,
                 station=row.by,
                 checkin_id=row.checkin_id,

@@ -30,6 +30,7 @@ from ..models import (
 from ..models.checkin import new_station_token, token_hash
 from .arrival_badges import LAYOUTS as ARRIVAL_LAYOUTS
 from .checkin import forget_station
+from .program.signups import signup_counts
 
 DEFAULT_LIST_NAME = "Entré"
 BUCKET = timedelta(minutes=10)
@@ -316,11 +317,15 @@ def checkin_status(event: Event) -> CheckinStatus:
     for row in rows:
         per_list[row.checkin_list_id] += 1
         per_station[row.station_id] += 1
+    # A workshop's door list expects the people signed up for it.
+    signed_up = signup_counts([cl.session_id for cl in lists if cl.session_id is not None])
     status = CheckinStatus(
         lists=[
             ListFigures(
                 checkin_list,
-                sum(
+                signed_up.get(checkin_list.session_id, 0)
+                if checkin_list.session_id is not None
+                else sum(
                     n
                     for type_id, n in expected.items()
                     if not checkin_list.ticket_types

@@ -49,6 +49,7 @@ SAMPLE_VALUES = {
     "day": "2027-05-11",
     "room_id": 999999,
     "day_id": 999999,
+    "number": 999999,
     "locale": "sv",
 }
 

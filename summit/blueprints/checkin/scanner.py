@@ -48,6 +48,7 @@ def _texts() -> dict:
         "cancelled": _("Cancelled or refunded"),
         "other_event": _("Ticket for another event"),
         "not_allowed": _("No entry with this ticket"),
+        "not_signed_up": _("Not signed up"),
         "unknown": _("Unknown code"),
         "rate_limited": _("Too many scans"),
         "error": _("Could not check"),
@@ -57,6 +58,9 @@ def _texts() -> dict:
         "why_cancelled": _("The ticket was cancelled or refunded. Do not let them in."),
         "why_other_event": _("This ticket is for another event."),
         "why_not_allowed": _("This ticket type does not give entry here or today."),
+        "why_not_signed_up": _(
+            "Not signed up for this workshop: only people who signed up get in here."
+        ),
         "why_unknown": _("Not one of this event's tickets. Scan again, or find them by name."),
         "why_unknown_offline": _(
             "Not on the offline list. Bought just now? Check again when online, "
@@ -93,6 +97,7 @@ def _texts() -> dict:
         "state_unpaid": _("Not paid"),
         "state_cancelled": _("Cancelled or refunded"),
         "state_not_allowed": _("No entry on this list"),
+        "state_not_signed_up": _("Not signed up for this workshop"),
         "conflict": _(
             "Scanned at another door while offline: {name}, already checked in {when} at {station}."
         ),

@@ -54,6 +54,7 @@ def verdict_message(verdict) -> str:
         "cancelled": lambda: _("%(name)s's ticket is cancelled or refunded.", name=name),
         "other_event": lambda: _("The ticket is for another event."),
         "not_allowed": lambda: _("%(name)s's ticket does not give entry to this list.", name=name),
+        "not_signed_up": lambda: _("%(name)s is not signed up for this workshop.", name=name),
         "unknown": lambda: _("Unknown code."),
     }[verdict.reason]()
 

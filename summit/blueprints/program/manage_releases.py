@@ -1,1 +1,121 @@
-"""(being written)"""
+"""Organizers' releases (/manage/events/<slug>/program/releases/...): the list of
+published versions, one version's changelog, and publishing (with the conflicts and a
+dry run of the changes shown first; conflicts must be confirmed).
+
+Thin: the rules are services/program/releases.py.
+"""
+
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from ...access import event_role_required
+from ...extensions import db
+from ...forms import strip
+from ...models import Role
+from ...services.program import releases
+from ...services.program.changelog import CHANGE_LABELS, CHANGES, counts
+from ...services.program.errors import ProgramError
+from . import MANAGE_PREFIX, bp
+from .public_model import placement_label
+
+ORGANIZER = Role.ORGANIZER
+
+
+class PublishForm(FlaskForm):
+    note = TextAreaField(
+        _l("Note"),
+        filters=[strip],
+        validators=[Optional(), Length(max=releases.NOTE_MAX)],
+        description=_l("Optional. Shown with this version in the public list of changes."),
+    )
+    confirm = BooleanField(_l("Publish anyway"))
+
+
+def _helpers(event):
+    tz = ZoneInfo(event.timezone)
+    return {
+        "placement": lambda p: placement_label(p, tz),
+        "when": lambda at: format_datetime(
+            at.astimezone(tz), "d MMMM y HH:mm", locale=str(get_locale() or "sv")
+        ),
+        "labels": CHANGE_LABELS,
+        "kinds": CHANGES,
+        "counts": counts,
+        "session_link": lambda token: url_for("program.edit_session", slug=event.slug, token=token),
+    }
+
+
+# Endpoint program.releases (a function of that name would hide the services module).
+@bp.get(f"{MANAGE_PREFIX}/releases/", endpoint="releases")
+@event_role_required(ORGANIZER)
+def releases_list(slug):
+    return render_template(
+        "program/releases/list.html",
+        event=g.event,
+        releases=releases.releases_of(g.event),
+        **_helpers(g.event),
+    )
+
+
+@bp.get(f"{MANAGE_PREFIX}/releases/<int:number>")
+@event_role_required(ORGANIZER)
+def release(slug, number):
+    found = releases.release(g.event, number)
+    if found is None:
+        abort(404)
+    return render_template(
+        "program/releases/release.html", event=g.event, release=found, **_helpers(g.event)
+    )
+
+
+def _publish_page(form, error: str | None = None):
+    preview = releases.preview(g.event)
+    n = len(preview.conflicts)
+    form.confirm.label.text = ngettext(
+        "Publish anyway despite %(num)d conflict", "Publish anyway despite %(num)d conflicts", n
+    )
+    html = render_template(
+        "program/releases/publish.html",
+        event=g.event,
+        form=form,
+        preview=preview,
+        latest=releases.latest_release(g.event),
+        error=error,
+        **_helpers(g.event),
+    )
+    return html, 422 if (form.errors or error) else 200
+
+
+@bp.route(f"{MANAGE_PREFIX}/releases/publish", methods=["GET", "POST"])
+@event_role_required(ORGANIZER)
+def publish(slug):
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _publish_page(form)
+    try:
+        published = releases.publish(
+            g.event,
+            by=current_user._get_current_object(),
+            note=form.note.data or "",
+            confirm_conflicts=bool(form.confirm.data),
+        )
+    except ProgramError as refused:
+        db.session.rollback()
+        if refused.reason == "unconfirmed_conflicts":
+            form.confirm.errors = [refused.message]
+            return _publish_page(form)
+        if refused.field == "note":
+            form.note.errors = [refused.message]
+            return _publish_page(form)
+        return _publish_page(form, error=refused.message)
+    flash(_("Version %(number)d of the program is published.", number=published.number), "success")
+    return redirect(url_for("program.release", slug=slug, number=published.number))

@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("speakers", __name__)
 
-from . import manage, public, review  # noqa: E402,F401  (routes register on bp)
+from . import manage, public, public_availability, review  # noqa: E402,F401  (routes register on bp)

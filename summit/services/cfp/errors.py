@@ -2,19 +2,12 @@
 
 from flask_babel import gettext as _
 
+from ..refusal import Refusal
 
-class CfpError(ValueError):
+
+class CfpError(Refusal):
     """A refused change; nothing was stored. `reason` names the rule, `field` the form
     field it is about (None: the whole form), `message` is the text to show."""
-
-    def __init__(self, reason: str, field: str | None = None, **params):
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.reason, self.field, self.params = reason, field, params
-
-    @property
-    def message(self) -> str:
-        text = _MESSAGES.get(self.reason)
-        return text(self.params) if text else self.reason
 
 
 class TransitionError(CfpError):
@@ -38,22 +31,12 @@ class PhotoError(CfpError):
 
 
 _MESSAGES = {
-    "required": lambda p: _("This field is required."),
-    "too_long": lambda p: _("At most %(n)d characters.", n=p["n"]),
-    "range": lambda p: _("Enter a number from %(low)d to %(high)d.", low=p["low"], high=p["high"]),
-    "invalid_choice": lambda p: _("Choose one of the options."),
     "invalid_url": lambda p: _("Enter a web address that starts with https:// or http://."),
-    "invalid_email": lambda p: _("Enter a valid email address."),
     "invalid_code": lambda p: _("Use letters, digits and dashes only (at most 64)."),
     "code_taken": lambda p: _("This code already exists."),
     "duplicate_option": lambda p: _("Two options have the same text."),
     "options_needed": lambda p: _("A choice needs at least two options."),
     "closes_before_opens": lambda p: _("The call must close after it opens."),
-    "nonexistent_time": lambda p: _(
-        "That time does not exist in %(zone)s: the clocks are moved forward that night. "
-        "Choose another time.",
-        zone=p["zone"],
-    ),
     "no_call": lambda p: _("This event has no call for speakers."),
     "call_closed": lambda p: _(
         "The call for speakers is closed: proposals can no longer be submitted or changed."
@@ -106,3 +89,5 @@ _MESSAGES = {
     "name_taken": lambda p: _("Another track already has this name."),
     "invalid_color": lambda p: _("Enter a colour as # and six hexadecimal digits, e.g. #1f5f8b."),
 }
+
+CfpError.messages = _MESSAGES

@@ -1,0 +1,170 @@
+"""Publishing the program: numbered releases, each a frozen snapshot of the working
+program, with a changelog against the release before and an email to the speakers
+whose sessions moved or were removed.
+
+`publish` is one unit of work under the event's lock (SQLite: the write lock;
+PostgreSQL: the event row, SELECT ... FOR UPDATE), so two organizers publishing at
+once get releases n and n+1, never two n's. The release, the speakers' page tokens and
+the emails are committed together or not at all.
+
+Release 1 emails nobody: no speaker has been told a time by a release yet, so nothing
+has "moved" for them (the first publication is announced by the organizers themselves).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
+
+from ...database import begin_write
+from ...extensions import db
+from ...models import Event, ProgramRelease, User, utcnow
+from .changelog import affected_speakers, counts, diff
+from .conflicts import Conflict, find_conflicts
+from .errors import ProgramError
+from .release_mail import queue_speaker_mails
+from .snapshot import build_snapshot
+
+NOTE_MAX = 2000
+
+
+def releases_of(event: Event) -> list[ProgramRelease]:
+    """The event's releases, newest first (their snapshots are loaded only if read)."""
+    return list(
+        db.session.scalars(
+            select(ProgramRelease)
+            .where(ProgramRelease.event_id == event.id)
+            .order_by(ProgramRelease.number.desc())
+            .options(defer(ProgramRelease.snapshot), selectinload(ProgramRelease.published_by))
+        )
+    )
+
+
+def release(event: Event, number) -> ProgramRelease | None:
+    """Release `number` of the event, or None."""
+    if not isinstance(number, int) or isinstance(number, bool) or not 0 < number < 2**31:
+        return None
+    return db.session.scalar(
+        select(ProgramRelease).where(
+            ProgramRelease.event_id == event.id, ProgramRelease.number == number
+        )
+    )
+
+
+def latest_release(event: Event) -> ProgramRelease | None:
+    return db.session.scalar(
+        select(ProgramRelease)
+        .where(ProgramRelease.event_id == event.id)
+        .order_by(ProgramRelease.number.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What publishing now would do, nothing stored: the conflicts to confirm, the
+    changes against the latest release, how many sessions the release would hold."""
+
+    conflicts: list[Conflict]
+    changes: list[dict]
+    counts: dict[str, int]
+    sessions: int
+    number: int  # the number the release would get
+    first: bool
+
+
+def preview(event: Event) -> Preview:
+    """A dry run of `publish`. Leaves the database as it found it (building a snapshot
+    gives speakers page tokens: that is rolled back)."""
+    conflicts = find_conflicts(event)
+    latest = latest_release(event)
+    previous = latest.snapshot if latest is not None else None
+    number = latest.number + 1 if latest is not None else 1
+    snapshot = build_snapshot(event, previous)
+    db.session.rollback()
+    changes = diff(previous, snapshot) if previous is not None else []
+    return Preview(
+        conflicts=conflicts,
+        changes=changes,
+        counts=counts(changes),
+        sessions=len(snapshot["sessions"]),
+        number=number,
+        first=previous is None,
+    )
+
+
+def _lock_event(event: Event) -> None:
+    if not begin_write():  # PostgreSQL: the event row is the lock
+        db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+
+
+def publish(
+    event: Event, by: User | None = None, note: str = "", confirm_conflicts: bool = False
+) -> ProgramRelease:
+    """Publish the working program as the event's next release and commit.
+
+    Refuses (ProgramError, nothing stored) when nothing is scheduled, or when there
+    are conflicts and `confirm_conflicts` is not set ("unconfirmed_conflicts", n=...).
+    """
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if len(note) > NOTE_MAX:
+        raise ProgramError("too_long", "note", n=NOTE_MAX)
+    _lock_event(event)
+    try:
+        conflicts = find_conflicts(event)
+        if conflicts and not confirm_conflicts:
+            raise ProgramError("unconfirmed_conflicts", None, n=len(conflicts))
+        latest = latest_release(event)
+        previous = latest.snapshot if latest is not None else None
+        snapshot = build_snapshot(event, previous)
+        if not snapshot["sessions"]:
+            raise ProgramError("nothing_to_publish")
+        changes = diff(previous, snapshot) if previous is not None else []
+        number = latest.number + 1 if latest is not None else 1
+        new = ProgramRelease(
+            event_id=event.id,
+            number=number,
+            published_at=utcnow(),
+            published_by_id=by.id if by is not None else None,
+            note=note,
+            conflicts_at_publish=len(conflicts),
+            snapshot=snapshot,
+            changes=changes,
+        )
+        db.session.add(new)
+        if previous is not None:
+            queue_speaker_mails(
+                event,
+                affected_speakers(previous, snapshot, changes),
+                number,
+                reply_to=by.email if by is not None else None,
+            )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return new
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    number: int
+    published_at: datetime
+    note: str
+    changes: list[dict]
+
+
+def changelog_of(event: Event) -> list[ChangelogEntry]:
+    """Each release's number, time, note and changes, newest first (no snapshots read)."""
+    rows = db.session.execute(
+        select(
+            ProgramRelease.number,
+            ProgramRelease.published_at,
+            ProgramRelease.note,
+            ProgramRelease.changes,
+        )
+        .where(ProgramRelease.event_id == event.id)
+        .order_by(ProgramRelease.number.desc())
+    ).all()
+    return [ChangelogEntry(*row) for row in rows]
