@@ -1,8 +1,9 @@
-"""The schedule editor in a real Chromium (the issue's acceptance 1 and 3, the editor's
-part): an organizer drags a confirmed session from the unscheduled list into the grid,
-drags another session of the same speaker to the same time and sees the speaker-clash
-warning appear, moves it away and sees it go, and stretches a session by its lower
-edge. Then the same scheduling done with the keyboard only, through each session's form.
+"""The schedule editor in a real Chromium (the issue's acceptance 1 and 3): an organizer
+drags a confirmed session from the unscheduled list into the grid, drags another session
+of the same speaker to the same time and sees the speaker-clash warning appear, moves it
+away and sees it go, stretches a session by its lower edge, publishes; the public
+program shows the session and its calendar file imports (parsed by `icalendar`). Then
+the same scheduling done with the keyboard only, through each session's form.
 
 Pages are English (the browser asks for it): the test finds things by source texts.
 The editor's screenshot goes to /tmp/shots/editor.png.
@@ -12,6 +13,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
 from playwright.sync_api import expect
 
@@ -148,7 +150,7 @@ def block(page, token):
     return page.locator(f'.sched-grid .sched-block[data-token="{token}"]')
 
 
-def test_drag_place_clash_and_fix(page, summit, db):
+def test_drag_place_clash_fix_publish_and_import(page, summit, db):
     confirmed, panel = summit["confirmed"], summit["panel"]
     sign_in(page, "olle@example.org", f"/manage/events/{SLUG}/program/schedule/{DAY}")
     status = page.locator("#sched-status")
@@ -214,6 +216,35 @@ def test_drag_place_clash_and_fix(page, summit, db):
         saved[panel.token].starts_at == at(14)
         and saved[panel.token].room_id == summit["rooms"][2].id
     )
+
+    # Published from the editor (no conflicts left: nothing to confirm).
+    page.get_by_role("link", name="Publish…").click()
+    expect(page.get_by_text("No conflicts found.")).to_be_visible()
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.get_by_text("Version 1 of the program is published.")).to_be_visible()
+
+    # The public program shows it, at its time and in its room.
+    page.goto(f"/events/{SLUG}/program/?day={DAY}")
+    card = page.locator("article.prog-card", has_text="Tillsammans: kommunen och föreningarna")
+    expect(card).to_contain_text("13:00–13:35")
+    expect(card).to_contain_text("Lilla salen")
+    expect(card).to_contain_text("Anna Lind")
+    card.get_by_role("link", name="Tillsammans: kommunen och föreningarna").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tillsammans")
+
+    # Its calendar file imports: one event at 13:00 Stockholm time, with a stable UID.
+    ics_url = page.get_by_role("link", name="Add to calendar").get_attribute("href")
+    answer = page.request.get(ics_url)
+    assert answer.status == 200 and answer.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(answer.body())
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Tillsammans: kommunen och föreningarna"
+    start = event.decoded("DTSTART")
+    assert start == at(13) and str(start.tzinfo) == "Europe/Stockholm"
+    assert start.utcoffset() == timedelta(hours=2)  # summer time in May
+    assert event.decoded("DTEND") - start == timedelta(minutes=35)
+    assert str(event["UID"]).startswith(confirmed.token)
+    assert "Lilla salen" in str(event["LOCATION"])
     assert page.errors == []
 
 

@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
 
 from ...access import event_role_required
 from ...i18n import local_day
@@ -23,20 +22,10 @@ from .editor_forms import PlaceForm, RemoveForm
 ORGANIZER = Role.ORGANIZER
 
 
-def url_if_defined(endpoint: str, **values) -> str | None:
-    """A link to a page of another part of the program section, if it exists yet."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 def _page(template: str, **context):
     return render_template(
         f"program/editor/{template}",
         event=g.event,
-        overview_url=url_if_defined("program.overview", slug=g.event.slug),
-        days_url=url_if_defined("program.days", slug=g.event.slug),
         **context,
     )
 

@@ -14,7 +14,6 @@ from babel.dates import format_datetime
 from flask import abort, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from ...access import public
 from ...services import events
@@ -41,14 +40,6 @@ def _event_or_404(slug):
     return event
 
 
-def optional_url(endpoint: str, **values) -> str | None:
-    """A link to a page another part of the program provides, None if it is absent."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 def _today(event):
     return datetime.now(ZoneInfo(event.timezone)).date()
 
@@ -63,7 +54,6 @@ def _page(template: str, event, view, **context):
         template,
         event=event,
         view=view,
-        optional_url=optional_url,
         initials=initials,
         ucfirst=lambda text: text[:1].upper() + text[1:],
         published_label=lambda at: format_datetime(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -25,8 +25,8 @@ from ...models import (
     Room,
     SessionSpeaker,
     SpeakerAvailability,
-    WorkshopSignup,
 )
+from .signups import signup_counts
 
 KINDS = (
     "room_overlap",
@@ -90,14 +90,8 @@ def _load(event: Event):
         select(SpeakerAvailability).where(SpeakerAvailability.event_id == event.id)
     ):
         availability[row.user_id].append(row)
-    signups = dict(
-        db.session.execute(
-            select(WorkshopSignup.session_id, func.count())
-            .join(ProgramSession, ProgramSession.id == WorkshopSignup.session_id)
-            .where(ProgramSession.event_id == event.id, WorkshopSignup.cancelled_at.is_(None))
-            .group_by(WorkshopSignup.session_id)
-        ).all()
-    )
+    # Places taken as sign-ups count them (a refunded ticket's sign-up holds none).
+    signups = signup_counts([s.id for s in sessions])
     return sessions, rooms, days, availability, signups
 
 

@@ -46,7 +46,7 @@ from ...models import (
 )
 from .errors import Full, ProgramError
 from .published import published_program
-from .snapshot import PublishedSession
+from .snapshot import PublishedSession, effective_signup_limit
 
 CONFIRMED = tuple(s for s in OrderStatus if s.is_confirmed)
 LIST_NAME_MAX = 120  # CheckinList.name
@@ -147,11 +147,8 @@ def signup_counts(session_ids: list[int]) -> dict[int, int]:
     return {session_id: n for n, session_id in rows}
 
 
-def signup_limit(session: ProgramSession) -> int | None:
-    """The session's own limit, else its room's capacity; None: no limit known."""
-    if session.signup_limit is not None:
-        return session.signup_limit
-    return session.room.capacity if session.room is not None else None
+# The session's own limit, else its room's capacity; None: no limit known.
+signup_limit = effective_signup_limit
 
 
 def places_left(session: ProgramSession) -> int | None:

@@ -4,7 +4,7 @@ from datetime import time
 
 import pytest
 
-from summit.models import SpeakerAvailability, WorkshopSignup
+from summit.models import SpeakerAvailability, TicketStatus, WorkshopSignup
 from summit.services.program.conflicts import conflicts_by_session, find_conflicts
 from tests import checkin_world as world
 from tests.schedule_world import at, program, session
@@ -163,6 +163,20 @@ def test_more_signups_than_room_capacity(event, make_event, db):
     [conflict] = find_conflicts(event)
     assert (conflict.kind, conflict.sessions) == ("over_capacity", (workshop.token,))
     assert "3" in conflict.message and "2" in conflict.message
+
+
+def test_a_refunded_tickets_signup_takes_no_place(event, db):
+    rooms = program(event, rooms=("Verkstad",), capacity=2)
+    ticket_type = world.ticket_type(event)
+    workshop = session(event, "Verkstad", room=rooms[0], start=at(13), duration=60)
+    tickets = [world.ticket(event, ticket_type) for _ in range(3)]
+    for ticket in tickets:
+        db.session.add(WorkshopSignup(session_id=workshop.id, ticket_id=ticket.id))
+    db.session.commit()
+    assert [c.kind for c in find_conflicts(event)] == ["over_capacity"]
+    tickets[0].status = TicketStatus.REFUNDED
+    db.session.commit()
+    assert find_conflicts(event) == []
 
 
 def test_other_events_sessions_do_not_count(event, rooms, make_event, make_user):
