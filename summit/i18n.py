@@ -31,6 +31,7 @@ def init_i18n(app, babel) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["event_when"] = event_when
     app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["money"] = money
 
 
@@ -71,3 +72,13 @@ def local_day(day) -> str:
     from babel.dates import format_date
 
     return format_date(day, "EEEE d MMMM", locale=str(get_locale() or "sv"))
+
+
+def local_datetime(moment, event) -> str:
+    """A moment as "27 november 2026 08:18" in the event's time zone and the page's
+    language."""
+    from babel.dates import format_datetime
+
+    return format_datetime(
+        moment.astimezone(event.tz), "d MMMM y HH:mm", locale=str(get_locale() or "sv")
+    )

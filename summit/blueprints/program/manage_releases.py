@@ -7,11 +7,10 @@ Thin: the rules are services/program/releases.py.
 
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import abort, flash, g, redirect, render_template, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
@@ -20,6 +19,7 @@ from wtforms.validators import Length, Optional
 from ...access import event_role_required
 from ...extensions import db
 from ...forms import strip
+from ...i18n import local_datetime
 from ...models import Role
 from ...services.program import releases
 from ...services.program.changelog import CHANGE_LABELS, CHANGES, counts
@@ -44,9 +44,7 @@ def _helpers(event):
     tz = ZoneInfo(event.timezone)
     return {
         "placement": lambda p: placement_label(p, tz),
-        "when": lambda at: format_datetime(
-            at.astimezone(tz), "d MMMM y HH:mm", locale=str(get_locale() or "sv")
-        ),
+        "when": lambda at: local_datetime(at, event),
         "labels": CHANGE_LABELS,
         "kinds": CHANGES,
         "counts": counts,

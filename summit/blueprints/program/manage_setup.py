@@ -20,6 +20,8 @@ from ...models import ProgramDay, ProgramSession, Proposal, Role, Room, SessionK
 from ...services.program import ProgramError, StaleEdit, setup
 from ...services.program import sessions as program_sessions
 from ...services.program.availability import availability_of
+from ...services.program.conflicts import find_conflicts
+from ...services.program.releases import latest_release
 from ...services.program.sessions import SessionData
 from ...services.program.setup import DayData, RoomData
 from . import MANAGE_PREFIX, bp
@@ -65,6 +67,8 @@ def overview(slug):
         days=setup.days_of(g.event),
         scheduled=counts["scheduled"],
         waiting=counts["waiting"],
+        conflicts=len(find_conflicts(g.event)),
+        latest=latest_release(g.event),
     )
 
 

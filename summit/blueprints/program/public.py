@@ -10,12 +10,11 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import abort, make_response, render_template, request, url_for
-from flask_babel import get_locale
 from markupsafe import Markup
 
 from ...access import public
+from ...i18n import local_datetime
 from ...services import events
 from ...services.program.changelog import CHANGE_LABELS, counts
 from ...services.program.published import latest_release_stamp
@@ -56,9 +55,7 @@ def _page(template: str, event, view, **context):
         view=view,
         initials=initials,
         ucfirst=lambda text: text[:1].upper() + text[1:],
-        published_label=lambda at: format_datetime(
-            at.astimezone(tz), "d MMMM y HH:mm", locale=str(get_locale() or "sv")
-        ),
+        published_label=lambda at: local_datetime(at, event),
         placement=lambda p: placement_label(p, tz),
         session_link=lambda token: (
             url_for("program.public_session", slug=event.slug, token=token)
