@@ -2,17 +2,16 @@
 c3voc shape; identifiers are stable and derived from tokens."""
 
 import uuid
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from summit.services.program import frab, releases
 from summit.services.program.published import published_program
+from tests.oracles import schedule_schema
 from tests.published_world import TRICKY_ABSTRACT, published_summit
 from tests.schedule_world import at
 
-XSD = Path(__file__).resolve().parents[4] / "shared" / "oracles" / "schedule.xml.xsd"
 BASE = "https://summit.test/events/summit27/program/"
 
 
@@ -22,8 +21,7 @@ def url(token):
 
 @pytest.fixture(scope="module")
 def schema():
-    assert XSD.exists(), f"the XSD oracle is missing: {XSD}"
-    return etree.XMLSchema(etree.parse(str(XSD)))
+    return schedule_schema()
 
 
 @pytest.fixture
