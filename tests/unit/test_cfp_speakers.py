@@ -21,14 +21,7 @@ from summit.services.cfp.speakers import (
     set_photo,
     speaker_language,
 )
-
-
-def image_bytes(kind="JPEG", size=(400, 300), exif=None, mode="RGB") -> bytes:
-    out = io.BytesIO()
-    image = Image.new(mode, size, (200, 60, 60) if mode == "RGB" else (200, 60, 60, 128))
-    kwargs = {"exif": exif} if exif is not None else {}
-    image.save(out, kind, **kwargs)
-    return out.getvalue()
+from tests.images import image_bytes
 
 
 def gps_exif() -> bytes:

@@ -10,14 +10,15 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, make_response, render_template, request, url_for
+from flask import Response, abort, make_response, render_template, request, url_for
 from markupsafe import Markup
 
 from ...access import public
 from ...i18n import local_datetime
 from ...services import events
+from ...services.cfp.speakers import current_photo
 from ...services.program.changelog import CHANGE_LABELS, counts
-from ...services.program.published import latest_release_stamp
+from ...services.program.published import latest_release_stamp, published_program
 from ...services.program.releases import changelog_of
 from . import PUBLIC_PREFIX, bp
 from .caching import published_response
@@ -144,6 +145,24 @@ def public_speaker(slug, token):
         return _page("program/public/speaker.html", event, view, speaker=speaker, items=items)
 
     return published_response(event, render)
+
+
+@bp.get(PUBLIC_PREFIX + "/speakers/<token>/photo")
+@public
+def speaker_photo(slug, token):
+    """The speaker's photo as it is now (a new upload shows at once, without a new
+    release), revalidated by its own token."""
+    event = _event_or_404(slug)
+    program = published_program(event)
+    found = current_photo(token) if program is not None and program.speaker(token) else None
+    if found is None:
+        abort(404)
+    data, content_type, photo_token = found
+    response = Response(data, mimetype=content_type)
+    response.set_etag(photo_token)
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Content-Disposition"] = "inline"
+    return response.make_conditional(request)
 
 
 @bp.get(PUBLIC_PREFIX + "/changes")

@@ -153,13 +153,24 @@ def remove_photo(user: User) -> None:
 
 def photo_by_token(token) -> tuple[bytes, str] | None:
     """The photo's bytes and content type for its address, or None."""
+    return _photo(SpeakerProfile.photo_token, token)
+
+
+def current_photo(page_token) -> tuple[bytes, str, str] | None:
+    """The photo a speaker has now, found by their public page's token (a published
+    program keeps showing the speaker's latest photo): bytes, content type, and the
+    photo's own token (it changes with every upload). None if there is none."""
+    return _photo(SpeakerProfile.page_token, page_token, with_token=True)
+
+
+def _photo(column, token, with_token: bool = False):
     if not isinstance(token, str) or not 10 <= len(token) <= 32:
         return None
     profile = db.session.scalar(
-        select(SpeakerProfile)
-        .where(SpeakerProfile.photo_token == token)
-        .options(undefer(SpeakerProfile.photo))
+        select(SpeakerProfile).where(column == token).options(undefer(SpeakerProfile.photo))
     )
     if profile is None or profile.photo is None:
         return None
+    if with_token:
+        return profile.photo, profile.photo_content_type, profile.photo_token
     return profile.photo, profile.photo_content_type

@@ -9,7 +9,9 @@ from sqlalchemy import event as sa_event
 
 from summit.extensions import db as _db
 from summit.models import SessionKind, SpeakerProfile
+from summit.services.cfp.speakers import set_photo
 from summit.services.program import releases
+from tests.images import image_bytes
 from tests.published_world import published_summit
 from tests.schedule_world import at, program, session
 
@@ -180,6 +182,27 @@ def test_speaker_pages(client, world, db):
         "Verkstad: tjänstedesign",
         "Avslutning",
     ]
+
+
+def test_a_speakers_new_photo_shows_without_a_new_release(client, world, db):
+    asa = world["asa"]
+    set_photo(asa, image_bytes("PNG", size=(300, 300)))
+    releases.publish(world["event"], confirm_conflicts=True)
+    profile = db.session.query(SpeakerProfile).filter_by(user_id=asa.id).one()
+    page = text(client.get(f"{PROGRAM}speakers/{profile.page_token}"))
+    photo_url = f"{PROGRAM}speakers/{profile.page_token}/photo"
+    assert f'src="{photo_url}"' in page
+    first = client.get(photo_url)
+    assert first.status_code == 200 and first.mimetype.startswith("image/")
+    assert (
+        client.get(photo_url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    )
+
+    set_photo(asa, image_bytes("JPEG", size=(200, 200)))  # after the release
+    again = client.get(photo_url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and again.data != first.data
+    # Only published speakers' photos are served here.
+    assert client.get(f"{PROGRAM}speakers/not-a-speaker-token/photo").status_code == 404
 
 
 def test_the_public_changelog(client, world, db):
