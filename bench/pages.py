@@ -90,41 +90,65 @@ def wait_until_answering(base: str, server: subprocess.Popen, log: Path) -> None
     sys.exit(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
 
 
-def load(port: int, path: str) -> dict:
-    """Requests `path` from CLIENTS threads until REQUESTS_PER_PAGE are done or time is up."""
+def timed_get(connection, path: str, headers: dict) -> tuple[float, int, bytes, dict]:
+    """One GET on a kept-alive connection: seconds taken, status, body, headers (with the
+    cookies it set as one Set-Cookie value, to send back as a browser does)."""
+    started = time.perf_counter()
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    answer = dict(response.getheaders())
+    cookies = [c.split(";", 1)[0] for c in response.msg.get_all("Set-Cookie") or []]
+    if cookies:
+        answer["Set-Cookie"] = "; ".join(cookies)
+    return time.perf_counter() - started, response.status, body, answer
+
+
+def run_load(
+    port: int,
+    path: str,
+    requests: int,
+    seconds: float,
+    concurrency: int,
+    headers: dict | None = None,
+    expect: int = 200,
+) -> dict:
+    """GET `path` from `concurrency` threads, each on its own kept-alive connection,
+    until `requests` are done or `seconds` are up. Answers other than `expect` count
+    as errors, not in the latencies."""
+    headers = headers or {}
     latencies: list[float] = []
     errors: list[str] = []
+    sizes: list[int] = []
     lock = threading.Lock()
-    remaining = [REQUESTS_PER_PAGE]
-    deadline = time.monotonic() + SECONDS_PER_PAGE
+    remaining = [requests]
+    deadline = time.monotonic() + seconds
 
     def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             while time.monotonic() < deadline:
                 with lock:
                     if remaining[0] == 0:
                         return
                     remaining[0] -= 1
-                started = time.perf_counter()
                 try:
-                    connection.request("GET", path, headers={"Accept-Language": "sv"})
-                    response = connection.getresponse()
-                    response.read()
-                    status = response.status
+                    took, status, body, _headers = timed_get(connection, path, headers)
                 except (OSError, http.client.HTTPException) as error:
                     connection.close()
-                    status = repr(error)
-                took = time.perf_counter() - started
+                    with lock:
+                        errors.append(repr(error))
+                    continue
                 with lock:
-                    if status == 200:
+                    if status == expect:
                         latencies.append(took)
+                        sizes.append(len(body))
                     else:
-                        errors.append(str(status))
+                        errors.append(f"HTTP {status}")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -135,11 +159,23 @@ def load(port: int, path: str) -> dict:
         print(f"{path}: {len(errors)} failed requests, e.g. {errors[:3]}", file=sys.stderr)
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0.0] * 99
     return {
-        "req_per_s": round(len(latencies) / wall, 1),
+        "requests_per_s": round(len(latencies) / wall, 1),
         "p50_ms": round(cuts[49] * 1000, 2),
         "p95_ms": round(cuts[94] * 1000, 2),
         "requests": len(latencies),
         "errors": len(errors),
+        "bytes": max(sizes, default=0),
+    }
+
+
+def load(port: int, path: str) -> dict:
+    """Requests `path` from CLIENTS threads until REQUESTS_PER_PAGE are done or time is up."""
+    figures = run_load(
+        port, path, REQUESTS_PER_PAGE, SECONDS_PER_PAGE, CLIENTS, {"Accept-Language": "sv"}
+    )
+    return {
+        "req_per_s": figures["requests_per_s"],
+        **{key: figures[key] for key in ("p50_ms", "p95_ms", "requests", "errors")},
     }
 
 

@@ -38,14 +38,21 @@ import random
 import secrets
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
-from pages import ROOT, free_port, start_gunicorn, stop_gunicorn, wait_until_answering
-from ticket_rush import CpuMeter, database, flask, percentiles
+from pages import (
+    ROOT,
+    free_port,
+    run_load,
+    start_gunicorn,
+    stop_gunicorn,
+    timed_get,
+    wait_until_answering,
+)
+from ticket_rush import CpuMeter, database, flask
 
 REQUESTS = 2000
 SECONDS = 20.0
@@ -229,70 +236,11 @@ def targets(app, built: dict) -> dict[str, str]:
         }
 
 
-def get(connection, path: str, headers: dict) -> tuple[float, int, bytes, dict]:
-    started = time.perf_counter()
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    body = response.read()
-    headers = dict(response.getheaders())
-    cookies = [c.split(";", 1)[0] for c in response.msg.get_all("Set-Cookie") or []]
-    if cookies:
-        headers["Set-Cookie"] = "; ".join(cookies)  # what to send back, as a browser does
-    return time.perf_counter() - started, response.status, body, headers
-
-
 def load(port: int, path: str, requests: int, seconds: float, headers=None, expect=200) -> dict:
     """`path` from CONCURRENCY threads until `requests` are done or `seconds` are up."""
-    headers = {**HEADERS, **(headers or {})}
-    latencies: list[float] = []
-    errors: list[str] = []
-    sizes: list[int] = []
-    lock = threading.Lock()
-    remaining = [requests]
-    deadline = time.monotonic() + seconds
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            while time.monotonic() < deadline:
-                with lock:
-                    if remaining[0] == 0:
-                        return
-                    remaining[0] -= 1
-                try:
-                    took, status, body, _headers = get(connection, path, headers)
-                except (OSError, http.client.HTTPException) as error:
-                    connection.close()
-                    with lock:
-                        errors.append(repr(error))
-                    continue
-                with lock:
-                    if status == expect:
-                        latencies.append(took)
-                        sizes.append(len(body))
-                    else:
-                        errors.append(f"HTTP {status}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    if errors:
-        print(f"{path}: {len(errors)} failed requests, e.g. {errors[:3]}", file=sys.stderr)
-    figures = percentiles(latencies)
-    return {
-        "requests_per_s": round(len(latencies) / wall, 1),
-        "p50_ms": figures["p50_ms"],
-        "p95_ms": figures["p95_ms"],
-        "requests": len(latencies),
-        "errors": len(errors),
-        "bytes": max(sizes, default=0),
-    }
+    return run_load(
+        port, path, requests, seconds, CONCURRENCY, {**HEADERS, **(headers or {})}, expect
+    )
 
 
 def conditional(port: int, path: str, requests: int, seconds: float) -> dict:
@@ -301,7 +249,7 @@ def conditional(port: int, path: str, requests: int, seconds: float) -> dict:
     covers the session's CSRF token that its forms carry)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        _took, status, _body, headers = get(connection, path, HEADERS)
+        _took, status, _body, headers = timed_get(connection, path, HEADERS)
         etag = headers.get("ETag") or headers.get("Etag")
         if status != 200 or not etag:
             sys.exit(f"{path} answered {status} with ETag {etag!r}")
@@ -309,7 +257,7 @@ def conditional(port: int, path: str, requests: int, seconds: float) -> dict:
         again = {"If-None-Match": etag}
         if headers.get("Set-Cookie"):
             again["Cookie"] = headers["Set-Cookie"]
-        took, status, body, _headers = get(connection, path, {**HEADERS, **again})
+        took, status, body, _headers = timed_get(connection, path, {**HEADERS, **again})
     finally:
         connection.close()
     run = load(port, path, requests, seconds, again, expect=304)

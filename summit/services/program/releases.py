@@ -24,6 +24,7 @@ from .changelog import affected_speakers, counts, diff
 from .conflicts import Conflict, find_conflicts
 from .errors import ProgramError
 from .release_mail import queue_speaker_mails
+from .signups import move_door_lists
 from .snapshot import build_snapshot
 
 NOTE_MAX = 2000
@@ -133,6 +134,7 @@ def publish(
             changes=changes,
         )
         db.session.add(new)
+        move_door_lists(event, snapshot)
         if previous is not None:
             queue_speaker_mails(
                 event,

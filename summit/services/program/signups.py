@@ -378,6 +378,20 @@ def _free_name(session: ProgramSession, day) -> str:
     return f"{title[: LIST_NAME_MAX - 23]} ({session.token[:20]})"
 
 
+def move_door_lists(event, snapshot: dict) -> None:
+    """Give each workshop door list the day its session has in a new release (the
+    caller publishes it and commits): door staff scan on the day the public was told."""
+    starts = {s["token"]: s["starts_at"] for s in snapshot["sessions"]}
+    rows = db.session.execute(
+        select(CheckinList, ProgramSession.token)
+        .join(ProgramSession, ProgramSession.id == CheckinList.session_id)
+        .where(CheckinList.event_id == event.id)
+    ).all()
+    for door, token in rows:
+        if token in starts:
+            door.day = datetime.fromisoformat(starts[token]).astimezone(event.tz).date()
+
+
 def door_list_for(session: ProgramSession) -> CheckinList:
     """The session's door list: a check-in list admitting only the tickets signed up
     for it, named after the session, on its local day. Made once; asking again returns
