@@ -113,6 +113,18 @@ def give_speaker_ticket(call: CallForProposals, user: User, now: datetime) -> Ti
     return ticket
 
 
+def give_program_speakers_tickets(event, users: list[User], now: datetime) -> None:
+    """A ticket for every speaker of the program, also those organizers put in sessions
+    of their own (keynotes): who speaks is on the door list and gets a speaker badge.
+    The speaker ticket type belongs to the event's call for speakers: without a call,
+    nothing is given. Idempotent (one ticket per speaker)."""
+    call = db.session.scalar(select(CallForProposals).where(CallForProposals.event_id == event.id))
+    if call is None:
+        return
+    for user in users:
+        give_speaker_ticket(call, user, now)
+
+
 def session_of(proposal: Proposal) -> ProgramSession | None:
     return db.session.scalar(
         select(ProgramSession).where(ProgramSession.proposal_id == proposal.id)

@@ -20,12 +20,13 @@ from sqlalchemy.orm import defer, selectinload
 from ...database import begin_write
 from ...extensions import db
 from ...models import Event, ProgramRelease, User, utcnow
+from ..cfp.confirmation import give_program_speakers_tickets
 from .changelog import affected_speakers, counts, diff
 from .conflicts import Conflict, find_conflicts
 from .errors import ProgramError
 from .release_mail import queue_speaker_mails
 from .signups import move_door_lists
-from .snapshot import build_snapshot
+from .snapshot import build_snapshot, scheduled_speakers
 
 NOTE_MAX = 2000
 
@@ -135,6 +136,7 @@ def publish(
         )
         db.session.add(new)
         move_door_lists(event, snapshot)
+        give_program_speakers_tickets(event, scheduled_speakers(event), new.published_at)
         if previous is not None:
             queue_speaker_mails(
                 event,

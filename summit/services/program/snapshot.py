@@ -37,6 +37,7 @@ from ...models import (
     ProgramSession,
     SessionSpeaker,
     SpeakerProfile,
+    User,
 )
 
 # What makes a session "changed" between releases (its iCal SEQUENCE goes up).
@@ -62,6 +63,24 @@ def scheduled_sessions(event: Event) -> list[ProgramSession]:
         )
     ).all()
     return sorted(sessions, key=lambda s: (s.starts_at, s.room.position, s.room.name, s.id))
+
+
+def scheduled_speakers(event: Event) -> list[User]:
+    """Everyone who speaks in a scheduled session of the event."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(SessionSpeaker, SessionSpeaker.user_id == User.id)
+            .join(ProgramSession, ProgramSession.id == SessionSpeaker.session_id)
+            .where(
+                ProgramSession.event_id == event.id,
+                ProgramSession.starts_at.is_not(None),
+                ProgramSession.room_id.is_not(None),
+            )
+            .distinct()
+            .order_by(User.id)
+        )
+    )
 
 
 def _speaker_entry(user, profile: SpeakerProfile | None) -> dict:

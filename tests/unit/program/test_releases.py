@@ -4,7 +4,15 @@ emails to speakers whose sessions moved."""
 import pytest
 from sqlalchemy import func, select
 
-from summit.models import OutboxMessage, ProgramRelease, SessionKind
+from summit.models import (
+    Order,
+    OrderStatus,
+    OutboxMessage,
+    ProgramRelease,
+    SessionKind,
+    Ticket,
+    TicketType,
+)
 from summit.services.outbox import deliver_pending
 from summit.services.program import releases
 from summit.services.program.errors import ProgramError
@@ -245,3 +253,35 @@ def test_the_preview_shows_the_changes_and_stores_nothing(db, event, sessions, m
 
     profile = db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.user_id == newcomer.id))
     assert profile is None
+
+
+def _speaker_tickets(db):
+    return sorted(
+        db.session.scalars(
+            select(Ticket.attendee_email)
+            .join(TicketType)
+            .join(Order)
+            .where(TicketType.name_sv == "Talare", Order.status == OrderStatus.PAID)
+        )
+    )
+
+
+def test_everyone_speaking_in_the_published_program_gets_a_speaker_ticket(
+    db, event, sessions, people, make_call, make_user
+):
+    make_call(event)
+    # Not in the program yet: no ticket for Dag.
+    session(event, "Ej placerad", [make_user("dag@example.org")], duration=30)
+    releases.publish(event, confirm_conflicts=True)
+    assert _speaker_tickets(db) == ["ada@example.org", "bo@example.org", "cy@example.org"]
+    # Release 1 emails nothing else: these are the tickets' confirmations.
+    sent = db.session.scalars(select(OutboxMessage.to_address)).all()
+    assert sorted(sent) == ["ada@example.org", "bo@example.org", "cy@example.org"]
+    # Publishing again gives nobody a second ticket.
+    releases.publish(event, confirm_conflicts=True)
+    assert len(_speaker_tickets(db)) == 3
+
+
+def test_without_a_call_for_speakers_no_tickets_are_given(db, event, sessions):
+    releases.publish(event, confirm_conflicts=True)
+    assert _speaker_tickets(db) == []
