@@ -55,7 +55,7 @@ from .models import (
 from .services import accounts
 
 ORGANIZER = "arrangor@example.org"
-DEMO_USERS = {"talare@example.org", "deltagare@example.org"}
+DEMO_USERS = {"talare@example.org", "deltagare@example.org"}  # never speakers here
 SIGNUP_LIMIT = 20
 SIGNUPS = (12, SIGNUP_LIMIT)  # the first workshop has a few sign-ups, the second is full
 SPEAKERS_PER_KIND = {SessionKind.TALK: 1, SessionKind.PANEL: 3, SessionKind.WORKSHOP: 2}
@@ -358,9 +358,42 @@ def _publish(summit: Event) -> None:
         releases.publish(summit, by=organizer, note=RELEASE_NOTES[1])
 
 
+DEMO_ATTENDEE = ("deltagare@example.org", "Johan Svensson")
+
+
+def _ticket_for_the_demo_attendee(summit: Event) -> None:
+    """The demo attendee holds a ticket (one bought by a colleague, made out to them), so
+    signing in as them shows sign-ups for workshops. Once."""
+    email, name = DEMO_ATTENDEE
+    holds = db.session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .join(Order, Order.id == Ticket.order_id)
+        .where(Order.event_id == summit.id, Ticket.attendee_email == email)
+    )
+    if holds:
+        return
+    ticket = db.session.scalars(  # the last one sold: no demo sign-up uses it
+        select(Ticket)
+        .join(Order, Order.id == Ticket.order_id)
+        .join(TicketType, TicketType.id == Ticket.ticket_type_id)
+        .where(
+            Order.event_id == summit.id,
+            Order.status == OrderStatus.PAID,
+            Ticket.status == TicketStatus.VALID,
+            TicketType.is_visible,
+        )
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    ).first()
+    if ticket is not None:
+        ticket.attendee_email, ticket.attendee_name = email, name
+
+
 def create_demo_program(summit: Event) -> list[str]:
     days = ensure_days(summit)
     furnish_rooms(summit, ROOMS)
+    _ticket_for_the_demo_attendee(summit)
     db.session.commit()
     own = db.session.scalar(
         select(func.count())

@@ -23,6 +23,7 @@ from summit.models import (
 )
 from summit.services.program.conflicts import find_conflicts
 from summit.services.program.published import published_program
+from summit.services.program.signups import my_tickets
 
 
 def program_state(db):
@@ -138,6 +139,9 @@ def test_demo_program_is_published_complete_and_idempotent(app, db):
         for s in limited
     )
     assert taken == [12, 20]
+    # The demo attendee holds a ticket to sign up with.
+    johan = db.session.scalars(select(User).where(User.email == "deltagare@example.org")).one()
+    assert [t.attendee_name for t in my_tickets(summit, johan)] == ["Johan Svensson"]
 
     # One speaker stated when she can speak, and speaks then.
     availability = db.session.scalars(select(SpeakerAvailability)).one()
