@@ -93,12 +93,9 @@ def build_program(app) -> dict:
         TITLES_OF_PEOPLE,
         TITLES_SV,
     )
-    from summit.demo_program import ensure_days, furnish_rooms, layout
+    from summit.demo_program import ensure_days, frame_session, furnish_rooms, layout
     from summit.demo_program_texts import (
-        AFTERNOON_BREAK,
         KEYNOTES,
-        LUNCH,
-        MORNING_BREAK,
         ROOMS,
     )
     from summit.demo_sales import FIRST, LAST
@@ -151,23 +148,10 @@ def build_program(app) -> dict:
             return " ".join(rng.choice(part).format(topic=topic) for part in parts)
 
         frame, _slots = layout(summit, [d.day for d in days])
-        pauses = {"morning": MORNING_BREAK, "afternoon": AFTERNOON_BREAK, "lunch": LUNCH}
         sessions, speakers = [], iter(people)
-        for what, index, start, minutes in frame:
-            session = ProgramSession(
-                event_id=summit.id,
-                room_id=rooms["Stora salen"].id,
-                starts_at=start,
-                duration_minutes=minutes,
-            )
-            if what == "keynote":
-                session.title, session.abstract, session.language, _who = KEYNOTES[index]
-                session.kind = SessionKind.KEYNOTE
-                session.speakers.append(SessionSpeaker(user_id=next(speakers).id))
-            else:
-                session.title, session.abstract = pauses[what]
-                session.kind = SessionKind.LUNCH if what == "lunch" else SessionKind.BREAK
-            sessions.append(session)
+        for slot in frame:
+            speaker = next(speakers) if slot[0] == "keynote" else None
+            sessions.append(frame_session(summit, rooms["Stora salen"], slot, speaker))
         other_rooms = [room for name, room in rooms.items() if name != "Stora salen"]
         number = 0
         for day in days:

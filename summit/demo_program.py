@@ -42,6 +42,7 @@ from .models import (
     ProgramDay,
     ProgramRelease,
     ProgramSession,
+    Room,
     SessionKind,
     SessionSpeaker,
     SpeakerAvailability,
@@ -189,27 +190,37 @@ def _speaker_pool(confirmed: set[int], keynote_ids: set[int]) -> list[int]:
     return [i for i in ids if i not in confirmed] + [i for i in ids if i in confirmed]
 
 
+PAUSES = {"morning": MORNING_BREAK, "afternoon": AFTERNOON_BREAK, "lunch": LUNCH}
+
+
+def frame_session(
+    summit: Event, big_room: Room, slot, keynote_speaker: User | None
+) -> ProgramSession:
+    """One session of the days' frame (see `layout`): a keynote given by
+    `keynote_speaker`, a fika or lunch; all in the big room."""
+    what, index, start, minutes = slot
+    session = ProgramSession(
+        event_id=summit.id, room_id=big_room.id, starts_at=start, duration_minutes=minutes
+    )
+    if what == "keynote":
+        session.title, session.abstract, session.language, _who = KEYNOTES[index]
+        session.kind = SessionKind.KEYNOTE
+        session.speakers.append(SessionSpeaker(user_id=keynote_speaker.id, position=0))
+    else:
+        session.title, session.abstract = PAUSES[what]
+        session.kind = SessionKind.LUNCH if what == "lunch" else SessionKind.BREAK
+    return session
+
+
 def _frame_sessions(summit: Event, frame, rooms: dict, calendar: Calendar) -> None:
     """The keynotes (with their speakers), fika and lunch, all in the big room."""
     keynote_speakers = [_speaker(*spec[3]) for spec in KEYNOTES]
-    pauses = {"morning": MORNING_BREAK, "afternoon": AFTERNOON_BREAK, "lunch": LUNCH}
-    for what, index, start, minutes in frame:
-        session = ProgramSession(
-            event_id=summit.id,
-            room_id=rooms["Stora salen"].id,
-            starts_at=start,
-            duration_minutes=minutes,
-        )
-        if what == "keynote":
-            session.title, session.abstract, session.language, _who = KEYNOTES[index]
-            session.kind = SessionKind.KEYNOTE
-            speaker = keynote_speakers[index]
-            session.speakers.append(SessionSpeaker(user_id=speaker.id, position=0))
+    for slot in frame:
+        what, index, start, minutes = slot
+        speaker = keynote_speakers[index] if what == "keynote" else None
+        db.session.add(frame_session(summit, rooms["Stora salen"], slot, speaker))
+        if speaker is not None:
             calendar.book([speaker.id], start, start + timedelta(minutes=minutes))
-        else:
-            session.title, session.abstract = pauses[what]
-            session.kind = SessionKind.LUNCH if what == "lunch" else SessionKind.BREAK
-        db.session.add(session)
     leila = accounts.find_user(AVAILABLE_ONLY)
     second_day = summit.days[1]
     db.session.add(
