@@ -2,9 +2,13 @@
 see: exactly one move is saved, the other is refused as stale (never a silent
 overwrite); on PostgreSQL with real threads and connections."""
 
+import threading
+
+from sqlalchemy import text
+
 from summit.extensions import db as _db
 from summit.models import ProgramSession
-from summit.services.program.errors import StaleEdit
+from summit.services.program.errors import ProgramError, StaleEdit
 from summit.services.program.scheduling import place_session, unschedule
 from tests.schedule_world import at, program, session
 from tests.threads import in_threads
@@ -60,3 +64,38 @@ def test_a_move_and_an_unschedule_at_once(app, db, make_event):
     db.session.refresh(stored)
     assert stored.version == 2
     assert (stored.room_id, stored.starts_at) in [(other_room, at(11)), (None, None)]
+
+
+def test_placing_into_a_room_deleted_meanwhile_is_refused(app, db, make_event):
+    event = make_event(slug="summit2027")
+    rooms = program(event)
+    talk = session(event, "Föredrag", duration=30)
+    talk_id, room_id = talk.id, rooms[1].id
+    # Another organizer's transaction is deleting the room and has not committed yet.
+    deleter = _db.engine.connect()
+    deletion = deleter.begin()
+    deleter.execute(text("SELECT id FROM rooms WHERE id = :id FOR UPDATE"), {"id": room_id})
+    deleter.execute(text("DELETE FROM rooms WHERE id = :id"), {"id": room_id})
+    outcome = []
+
+    def place():
+        with app.app_context():
+            mine = _db.session.get(ProgramSession, talk_id)
+            try:
+                place_session(mine, room_id, at(10), 30, expected_version=1)
+                outcome.append("saved")
+            except ProgramError as error:
+                outcome.append(error.reason)
+
+    placer = threading.Thread(target=place)
+    placer.start()
+    placer.join(0.5)
+    assert placer.is_alive(), "the placement should wait for the deletion"
+    deletion.commit()
+    deleter.close()
+    placer.join(10)
+    assert outcome == ["unknown_room"]
+    db.session.rollback()
+    stored = db.session.get(ProgramSession, talk_id)
+    db.session.refresh(stored)
+    assert (stored.room_id, stored.starts_at, stored.version) == (None, None, 1)

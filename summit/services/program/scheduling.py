@@ -106,6 +106,13 @@ def place_session(
     room_id = room.id
     locked = _lock(session)
     _check_version(locked, expected_version)
+    # The room again, under a share lock: a room being deleted at this moment is waited
+    # for and then refused, instead of failing on the foreign key at commit.
+    if not db.session.scalar(
+        select(Room.id).where(Room.id == room_id).with_for_update(key_share=True, read=True)
+    ):
+        db.session.rollback()
+        raise ProgramError("unknown_room", "room")
     locked.room_id = room_id
     locked.starts_at = start
     locked.duration_minutes = duration
