@@ -85,10 +85,9 @@ def build_program(app) -> dict:
     sessions, committed, then published as release 1. Rows are added through the ORM in
     a few flushes (the speakers and sessions in bulk); publishing is the service's."""
     from summit.demo import EVENTS, _ensure_event
+    from summit.demo_cfp import abstract
     from summit.demo_cfp_texts import (
-        ABSTRACT_ENDS,
         ABSTRACT_MIDDLES,
-        ABSTRACT_OPENINGS,
         ORGANISATIONS,
         TITLES_OF_PEOPLE,
         TITLES_SV,
@@ -142,11 +141,6 @@ def build_program(app) -> dict:
         db.session.add_all(profiles)
         db.session.flush()
 
-        def abstract(title: str) -> str:
-            topic = title.split(":")[0].lower()
-            parts = (ABSTRACT_OPENINGS, ABSTRACT_MIDDLES, ABSTRACT_ENDS)
-            return " ".join(rng.choice(part).format(topic=topic) for part in parts)
-
         frame, _slots = layout(summit, [d.day for d in days])
         sessions, speakers = [], iter(people)
         for slot in frame:
@@ -167,7 +161,7 @@ def build_program(app) -> dict:
                 session = ProgramSession(
                     event_id=summit.id,
                     title=f"{title} ({number + 1})",
-                    abstract=abstract(title),
+                    abstract=abstract(rng, title, False),
                     kind=kind,
                     duration_minutes=CONTENT_MINUTES,
                     track_id=tracks[track].id,

@@ -225,7 +225,8 @@ def _demo_speaker() -> User:
     return user
 
 
-def _abstract(rng: random.Random, title: str, english: bool) -> str:
+def abstract(rng: random.Random, title: str, english: bool) -> str:
+    """A demo abstract about the title's topic (Swedish made of three drawn sentences)."""
     topic = title.split(":")[0].lower()
     if english:
         return ENGLISH_ABSTRACT.format(topic=topic)
@@ -287,8 +288,8 @@ def _proposals(summit: Event, call: CallForProposals, reviewers: list[User]) -> 
             call_id=call.id,
             state=state,
             title=title,
-            abstract=_abstract(rng, title, language == "en"),
-            description="" if rng.random() < 0.5 else _abstract(rng, title, language == "en"),
+            abstract=abstract(rng, title, language == "en"),
+            description="" if rng.random() < 0.5 else abstract(rng, title, language == "en"),
             format_id=formats[form].id,
             track_id=tracks[track].id,
             language=language,

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from .demo_cfp_texts import ABSTRACT_ENDS, ABSTRACT_MIDDLES, ABSTRACT_OPENINGS, ENGLISH_ABSTRACT
+from .demo_cfp import abstract
 from .demo_program_texts import (
     AFTERNOON_BREAK,
     AVAILABLE_ONLY,
@@ -40,7 +40,6 @@ from .models import (
     Order,
     OrderStatus,
     ProgramDay,
-    ProgramRelease,
     ProgramSession,
     Room,
     SessionKind,
@@ -54,6 +53,7 @@ from .models import (
     WorkshopSignup,
 )
 from .services import accounts
+from .services.program import releases, scheduling
 
 ORGANIZER = "arrangor@example.org"
 DEMO_USERS = {"talare@example.org", "deltagare@example.org"}  # never speakers here
@@ -152,14 +152,6 @@ class Calendar:
             self.busy.setdefault(uid, []).append((start, end))
 
 
-def _abstract(rng: random.Random, title: str, language: str) -> str:
-    topic = title.split(":")[0].lower()
-    if language == "en":
-        return ENGLISH_ABSTRACT.format(topic=topic)
-    parts = (ABSTRACT_OPENINGS, ABSTRACT_MIDDLES, ABSTRACT_ENDS)
-    return " ".join(rng.choice(part).format(topic=topic) for part in parts)
-
-
 def _speaker(email: str, name: str, organisation: str, title: str, bio: str) -> User:
     user = accounts.find_user(email) or accounts.create_user(email, name=name)
     db.session.flush()
@@ -245,7 +237,7 @@ def _invited(summit: Event, rng: random.Random) -> dict[SessionKind, list[Progra
             ProgramSession(
                 event_id=summit.id,
                 title=title,
-                abstract=_abstract(rng, title, language),
+                abstract=abstract(rng, title, language == "en"),
                 kind=kind,
                 duration_minutes=MINUTES[kind],
                 track_id=tracks[track].id,
@@ -348,8 +340,6 @@ def _build(summit: Event, days: list[ProgramDay]) -> None:
 def _publish(summit: Event) -> None:
     """Release 1; then a talk moves from Studion to Sal A (free at that time) and
     release 2 lists the move."""
-    from .services.program import releases, scheduling
-
     organizer = accounts.find_user(ORGANIZER)
     releases.publish(summit, by=organizer, note=RELEASE_NOTES[0])
     rooms = {room.name: room for room in summit.rooms}
@@ -414,20 +404,10 @@ def create_demo_program(summit: Event) -> list[str]:
     if not own:
         _build(summit, days)
         db.session.commit()
-    release = db.session.scalars(
-        select(ProgramRelease)
-        .where(ProgramRelease.event_id == summit.id)
-        .order_by(ProgramRelease.number.desc())
-        .limit(1)
-    ).first()
+    release = releases.latest_release(summit)
     if release is None:
         _publish(summit)
-        release = db.session.scalars(
-            select(ProgramRelease)
-            .where(ProgramRelease.event_id == summit.id)
-            .order_by(ProgramRelease.number.desc())
-            .limit(1)
-        ).first()
+        release = releases.latest_release(summit)
     published = len(release.snapshot["sessions"])
     slug = summit.slug
     return [
