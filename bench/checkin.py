@@ -44,7 +44,13 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from pages import ROOT, free_port, start_gunicorn, stop_gunicorn, wait_until_answering
+from pages import (
+    free_port,
+    in_process_app,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_until_answering,
+)
 from ticket_rush import CpuMeter, database, flask, percentiles
 
 TICKETS = 1000
@@ -55,16 +61,6 @@ WORKERS = 2
 SLUG = "checkin2027"
 RATE_LIMIT = "1000000 per minute"  # the default (600 a minute a door) would refuse
 API = f"/api/v1/events/{SLUG}/checkin"
-
-
-def in_process_app(env: dict):
-    os.environ.update(
-        {key: env[key] for key in ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "CHECKIN_RATE_LIMIT")}
-    )
-    sys.path.insert(0, str(ROOT))
-    from summit import create_app
-
-    return create_app()
 
 
 def prepare(app, tickets: int) -> tuple[list[str], list[str]]:
@@ -280,7 +276,7 @@ def main() -> None:
             "CHECKIN_RATE_LIMIT": RATE_LIMIT,
         }
         flask(env, "db", "upgrade")
-        app = in_process_app(env)
+        app = in_process_app(env, "CHECKIN_RATE_LIMIT")
         warm = 50
         secret_list, tokens = prepare(app, 2 * args.tickets + warm + 3)
         first_c1 = secret_list[: args.tickets]

@@ -90,6 +90,17 @@ def wait_until_answering(base: str, server: subprocess.Popen, log: Path) -> None
     sys.exit(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
 
 
+def in_process_app(env: dict, *extra: str):
+    """The app in this process, on the bench database (for set-up and counting), with
+    the bench's settings: DATABASE_URL, SECRET_KEY, BASE_URL and the `extra` keys."""
+    keys = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", *extra)
+    os.environ.update({key: env[key] for key in keys if key in env})
+    sys.path.insert(0, str(ROOT))
+    from summit import create_app
+
+    return create_app()
+
+
 def timed_get(connection, path: str, headers: dict) -> tuple[float, int, bytes, dict]:
     """One GET on a kept-alive connection: seconds taken, status, body, headers (with the
     cookies it set as one Set-Cookie value, to send back as a browser does)."""
@@ -183,14 +194,11 @@ def count_queries(env: dict) -> dict[str, int]:
     """SQL queries for one request of each page, after one warm-up request. Transaction
     control (the BEGIN that summit sends itself on SQLite) is not counted, so the figures
     compare across databases."""
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "SECRET_KEY")})
-    sys.path.insert(0, str(ROOT))
+    app = in_process_app(env)
     from sqlalchemy import event
 
-    from summit import create_app
     from summit.extensions import db
 
-    app = create_app()
     statements: list[str] = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))

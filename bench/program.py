@@ -44,8 +44,8 @@ from datetime import time as clock
 from pathlib import Path
 
 from pages import (
-    ROOT,
     free_port,
+    in_process_app,
     run_load,
     start_gunicorn,
     stop_gunicorn,
@@ -60,14 +60,6 @@ CONCURRENCY = 8
 WARM_UP = 64  # requests a target before the clock starts
 WORKERS = 2
 HEADERS = {"Accept-Language": "sv"}
-
-
-def in_process_app(env: dict):
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "SECRET_KEY", "BASE_URL")})
-    sys.path.insert(0, str(ROOT))
-    from summit import create_app
-
-    return create_app()
 
 
 # The scaled summit -------------------------------------------------------------------

@@ -48,7 +48,15 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from pages import BIN, ROOT, free_port, start_gunicorn, stop_gunicorn, wait_until_answering
+from pages import (
+    BIN,
+    ROOT,
+    free_port,
+    in_process_app,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_until_answering,
+)
 
 BUYERS = 200
 CONCURRENCY = 16
@@ -95,16 +103,6 @@ def flask(env: dict, *command: str) -> None:
     )
     if result.returncode != 0:
         sys.exit(f"flask {' '.join(command)} failed:\n{result.stdout}{result.stderr}")
-
-
-def in_process_app(env: dict):
-    """The app in this process, on the bench database (for set-up and counting)."""
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "SECRET_KEY", "BASE_URL")})
-    os.environ["RESERVATION_RATE_LIMIT"] = env["RESERVATION_RATE_LIMIT"]
-    sys.path.insert(0, str(ROOT))
-    from summit import create_app
-
-    return create_app()
 
 
 def create_events(app, capacity: int) -> None:
@@ -447,7 +445,7 @@ def main() -> None:
             "RESERVATION_RATE_LIMIT": "100000 per minute",
         }
         flask(env, "db", "upgrade")
-        app = in_process_app(env)
+        app = in_process_app(env, "RESERVATION_RATE_LIMIT")
         create_events(app, args.capacity)
         print(f"database ready: {url.split('@')[-1]}", flush=True)
 

@@ -2,14 +2,13 @@
 
 from datetime import datetime, timedelta
 from itertools import count
-from zoneinfo import ZoneInfo
 
 from summit.extensions import db
 from summit.models import Order, OrderStatus, Ticket, TicketStatus, TicketType, utcnow
 from summit.services import checkin_setup
 from summit.services.checkin import Door, station_for_token
+from tests.conftest import STOCKHOLM
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # The first morning of the test summit (tests/conftest.py make_event: 18–20 May 2027).
 MORNING = datetime(2027, 5, 18, 8, 30, tzinfo=STOCKHOLM)
 _numbers = count(1)
@@ -30,6 +29,7 @@ def ticket(
     name: str | None = None,
     email: str | None = None,
     organisation: str = "Mötesplats AB",
+    buyer_email: str | None = None,
 ) -> Ticket:
     number = next(_numbers)
     name = name or f"Deltagare {number}"
@@ -38,7 +38,7 @@ def ticket(
         status=status,
         expires_at=utcnow() + timedelta(minutes=30),
         buyer_name=name,
-        buyer_email=email or f"person{number}@example.org",
+        buyer_email=buyer_email or email or f"person{number}@example.org",
     )
     made = Ticket(
         ticket_type=of_type,

@@ -5,12 +5,11 @@ here run 09:00–17:00 Stockholm time.
 """
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from summit.extensions import db
 from summit.models import ProgramDay, ProgramSession, Room, SessionSpeaker, Track
+from tests.conftest import STOCKHOLM
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FIRST_DAY = date(2027, 5, 18)
 
 

@@ -6,14 +6,12 @@ its first day at 14:00–15:30 Stockholm time, in a room for 30.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from summit.models import OrderStatus, SessionKind, TicketStatus
 from summit.services.program.releases import publish
 from tests import checkin_world
-from tests.schedule_world import at, program, session
+from tests.schedule_world import STOCKHOLM, at, program, session
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BEFORE = datetime(2027, 5, 1, 12, 0, tzinfo=STOCKHOLM)  # sign-ups open
 WORKSHOP_STARTS = at(14)
 
@@ -47,12 +45,12 @@ def ticket(
     ticket_status: TicketStatus = TicketStatus.VALID,
 ):
     """A ticket made out to `email`, bought by `buyer_email` (default: the same)."""
-    made = checkin_world.ticket(
-        event, of_type, status=status, ticket_status=ticket_status, name=name, email=email
+    return checkin_world.ticket(
+        event,
+        of_type,
+        status=status,
+        ticket_status=ticket_status,
+        name=name,
+        email=email,
+        buyer_email=buyer_email,
     )
-    if buyer_email is not None:
-        made.order.buyer_email = buyer_email
-        from summit.extensions import db
-
-        db.session.commit()
-    return made

@@ -29,6 +29,7 @@ from summit.models import (
 )
 from summit.services.cfp import cfp_setup, decisions
 from tests.conftest import csrf_token, sign_in
+from tests.images import image_bytes
 
 SCRIPT = '<script>alert("x")</script>'
 ESCAPED = "&lt;script&gt;alert("
@@ -63,9 +64,7 @@ def last_link(db, to: str) -> str:
 
 
 def png(size=(64, 64)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (20, 120, 90)).save(out, "PNG")
-    return out.getvalue()
+    return image_bytes("PNG", size=size)
 
 
 # The world --------------------------------------------------------------------------------
