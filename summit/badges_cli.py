@@ -75,14 +75,10 @@ def badges(slug, layout, out, ticket_type, only_unprinted, sort, lang):
             event, ticket_type_ids=ids, sort=sort, only_unprinted=only_unprinted
         )
     except badge_jobs.BadgeJobError as error:
-        raise click.ClickException(str(error)) from error
-    if not tickets:
-        if only_unprinted and badge_jobs.select_tickets(event, ticket_type_ids=ids):
-            raise click.ClickException(
-                "nothing to print: every badge of this choice has been printed already "
-                "(without --only-unprinted they are printed again)"
-            )
-        raise click.ClickException("nothing to print: no paid or invoiced tickets of this choice")
+        hint = " (without --only-unprinted they are printed again)"
+        raise click.ClickException(
+            f"{error}{hint}" if error.reason == "all_printed" else str(error)
+        ) from error
     total = len(tickets)
     click.echo(f"{total} badges of {event.slug}, layout {layout}...", err=True)
 
@@ -99,5 +95,5 @@ def badges(slug, layout, out, ticket_type, only_unprinted, sort, lang):
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {out}: {error.strerror}") from error
-    record_prints(tickets, PrintChannel.CLI, layout)
+    record_prints([t.id for t in tickets], PrintChannel.CLI, layout)
     click.echo(f"{total} badges written to {out.resolve()}")

@@ -109,9 +109,9 @@ def _read(token, now: datetime | None) -> tuple[int, int, str]:
     return data[0], data[1], data[2]
 
 
-def print_badge(token, slug: str, now: datetime | None = None) -> tuple[bytes, Station]:
-    """The PDF of one badge (one page in the station's layout) and the station, logged
-    as printed. Raises BadgeRefused; see the module docstring."""
+def print_badge(token, slug: str, now: datetime | None = None) -> bytes:
+    """The PDF of one badge (one page in the station's layout), logged as printed.
+    Raises BadgeRefused; see the module docstring."""
     station_id, ticket_id, fingerprint = _read(token, now)
     station = db.session.get(Station, station_id)
     if station is None or station.event.slug != slug:
@@ -125,5 +125,5 @@ def print_badge(token, slug: str, now: datetime | None = None) -> tuple[bytes, S
         raise BadgeRefused("unknown_ticket", 404)
     layout = station.badge_layout if station.badge_layout in LAYOUTS else LAYOUTS[0]
     pdf = render_badges(badges_for([ticket]), layout)
-    record_prints([ticket], PrintChannel.ARRIVAL, layout, station_id=station.id, now=now)
-    return pdf, station
+    record_prints([ticket.id], PrintChannel.ARRIVAL, layout, station_id=station.id, now=now)
+    return pdf

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from ..database import begin_write
 from ..extensions import db
@@ -92,12 +92,16 @@ def badge_counts(event: Event) -> dict[int, TypeCounts]:
     return {type_id: TypeCounts(int(n), int(p)) for type_id, n, p in rows}
 
 
-def check_choice(layout: str, sort: str, locale: str | None) -> None:
-    if layout not in LAYOUTS:
+def check_choice(
+    *, layout: str | None = None, sort: str | None = None, locale: str | None = None
+) -> None:
+    """BadgeJobError for a layout, sort or badge language we do not have; what is not
+    given is not checked (a locale of None is each order's own language)."""
+    if layout is not None and layout not in LAYOUTS:
         raise BadgeJobError(
             "layout", "unknown", f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}"
         )
-    if sort not in SORTS:
+    if sort is not None and sort not in SORTS:
         raise BadgeJobError(
             "sort", "unknown", f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}"
         )
@@ -138,10 +142,25 @@ def select_tickets(
     sort: str = "last_name",
     only_unprinted: bool = False,
 ) -> list[Ticket]:
-    """printable_tickets, with the choice checked first (BadgeJobError on garbage)."""
-    check_choice("a6", sort, None)
+    """printable_tickets, with the choice checked first (BadgeJobError on garbage), never
+    empty: BadgeJobError("tickets", "all_printed") when every badge of the choice has
+    been printed already, ("tickets", "none") when the choice has no tickets to print."""
+    check_choice(sort=sort)
     ids = check_ticket_types(event, ticket_type_ids)
-    return printable_tickets(event, ticket_type_ids=ids, sort=sort, only_unprinted=only_unprinted)
+    tickets = printable_tickets(
+        event, ticket_type_ids=ids, sort=sort, only_unprinted=bool(only_unprinted)
+    )
+    if tickets:
+        return tickets
+    if only_unprinted and any(not ids or t in ids for t in badge_counts(event)):
+        raise BadgeJobError(
+            "tickets",
+            "all_printed",
+            "nothing to print: every badge of this choice has been printed already",
+        )
+    raise BadgeJobError(
+        "tickets", "none", "nothing to print: no paid or invoiced tickets of this choice"
+    )
 
 
 def start_job(
@@ -155,15 +174,11 @@ def start_job(
 ) -> BadgeJob:
     """A queued run of the event's badges as asked, committed, with `total` counted now.
     Raises BadgeJobError (nothing written) for an unknown layout, sort, language or
-    ticket type, or when no ticket matches. Start it with run_in_background() or
-    run_job(); a run nobody starts is taken by the worker."""
-    check_choice(layout, sort, locale)
+    ticket type, or when no ticket matches (reasons as select_tickets). Start it with
+    run_in_background() or run_job(); a run nobody starts is taken by the worker."""
+    check_choice(layout=layout, locale=locale)
     ids = check_ticket_types(event, ticket_type_ids)
-    tickets = printable_tickets(
-        event, ticket_type_ids=ids, sort=sort, only_unprinted=bool(only_unprinted)
-    )
-    if not tickets:
-        raise BadgeJobError("tickets", "none", "no tickets match: there is nothing to print")
+    tickets = select_tickets(event, ticket_type_ids=ids, sort=sort, only_unprinted=only_unprinted)
     job = BadgeJob(
         event_id=event.id,
         requested_by_id=requested_by.id if requested_by is not None else None,
@@ -231,11 +246,13 @@ def pdf_filename(job: BadgeJob) -> str:
 # Running -------------------------------------------------------------------------------
 
 
-def _claimable(now: datetime):
-    return or_(
-        BadgeJob.status == BadgeJobStatus.QUEUED,
-        and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now),
-    )
+def _unattended(now: datetime, queued_before: datetime | None = None):
+    """SQL: the run is queued (before `queued_before`, if given) or running with an ended
+    lease (its renderer died)."""
+    queued = BadgeJob.status == BadgeJobStatus.QUEUED
+    if queued_before is not None:
+        queued = and_(queued, BadgeJob.created_at < queued_before)
+    return or_(queued, and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now))
 
 
 def _claim(job_id: int) -> datetime | None:
@@ -245,7 +262,7 @@ def _claim(job_id: int) -> datetime | None:
     now = utcnow()
     claimed = db.session.execute(
         update(BadgeJob)
-        .where(BadgeJob.id == job_id, _claimable(now))
+        .where(BadgeJob.id == job_id, _unattended(now))
         .values(
             status=BadgeJobStatus.RUNNING,
             started_at=now,
@@ -355,20 +372,14 @@ def run_job(job_id: int) -> bool:
             if finished != 1:
                 raise _LostClaim()
             # The log of prints is written in the same commit as DONE.
-            now = utcnow()
-            db.session.execute(
-                insert(BadgePrint),
-                [
-                    {
-                        "ticket_id": ticket_id,
-                        "printed_at": now,
-                        "channel": PrintChannel.SHEETS,
-                        "layout": layout,
-                        "printed_by_id": requested_by_id,
-                        "job_id": job_id,
-                    }
-                    for ticket_id in ticket_ids
-                ],
+            record_prints(
+                ticket_ids,
+                PrintChannel.SHEETS,
+                layout,
+                by_id=requested_by_id,
+                job_id=job_id,
+                now=utcnow(),
+                commit=False,
             )
             db.session.commit()
             return True
@@ -445,15 +456,7 @@ def run_pending_jobs(now: datetime | None = None) -> int:
     purge_old_pdfs(now)
     ids = db.session.scalars(
         select(BadgeJob.id)
-        .where(
-            or_(
-                and_(
-                    BadgeJob.status == BadgeJobStatus.QUEUED,
-                    BadgeJob.created_at < now - QUEUED_GRACE,
-                ),
-                and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now),
-            )
-        )
+        .where(_unattended(now, queued_before=now - QUEUED_GRACE))
         .order_by(BadgeJob.created_at, BadgeJob.id)
     ).all()
     db.session.commit()
@@ -466,9 +469,9 @@ def run_pending_jobs(now: datetime | None = None) -> int:
 def print_single_badge(ticket: Ticket, by: User | None = None, layout: str = "a6") -> bytes:
     """One ticket's badge (in its order's language), logged as printed from the badge
     page. Only valid tickets of confirmed orders have badges (BadgeJobError otherwise)."""
-    check_choice(layout, "last_name", None)
+    check_choice(layout=layout)
     if ticket.status is not TicketStatus.VALID or ticket.order.status not in CONFIRMED:
         raise BadgeJobError("tickets", "not_valid", "only valid, confirmed tickets get a badge")
     pdf = render_badges(badges_for([ticket]), layout)
-    record_prints([ticket], PrintChannel.SHEETS, layout, by_id=by.id if by else None)
+    record_prints([ticket.id], PrintChannel.SHEETS, layout, by_id=by.id if by else None)
     return pdf

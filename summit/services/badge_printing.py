@@ -176,7 +176,7 @@ def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
 
 
 def record_prints(
-    tickets: Iterable[Ticket],
+    ticket_ids: Iterable[int],
     channel: PrintChannel,
     layout: str,
     *,
@@ -184,11 +184,13 @@ def record_prints(
     station_id: int | None = None,
     job_id: int | None = None,
     now: datetime | None = None,
+    commit: bool = True,
 ) -> int:
-    """Log these tickets' badges as printed (one row each) and commit. Returns how many."""
+    """Log these tickets' badges as printed (one row each) and commit, unless `commit`
+    is False (the caller commits them with its own change). Returns how many."""
     rows = [
         BadgePrint(
-            ticket_id=ticket.id,
+            ticket_id=ticket_id,
             channel=channel,
             layout=layout,
             printed_by_id=by_id,
@@ -196,10 +198,11 @@ def record_prints(
             job_id=job_id,
             **({"printed_at": now} if now else {}),
         )
-        for ticket in tickets
+        for ticket_id in ticket_ids
     ]
     db.session.add_all(rows)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return len(rows)
 
 
@@ -215,13 +218,3 @@ def last_printed(ticket_ids: Iterable[int]) -> dict[int, datetime]:
         .group_by(BadgePrint.ticket_id)
     )
     return {ticket_id: printed_at for ticket_id, printed_at in rows}
-
-
-def printed_count(event: Event) -> int:
-    """How many of the event's tickets have had a badge printed."""
-    return db.session.scalar(
-        select(func.count(func.distinct(BadgePrint.ticket_id)))
-        .join(Ticket, Ticket.id == BadgePrint.ticket_id)
-        .join(Order, Order.id == Ticket.order_id)
-        .where(Order.event_id == event.id)
-    )

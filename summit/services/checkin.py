@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, exists, func, null, select
+from sqlalchemy import and_, bindparam, exists, func, null, or_, select
 
 from ..database import begin_write
 from ..extensions import db
@@ -177,15 +177,18 @@ def _scan_statement(by_station: bool, by_ticket_id: bool, with_nonce: bool):
         types.c.checkin_list_id == lst.c.id, types.c.ticket_type_id == ticket.c.ticket_type_id
     )
     signups = WorkshopSignup.__table__
-    signed_up = exists().where(
-        signups.c.session_id == lst.c.session_id,
-        signups.c.ticket_id == ticket.c.id,
-        signups.c.cancelled_at.is_(None),
+    # Only a workshop's door list (one with a session) asks for a sign-up.
+    signed_up = or_(
+        lst.c.session_id.is_(None),
+        exists().where(
+            signups.c.session_id == lst.c.session_id,
+            signups.c.ticket_id == ticket.c.id,
+            signups.c.cancelled_at.is_(None),
+        ),
     )
     columns = [
         lst.c.id.label("list_id"),
         lst.c.day.label("list_day"),
-        lst.c.session_id.label("list_session_id"),
         event.c.timezone,
         (station.c.last_seen_at if by_station else null()).label("last_seen_at"),
         ticket.c.id.label("ticket_id"),
@@ -397,8 +400,9 @@ def _scan_once(connection, door, secret, ticket_id, nonce, now, offline, scanned
         ), None
     admitted = row.admitted or not row.restricted
     today = (scanned_at or now).astimezone(ZoneInfo(row.timezone)).date()
-    signed_up = row.list_session_id is None or bool(row.signed_up)
-    reason = refusal(row.ticket_status, row.order_status, admitted, row.list_day, today, signed_up)
+    reason = refusal(
+        row.ticket_status, row.order_status, admitted, row.list_day, today, bool(row.signed_up)
+    )
     if reason is None and row.active_id is not None:
         conflict = offline and (
             row.active_station_id != door.station_id or row.active_user_id != door.user_id
@@ -512,7 +516,6 @@ class StationAuth:
     token_hash: str
     revoked: bool
     prints_badges: bool = False  # print on arrival (services/arrival_badges.py)
-    badge_layout: str = "a6"
 
     @property
     def door(self) -> Door:
@@ -545,7 +548,6 @@ def station_for_token(token: str) -> StationAuth | None:
             Station.name,
             Station.revoked_at,
             Station.prints_badges,
-            Station.badge_layout,
         )
         .join(Event, Event.id == Station.event_id)
         .where(Station.token_hash == hashed)
@@ -561,7 +563,6 @@ def station_for_token(token: str) -> StationAuth | None:
         hashed,
         row.revoked_at is not None,
         bool(row.prints_badges),
-        row.badge_layout,
     )
     if len(_station_cache) > 1000:
         _station_cache.clear()

@@ -259,7 +259,6 @@ def search(
     rows = db.session.execute(
         _with_active_checkin(
             select(
-                Ticket.id,
                 Ticket.id.label("ticket_id"),
                 Ticket.status,
                 Ticket.ticket_type_id,
@@ -299,7 +298,7 @@ def search(
     for row in rows:
         hits.append(
             SearchHit(
-                ticket_id=row.id,
+                ticket_id=row.ticket_id,
                 name=row.attendee_name or row.buyer_name or "",
                 email=row.attendee_email or row.buyer_email or "",
                 organisation=row.attendee_organisation or row.buyer_organisation or "",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
@@ -45,14 +46,19 @@ class SetupError(ValueError):
 # Lists -------------------------------------------------------------------------------
 
 
-def checkin_lists(event: Event) -> list[CheckinList]:
-    return list(
-        db.session.scalars(
-            select(CheckinList)
-            .where(CheckinList.event_id == event.id)
-            .order_by(CheckinList.position, CheckinList.id)
-        )
+def checkin_lists(event: Event, *, with_rules: bool = False) -> list[CheckinList]:
+    """The event's lists in their order; `with_rules` loads each one's ticket types and
+    workshop session along (in one query each, not one per list)."""
+    query = (
+        select(CheckinList)
+        .where(CheckinList.event_id == event.id)
+        .order_by(CheckinList.position, CheckinList.id)
     )
+    if with_rules:
+        query = query.options(
+            selectinload(CheckinList.ticket_types), selectinload(CheckinList.session)
+        )
+    return list(db.session.scalars(query))
 
 
 def get_list(event: Event, list_id) -> CheckinList | None:
@@ -229,13 +235,6 @@ def revoke_station(station: Station, now: datetime | None = None) -> None:
     db.session.commit()
 
 
-def move_station(station: Station, checkin_list: CheckinList) -> None:
-    if checkin_list.event_id != station.event_id:
-        raise SetupError("list", "unknown")
-    station.checkin_list_id = checkin_list.id
-    db.session.commit()
-
-
 def change_station(
     station: Station,
     name: str,
@@ -302,7 +301,7 @@ def expected_by_type(event: Event) -> dict[int, int]:
 
 
 def checkin_status(event: Event) -> CheckinStatus:
-    lists = checkin_lists(event)
+    lists = checkin_lists(event, with_rules=True)
     list_ids = [checkin_list.id for checkin_list in lists]
     expected = expected_by_type(event)
     rows = db.session.execute(

@@ -16,14 +16,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
 from ...forms import form_page
-from ...models import BadgeJob, BadgeJobStatus, Order, Role, Ticket
-from ...services import badge_jobs
+from ...models import BadgeJob, BadgeJobStatus, Role
+from ...services import badge_jobs, checkin_lookup
 from ...services.badge_jobs import BadgeJobError
 from ...services.sales import ticket_types
 from . import bp
@@ -56,7 +55,7 @@ def index(slug):
         SelectChoice("all", _("All, including %(num)d already printed", num=printed)),
     ]
     if form.validate_on_submit():
-        job = _start(form, counts)
+        job = _start(form)
         if job is not None:
             badge_jobs.run_in_background(job)
             return redirect(url_for("badges.job", slug=slug, token=job.token), 303)
@@ -73,37 +72,33 @@ def index(slug):
     )
 
 
-def _start(form: BadgeRunForm, counts) -> BadgeJob | None:
+def _start(form: BadgeRunForm) -> BadgeJob | None:
     """The run as the form asks, or None with the reason put on the form."""
-    only_unprinted = form.which.data == "unprinted"
-    chosen = form.ticket_types.data or []
     try:
         return badge_jobs.start_job(
             g.event,
             form.layout.data,
-            ticket_type_ids=chosen,
+            ticket_type_ids=form.ticket_types.data or [],
             sort=form.sort.data,
-            only_unprinted=only_unprinted,
+            only_unprinted=form.which.data == "unprinted",
             locale=form.locale,
             requested_by=current_user._get_current_object(),
         )
     except BadgeJobError as error:
         db.session.rollback()
-        if error.reason != "none":  # the form's choices let nothing else through
-            form.ticket_types.errors.append(_("Choose among this event's ticket types."))
-            return None
-        tickets = sum(c.tickets for t, c in counts.items() if not chosen or t in chosen)
-        if only_unprinted and tickets:
+        if error.reason == "all_printed":
             form.which.errors.append(
                 _(
                     "Every badge of this choice has been printed already. "
                     "Choose “All” to print them again."
                 )
             )
-        else:
+        elif error.reason == "none":
             form.ticket_types.errors.append(
                 _("No paid or invoiced tickets of this choice: there is nothing to print.")
             )
+        else:  # the form's choices let nothing else through
+            form.ticket_types.errors.append(_("Choose among this event's ticket types."))
         return None
 
 
@@ -165,6 +160,19 @@ def job_status(slug, token):
     return response
 
 
+def _pdf_download(pdf: bytes, filename: str):
+    """The PDF as a download that no cache keeps."""
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/runs/<token>/pdf")
 @event_role_required(ORGANIZER)
 def download(slug, token):
@@ -172,15 +180,7 @@ def download(slug, token):
     pdf = badge_jobs.job_pdf(job)
     if pdf is None:
         abort(404)
-    response = send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=badge_jobs.pdf_filename(job),
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_download(pdf, badge_jobs.pdf_filename(job))
 
 
 @bp.post("/tickets/<int:ticket_id>/pdf")
@@ -188,11 +188,7 @@ def download(slug, token):
 def ticket_badge(slug, ticket_id):
     """One ticket's A6 badge, made now and logged as printed (the button is a form: a
     link anyone could make an organizer's browser open would mark badges printed)."""
-    ticket = db.session.scalar(
-        select(Ticket)
-        .join(Order, Order.id == Ticket.order_id)
-        .where(Ticket.id == ticket_id, Order.event_id == g.event.id)
-    )
+    ticket = checkin_lookup.find_ticket(g.event.id, ticket_id=ticket_id)
     if ticket is None:
         abort(404)
     order = ticket.order
@@ -203,12 +199,4 @@ def ticket_badge(slug, ticket_id):
         flash(_("Only valid tickets of paid or invoiced orders have a badge."), "error")
         return redirect(url_for("admin.order_detail", slug=slug, reference=order.reference))
     number = order.tickets.index(ticket) + 1
-    response = send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"namnbricka-{g.event.slug}-{order.reference}-{number}.pdf",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_download(pdf, f"namnbricka-{g.event.slug}-{order.reference}-{number}.pdf")

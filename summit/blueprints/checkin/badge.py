@@ -31,7 +31,7 @@ def _rate_limit() -> str:
 @public
 def arrival_badge(slug, token):
     try:
-        pdf, _station = arrival_badges.print_badge(token, slug)
+        pdf = arrival_badges.print_badge(token, slug)
     except arrival_badges.BadgeRefused as refused:
         page = render_template("checkin/badge_refused.html", reason=refused.reason)
         response = Response(page, status=refused.status, mimetype="text/html")
