@@ -2,6 +2,7 @@
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, TimeField
 from wtforms.fields import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
@@ -15,6 +16,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def upper(value):
+    """Codes are compared in capitals, without the spaces around them."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 def enum_choices(enum_class) -> list[SelectChoice]:
     """The members of an enum as select options, labelled in the page's language."""
     return [SelectChoice(m.value, m.label) for m in enum_class]
@@ -23,6 +29,10 @@ def enum_choices(enum_class) -> list[SelectChoice]:
 def form_page(template: str, form, **context):
     """A page with a form: 422 when the form came back with errors, else 200."""
     return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+class ButtonForm(FlaskForm):
+    """A button whose form carries only the CSRF token (delete, withdraw, reset ...)."""
 
 
 class CountField(IntegerField):

@@ -102,6 +102,12 @@ class CallForProposals(db.Model):
         now = now.astimezone(UTC)
         return self.opens_at.astimezone(UTC) <= now < self.closes_at.astimezone(UTC)
 
+    def phase(self, now: datetime) -> str:
+        """ "open", "not_yet_open" or "closed" (compared in UTC, as is_open)."""
+        if self.is_open(now):
+            return "open"
+        return "not_yet_open" if now.astimezone(UTC) < self.opens_at.astimezone(UTC) else "closed"
+
     @property
     def local_opens_at(self) -> datetime:
         return self.opens_at.astimezone(self.event.tz)

@@ -28,16 +28,20 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ...forms import CountField, LocalTimeField, between, enum_choices, plausible_year, strip
+from ...forms import (
+    CountField,
+    LocalTimeField,
+    between,
+    enum_choices,
+    plausible_year,
+    strip,
+    upper,
+)
 from ...models import BadgeRole, DiscountKind, OrderStatus
 from ...services.sales import MAX_CAPACITY, MAX_PRICE, VAT_RATES
 
 AMOUNT_RE = re.compile(r"(\d{1,9})(?:[.,](\d{1,2}))?")
 CODE_FORMAT = re.compile(r"^[A-Z0-9_-]{3,64}$")
-
-
-def upper(value):
-    return value.strip().upper() if isinstance(value, str) else value
 
 
 class KronorField(Field):

@@ -21,7 +21,14 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from ...forms import ClockField, CountField, between, enum_choices, strip
+from ...forms import (
+    ButtonForm,  # noqa: F401  (re-exported: manage_setup.py, signups.py)
+    ClockField,
+    CountField,
+    between,
+    enum_choices,
+    strip,
+)
 from ...models import SessionKind
 
 LANGUAGE_CHOICES = [SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))]
@@ -135,10 +142,6 @@ class SessionForm(FlaskForm):
         validators=[Optional(), between(1, 10_000)],
         description=_l("Leave empty: as many as the room holds."),
     )
-    submit = SubmitField(_l("Save"))
-
-
-class ButtonForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 

@@ -16,16 +16,16 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import form_page
+from ...forms import ButtonForm, form_page
 from ...models import Proposal, ProposalState, ReviewMode, Role, utcnow
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.cfp_setup import CallSettings
 from ...services.cfp.confirmation import waiting_to_be_scheduled
 from ...services.cfp.review_results import proposal_counts
 from ...services.cfp.reviews import reviewers_of
-from ...services.cfp.speakers import speaker_name
+from ...services.cfp.speakers import display_name_of, profiles_for
 from . import bp
-from .manage_forms import ButtonForm, CallForm
+from .manage_forms import CallForm
 
 ORGANIZER = Role.ORGANIZER
 PREFIX = "/manage/events/<slug>/speakers"
@@ -83,10 +83,6 @@ def reviewer_choices() -> list[SelectChoice]:
 @event_role_required(ORGANIZER)
 def manage_index(slug):
     call = cfp_setup.get_call(g.event)
-    now = utcnow()
-    state = None
-    if call is not None:
-        state = "open" if call.is_open(now) else "not_yet" if now < call.opens_at else "closed"
     sessions = waiting_to_be_scheduled(g.event)
     tokens = dict(
         db.session.execute(
@@ -95,11 +91,14 @@ def manage_index(slug):
             )
         ).all()
     )
+    profiles = profiles_for(sp.user_id for s in sessions for sp in s.speakers)
     waiting = [
         {
             "session": s,
             "token": tokens.get(s.proposal_id),
-            "speakers": ", ".join(speaker_name(sp.user) for sp in s.speakers),
+            "speakers": ", ".join(
+                display_name_of(sp.user, "", profiles.get(sp.user_id)) for sp in s.speakers
+            ),
         }
         for s in sessions
     ]
@@ -107,7 +106,7 @@ def manage_index(slug):
         "speakers/manage/index.html",
         event=g.event,
         call=call,
-        call_state=state,
+        call_state=call.phase(utcnow()) if call else None,
         counts=proposal_counts(g.event),
         waiting=waiting,
     )
@@ -147,7 +146,7 @@ def manage_call(slug):
         event=g.event,
         call=call,
         button_form=ButtonForm(formdata=None),
-        uses={c.id: cfp_setup.access_code_uses(c) for c in call.access_codes} if call else {},
+        uses=cfp_setup.access_code_use_counts(call) if call else {},
     )
 
 

@@ -10,6 +10,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
+from ...forms import ButtonForm
 from ...models import DecisionKind, Proposal, User
 from ...services.cfp import CfpError
 from ...services.cfp.confirmation import session_of
@@ -25,10 +26,10 @@ from ...services.cfp.reviews import (
     unassign,
     visible_reviews,
 )
-from ...services.cfp.speakers import profile_of, speaker_name
+from ...services.cfp.speakers import display_name_of, profiles_for
 from . import bp
 from .manage import ORGANIZER, PREFIX, event_proposals, proposal_of_event, reviewer_choices
-from .manage_forms import AssignForm, ButtonForm, DecideForm
+from .manage_forms import AssignForm, DecideForm
 
 # Deciding -------------------------------------------------------------------------------
 
@@ -103,7 +104,6 @@ def manage_decide(slug):
             preview_of=preview_of,
             mails=preview_decision(preview_of, kind) if kind and preview_of else [],
             confirm_label=CONFIRM_LABELS[kind](len(chosen)) if kind else "",
-            speaker_name=speaker_name,
         ),
         422 if form.errors else 200,
     )
@@ -125,11 +125,12 @@ def _proposal_page(proposal: Proposal, assign_form: AssignForm | None = None, st
     assign_form.reviewer.choices = [
         SelectChoice(u.id, f"{u.display_name} ({u.email})") for u in candidates
     ]
+    profiles = profiles_for(s.user_id for s in proposal.speakers if s.user_id is not None)
     speakers = [
         {
             "speaker": s,
-            "name": speaker_name(s.user, s.email) if s.user else s.email,
-            "profile": profile_of(s.user) if s.user else None,
+            "name": display_name_of(s.user, s.email, profiles.get(s.user_id)),
+            "profile": profiles.get(s.user_id),
         }
         for s in proposal.speakers
     ]

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ...access import event_role_required
-from ...forms import form_page
+from ...forms import ButtonForm, form_page
 from ...models import CFP_LANGUAGES, DecisionKind
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.decision_mail import (
@@ -16,12 +16,11 @@ from ...services.cfp.decision_mail import (
     preview_decision,
     reset_template,
     save_template,
-    saved_template,
-    template_for,
+    wording,
 )
 from . import bp
 from .manage import ORGANIZER, PREFIX, event_proposals, field_error
-from .manage_forms import ButtonForm, TemplateForm
+from .manage_forms import TemplateForm
 
 _INLINE_STYLE = re.compile(r' style="[^"<>]*"')
 
@@ -71,14 +70,14 @@ def manage_emails(slug):
     if call is not None:
         for kind in DecisionKind:
             for locale in CFP_LANGUAGES:
-                subject, _body = template_for(call, kind, locale)
+                subject, _body, custom = wording(call, kind, locale)
                 rows.append(
                     {
                         "kind": kind,
                         "locale": locale,
                         "language": language_name(locale),
                         "subject": subject,
-                        "custom": saved_template(call, kind, locale) is not None,
+                        "custom": custom,
                     }
                 )
     return render_template("speakers/manage/emails.html", event=g.event, call=call, rows=rows)
@@ -89,7 +88,7 @@ def manage_emails(slug):
 def manage_email(slug, kind, locale):
     decision = _kind_and_locale(kind, locale)
     call = _call()
-    subject, body = template_for(call, decision, locale)
+    subject, body, custom = wording(call, decision, locale)
     initial = {"subject": subject, "body": body} if request.method == "GET" else None
     form = TemplateForm(data=initial)
     if form.validate_on_submit():
@@ -110,7 +109,7 @@ def manage_email(slug, kind, locale):
         locale=locale,
         language=language_name(locale),
         placeholders=[(name, placeholder_help()[name]) for name in allowed_placeholders(decision)],
-        custom=saved_template(call, decision, locale) is not None,
+        custom=custom,
         reset_form=ButtonForm(formdata=None),
         proposals=proposals,
         chosen=chosen,

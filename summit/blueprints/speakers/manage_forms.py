@@ -30,17 +30,21 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...forms import CountField, LocalTimeField, between, enum_choices, plausible_year, strip
+from ...forms import (
+    CountField,
+    LocalTimeField,
+    between,
+    enum_choices,
+    plausible_year,
+    strip,
+    upper,
+)
 from ...models import DecisionKind, QuestionKind, ReviewMode, SessionKind
 
 LANGUAGE_CHOICES = [SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))]
 # The kinds of session a speaker can propose (keynotes, breaks and lunch are the
 # organizers' own sessions in the program).
 PROPOSED_KINDS = (SessionKind.TALK, SessionKind.WORKSHOP, SessionKind.PANEL, SessionKind.OTHER)
-
-
-def upper(value):
-    return value.strip().upper() if isinstance(value, str) else value
 
 
 def checkboxes(label, **kwargs):
@@ -289,10 +293,6 @@ class AccessCodeForm(FlaskForm):
 
 
 # Small forms: one button, a CSRF token ---------------------------------------------------
-
-
-class ButtonForm(FlaskForm):
-    submit = SubmitField(_l("Save"))
 
 
 class MoveForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import form_page
+from ...forms import ButtonForm, form_page
 from ...models import (
     AccessCode,
     CfpQuestion,
@@ -24,7 +24,6 @@ from . import bp
 from .manage import ORGANIZER, PREFIX, call_or_flash, field_error, to_settings
 from .manage_forms import (
     AccessCodeForm,
-    ButtonForm,
     CriterionForm,
     FormatForm,
     MoveForm,

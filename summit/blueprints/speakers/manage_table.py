@@ -12,7 +12,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...models import DecisionKind, ProposalState, ReviewMode, Role, SpeakerProfile, User
+from ...models import DecisionKind, ProposalState, ReviewMode, Role, User
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.decisions import ACTIONS
 from ...services.cfp.review_results import SORTS, decision_table
@@ -24,6 +24,7 @@ from ...services.cfp.reviews import (
     reviewers_of,
     set_reviewer_tracks,
 )
+from ...services.cfp.speakers import display_name_of, profiles_for
 from . import bp
 from .manage import ORGANIZER, PREFIX, event_proposals, reviewer_choices
 from .manage_forms import AssignForm, ReviewerTracksForm, TableFilterForm
@@ -171,18 +172,13 @@ def speaker_lines(proposals) -> dict[int, str]:
     """ "Name (Organisation), Name" per proposal id, the profiles read in one query."""
     user_ids = {s.user_id for p in proposals for s in p.accepted_speakers}
     db.session.scalars(select(User).where(User.id.in_(user_ids))).all()  # one query, not one each
-    profiles = {
-        profile.user_id: profile
-        for profile in db.session.scalars(
-            select(SpeakerProfile).where(SpeakerProfile.user_id.in_(user_ids))
-        )
-    }
+    profiles = profiles_for(user_ids)
     lines = {}
     for proposal in proposals:
         names = []
         for speaker in proposal.accepted_speakers:
             profile = profiles.get(speaker.user_id)
-            name = (profile.display_name if profile else "") or speaker.user.name or speaker.email
+            name = display_name_of(speaker.user, speaker.email, profile)
             if profile and profile.organisation:
                 name = f"{name} ({profile.organisation})"
             names.append(name)

@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from ...access import public, signed_in
 from ...extensions import db
+from ...forms import ButtonForm
 from ...models import CallForProposals, Event, utcnow
 from ...services.cfp import CfpError
 from ...services.cfp import proposals as cfp
@@ -23,7 +24,6 @@ from ...services.cfp.proposal_states import Action, can, is_submitter
 from ...urls import is_safe_next
 from . import bp
 from .public_common import (
-    call_state,
     call_times,
     code_key,
     get_call_or_404,
@@ -31,7 +31,7 @@ from .public_common import (
     session_code,
     show_error,
 )
-from .public_forms import AccessCodeForm, ButtonForm, ProfileForm
+from .public_forms import AccessCodeForm, ProfileForm
 
 # The call -------------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def call_page(event: Event, call: CallForProposals, code_form=None, status: int 
         "speakers/call.html",
         event=event,
         call=call,
-        state=call_state(call, now),
+        state=call.phase(now),
         times=call_times(call),
         mine=mine,
         has_profile=signed and profiles.profile_of(current_user) is not None,
@@ -192,7 +192,7 @@ def my_proposals(slug):
         event=event,
         call=call_,
         proposals=cfp.proposals_of(current_user, event),
-        state=call_state(call_, now),
+        state=call_.phase(now),
         times=call_times(call_),
         code=code,
         may_edit=lambda p: cfp.may_edit(p, now) or code is not None,

@@ -21,6 +21,7 @@ from ...services.cfp import CfpError, NotAllowed, StaleEdit, TransitionError
 from ...services.cfp import proposals as cfp
 from ...services.cfp.cfp_setup import get_call
 from ...services.cfp.proposal_states import is_speaker
+from ...services.cfp.review_results import answer_text
 
 
 def get_event_or_404(slug: str, public_only: bool = False) -> Event:
@@ -57,17 +58,6 @@ def local_when(moment: datetime, event: Event, deadline: bool = False) -> str:
     day = format_date(local.date(), "d MMMM y", locale=locale)
     clock = local.strftime("%H.%M" if locale == "sv" else "%H:%M")
     return _("%(date)s at %(time)s", date=day, time=clock)
-
-
-def call_state(call: CallForProposals, now: datetime) -> str:
-    if call.is_open(now):
-        return "open"
-    return "not_yet_open" if now < call.opens_at else "closed"
-
-
-def closed_error(call: CallForProposals, now: datetime) -> CfpError:
-    """Why the call does not take proposals now."""
-    return CfpError("call_not_open" if call_state(call, now) == "not_yet_open" else "call_closed")
 
 
 def code_key(call: CallForProposals) -> str:
@@ -130,14 +120,7 @@ def answer_lines(proposal: Proposal) -> list[tuple[str, str, bool]]:
         value = answers.get(str(question.id))
         if value in (None, "", []):
             continue
-        if question.kind is QuestionKind.YES_NO:
-            text = _("Yes") if value else _("No")
-        elif question.kind is QuestionKind.CHOICE:
-            text = question.option_label(value)
-        elif question.kind is QuestionKind.MULTIPLE_CHOICE:
-            text = ", ".join(question.option_label(key) for key in value)
-        else:
-            text = str(value)
+        text = answer_text(question, value)
         is_url = question.kind is QuestionKind.URL and text.startswith(("https://", "http://"))
         lines.append((question.label, text, is_url))
     return lines

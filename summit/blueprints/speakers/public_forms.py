@@ -215,10 +215,6 @@ class SpeakerActionForm(FlaskForm):
     speaker = HiddenField()
 
 
-class ButtonForm(FlaskForm):
-    """A button whose form carries only the CSRF token (withdraw, submit, remove photo)."""
-
-
 class AnswerForm(FlaskForm):
     """Yes or no to an invitation or an acceptance: two buttons, labelled by the page."""
 

@@ -3,8 +3,6 @@ its state), editing, submitting, withdrawing, confirming an accepted one, and in
 co-speakers (see public.py for the other speakers' pages).
 """
 
-from types import SimpleNamespace
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -12,6 +10,7 @@ from flask_login import current_user
 
 from ...access import signed_in
 from ...extensions import db
+from ...forms import ButtonForm
 from ...models import CallForProposals, Proposal, ProposalSpeaker, ProposalState, utcnow
 from ...services.cfp import CfpError, TransitionError, decisions
 from ...services.cfp import co_speakers as co
@@ -22,9 +21,7 @@ from . import bp
 from .public import call_page
 from .public_common import (
     answer_lines,
-    call_state,
     call_times,
-    closed_error,
     get_call_or_404,
     get_event_or_404,
     own_proposal,
@@ -36,7 +33,6 @@ from .public_common import (
 from .public_forms import (
     AccessCodeForm,
     AnswerForm,
-    ButtonForm,
     InviteForm,
     SpeakerActionForm,
     answers_from,
@@ -61,24 +57,11 @@ def _proposal_values(call_: CallForProposals, form) -> cfp.ProposalData:
     )
 
 
-def _missing(call_: CallForProposals, data: cfp.ProposalData) -> list[str]:
-    """The fields a submission still needs: the service's list, on the form's values."""
-    answers = {k: v for k, v in data.answers.items() if v not in ("", [], None)}
-    shape = SimpleNamespace(
-        call=call_,
-        title=data.title or "",
-        abstract=data.abstract or "",
-        format_id=data.format_id,
-        answers=answers,
-    )
-    return cfp.missing_for_submission(shape)
-
-
 def _check_complete(form, call_: CallForProposals, data: cfp.ProposalData) -> bool:
     """Mark every field a submission needs and is empty; True when none is. When some
     are, input that would be refused anyway is marked too (CfpError), so one round
     shows everything to correct."""
-    missing = _missing(call_, data)
+    missing = cfp.missing_fields(call_, data)
     for name in missing:
         show_error(form, CfpError("required", name))
     if missing:
@@ -108,15 +91,8 @@ def _form_page(call_, form, proposal=None, error=None, status=None, code=None):
         code=code,
         open_now=call_.is_open(utcnow()),
         limits={"abstract": cfp.ABSTRACT_MAX, "description": cfp.DESCRIPTION_MAX},
-        required=_required_fields(call_),
+        required=cfp.required_fields(call_),
     ), status or (422 if form.errors or error else 200)
-
-
-def _required_fields(call_: CallForProposals) -> set[str]:
-    required = {"title", "abstract"}
-    if call_.formats:
-        required.add("format_id")
-    return required | {f"answer_{q.id}" for q in call_.questions if q.required}
 
 
 @bp.route("/events/<slug>/speakers/proposals/new", methods=["GET", "POST"])
@@ -130,7 +106,7 @@ def new_proposal(slug):
         return redirect(url_for(".profile", slug=slug, next=request.path))
     code = session_code(call_, now)
     if not call_.is_open(now) and code is None:
-        flash(closed_error(call_, now).message, "error")
+        flash(cfp.closed_error(call_, now).message, "error")
         if request.method == "POST":
             return call_page(event, call_, status=403)
         return redirect(url_for(".call", slug=slug))
@@ -169,24 +145,28 @@ def _proposal_page(proposal: Proposal, invite_form=None, error=None, status=200,
     editable = proposal.state in cfp.EDITABLE and (cfp.may_edit(proposal, now) or bool(code))
     submitter = is_submitter(current_user, proposal)
     co_count = sum(not s.is_primary for s in proposal.speakers)
+    by_user = profiles.profiles_for(s.user_id for s in proposal.speakers if s.user_id)
     return render_template(
         "speakers/proposal.html",
         event=proposal.event,
         call=call_,
         proposal=proposal,
         answers=answer_lines(proposal),
-        names={s.id: profiles.speaker_name(s.user, s.email) for s in proposal.speakers},
+        names={
+            s.id: profiles.display_name_of(s.user, s.email, by_user.get(s.user_id))
+            for s in proposal.speakers
+        },
         editable=editable,
         submitter=submitter,
         may_invite=editable and submitter and co_count < call_.max_co_speakers,
         co_count=co_count,
-        complete=not cfp.missing_for_submission(proposal),
+        complete=not cfp.missing_fields(call_, proposal),
         may_withdraw=submitter and can(proposal, Action.WITHDRAW),
         invite_form=invite_form or InviteForm(formdata=None),
         action_form=ButtonForm(formdata=None),
         answer_form=AnswerForm(formdata=None),
         code_form=AccessCodeForm(formdata=None, next=request.path),
-        state=call_state(call_, now),
+        state=call_.phase(now),
         times=call_times(call_),
         error=error,
         notice=notice,
@@ -205,7 +185,7 @@ def edit_proposal(slug, token):
         return _proposal_page(proposal, error=refused.message, status=409)
     if not (cfp.may_edit(proposal, now) or code):
         # After the deadline the proposal is read-only, unless the speaker has a code.
-        closed = closed_error(call_, now)
+        closed = cfp.closed_error(call_, now)
         status = 403 if request.method == "POST" else 200
         return _proposal_page(proposal, notice=closed.message, status=status)
     form = proposal_form(call_, proposal if request.method == "GET" else None)

@@ -21,6 +21,7 @@ from ...services.cfp.reviews import (
     save_review,
     visible_reviews,
 )
+from ...services.cfp.speakers import profiles_for
 from . import bp
 from .review_forms import review_form
 
@@ -42,12 +43,14 @@ def review_list(slug):
     user = current_user._get_current_object()
     weights = _weights(call)
     rows = []
-    for proposal in proposals_to_review(user, g.event):
+    proposals = proposals_to_review(user, g.event)
+    profiles = profiles_for(s.user_id for p in proposals for s in p.accepted_speakers)
+    for proposal in proposals:
         mine = _own(proposal, user)
         rows.append(
             {
                 "proposal": proposal,
-                "view": review_view(proposal, user),
+                "view": review_view(proposal, user, profiles),
                 "mine": mine,
                 "score": review_score(mine, weights) if mine else None,
                 "scorable": proposal.state in SCORABLE,

@@ -41,13 +41,6 @@ def get_call(event: Event) -> CallForProposals | None:
     return db.session.scalar(select(CallForProposals).where(CallForProposals.event_id == event.id))
 
 
-def require_call(event: Event) -> CallForProposals:
-    call = get_call(event)
-    if call is None:
-        raise CfpError("no_call")
-    return call
-
-
 # The call ---------------------------------------------------------------------------
 
 
@@ -129,9 +122,15 @@ def delete_format(session_format: SessionFormat) -> None:
     db.session.commit()
 
 
-def _next_position(model, call: CallForProposals) -> int:
-    last = db.session.scalar(select(func.max(model.position)).where(model.call_id == call.id))
+def next_position(column, *where) -> int:
+    """One past the highest `column` (a position) among the rows `where` picks: 0 for
+    the first."""
+    last = db.session.scalar(select(func.max(column)).where(*where))
     return 0 if last is None else last + 1
+
+
+def _next_position(model, call: CallForProposals) -> int:
+    return next_position(model.position, model.call_id == call.id)
 
 
 # Extra questions ----------------------------------------------------------------------
@@ -305,6 +304,19 @@ def access_code_uses(access_code: AccessCode) -> int:
         .select_from(Proposal)
         .where(Proposal.access_code_id == access_code.id, Proposal.state != ProposalState.DRAFT)
     )
+
+
+def access_code_use_counts(call: CallForProposals) -> dict[int, int]:
+    """access_code_uses for every code of the call (by code id), in one query."""
+    counts = dict(
+        db.session.execute(
+            select(Proposal.access_code_id, func.count())
+            .join(AccessCode, AccessCode.id == Proposal.access_code_id)
+            .where(AccessCode.call_id == call.id, Proposal.state != ProposalState.DRAFT)
+            .group_by(Proposal.access_code_id)
+        ).all()
+    )
+    return {code.id: counts.get(code.id, 0) for code in call.access_codes}
 
 
 def proposals_with_code(access_code: AccessCode) -> list[Proposal]:

@@ -10,7 +10,7 @@ does not make someone else a speaker).
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Proposal, ProposalSpeaker, ProposalState, User, utcnow
@@ -166,25 +166,6 @@ def _check_invitation(token, user: User) -> ProposalSpeaker:
         db.session.rollback()
         raise LinkRefused("invitation_other_user")
     return speaker
-
-
-def pending_invitations(proposal: Proposal) -> list[ProposalSpeaker]:
-    return list(
-        db.session.scalars(
-            select(ProposalSpeaker).where(
-                ProposalSpeaker.proposal_id == proposal.id,
-                ProposalSpeaker.accepted_at.is_(None),
-            )
-        )
-    )
-
-
-def co_speaker_count(proposal: Proposal) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(ProposalSpeaker)
-        .where(ProposalSpeaker.proposal_id == proposal.id, ProposalSpeaker.is_primary.is_(False))
-    )
 
 
 def _queue_invitation(proposal: Proposal, inviter: User, email: str, token: str) -> None:

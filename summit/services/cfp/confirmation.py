@@ -33,7 +33,8 @@ from ...models import (
 )
 from .. import order_mail
 from ..ordering import AttendeeDetails, update_attendee
-from .speakers import profile_of, speaker_language, speaker_name
+from .cfp_setup import get_call, next_position
+from .speakers import display_name_of, language_of, profile_of
 
 SPEAKER_TICKET_NAME_SV = "Talare"
 SPEAKER_TICKET_NAME_EN = "Speaker"
@@ -45,9 +46,6 @@ def speaker_ticket_type(call: CallForProposals) -> TicketType:
         ticket_type = db.session.get(TicketType, call.speaker_ticket_type_id)
         if ticket_type is not None:
             return ticket_type
-    last = db.session.scalar(
-        select(func.max(TicketType.position)).where(TicketType.event_id == call.event_id)
-    )
     ticket_type = TicketType(
         event_id=call.event_id,
         name_sv=SPEAKER_TICKET_NAME_SV,
@@ -62,7 +60,7 @@ def speaker_ticket_type(call: CallForProposals) -> TicketType:
         access_code=secrets.token_hex(12).upper(),
         max_per_order=1,
         badge_role=BadgeRole.SPEAKER,
-        position=0 if last is None else last + 1,
+        position=next_position(TicketType.position, TicketType.event_id == call.event_id),
     )
     db.session.add(ticket_type)
     db.session.flush()
@@ -70,25 +68,41 @@ def speaker_ticket_type(call: CallForProposals) -> TicketType:
     return ticket_type
 
 
-def give_speaker_ticket(call: CallForProposals, user: User, now: datetime) -> Ticket:
-    """The speaker's complimentary ticket: the one they have, or a new one (with its
-    confirmation email queued). A speaker of two sessions gets one ticket."""
-    ticket_type = speaker_ticket_type(call)
-    email = user.email.lower()
-    existing = db.session.scalar(
+def _speaker_tickets(ticket_type: TicketType, emails) -> dict[str, Ticket]:
+    """The valid, paid speaker tickets held by these (lower-case) emails, in one query."""
+    held = {}
+    for ticket in db.session.scalars(
         select(Ticket)
         .join(Order, Order.id == Ticket.order_id)
         .where(
             Ticket.ticket_type_id == ticket_type.id,
             Ticket.status == TicketStatus.VALID,
             Order.status == OrderStatus.PAID,
-            func.lower(Ticket.attendee_email) == email,
+            func.lower(Ticket.attendee_email).in_(set(emails)),
         )
-    )
+        .order_by(Ticket.id)
+    ):
+        held.setdefault(ticket.attendee_email.lower(), ticket)
+    return held
+
+
+def give_speaker_ticket(call: CallForProposals, user: User, now: datetime) -> Ticket:
+    """The speaker's complimentary ticket: the one they have, or a new one (with its
+    confirmation email queued). A speaker of two sessions gets one ticket."""
+    ticket_type = speaker_ticket_type(call)
+    email = user.email.lower()
+    existing = _speaker_tickets(ticket_type, [email]).get(email)
     if existing is not None:
         return existing
+    return _new_speaker_ticket(call, ticket_type, user, now)
+
+
+def _new_speaker_ticket(
+    call: CallForProposals, ticket_type: TicketType, user: User, now: datetime
+) -> Ticket:
+    email = user.email.lower()
     profile = profile_of(user)
-    name = speaker_name(user)
+    name = display_name_of(user, "", profile)
     organisation = profile.organisation if profile else ""
     order = Order(
         event_id=call.event_id,
@@ -98,7 +112,7 @@ def give_speaker_ticket(call: CallForProposals, user: User, now: datetime) -> Ti
         created_at=now,
         confirmed_at=now,
         paid_at=now,
-        locale=speaker_language(user),
+        locale=language_of(user, profile),
         user_id=user.id,
         buyer_name=name,
         buyer_email=email,
@@ -118,11 +132,15 @@ def give_program_speakers_tickets(event, users: list[User], now: datetime) -> No
     of their own (keynotes): who speaks is on the door list and gets a speaker badge.
     The speaker ticket type belongs to the event's call for speakers: without a call,
     nothing is given. Idempotent (one ticket per speaker)."""
-    call = db.session.scalar(select(CallForProposals).where(CallForProposals.event_id == event.id))
-    if call is None:
+    call = get_call(event)
+    if call is None or not users:
         return
+    ticket_type = speaker_ticket_type(call)
+    held = _speaker_tickets(ticket_type, (user.email.lower() for user in users))
     for user in users:
-        give_speaker_ticket(call, user, now)
+        email = user.email.lower()
+        if email not in held:
+            held[email] = _new_speaker_ticket(call, ticket_type, user, now)
 
 
 def session_of(proposal: Proposal) -> ProgramSession | None:

@@ -29,7 +29,7 @@ from ...models import (
 from ..mail import one_line, queue_mail
 from .errors import CfpError
 from .links import proposal_url, respond_url
-from .speakers import speaker_language, speaker_name
+from .speakers import display_name_of, language_of, profile_of
 from .validation import clean_long_text, clean_text
 
 PLACEHOLDERS = ("name", "title", "event", "proposal_url", "confirm_url")
@@ -97,10 +97,16 @@ def default_template(kind: DecisionKind, locale: str) -> tuple[str, str]:
 
 def template_for(call: CallForProposals, kind: DecisionKind, locale: str) -> tuple[str, str]:
     """(subject, body): the organizers' wording, else the default."""
+    subject, body, _custom = wording(call, kind, locale)
+    return subject, body
+
+
+def wording(call: CallForProposals, kind: DecisionKind, locale: str) -> tuple[str, str, bool]:
+    """(subject, body, custom): template_for and whether it is the organizers' own."""
     saved = saved_template(call, kind, locale)
     if saved is not None:
-        return saved.subject, saved.body
-    return default_template(kind, locale)
+        return saved.subject, saved.body, True
+    return *default_template(kind, locale), False
 
 
 def _check_placeholders(text: str, kind: DecisionKind, field: str) -> None:
@@ -210,11 +216,12 @@ def render_decision(
     locale: str | None = None,
 ) -> DecisionMail:
     """The decision email to one speaker, in their language (or `locale`)."""
-    locale = locale or speaker_language(speaker.user, fallback=proposal.language)
+    profile = profile_of(speaker.user) if speaker.user is not None else None
+    locale = locale or language_of(speaker.user, profile, fallback=proposal.language)
     subject, body = template_for(proposal.call, kind, locale)
     with force_locale(locale):
         values = {
-            "name": speaker_name(speaker.user, speaker.email),
+            "name": display_name_of(speaker.user, speaker.email, profile),
             "title": proposal.title,
             "event": proposal.event.name,
             "proposal_url": proposal_url(proposal),

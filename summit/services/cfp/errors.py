@@ -37,7 +37,6 @@ _MESSAGES = {
     "duplicate_option": lambda p: _("Two options have the same text."),
     "options_needed": lambda p: _("A choice needs at least two options."),
     "closes_before_opens": lambda p: _("The call must close after it opens."),
-    "no_call": lambda p: _("This event has no call for speakers."),
     "call_closed": lambda p: _(
         "The call for speakers is closed: proposals can no longer be submitted or changed."
     ),

@@ -11,7 +11,7 @@ window, a co-speaker) is refused, not silently merged.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from babel.dates import format_datetime
 from flask_babel import gettext as _
@@ -36,7 +36,7 @@ from .cfp_setup import access_code_uses, find_access_code
 from .errors import CfpError, NotAllowed, StaleEdit, TransitionError
 from .links import proposal_url
 from .proposal_states import Action, check_actor, is_speaker, lock_proposal, transition
-from .speakers import speaker_language, speaker_name
+from .speakers import display_name_of, language_of, profile_of
 from .validation import clean_long_text, clean_text, clean_url
 
 TITLE_MAX = 200
@@ -121,23 +121,28 @@ def clean_answers(call: CallForProposals, answers) -> dict:
     return cleaned
 
 
-def missing_for_submission(proposal: Proposal) -> list[str]:
+def required_fields(call: CallForProposals) -> list[str]:
     """The fields a proposal must have before it is submitted, in form order."""
-    call = proposal.call
-    missing = [name for name in ("title", "abstract") if not getattr(proposal, name)]
-    if call.formats and proposal.format_id is None:
-        missing.append("format_id")
-    answers = proposal.answers or {}
-    missing += [f"answer_{q.id}" for q in call.questions if q.required and str(q.id) not in answers]
-    return missing
+    required = ["title", "abstract"]
+    if call.formats:
+        required.append("format_id")
+    return required + [f"answer_{q.id}" for q in call.questions if q.required]
+
+
+def missing_fields(call: CallForProposals, values: Proposal | ProposalData) -> list[str]:
+    """The required fields (required_fields) that a proposal, or the values of its form,
+    leaves empty, in form order."""
+    given = {"title": values.title, "abstract": values.abstract, "format_id": values.format_id}
+    given.update((f"answer_{key}", value) for key, value in (values.answers or {}).items())
+    return [name for name in required_fields(call) if given.get(name) in (None, "", [])]
 
 
 # The call's window and access codes -----------------------------------------------------
 
 
-def _closed(call: CallForProposals, now: datetime) -> CfpError:
-    not_yet = now.astimezone(UTC) < call.opens_at.astimezone(UTC)
-    return CfpError("call_not_open" if not_yet else "call_closed")
+def closed_error(call: CallForProposals, now: datetime) -> CfpError:
+    """Why the call does not take proposals now."""
+    return CfpError("call_not_open" if call.phase(now) == "not_yet_open" else "call_closed")
 
 
 def code_for(call: CallForProposals, code, now: datetime) -> AccessCode:
@@ -166,7 +171,7 @@ def _check_window(proposal: Proposal, now: datetime, code) -> None:
     if _window_open(proposal, now):
         return
     if not code:
-        raise _closed(proposal.call, now)
+        raise closed_error(proposal.call, now)
     proposal.access_code_id = code_for(proposal.call, code, now).id
     db.session.flush()
     db.session.expire(proposal, ["access_code"])
@@ -198,7 +203,7 @@ def create_draft(
     access_code = None
     if not call.is_open(now):
         if not code:
-            raise _closed(call, now)
+            raise closed_error(call, now)
         access_code = code_for(call, code, now)
     begin_write()
     proposal = Proposal(
@@ -259,7 +264,7 @@ def submit_proposal(
     proposal = lock_proposal(proposal)
     try:
         check_actor(proposal, Action.SUBMIT, user)
-        missing = missing_for_submission(proposal)
+        missing = missing_fields(proposal.call, proposal)
         if missing:
             raise CfpError("required", missing[0])
         _check_window(proposal, now, code)
@@ -290,7 +295,8 @@ def withdraw_proposal(proposal: Proposal, user: User, now: datetime | None = Non
 
 
 def _queue_receipt(proposal: Proposal, user: User, now: datetime) -> None:
-    locale = speaker_language(user)
+    profile = profile_of(user)
+    locale = language_of(user, profile)
     call, event = proposal.call, proposal.event
     deadline = None
     if call.is_open(now):
@@ -302,7 +308,7 @@ def _queue_receipt(proposal: Proposal, user: User, now: datetime) -> None:
         locale=locale,
         proposal=proposal,
         event=event,
-        name=speaker_name(user),
+        name=display_name_of(user, "", profile),
         deadline=deadline,
         link=proposal_url(proposal),
     )

@@ -42,10 +42,22 @@ def profile_of(user: User) -> SpeakerProfile | None:
     return db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.user_id == user.id))
 
 
-def speaker_language(user: User | None, fallback: str = "sv") -> str:
+def profiles_for(user_ids) -> dict[int, SpeakerProfile]:
+    """The profiles of these users by user id, read in one query (no entry: no profile)."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return {}
+    return {
+        profile.user_id: profile
+        for profile in db.session.scalars(
+            select(SpeakerProfile).where(SpeakerProfile.user_id.in_(user_ids))
+        )
+    }
+
+
+def language_of(user: User | None, profile: SpeakerProfile | None, fallback: str = "sv") -> str:
     """The language a speaker gets email in: their profile's choice, else their account's."""
     if user is not None:
-        profile = profile_of(user)
         if profile is not None and profile.preferred_language in CFP_LANGUAGES:
             return profile.preferred_language
         if user.locale in CFP_LANGUAGES:
@@ -53,11 +65,19 @@ def speaker_language(user: User | None, fallback: str = "sv") -> str:
     return fallback if fallback in CFP_LANGUAGES else "sv"
 
 
-def speaker_name(user: User | None, email: str = "") -> str:
+def speaker_language(user: User | None, fallback: str = "sv") -> str:
+    return language_of(user, profile_of(user) if user is not None else None, fallback)
+
+
+def display_name_of(user: User | None, email: str, profile: SpeakerProfile | None) -> str:
+    """A speaker's name as shown: their profile's, else their account's, else the email."""
     if user is None:
         return email
-    profile = profile_of(user)
     return (profile.display_name if profile else "") or user.name or user.email
+
+
+def speaker_name(user: User | None, email: str = "") -> str:
+    return display_name_of(user, email, profile_of(user) if user is not None else None)
 
 
 def save_profile(user: User, data: ProfileData) -> SpeakerProfile:

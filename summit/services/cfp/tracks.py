@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ...database import begin_write
 from ...extensions import db
 from ...models import Event, Track
+from .cfp_setup import next_position
 from .errors import CfpError
 from .validation import clean_text
 
@@ -39,8 +40,9 @@ def save_track(event: Event, data: TrackData, track: Track | None = None) -> Tra
         db.session.rollback()
         raise CfpError("name_taken", "name_sv")
     if track is None:
-        last = db.session.scalar(select(func.max(Track.position)).where(Track.event_id == event.id))
-        track = Track(event_id=event.id, position=0 if last is None else last + 1)
+        track = Track(
+            event_id=event.id, position=next_position(Track.position, Track.event_id == event.id)
+        )
         db.session.add(track)
     track.name_sv, track.name_en, track.color = name_sv, name_en, color.lower()
     db.session.commit()

@@ -15,7 +15,7 @@ from werkzeug.routing import BuildError
 from ...extensions import db
 from ...models import Event, SpeakerProfile
 from ...urls import external_url
-from ..cfp.speakers import speaker_language
+from ..cfp.speakers import display_name_of, language_of
 from ..mail import queue_mail
 
 
@@ -73,10 +73,10 @@ def queue_speaker_mails(
         user = profile.user
         if user is None or not user.email:
             continue
-        locale = speaker_language(user)
+        locale = language_of(user, profile)
         with force_locale(locale):
             event_name = event.name
-            name = profile.display_name or user.name or user.email
+            name = display_name_of(user, "", profile)
         queue_mail(
             user.email,
             "program_changed",
