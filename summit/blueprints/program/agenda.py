@@ -23,6 +23,7 @@ from ...services.program.published import published_program
 from . import PUBLIC_PREFIX, bp
 from .caching import published_response
 from .exports import ICS_TYPE, event_or_404, file_response, session_url_builder
+from .public_model import program_view
 
 
 @bp.get(f"{PUBLIC_PREFIX}/agenda")
@@ -40,6 +41,7 @@ def agenda(slug):
             "program/agenda.html",
             event=event,
             program=program,
+            items=program_view(program).items,
             signed_in=signed_in,
             chosen=sessions_in_release(program, tokens),
             feed_token=feed,

@@ -13,9 +13,10 @@ from ...i18n import local_day
 from ...models import Role
 from ...services.program.conflicts import KINDS, find_conflicts, kind_label
 from ...services.program.errors import ProgramError, StaleEdit
-from ...services.program.schedule_grid import day_grid, day_of, event_rooms, program_days
+from ...services.program.schedule_grid import day_grid
 from ...services.program.scheduling import place_session, unschedule
 from ...services.program.sessions import program_sessions, session_by_token
+from ...services.program.setup import days_of, rooms_of
 from . import MANAGE_PREFIX, bp
 from .editor_forms import PlaceForm, RemoveForm
 
@@ -33,7 +34,7 @@ def _page(template: str, **context):
 @bp.route(f"{MANAGE_PREFIX}/schedule/")
 @event_role_required(ORGANIZER)
 def editor_start(slug):
-    days = program_days(g.event)
+    days = days_of(g.event)
     if days:
         return redirect(url_for("program.editor", slug=slug, day=days[0].day.isoformat()))
     return _page("no_days.html")
@@ -43,12 +44,14 @@ def editor_start(slug):
 @event_role_required(ORGANIZER)
 def editor(slug, day):
     try:
-        program_day = day_of(g.event, date.fromisoformat(day))
+        value = date.fromisoformat(day)
     except ValueError:
-        program_day = None
+        abort(404)
+    days = days_of(g.event)
+    program_day = next((d for d in days if d.day == value), None)
     if program_day is None:
         abort(404)
-    return _page("editor.html", grid=day_grid(g.event, program_day), days=program_days(g.event))
+    return _page("editor.html", grid=day_grid(g.event, program_day), days=days)
 
 
 # The JSON API of the drag and drop ----------------------------------------------------
@@ -168,7 +171,7 @@ def place_form(slug, token):
     session = session_by_token(g.event, token)
     if session is None:
         abort(404)
-    days, rooms = program_days(g.event), event_rooms(g.event)
+    days, rooms = days_of(g.event), rooms_of(g.event)
     form = _place_form(session, days, rooms)
     remove_form = RemoveForm(data={"version": session.version})
     refusal = None

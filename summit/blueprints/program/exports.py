@@ -9,8 +9,6 @@ visitor of a language, so each is built once per release and language and kept.
 
 import json
 import re
-from collections import OrderedDict
-from threading import Lock
 
 from flask import abort, current_app, make_response, request
 from flask_babel import get_locale
@@ -19,6 +17,7 @@ from flask_babel import gettext as _
 from ...access import public
 from ...services.events import get_public_event
 from ...services.program import frab, ical
+from ...services.program.cache import BoundedCache
 from ...urls import external_url
 from . import PUBLIC_PREFIX, bp
 from .caching import published_response
@@ -29,8 +28,7 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 MAX_AGENDA_TOKENS = 500
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
-_BUILT: OrderedDict[tuple, bytes] = OrderedDict()
-_BUILT_LOCK = Lock()
+_BUILT: BoundedCache[bytes] = BoundedCache(32)
 
 
 def _built(program, kind: str, build) -> bytes:
@@ -42,16 +40,7 @@ def _built(program, kind: str, build) -> bytes:
         str(get_locale() or ""),
         current_app.config["BASE_URL"],
     )
-    with _BUILT_LOCK:
-        if key in _BUILT:
-            _BUILT.move_to_end(key)
-            return _BUILT[key]
-    body = build()
-    with _BUILT_LOCK:
-        _BUILT[key] = body
-        while len(_BUILT) > 32:
-            _BUILT.popitem(last=False)
-    return body
+    return _BUILT.get_or_make(key, build)
 
 
 def event_or_404(slug: str):

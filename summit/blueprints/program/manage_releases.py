@@ -19,7 +19,6 @@ from wtforms.validators import Length, Optional
 from ...access import event_role_required
 from ...extensions import db
 from ...forms import strip
-from ...i18n import local_datetime
 from ...models import Role
 from ...services.program import releases
 from ...services.program.changelog import CHANGE_LABELS, CHANGES, counts
@@ -44,7 +43,6 @@ def _helpers(event):
     tz = ZoneInfo(event.timezone)
     return {
         "placement": lambda p: placement_label(p, tz),
-        "when": lambda at: local_datetime(at, event),
         "labels": CHANGE_LABELS,
         "kinds": CHANGES,
         "counts": counts,
@@ -86,7 +84,6 @@ def _publish_page(form, error: str | None = None):
         event=g.event,
         form=form,
         preview=preview,
-        latest=releases.latest_release(g.event),
         error=error,
         **_helpers(g.event),
     )

@@ -19,9 +19,9 @@ from ...i18n import local_day
 from ...models import ProgramDay, ProgramSession, Proposal, Role, Room, SessionKind
 from ...services.program import ProgramError, StaleEdit, setup
 from ...services.program import sessions as program_sessions
-from ...services.program.availability import availability_of
+from ...services.program.availability import periods_by_speaker
 from ...services.program.conflicts import find_conflicts
-from ...services.program.releases import latest_release
+from ...services.program.published import latest_release_stamp
 from ...services.program.sessions import SessionData
 from ...services.program.setup import DayData, RoomData
 from . import MANAGE_PREFIX, bp
@@ -53,6 +53,29 @@ def _page(template: str, form, error: str | None = None, stale: bool = False, **
     return html, 409 if stale else 422 if (form.errors or error) else 200
 
 
+def _of_event(model, row_id: int):
+    """The room or day, if it is one of this event's; else 404."""
+    row = db.session.get(model, row_id)
+    if row is None or row.event_id != g.event.id:
+        abort(404)
+    return row
+
+
+def _removed(form, remove, back: str, listing: str, **ids):
+    """A remove button: `remove()` the thing, then back to the list; a refusal is shown
+    on the thing's page (`back`), nothing removed."""
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        remove()
+    except ProgramError as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return redirect(url_for(back, slug=g.event.slug, **ids))
+    flash(_("Removed."), "success")
+    return redirect(url_for(listing, slug=g.event.slug))
+
+
 # Overview -----------------------------------------------------------------------------
 
 
@@ -68,18 +91,11 @@ def overview(slug):
         scheduled=counts["scheduled"],
         waiting=counts["waiting"],
         conflicts=len(find_conflicts(g.event)),
-        latest=latest_release(g.event),
+        latest=latest_release_stamp(g.event),
     )
 
 
 # Rooms --------------------------------------------------------------------------------
-
-
-def _room(room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
-    if room is None or room.event_id != g.event.id:
-        abort(404)
-    return room
 
 
 @bp.get(f"{MANAGE_PREFIX}/rooms/")
@@ -145,13 +161,13 @@ def new_room(slug):
 @bp.route(f"{MANAGE_PREFIX}/rooms/<int:room_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_room(slug, room_id):
-    return _room_page(_room(room_id))
+    return _room_page(_of_event(Room, room_id))
 
 
 @bp.post(f"{MANAGE_PREFIX}/rooms/<int:room_id>/move")
 @event_role_required(ORGANIZER)
 def move_room(slug, room_id):
-    room = _room(room_id)
+    room = _of_event(Room, room_id)
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -162,27 +178,17 @@ def move_room(slug, room_id):
 @bp.post(f"{MANAGE_PREFIX}/rooms/<int:room_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_room(slug, room_id):
-    room = _room(room_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        setup.delete_room(room)
-    except ProgramError as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(url_for("program.edit_room", slug=g.event.slug, room_id=room_id))
-    flash(_("Removed."), "success")
-    return redirect(url_for("program.rooms", slug=g.event.slug))
+    room = _of_event(Room, room_id)
+    return _removed(
+        ButtonForm(),
+        lambda: setup.delete_room(room),
+        "program.edit_room",
+        "program.rooms",
+        room_id=room_id,
+    )
 
 
 # Days ---------------------------------------------------------------------------------
-
-
-def _day(day_id: int) -> ProgramDay:
-    program_day = db.session.get(ProgramDay, day_id)
-    if program_day is None or program_day.event_id != g.event.id:
-        abort(404)
-    return program_day
 
 
 @bp.get(f"{MANAGE_PREFIX}/days/")
@@ -238,23 +244,20 @@ def new_day(slug):
 @bp.route(f"{MANAGE_PREFIX}/days/<int:day_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_day(slug, day_id):
-    return _day_page(_day(day_id))
+    return _day_page(_of_event(ProgramDay, day_id))
 
 
 @bp.post(f"{MANAGE_PREFIX}/days/<int:day_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_day(slug, day_id):
-    program_day = _day(day_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        setup.delete_day(program_day)
-    except ProgramError as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(url_for("program.edit_day", slug=g.event.slug, day_id=day_id))
-    flash(_("Removed."), "success")
-    return redirect(url_for("program.days", slug=g.event.slug))
+    program_day = _of_event(ProgramDay, day_id)
+    return _removed(
+        ButtonForm(),
+        lambda: setup.delete_day(program_day),
+        "program.edit_day",
+        "program.days",
+        day_id=day_id,
+    )
 
 
 # Sessions -----------------------------------------------------------------------------
@@ -357,19 +360,17 @@ def _speakers_availability(session: ProgramSession | None) -> list[dict]:
     """Each speaker's stated availability, in local time (empty: available throughout)."""
     if session is None:
         return []
-    tz = g.event.tz
-    listed = []
-    for speaker in session.speakers:
-        periods = [
-            (
-                local_day(row.starts_at.astimezone(tz).date()),
-                row.starts_at.astimezone(tz).strftime("%H:%M"),
-                row.ends_at.astimezone(tz).strftime("%H:%M"),
-            )
-            for row in availability_of(g.event, speaker.user)
-        ]
-        listed.append({"user": speaker.user, "periods": periods})
-    return listed
+    stated = periods_by_speaker(g.event, [speaker.user_id for speaker in session.speakers])
+    return [
+        {
+            "user": speaker.user,
+            "periods": [
+                (local_day(p.day), p.starts.strftime("%H:%M"), p.ends.strftime("%H:%M"))
+                for p in stated.get(speaker.user_id, [])
+            ],
+        }
+        for speaker in session.speakers
+    ]
 
 
 @bp.route(f"{MANAGE_PREFIX}/sessions/new", methods=["GET", "POST"])
@@ -389,13 +390,10 @@ def edit_session(slug, token):
 def delete_session(slug, token):
     session = _session(token)
     form = DeleteSessionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        program_sessions.delete_session(session, _version(form))
-    except ProgramError as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(url_for("program.edit_session", slug=g.event.slug, token=token))
-    flash(_("Removed."), "success")
-    return redirect(url_for("program.sessions", slug=g.event.slug))
+    return _removed(
+        form,
+        lambda: program_sessions.delete_session(session, _version(form)),
+        "program.edit_session",
+        "program.sessions",
+        token=token,
+    )

@@ -14,14 +14,13 @@ from flask import Response, abort, make_response, render_template, request, url_
 from markupsafe import Markup
 
 from ...access import public
-from ...i18n import local_datetime
-from ...services import events
 from ...services.cfp.speakers import current_photo
 from ...services.program.changelog import CHANGE_LABELS, counts
 from ...services.program.published import latest_release_stamp, published_program
 from ...services.program.releases import changelog_of
 from . import PUBLIC_PREFIX, bp
 from .caching import published_response
+from .exports import event_or_404
 from .public_model import (
     cached_fragment,
     placement_label,
@@ -31,13 +30,6 @@ from .public_model import (
 )
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-def _event_or_404(slug):
-    event = events.get_public_event(slug)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _today(event):
@@ -56,7 +48,6 @@ def _page(template: str, event, view, **context):
         view=view,
         initials=initials,
         ucfirst=lambda text: text[:1].upper() + text[1:],
-        published_label=lambda at: local_datetime(at, event),
         placement=lambda p: placement_label(p, tz),
         session_link=lambda token: (
             url_for("program.public_session", slug=event.slug, token=token)
@@ -70,7 +61,7 @@ def _page(template: str, event, view, **context):
 @bp.get(PUBLIC_PREFIX + "/")
 @public
 def public_program(slug):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     today = _today(event)
     # Without ?day= the page opens on today during the event: the date is part of it.
     vary = "" if request.args.get("day") else today.isoformat()
@@ -102,7 +93,7 @@ def public_program(slug):
 @bp.get(PUBLIC_PREFIX + "/sessions/<token>")
 @public
 def public_session(slug, token):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
 
     def render(program):
         view = program_view(program) if program is not None else None
@@ -117,7 +108,7 @@ def public_session(slug, token):
 @bp.get(PUBLIC_PREFIX + "/speakers/")
 @public
 def public_speakers(slug):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
 
     def render(program):
         if program is None:
@@ -134,7 +125,7 @@ def public_speakers(slug):
 @bp.get(PUBLIC_PREFIX + "/speakers/<token>")
 @public
 def public_speaker(slug, token):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
 
     def render(program):
         speaker = program.speaker(token) if program is not None else None
@@ -152,7 +143,7 @@ def public_speaker(slug, token):
 def speaker_photo(slug, token):
     """The speaker's photo as it is now (a new upload shows at once, without a new
     release), revalidated by its own token."""
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     program = published_program(event)
     found = current_photo(token) if program is not None and program.speaker(token) else None
     if found is None:
@@ -168,7 +159,7 @@ def speaker_photo(slug, token):
 @bp.get(PUBLIC_PREFIX + "/changes")
 @public
 def public_changes(slug):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
 
     def render(program):
         if program is None:
@@ -191,7 +182,7 @@ def public_changes(slug):
 @public
 def track_styles(slug):
     """The tracks' colours as a stylesheet (the CSP forbids style attributes)."""
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
 
     def render(program):
         rules = []

@@ -4,13 +4,9 @@ time, with labels in the visitor's language, computed once per release and langu
 filters: no query, no date formatting per session.
 """
 
-import re
-import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from threading import Lock
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -19,15 +15,12 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ...models import SessionKind
+from ...services.program.cache import BoundedCache
+from ...services.program.frab import slugify
 from ...services.program.snapshot import PublishedSession, ReleasedProgram
 
 LANGUAGE_LABELS = {"sv": _l("Swedish"), "en": _l("English")}
-PAUSE_KINDS = ("break", "lunch")
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "track"
+PAUSE_KINDS = tuple(kind.value for kind in SessionKind if kind.is_pause)
 
 
 def kind_label(kind: str) -> str:
@@ -105,7 +98,7 @@ class ProgramView:
 def _track_views(program: ReleasedProgram, english: bool) -> dict[str, TrackView]:
     views, used = {}, set()
     for index, track in enumerate(program.tracks):
-        slug = slugify(track["name_sv"] or track["name_en"])
+        slug = slugify(track["name_sv"] or track["name_en"], limit=None) or "track"
         while slug in used:
             slug += "-x"
         used.add(slug)
@@ -177,45 +170,21 @@ def _day_view(day: date, locale: str) -> DayView:
     )
 
 
-_VIEWS: OrderedDict[tuple, ProgramView] = OrderedDict()
-_LOCK = Lock()
+_VIEWS: BoundedCache[ProgramView] = BoundedCache(32)
+_FRAGMENTS: BoundedCache[Markup] = BoundedCache(256)
 
 
 def program_view(program: ReleasedProgram) -> ProgramView:
     """The release's view in the current language, made once per release and language."""
     locale = str(get_locale() or "sv")
     key = (program.release_id, program.published_at, locale)
-    with _LOCK:
-        view = _VIEWS.get(key)
-        if view is not None:
-            _VIEWS.move_to_end(key)
-            return view
-    view = build_view(program, locale)
-    with _LOCK:
-        _VIEWS[key] = view
-        while len(_VIEWS) > 32:
-            _VIEWS.popitem(last=False)
-    return view
-
-
-_FRAGMENTS: OrderedDict[tuple, Markup] = OrderedDict()
-_FRAGMENTS_SIZE = 256
+    return _VIEWS.get_or_make(key, lambda: build_view(program, locale))
 
 
 def cached_fragment(key: tuple, render: Callable[[], Markup]) -> Markup:
     """HTML that depends only on `key` (release, language, ...), rendered once and kept
     (the most recently used few hundred per process)."""
-    with _LOCK:
-        html = _FRAGMENTS.get(key)
-        if html is not None:
-            _FRAGMENTS.move_to_end(key)
-            return html
-    html = render()
-    with _LOCK:
-        _FRAGMENTS[key] = html
-        while len(_FRAGMENTS) > _FRAGMENTS_SIZE:
-            _FRAGMENTS.popitem(last=False)
-    return html
+    return _FRAGMENTS.get_or_make(key, render)
 
 
 # -- filters ------------------------------------------------------------------------

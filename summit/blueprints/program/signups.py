@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import AnyOf, DataRequired, NumberRange
 
@@ -29,10 +28,12 @@ from ...access import event_role_required, signed_in
 from ...extensions import db
 from ...models import ProgramSession, Role, utcnow
 from ...services import sales
-from ...services.events import get_public_event
 from ...services.program import signups as service
 from ...services.program.errors import ProgramError
+from ...services.program.sessions import session_by_token
 from . import MANAGE_PREFIX, PUBLIC_PREFIX, bp
+from .exports import event_or_404
+from .manage_forms import ButtonForm
 
 
 class SignupForm(FlaskForm):
@@ -48,18 +49,8 @@ class SignupForm(FlaskForm):
     )
 
 
-class ButtonForm(FlaskForm):
-    """A button that only needs the CSRF token."""
-
-
 def _session_or_404(event, token: str) -> ProgramSession:
-    if not isinstance(token, str) or len(token) > 32:
-        abort(404)
-    found = db.session.scalar(
-        select(ProgramSession).where(
-            ProgramSession.event_id == event.id, ProgramSession.token == token
-        )
-    )
+    found = session_by_token(event, token)
     if found is None:
         abort(404)
     return found
@@ -77,19 +68,10 @@ def _signup_page(event, session, error: str | None = None, status: int = 200):
     published = service.published_session(session)
     if published is None:
         abort(404)  # the public never sees the work in progress
-    now = utcnow()
     tickets = service.my_tickets(event, current_user)
     mine = {s.ticket_id: s for s in service.my_signups(event, current_user)}
     taken = {tid: s for tid, s in mine.items() if s.session_id == session.id}
-    limit = service.signup_limit(session)
-    count = service.signup_count(session)
-    state = "open"
-    if not session.takes_signups:
-        state = "no_signups"
-    elif now >= published.starts_at:
-        state = "closed"
-    elif limit is not None and count >= limit:
-        state = "full"
+    state, limit, left = service.signup_state(session, published, utcnow())
     page = render_template(
         "program/signup.html",
         event=event,
@@ -99,7 +81,7 @@ def _signup_page(event, session, error: str | None = None, status: int = 200):
         tickets=tickets,
         taken=taken,
         limit=limit,
-        left=None if limit is None else max(limit - count, 0),
+        left=left,
         state=state,
         error=error,
         form=SignupForm(formdata=None),
@@ -110,9 +92,7 @@ def _signup_page(event, session, error: str | None = None, status: int = 200):
 @bp.route(PUBLIC_PREFIX + "/sessions/<token>/signup", methods=["GET", "POST"])
 @signed_in
 def signup(slug, token):
-    event = get_public_event(slug)
-    if event is None:
-        abort(404)
+    event = event_or_404(slug)
     session = _session_or_404(event, token)
     if request.method == "GET":
         return _signup_page(event, session)

@@ -158,11 +158,29 @@ def availability_of(event: Event, user: User) -> list[SpeakerAvailability]:
     )
 
 
+def _period(row: SpeakerAvailability, tz) -> Period:
+    start, end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
+    return Period(start.date(), start.time(), end.time())
+
+
 def periods_of(event: Event, user: User) -> list[Period]:
     """The stated periods as the speaker entered them (local day and times)."""
-    tz = event.tz
-    periods = []
-    for row in availability_of(event, user):
-        start, end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
-        periods.append(Period(start.date(), start.time(), end.time()))
+    return [_period(row, event.tz) for row in availability_of(event, user)]
+
+
+def periods_by_speaker(event: Event, user_ids: Sequence[int]) -> dict[int, list[Period]]:
+    """periods_of for several speakers in one query: user id → periods, earliest first
+    (a speaker who stated none is left out)."""
+    if not user_ids:
+        return {}
+    periods: dict[int, list[Period]] = {}
+    for row in db.session.scalars(
+        select(SpeakerAvailability)
+        .where(
+            SpeakerAvailability.event_id == event.id,
+            SpeakerAvailability.user_id.in_(user_ids),
+        )
+        .order_by(SpeakerAvailability.starts_at)
+    ):
+        periods.setdefault(row.user_id, []).append(_period(row, event.tz))
     return periods

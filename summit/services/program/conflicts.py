@@ -18,14 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import (
-    Event,
-    ProgramDay,
-    ProgramSession,
-    Room,
-    SessionSpeaker,
-    SpeakerAvailability,
-)
+from ...models import Event, ProgramSession, SessionSpeaker, SpeakerAvailability
+from .setup import days_of, rooms_of
 from .signups import signup_counts
 
 KINDS = (
@@ -83,8 +77,8 @@ def _load(event: Event):
             .options(selectinload(ProgramSession.speakers).selectinload(SessionSpeaker.user))
         )
     )
-    rooms = {r.id: r for r in db.session.scalars(select(Room).where(Room.event_id == event.id))}
-    days = list(db.session.scalars(select(ProgramDay).where(ProgramDay.event_id == event.id)))
+    rooms = {r.id: r for r in rooms_of(event)}
+    days = days_of(event)
     availability = defaultdict(list)
     for row in db.session.scalars(
         select(SpeakerAvailability).where(SpeakerAvailability.event_id == event.id)

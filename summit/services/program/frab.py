@@ -65,7 +65,8 @@ def person_id(token: str) -> int:
     return _number(token)
 
 
-def slugify(text: str, limit: int = 50) -> str:
+def slugify(text: str, limit: int | None = 50) -> str:
+    """Lowercase ASCII words joined by "-", at most `limit` characters (None: all)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
 

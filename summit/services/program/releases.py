@@ -64,6 +64,29 @@ def latest_release(event: Event) -> ProgramRelease | None:
 
 
 @dataclass(frozen=True)
+class _Draft:
+    """The working program as the next release: its snapshot and changes against the
+    latest release (`previous`, its snapshot; None before the first release)."""
+
+    previous: dict | None
+    previous_number: int | None
+    snapshot: dict
+    changes: list[dict]
+
+    @property
+    def number(self) -> int:
+        return (self.previous_number or 0) + 1
+
+
+def _draft(event: Event) -> _Draft:
+    latest = latest_release(event)
+    previous = latest.snapshot if latest is not None else None
+    snapshot = build_snapshot(event, previous)
+    changes = diff(previous, snapshot) if previous is not None else []
+    return _Draft(previous, latest.number if latest is not None else None, snapshot, changes)
+
+
+@dataclass(frozen=True)
 class Preview:
     """What publishing now would do, nothing stored: the conflicts to confirm, the
     changes against the latest release, how many sessions the release would hold."""
@@ -73,26 +96,26 @@ class Preview:
     counts: dict[str, int]
     sessions: int
     number: int  # the number the release would get
-    first: bool
+    previous: int | None  # the latest release's number (None: this would be the first)
+
+    @property
+    def first(self) -> bool:
+        return self.previous is None
 
 
 def preview(event: Event) -> Preview:
     """A dry run of `publish`. Leaves the database as it found it (building a snapshot
     gives speakers page tokens: that is rolled back)."""
     conflicts = find_conflicts(event)
-    latest = latest_release(event)
-    previous = latest.snapshot if latest is not None else None
-    number = latest.number + 1 if latest is not None else 1
-    snapshot = build_snapshot(event, previous)
+    draft = _draft(event)
     db.session.rollback()
-    changes = diff(previous, snapshot) if previous is not None else []
     return Preview(
         conflicts=conflicts,
-        changes=changes,
-        counts=counts(changes),
-        sessions=len(snapshot["sessions"]),
-        number=number,
-        first=previous is None,
+        changes=draft.changes,
+        counts=counts(draft.changes),
+        sessions=len(draft.snapshot["sessions"]),
+        number=draft.number,
+        previous=draft.previous_number,
     )
 
 
@@ -117,22 +140,19 @@ def publish(
         conflicts = find_conflicts(event)
         if conflicts and not confirm_conflicts:
             raise ProgramError("unconfirmed_conflicts", None, n=len(conflicts))
-        latest = latest_release(event)
-        previous = latest.snapshot if latest is not None else None
-        snapshot = build_snapshot(event, previous)
+        draft = _draft(event)
+        snapshot, previous = draft.snapshot, draft.previous
         if not snapshot["sessions"]:
             raise ProgramError("nothing_to_publish")
-        changes = diff(previous, snapshot) if previous is not None else []
-        number = latest.number + 1 if latest is not None else 1
         new = ProgramRelease(
             event_id=event.id,
-            number=number,
+            number=draft.number,
             published_at=utcnow(),
             published_by_id=by.id if by is not None else None,
             note=note,
             conflicts_at_publish=len(conflicts),
             snapshot=snapshot,
-            changes=changes,
+            changes=draft.changes,
         )
         db.session.add(new)
         move_door_lists(event, snapshot)
@@ -140,8 +160,8 @@ def publish(
         if previous is not None:
             queue_speaker_mails(
                 event,
-                affected_speakers(previous, snapshot, changes),
-                number,
+                affected_speakers(previous, snapshot, draft.changes),
+                draft.number,
                 reply_to=by.email if by is not None else None,
             )
         db.session.commit()

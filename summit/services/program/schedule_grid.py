@@ -6,16 +6,17 @@ Pure reading: the editor's changes go through scheduling.py.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Event, ProgramDay, ProgramSession, Room, SessionSpeaker, User
+from ...models import Event, ProgramDay, ProgramSession, Room, SessionSpeaker
 from .conflicts import Conflict, conflicts_by_session, find_conflicts
 from .scheduling import GRID_MINUTES
 from .sessions import sessions_to_schedule
+from .setup import calendar_day_utc, rooms_of
 
 
 @dataclass
@@ -52,22 +53,6 @@ class DayGrid:
     @property
     def end(self) -> datetime:
         return self.start + timedelta(minutes=self.slots * GRID_MINUTES)
-
-
-def program_days(event: Event) -> list[ProgramDay]:
-    return list(
-        db.session.scalars(
-            select(ProgramDay).where(ProgramDay.event_id == event.id).order_by(ProgramDay.day)
-        )
-    )
-
-
-def event_rooms(event: Event) -> list[Room]:
-    return list(
-        db.session.scalars(
-            select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.name)
-        )
-    )
 
 
 def _day_sessions(event: Event, first: datetime, last: datetime) -> list[ProgramSession]:
@@ -124,11 +109,8 @@ def _lanes(blocks: list[Block]) -> None:
 
 def day_grid(event: Event, day: ProgramDay) -> DayGrid:
     tz = event.tz
-    rooms = event_rooms(event)
-    midnight = datetime.combine(day.day, time(0), tz)
-    sessions = _day_sessions(
-        event, midnight, datetime.combine(day.day + timedelta(days=1), time(0), tz)
-    )
+    rooms = rooms_of(event)
+    sessions = _day_sessions(event, *calendar_day_utc(event, day.day))
     start = _floor_hour(day.starts_at.astimezone(tz))
     end = day.ends_at.astimezone(tz)
     for session in sessions:
@@ -162,10 +144,6 @@ def day_grid(event: Event, day: ProgramDay) -> DayGrid:
     _lanes(blocks)
     tokens = {b.session.token for b in blocks}
     waiting = sessions_to_schedule(event)
-    # The cards show their speakers' names: one query for all of them, not one a card.
-    user_ids = {speaker.user_id for s in waiting for speaker in s.speakers}
-    if user_ids:
-        db.session.scalars(select(User).where(User.id.in_(user_ids))).all()
     return DayGrid(
         day=day,
         rooms=rooms,
@@ -176,10 +154,4 @@ def day_grid(event: Event, day: ProgramDay) -> DayGrid:
         conflicts=[c for c in all_conflicts if tokens.intersection(c.sessions)],
         all_conflicts=all_conflicts,
         waiting=waiting,
-    )
-
-
-def day_of(event: Event, value: date) -> ProgramDay | None:
-    return db.session.scalar(
-        select(ProgramDay).where(ProgramDay.event_id == event.id, ProgramDay.day == value)
     )

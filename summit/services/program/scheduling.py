@@ -16,19 +16,21 @@ from ...database import begin_write
 from ...extensions import db
 from ...models import ProgramDay, ProgramSession, Room
 from .errors import ProgramError, StaleEdit
+from .setup import days_of
 
-GRID_MINUTES = 5
+GRID_MINUTES = 5  # times and durations are set in steps of this many minutes
 MIN_DURATION = 5
 MAX_DURATION = 600
 
 
-def check_duration(duration_minutes) -> int:
+def check_duration(duration_minutes, field: str = "duration") -> int:
+    """A session's length: whole minutes on the grid, MIN_DURATION to MAX_DURATION."""
     if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int):
-        raise ProgramError("range", "duration", low=MIN_DURATION, high=MAX_DURATION)
+        raise ProgramError("range", field, low=MIN_DURATION, high=MAX_DURATION)
     if not MIN_DURATION <= duration_minutes <= MAX_DURATION:
-        raise ProgramError("range", "duration", low=MIN_DURATION, high=MAX_DURATION)
+        raise ProgramError("range", field, low=MIN_DURATION, high=MAX_DURATION)
     if duration_minutes % GRID_MINUTES:
-        raise ProgramError("not_on_grid", "duration")
+        raise ProgramError("not_on_grid", field)
     return duration_minutes
 
 
@@ -51,14 +53,6 @@ def event_room(event_id: int, room_id) -> Room:
     return room
 
 
-def program_days(event_id: int) -> list[ProgramDay]:
-    return list(
-        db.session.scalars(
-            select(ProgramDay).where(ProgramDay.event_id == event_id).order_by(ProgramDay.day)
-        )
-    )
-
-
 def day_containing(days: list[ProgramDay], start: datetime, end: datetime) -> ProgramDay | None:
     for day in days:
         if day.starts_at <= start and end <= day.ends_at:
@@ -66,20 +60,21 @@ def day_containing(days: list[ProgramDay], start: datetime, end: datetime) -> Pr
     return None
 
 
-def _lock(session: ProgramSession) -> ProgramSession:
+def locked_session(session: ProgramSession, expected_version) -> ProgramSession:
+    """The session again under its lock, if still at `expected_version`; else StaleEdit
+    (nothing written)."""
+    session_id = session.id
     begin_write()
-    return db.session.scalars(
+    current = db.session.execute(
         select(ProgramSession)
-        .where(ProgramSession.id == session.id)
+        .where(ProgramSession.id == session_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
-
-
-def _check_version(session: ProgramSession, expected_version) -> None:
-    if expected_version != session.version:
+    ).scalar_one_or_none()
+    if current is None or isinstance(expected_version, bool) or current.version != expected_version:
         db.session.rollback()
-        raise StaleEdit(current=session.version)
+        raise StaleEdit()
+    return current
 
 
 def place_session(
@@ -97,15 +92,14 @@ def place_session(
     duration = check_duration(duration_minutes)
     start = check_start(event, starts_at)
     room = event_room(session.event_id, room_id)
-    days = program_days(session.event_id)
+    days = days_of(event)
     if not days:
         raise ProgramError("no_days", "start")
     end = start + timedelta(minutes=duration)
     if day_containing(days, start, end) is None:
         raise ProgramError("outside_days", "start")
     room_id = room.id
-    locked = _lock(session)
-    _check_version(locked, expected_version)
+    locked = locked_session(session, expected_version)
     # The room again, under a share lock: a room being deleted at this moment is waited
     # for and then refused, instead of failing on the foreign key at commit.
     if not db.session.scalar(
@@ -124,8 +118,7 @@ def place_session(
 def unschedule(session: ProgramSession, expected_version: int) -> ProgramSession:
     """Take the session out of the schedule (back to the unscheduled list), unless
     someone changed it since `expected_version` (StaleEdit, nothing stored). Commits."""
-    locked = _lock(session)
-    _check_version(locked, expected_version)
+    locked = locked_session(session, expected_version)
     locked.room_id = None
     locked.starts_at = None
     locked.version += 1

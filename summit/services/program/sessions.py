@@ -27,13 +27,12 @@ from ...models import (
     WorkshopSignup,
 )
 from .. import accounts
-from ..cfp.confirmation import waiting_to_be_scheduled
 from ..cfp.validation import clean_email, clean_int, clean_long_text, clean_text
-from .errors import ProgramError, StaleEdit
+from .errors import ProgramError
+from .scheduling import check_duration, locked_session
 from .setup import checked
 
 LANGUAGES = ("sv", "en")
-MIN_DURATION, MAX_DURATION, DURATION_STEP = 5, 600, 5
 MAX_SPEAKERS = 20
 MAX_SIGNUP_LIMIT = 10_000
 
@@ -70,9 +69,7 @@ def _check(event: Event, data: SessionData, from_proposal: bool) -> _Checked:
     kind = data.kind
     if not isinstance(kind, SessionKind):
         raise ProgramError("invalid_choice", "kind")
-    duration = checked(clean_int, data.duration_minutes, "duration_minutes", 5, MAX_DURATION)
-    if duration % DURATION_STEP:
-        raise ProgramError("not_on_grid", "duration_minutes")
+    duration = check_duration(data.duration_minutes, "duration_minutes")
     track_id = data.track_id
     if track_id is not None:
         if isinstance(track_id, bool) or not isinstance(track_id, int):
@@ -160,23 +157,6 @@ def add_session(event: Event, data: SessionData) -> ProgramSession:
     return session
 
 
-def _locked(session: ProgramSession, expected_version) -> ProgramSession:
-    """The session again under its lock, if still at `expected_version`; else StaleEdit
-    (nothing written)."""
-    session_id = session.id
-    begin_write()
-    current = db.session.execute(
-        select(ProgramSession)
-        .where(ProgramSession.id == session_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if current is None or isinstance(expected_version, bool) or current.version != expected_version:
-        db.session.rollback()
-        raise StaleEdit()
-    return current
-
-
 def update_session(
     session: ProgramSession, data: SessionData, expected_version: int
 ) -> ProgramSession:
@@ -184,7 +164,7 @@ def update_session(
     `expected_version`. A session from a proposal keeps its kind and speakers."""
     from_proposal = session.proposal_id is not None
     values = _check(session.event, data, from_proposal)
-    session = _locked(session, expected_version)
+    session = locked_session(session, expected_version)
     _apply(session, values, from_proposal)
     session.version += 1
     db.session.commit()
@@ -204,7 +184,7 @@ def delete_session(session: ProgramSession, expected_version: int) -> None:
     (from_proposal), nor sessions attendees have signed up for (has_signups)."""
     if session.proposal_id is not None:
         raise ProgramError("from_proposal")
-    session = _locked(session, expected_version)
+    session = locked_session(session, expected_version)
     signed_up = active_signups(session)
     if signed_up:
         db.session.rollback()
@@ -255,19 +235,23 @@ def program_sessions(event: Event) -> list[ProgramSession]:
 
 
 def sessions_to_schedule(event: Event) -> list[ProgramSession]:
-    """The sessions with no start yet: those made by hand and those of confirmed
-    proposals (waiting_to_be_scheduled), in the order they were made."""
-    made_by_hand = db.session.scalars(
-        select(ProgramSession)
-        .where(
-            ProgramSession.event_id == event.id,
-            ProgramSession.proposal_id.is_(None),
-            ProgramSession.starts_at.is_(None),
+    """The sessions of the program with no start yet (made by hand, or of a confirmed
+    proposal), in the order they were made."""
+    return list(
+        db.session.scalars(
+            select(ProgramSession)
+            .where(
+                ProgramSession.event_id == event.id,
+                _in_program(),
+                ProgramSession.starts_at.is_(None),
+            )
+            .order_by(ProgramSession.created_at, ProgramSession.id)
+            .options(
+                selectinload(ProgramSession.speakers).selectinload(SessionSpeaker.user),
+                selectinload(ProgramSession.track),
+            )
         )
-        .options(selectinload(ProgramSession.speakers), selectinload(ProgramSession.track))
     )
-    waiting = [*waiting_to_be_scheduled(event), *made_by_hand]
-    return sorted(waiting, key=lambda s: (s.created_at, s.id))
 
 
 def session_counts(event: Event) -> dict[str, int]:

@@ -116,11 +116,11 @@ def my_tickets(event: Event, user: User) -> list[Ticket]:
 # Counting ---------------------------------------------------------------------------------
 
 
-def _active():
-    """Sign-ups that take a place: not cancelled, with a ticket that still holds."""
+def _taking_a_place(query):
+    """`query` (over sign-ups) narrowed to those that take a place: not cancelled, with
+    a ticket that still holds (valid, in a confirmed order)."""
     return (
-        select(func.count(WorkshopSignup.id))
-        .join(Ticket, Ticket.id == WorkshopSignup.ticket_id)
+        query.join(Ticket, Ticket.id == WorkshopSignup.ticket_id)
         .join(Order, Order.id == Ticket.order_id)
         .where(
             WorkshopSignup.cancelled_at.is_(None),
@@ -128,6 +128,11 @@ def _active():
             Order.status.in_(CONFIRMED),
         )
     )
+
+
+def _active():
+    """The number of sign-ups that take a place."""
+    return _taking_a_place(select(func.count(WorkshopSignup.id)))
 
 
 def signup_count(session: ProgramSession) -> int:
@@ -165,17 +170,39 @@ def published_session(session: ProgramSession) -> PublishedSession | None:
     return program.session(session.token) if program is not None else None
 
 
+def _closed_reason(
+    session: ProgramSession, published: PublishedSession, now: datetime
+) -> str | None:
+    """Why the published session takes no sign-ups now: "no_signups" or "closed" (it
+    has started); None when it takes them."""
+    if not session.takes_signups:
+        return "no_signups"
+    if now >= published.starts_at:
+        return "closed"
+    return None
+
+
 def check_open(session: ProgramSession, now: datetime | None = None) -> PublishedSession:
     """The published session if it takes sign-ups now, else the refusal."""
-    now = now or utcnow()
     published = published_session(session)
     if published is None:
         raise ProgramError("not_published")
-    if not session.takes_signups:
-        raise ProgramError("no_signups")
-    if now >= published.starts_at:
-        raise SignupError("closed")
+    reason = _closed_reason(session, published, now or utcnow())
+    if reason == "closed":
+        raise SignupError(reason)
+    if reason is not None:
+        raise ProgramError(reason)
     return published
+
+
+def signup_state(
+    session: ProgramSession, published: PublishedSession, now: datetime | None = None
+) -> tuple[str, int | None, int | None]:
+    """(state, limit, places left) for the sign-up page: state is "open", "full",
+    "closed" or "no_signups"; limit and places left are None when no limit is known."""
+    limit, left = signup_limit(session), places_left(session)
+    state = _closed_reason(session, published, now or utcnow()) or ("full" if left == 0 else "open")
+    return state, limit, left
 
 
 def _existing(session_id: int, ticket_id: int) -> WorkshopSignup | None:
@@ -274,15 +301,8 @@ def signups_of(session: ProgramSession) -> list[WorkshopSignup]:
     """The session's active sign-ups (those that take a place), first come first."""
     return list(
         db.session.scalars(
-            select(WorkshopSignup)
-            .join(Ticket, Ticket.id == WorkshopSignup.ticket_id)
-            .join(Order, Order.id == Ticket.order_id)
-            .where(
-                WorkshopSignup.session_id == session.id,
-                WorkshopSignup.cancelled_at.is_(None),
-                Ticket.status == TicketStatus.VALID,
-                Order.status.in_(CONFIRMED),
-            )
+            _taking_a_place(select(WorkshopSignup))
+            .where(WorkshopSignup.session_id == session.id)
             .options(
                 joinedload(WorkshopSignup.ticket).joinedload(Ticket.order),
                 joinedload(WorkshopSignup.ticket).joinedload(Ticket.ticket_type),
@@ -296,14 +316,9 @@ def my_signups(event: Event, user: User) -> list[WorkshopSignup]:
     """The active sign-ups of the user's tickets to the event (see owns)."""
     return list(
         db.session.scalars(
-            select(WorkshopSignup)
-            .join(Ticket, Ticket.id == WorkshopSignup.ticket_id)
-            .join(Order, Order.id == Ticket.order_id)
+            _taking_a_place(select(WorkshopSignup))
             .where(
                 Order.event_id == event.id,
-                WorkshopSignup.cancelled_at.is_(None),
-                Ticket.status == TicketStatus.VALID,
-                Order.status.in_(CONFIRMED),
                 or_(_owned_by(user), WorkshopSignup.user_id == user.id),
             )
             .options(

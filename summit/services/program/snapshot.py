@@ -22,10 +22,8 @@ first published, +1 each time its time, room, title, abstract or speakers change
 from __future__ import annotations
 
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
-from threading import Lock
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -33,12 +31,13 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import (
     Event,
-    ProgramDay,
     ProgramSession,
     SessionSpeaker,
     SpeakerProfile,
     User,
 )
+from .cache import BoundedCache
+from .setup import days_of
 
 # What makes a session "changed" between releases (its iCal SEQUENCE goes up).
 CHANGE_FIELDS = ("title", "abstract", "room", "starts_at", "ends_at", "speakers")
@@ -126,9 +125,7 @@ def build_snapshot(event: Event, previous: dict | None = None) -> dict:
     sessions = scheduled_sessions(event)
     user_ids = {sp.user_id for s in sessions for sp in s.speakers}
     profiles = _profiles(user_ids) if user_ids else {}
-    days = db.session.scalars(
-        select(ProgramDay).where(ProgramDay.event_id == event.id).order_by(ProgramDay.day)
-    ).all()
+    days = days_of(event)
     speakers: dict[str, dict] = {}
     session_entries = []
     for s in sessions:
@@ -272,28 +269,16 @@ class ReleasedProgram:
 
 
 # Keyed by id and publication time: a test database that starts over reuses ids.
-_CACHE: OrderedDict[tuple[int, datetime], ReleasedProgram] = OrderedDict()
-_CACHE_LOCK = Lock()
-_CACHE_SIZE = 16
+_CACHE: BoundedCache[ReleasedProgram] = BoundedCache(16)
 
 
 def cached_program(release_id: int, published_at: datetime) -> ReleasedProgram | None:
-    key = (release_id, published_at)
-    with _CACHE_LOCK:
-        program = _CACHE.get(key)
-        if program is not None:
-            _CACHE.move_to_end(key)
-        return program
+    return _CACHE.get((release_id, published_at))
 
 
 def released_program(release) -> ReleasedProgram:
     """The parsed snapshot of a ProgramRelease, from this process's cache if there."""
-    program = cached_program(release.id, release.published_at)
-    if program is not None:
-        return program
-    program = ReleasedProgram(release.id, release.number, release.published_at, release.snapshot)
-    with _CACHE_LOCK:
-        _CACHE[(release.id, release.published_at)] = program
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return program
+    return _CACHE.get_or_make(
+        (release.id, release.published_at),
+        lambda: ReleasedProgram(release.id, release.number, release.published_at, release.snapshot),
+    )
