@@ -292,6 +292,8 @@ class Proposal(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who used the confirm/decline link (co-speakers share the proposal's answer).
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Goes up with every change: a form saved over a newer version is refused.
     version: Mapped[int] = mapped_column(default=1)
@@ -300,7 +302,8 @@ class Proposal(db.Model):
     call: Mapped[CallForProposals] = relationship()
     format: Mapped[SessionFormat | None] = relationship()
     track: Mapped[Track | None] = relationship()
-    submitted_by: Mapped[User | None] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
     access_code: Mapped["AccessCode | None"] = relationship()
     speakers: Mapped[list["ProposalSpeaker"]] = relationship(
         back_populates="proposal",

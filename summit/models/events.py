@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, Time, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
 from .types import StrEnum, UTCDateTime, utcnow
+
+DEFAULT_ACCENT = "#0b5a5a"  # the site's brand colour
 
 
 class EventKind(enum.Enum):
@@ -82,6 +84,14 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Branding on badges, tickets and the event page: a logo re-encoded on upload (its
+    # token makes its address, new with every upload) and an accent colour (#rrggbb).
+    logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    logo_content_type: Mapped[str | None] = mapped_column(String(20))
+    logo_token: Mapped[str | None] = mapped_column(String(32), unique=True)
+    accent_color: Mapped[str] = mapped_column(
+        String(7), default=DEFAULT_ACCENT, server_default=DEFAULT_ACCENT
+    )
 
     rooms: Mapped[list["Room"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Room.position"

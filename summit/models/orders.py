@@ -10,11 +10,12 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .events import Event
+from .search import search_words
 from .tickets import DiscountCode, TicketType
 from .types import StrEnum, UTCDateTime, utcnow
 
@@ -117,6 +118,8 @@ class Order(db.Model):
     invoice_reference: Mapped[str] = mapped_column(String(200), default="")
     invoice_due_on: Mapped[date | None] = mapped_column(Date)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The buyer's name, email, organisation and reference folded (models/search.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     event: Mapped[Event] = relationship()
     tickets: Mapped[list["Ticket"]] = relationship(
@@ -152,6 +155,8 @@ class Ticket(db.Model):
     secret: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     status: Mapped[TicketStatus] = mapped_column(StrEnum(TicketStatus), default=TicketStatus.VALID)
     price: Mapped[int]  # öre, VAT included, after any discount
+    # What the discount code took off the ticket type's price at purchase (öre).
+    discount_amount: Mapped[int] = mapped_column(default=0, server_default="0")
     discount_code_id: Mapped[int | None] = mapped_column(
         ForeignKey("discount_codes.id", ondelete="SET NULL"), index=True
     )
@@ -162,6 +167,8 @@ class Ticket(db.Model):
     attendee_organisation: Mapped[str] = mapped_column(String(200), default="")
     dietary_needs: Mapped[str] = mapped_column(String(500), default="")
     accessibility_needs: Mapped[str] = mapped_column(String(500), default="")
+    # The attendee's name, email and organisation folded (models/search.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     order: Mapped[Order] = relationship(back_populates="tickets")
     ticket_type: Mapped[TicketType] = relationship()
@@ -171,6 +178,22 @@ class Ticket(db.Model):
     def vat_amount(self) -> int:
         """The VAT included in the price (öre), rounded to the nearest öre."""
         return vat_part(self.price, self.vat_percent)
+
+
+@event.listens_for(Order, "before_insert")
+@event.listens_for(Order, "before_update")
+def _fold_order(mapper, connection, order: Order) -> None:
+    order.search_text = search_words(
+        order.buyer_name, order.buyer_email, order.buyer_organisation, order.reference
+    )
+
+
+@event.listens_for(Ticket, "before_insert")
+@event.listens_for(Ticket, "before_update")
+def _fold_ticket(mapper, connection, ticket: Ticket) -> None:
+    ticket.search_text = search_words(
+        ticket.attendee_name, ticket.attendee_email, ticket.attendee_organisation
+    )
 
 
 def vat_part(gross: int, percent: int) -> int:

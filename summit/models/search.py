@@ -1,0 +1,32 @@
+"""Text as a search compares it: names found in any case, with or without Å, Ä, Ö typed.
+
+Databases disagree on case (SQLite's lower() folds only A–Z) and know nothing of
+diacritics, so rows that people search keep a folded copy of their words
+(`search_text`), and a query is folded the same way before it is compared with LIKE.
+"Öberg-Lindqvist", "ÖBERG" and "oberg" all become "oberg-lindqvist"/"oberg".
+"""
+
+import unicodedata
+
+# Letters that carry no combining mark to strip (NFKD leaves them whole).
+_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d"})
+
+
+def fold(text: str | None) -> str:
+    """Lower case without diacritics, spaces collapsed: the form searches compare."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.translate(_LETTERS).split())
+
+
+def search_words(*parts: str | None) -> str:
+    """The folded words of a row's searchable fields, one string."""
+    return " ".join(folded for folded in (fold(p) for p in parts) if folded)
+
+
+def like_pattern(query: str) -> str:
+    """A LIKE pattern (escape character '\\') matching the folded query anywhere."""
+    escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
