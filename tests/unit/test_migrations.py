@@ -59,3 +59,91 @@ def test_migrations_match_models_on_postgresql():
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _seed_at_0006(database_url: str) -> None:
+    """An event with an order and a ticket for Åsa Öberg-Lindqvist, written as of 0006."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    now = "2027-05-18 07:00:00"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO events (id, slug, kind, status, format, name_sv, name_en,"
+                " description_sv, description_en, venue_name, venue_address, stream_url,"
+                " starts_at, ends_at, timezone, currency, created_at, updated_at)"
+                " VALUES (1, 'e', 'summit', 'published', 'on_site', 'E', '', '', '', '', '',"
+                " '', :t, :t, 'Europe/Stockholm', 'SEK', :t, :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO ticket_types (id, event_id, name_sv, name_en, description_sv,"
+                " description_en, price, vat_percent, is_visible, is_active, max_per_order,"
+                " position) VALUES (1, 1, 'Dag', '', '', '', 150000, 25, true, true, 5, 0)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO orders (id, event_id, token, reference, status, expires_at,"
+                " created_at, locale, buyer_name, buyer_email, buyer_organisation, org_number,"
+                " invoice_address, invoice_reference) VALUES (1, 1, 'tok', 'REF12345', 'paid',"
+                " :t, :t, 'sv', 'Åsa Öberg-Lindqvist', 'asa@example.se', 'Malmö stad', '', '', '')"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO tickets (id, order_id, ticket_type_id, secret, status, price,"
+                " vat_percent, refunded_amount, attendee_name, attendee_email,"
+                " attendee_organisation, dietary_needs, accessibility_needs)"
+                " VALUES (1, 1, 1, 'secret', 'valid', 150000, 25, 0, 'Åsa Öberg-Lindqvist',"
+                " 'asa@example.se', 'Malmö stad', '', '')"
+            )
+        )
+    engine.dispose()
+
+
+def _count_and_folded(database_url: str) -> tuple[int, str | None]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        count = conn.execute(sa.text("SELECT count(*) FROM tickets")).scalar()
+        folded = conn.execute(sa.text("SELECT search_text FROM tickets")).scalar()
+    engine.dispose()
+    return count, folded
+
+
+def upgrade_keeps_data(database_url: str) -> None:
+    assert flask(database_url, "db", "upgrade", "0006_program").returncode == 0
+    _seed_at_0006(database_url)
+    upgraded = flask(database_url, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    # Rebuilding a table must not cascade into the rows pointing at it, and the names
+    # already stored are folded for search.
+    assert _count_and_folded(database_url) == (1, "asa oberg-lindqvist asa@example.se malmo stad")
+    downgraded = flask(database_url, "db", "downgrade", "0006_program")
+    assert downgraded.returncode == 0, downgraded.stderr
+    assert flask(database_url, "db", "upgrade").returncode == 0
+    assert _count_and_folded(database_url)[0] == 1
+
+
+def test_upgrades_keep_existing_orders_on_sqlite(tmp_path):
+    upgrade_keeps_data(f"sqlite:///{tmp_path / 'existing.db'}")
+
+
+@pytest.mark.skipif(not PG_URL.startswith("postgresql"), reason="needs TEST_DATABASE_URL")
+def test_upgrades_keep_existing_orders_on_postgresql():
+    name = f"summit_migrations_{secrets.token_hex(4)}"
+    admin_url = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        base, _, _ = admin_url.rpartition("/")
+        upgrade_keeps_data(f"{base}/{name}")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
