@@ -254,6 +254,9 @@ def visible_slots(day: DayView | None, filters: Filters) -> list[Slot]:
         items = [item for item in slot.items if filters.matches(item)]
         if items:
             slots.append(Slot(slot.start, slot.start_iso, items))
+    # Breaks always pass the filters; alone, they are not a result: nothing matched.
+    if not any(not item.pause for slot in slots for item in slot.items):
+        return []
     return slots
 
 

@@ -19,13 +19,22 @@ from ..cfp.speakers import display_name_of, language_of
 from ..mail import queue_mail
 
 
-def _when(placement: dict, tz: ZoneInfo, locale: str) -> str:
-    """ "tisdag 18 maj 2027 10:00–10:30, Sal A" in the speaker's language."""
-    start = datetime.fromisoformat(placement["starts_at"]).astimezone(tz)
-    end = datetime.fromisoformat(placement["ends_at"]).astimezone(tz)
+def when_text(start: datetime, end: datetime, room: str, tz: ZoneInfo, locale: str) -> str:
+    """ "tisdag 18 maj 2027 10:00–10:30, Sal A" in the reader's language."""
+    start, end = start.astimezone(tz), end.astimezone(tz)
     day = format_datetime(start, "EEEE d MMMM y", locale=locale)
     hours = "–".join(format_time(t, "HH:mm", locale=locale) for t in (start, end))
-    return f"{day} {hours}, {placement['room']}" if placement.get("room") else f"{day} {hours}"
+    return f"{day} {hours}, {room}" if room else f"{day} {hours}"
+
+
+def _when(placement: dict, tz: ZoneInfo, locale: str) -> str:
+    return when_text(
+        datetime.fromisoformat(placement["starts_at"]),
+        datetime.fromisoformat(placement["ends_at"]),
+        placement.get("room") or "",
+        tz,
+        locale,
+    )
 
 
 def session_link(event: Event, token: str) -> str | None:

@@ -46,6 +46,7 @@ from ...models import (
 )
 from .errors import Full, ProgramError
 from .published import published_program
+from .signup_mail import add_to_agenda, attendee_account, queue_signup_confirmation
 from .snapshot import PublishedSession, effective_signup_limit
 
 CONFIRMED = tuple(s for s in OrderStatus if s.is_confirmed)
@@ -236,7 +237,7 @@ def sign_up(
     (errors.Full when all places are taken). Signing up a ticket again returns its
     sign-up. See the module docstring for the guarantees."""
     now = now or utcnow()
-    check_open(session, now)
+    published = check_open(session, now)
     if ticket.order.event_id != session.event_id or not _holds(ticket):
         raise ProgramError("no_ticket")
     if not owns(ticket, user):
@@ -258,6 +259,10 @@ def sign_up(
             session_id=session_id, ticket_id=ticket_id, user_id=user_id, created_at=now
         )
         db.session.add(signup)
+        # The place, the attendee's own program and their confirmation: together.
+        account = attendee_account(ticket)
+        add_to_agenda(account, session_id)
+        queue_signup_confirmation(ticket, session, published, account)
         db.session.commit()
     except IntegrityError:  # the same ticket signed up at the same moment elsewhere
         db.session.rollback()
