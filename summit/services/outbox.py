@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import begin_write
 from ..extensions import db
-from ..models import MessageStatus, OutboxMessage, utcnow
+from ..models import MessageStatus, OutboxAttachment, OutboxMessage, utcnow
 from .documents import render_document
 
 log = logging.getLogger(__name__)
@@ -109,16 +109,55 @@ def build_email(message: OutboxMessage) -> EmailMessage:
         email.add_alternative(message.body_html, subtype="html")
     for attachment in message.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
-        data = attachment.data
-        if data is None:
-            data = render_document(attachment.document)
         email.add_attachment(
-            data,
+            attachment_bytes(attachment),
             maintype=maintype,
             subtype=subtype or "octet-stream",
             filename=attachment.filename,
         )
     return email
+
+
+def attachment_bytes(attachment: OutboxAttachment) -> bytes:
+    """The attachment as it is sent: its stored bytes, or its document rendered now.
+    LookupError if the document names nothing that exists any more."""
+    if attachment.data is not None:
+        return attachment.data
+    return render_document(attachment.document)
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """What an attachment is, told without rendering it (a ticket PDF is made only when
+    the mail is sent, or when someone asks to see it)."""
+
+    id: int
+    filename: str
+    content_type: str
+    kind: str  # "ticket", "tickets", "receipt", "invoice" or "file"
+    size: int | None  # bytes, when stored; None for a document made when sent
+
+
+def describe_attachments(message: OutboxMessage) -> list[AttachmentInfo]:
+    return [
+        AttachmentInfo(
+            id=a.id,
+            filename=a.filename,
+            content_type=a.content_type,
+            kind=(a.document or "").partition(":")[0] if a.data is None else "file",
+            size=len(a.data) if a.data is not None else None,
+        )
+        for a in message.attachments
+    ]
+
+
+def find_attachment(message_id: int, attachment_id: int) -> OutboxAttachment | None:
+    """One attachment of one message (an attachment of another message is None)."""
+    return db.session.scalar(
+        select(OutboxAttachment).where(
+            OutboxAttachment.id == attachment_id, OutboxAttachment.message_id == message_id
+        )
+    )
 
 
 def _connect() -> smtplib.SMTP:
@@ -319,6 +358,16 @@ def _count(report: DeliveryReport, status: MessageStatus) -> None:
         report.failed += 1
     else:
         report.retried += 1
+
+
+def is_being_sent(message: OutboxMessage, now: datetime | None = None) -> bool:
+    """A worker holds the message right now (claimed, lease not over)."""
+    now = now or utcnow()
+    return (
+        message.status is MessageStatus.PENDING
+        and message.locked_until is not None
+        and message.locked_until > now
+    )
 
 
 def retry_message(message: OutboxMessage) -> None:

@@ -29,6 +29,7 @@ PROTECTED_PREFIXES = ("/manage", "/api", "/door", "/checkin")
 SAMPLE_VALUES = {
     "slug": "summit2027",
     "message_id": None,
+    "attachment_id": 999999,  # the outbox: an attachment that is not found
     "token": "not-a-real-token",
     "reference": "ACCESS23",  # the order made in `world`
     "type_id": None,

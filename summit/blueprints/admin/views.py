@@ -1,6 +1,18 @@
 """Organizer pages under /manage: events, who may do what, and the mail outbox."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -185,7 +197,34 @@ def outbox_list():
 @site_admin_required
 def outbox_message(message_id):
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("admin/outbox_message.html", message=message, retry_form=RetryForm())
+    return render_template(
+        "admin/outbox_message.html",
+        message=message,
+        attachments=outbox.describe_attachments(message),
+        being_sent=outbox.is_being_sent(message),
+        retry_form=RetryForm(),
+    )
+
+
+@bp.get("/outbox/<int:message_id>/attachments/<int:attachment_id>")
+@site_admin_required
+def outbox_attachment(message_id, attachment_id):
+    """An attachment as the mail carries it; a ticket or receipt is made now, with the
+    order's details as they are now (as the worker makes it when it sends)."""
+    attachment = outbox.find_attachment(message_id, attachment_id)
+    if attachment is None:
+        abort(404)
+    try:
+        data = outbox.attachment_bytes(attachment)
+    except LookupError:
+        abort(410)  # the ticket or order it names is gone
+    return send_file(
+        io.BytesIO(data),
+        mimetype=attachment.content_type,
+        as_attachment=request.args.get("view") != "1",
+        download_name=attachment.filename,
+        max_age=0,
+    )
 
 
 @bp.post("/outbox/<int:message_id>/retry")
