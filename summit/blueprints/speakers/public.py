@@ -55,6 +55,18 @@ def call_page(event: Event, call: CallForProposals, code_form=None, status: int 
     ), status
 
 
+@bp.get("/events/<slug>/cfp", defaults={"rest": ""}, strict_slashes=False)
+@bp.get("/events/<slug>/cfp/<path:rest>")
+@public
+def cfp_address(slug, rest):
+    """/cfp/ (pretalx's address, and a common guess) is the call for speakers: the rest
+    of the path and the query go along, permanently (308 keeps a POST a POST)."""
+    target = url_for(".call", slug=slug) + rest
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return redirect(target, code=308)
+
+
 @bp.get("/events/<slug>/speakers/")
 @public
 def call(slug):
