@@ -17,7 +17,12 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Control characters (a NUL ends a string for SQLite's LIKE) count as spaces.
+    bare = "".join(
+        " " if unicodedata.category(c) == "Cc" else c
+        for c in decomposed
+        if not unicodedata.combining(c)
+    )
     return " ".join(bare.translate(_LETTERS).split())
 
 

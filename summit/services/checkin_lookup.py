@@ -26,6 +26,7 @@ from ..models import (
     utcnow,
 )
 from ..models.events import _localized
+from ..models.search import fold, like_pattern
 from .checkin import Attendee, Door, clean_secret, refusal, secret_hash
 
 
@@ -231,11 +232,6 @@ class SearchHit:
     checkin_id: int | None = None  # the active check-in on the list, for undo
 
 
-def _like(query: str) -> str:
-    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 def search(
     event_id: int, query: str, checkin_list: CheckinList, limit: int = 20, now=None
 ) -> list[SearchHit]:
@@ -243,18 +239,13 @@ def search(
     order reference, contains `query` (at least 2 characters), with their state on the
     list: for people who come without their QR code."""
     query = (query or "").strip()
-    if len(query) < 2 or len(query) > 100:
+    if len(query) > 100 or len(fold(query)) < 2:
         return []
     now = now or utcnow()
-    pattern = _like(query)
-    fields = (
-        Ticket.attendee_name,
-        Ticket.attendee_email,
-        Ticket.attendee_organisation,
-        Order.buyer_name,
-        Order.buyer_email,
-        Order.buyer_organisation,
-    )
+    # Folded copies of the words (models/search.py): "oberg" finds "Öberg" everywhere.
+    pattern = like_pattern(query)
+    # An order number as read out: letters and digits only (and no NUL for PostgreSQL).
+    reference = query.upper() if query.isascii() and query.isalnum() else ""
     active = aliased(Checkin)
     rows = db.session.execute(
         _with_active_checkin(
@@ -284,8 +275,9 @@ def search(
             Order.event_id == event_id,
             Order.status != OrderStatus.EXPIRED,
             or_(
-                *(func.lower(f).like(pattern, escape="\\") for f in fields),
-                Order.reference == query.upper(),
+                Ticket.search_text.like(pattern, escape="\\"),
+                Order.search_text.like(pattern, escape="\\"),
+                Order.reference == reference,
             ),
         )
         .order_by(Ticket.attendee_name, Ticket.id)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -31,6 +31,7 @@ from ..models import (
     TicketType,
     utcnow,
 )
+from ..models.search import fold, like_pattern
 from . import order_mail
 from .ordering import MAX_TICKETS_PER_ORDER, OrderError, availability, discount_uses, normalize_code
 
@@ -159,20 +160,10 @@ def uses_of(code: DiscountCode, now: datetime | None = None) -> int:
 def find_order(event: Event, reference: str) -> Order | None:
     """The event's order with this reference (spaces and case do not matter)."""
     reference = re.sub(r"\s", "", reference or "").upper()
-    if not reference or len(reference) > 16:
+    if not reference or len(reference) > 16 or not (reference.isascii() and reference.isalnum()):
         return None
     return db.session.scalar(
         select(Order).where(Order.event_id == event.id, Order.reference == reference)
-    )
-
-
-def _matches(column, text: str):
-    # SQLite's lower() and LIKE fold ASCII only, so "åsa" would not find "Åsa": the usual
-    # spellings of the words are matched as typed as well.
-    variants = {text, text.lower(), text.upper(), text.title(), text.capitalize()}
-    return or_(
-        func.lower(column).contains(text.lower(), autoescape=True),
-        *(column.contains(v, autoescape=True) for v in sorted(variants)),
     )
 
 
@@ -188,18 +179,22 @@ def search_orders(
     stmt = select(Order).where(Order.event_id == event.id)
     if status is not None:
         stmt = stmt.where(Order.status == status)
-    text = " ".join((query or "").split())[:200]
-    if text:
+    text = fold(query)[:200]
+    if query and query.strip() and not text:  # nothing but control characters
+        stmt = stmt.where(false())
+    elif text:
+        # Folded copies of the words (models/search.py): "oberg" finds "Öberg", on SQLite
+        # (whose lower() folds only A–Z) as on PostgreSQL.
+        pattern = like_pattern(text)
         attendee = (
             select(Ticket.id)
-            .where(Ticket.order_id == Order.id, _matches(Ticket.attendee_name, text))
+            .where(Ticket.order_id == Order.id, Ticket.search_text.like(pattern, escape="\\"))
             .exists()
         )
         stmt = stmt.where(
             or_(
-                _matches(Order.reference, text.replace(" ", "")),
-                _matches(Order.buyer_name, text),
-                _matches(Order.buyer_email, text),
+                Order.search_text.like(pattern, escape="\\"),
+                Order.search_text.like(like_pattern(text.replace(" ", "")), escape="\\"),
                 attendee,
             )
         )

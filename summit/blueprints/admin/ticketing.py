@@ -339,7 +339,8 @@ def orders(slug):
         exact = sales.find_order(g.event, query)
         if exact is not None:  # a reference read out on the phone: straight to it
             return redirect(url_for("admin.order_detail", slug=slug, reference=exact.reference))
-    page = request.args.get("page", 1, type=int)
+    # A page number too large for the database is simply a page past the end (empty).
+    page = min(request.args.get("page", 1, type=int), 100_000)
     pagination = sales.search_orders(g.event, query, status, page=page)
     return render_template(
         "admin/tickets/orders.html",

@@ -284,7 +284,8 @@ def delete_list(slug, list_id):
 
 def _chosen_list():
     raw = request.values.get("list", "")
-    chosen = checkin_setup.get_list(g.event, int(raw)) if raw.isdigit() else None
+    valid = raw.isascii() and raw.isdigit() and len(raw) <= 9
+    chosen = checkin_setup.get_list(g.event, int(raw)) if valid else None
     return chosen or checkin_setup.list_for_today(g.event)
 
 
