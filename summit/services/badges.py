@@ -28,6 +28,7 @@ import pypdfium2 as pdfium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .documents import _data_uri, _renderer, qr_png
+from .name_type import fit_name
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -114,7 +115,9 @@ def render_badges(
 ) -> bytes:
     """One PDF with every badge, in order, placed as `layout` (a key of LAYOUTS) says.
     Every page has the layout's page size; a sheet is filled left to right, top to
-    bottom. Text that is too long is set smaller and wraps; it never leaves its badge.
+    bottom. Names are set smaller until their longest word fits (name_type): no word is
+    broken, only one too long for the badge at the smallest size wraps, hyphenated.
+    Nothing leaves its badge.
     `progress`, if given, is called in this process with the number of badges laid out
     so far, as chunks finish."""
     if layout not in LAYOUTS:
@@ -207,22 +210,23 @@ def _merge(pdfs: list[bytes]) -> bytes:
 
 def _html(badges: list[Badge], layout: Layout) -> str:
     style = STYLES[layout.name]
-    geometry = _geometry(layout)
-    width = geometry.names_w
+    width = _geometry(layout).names_w
     sizes = set()
 
-    def size_class(text: str, sizes_pt: tuple[float, float]) -> str:
-        half_points = int(_fit(text, width, *sizes_pt) * 2)  # rounded down: never larger
+    def set_name(text: str, sizes_pt: tuple[float, float]) -> dict:
+        # Measured with the printing font: the longest word fits, none is broken.
+        fitted = fit_name(text, width, *sizes_pt)
+        half_points = int(fitted.pt * 2)
         sizes.add(half_points)
-        return f"pt{half_points}"
+        return {"size": f"pt{half_points}", "html": fitted.html}
 
     items = [
         {
             "badge": badge,
             "qr": _data_uri(qr_png(badge.secret)),
-            "first": size_class(badge.first_name, style.first),
-            "last": size_class(badge.last_name, style.last),
-            "org": size_class(badge.organisation, style.org),
+            "first": set_name(badge.first_name, style.first),
+            "last": set_name(badge.last_name, style.last),
+            "org": set_name(badge.organisation, style.org),
         }
         for badge in badges
     ]
@@ -230,7 +234,7 @@ def _html(badges: list[Badge], layout: Layout) -> str:
     return (
         _environment()
         .get_template("documents/badges.html")
-        .render(geometry=geometry, items=items, sheets=sheets, sizes=sorted(sizes))
+        .render(geometry=_geometry(layout), items=items, sheets=sheets, sizes=sorted(sizes))
     )
 
 
@@ -328,25 +332,6 @@ STYLES = {
     "durable-54x90": Style(3.5, 6.5, 7, 24, first=(26, 12), last=(12, 7.5), org=(8, 6.5)),
     "ql-62": Style(4, 9, 9, 26, first=(36, 16), last=(16, 9), org=(10, 7.5)),
 }
-
-
-def _fit(text: str, width_mm: float, largest: float, smallest: float) -> float:
-    """The size (pt) for `text` on lines `width_mm` wide: the largest that keeps it on one
-    line, or if that would be smaller than `smallest`, a size at which it wraps to two
-    lines, no more than half the largest so two lines take no more room than one large
-    one. Estimated from the average width of bold sans glyphs (0.62 em, capitals and Å,
-    Ä, Ö included); the template lets words break anywhere, so a word the estimate gets
-    wrong wraps rather than running off."""
-    if not text:
-        return largest
-    em_mm = 0.62 * 25.4 / 72  # mm taken by an average glyph per pt of type
-    longest_word = max(len(word) for word in text.split())
-    one_line = width_mm / (len(text) * em_mm)
-    if one_line >= smallest:
-        return round(min(largest, one_line), 1)
-    two_lines = min(largest / 2, width_mm * 2 / (len(text) * em_mm * 1.15))
-    two_lines = min(two_lines, width_mm / (longest_word * em_mm))
-    return round(max(two_lines, 7), 1)  # 7 pt is still legible up close
 
 
 def _crop_marks(layout: Layout) -> list[tuple[float, float, float, float]]:

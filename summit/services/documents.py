@@ -31,6 +31,7 @@ from sqlalchemy import select
 from ..config import SELLER_DEFAULTS
 from ..extensions import db
 from ..models import Invoice, Order, OrderStatus, PaymentStatus, Ticket, TicketStatus
+from .name_type import fit_name
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 STYLESHEET = STATIC / "css" / "documents.css"
@@ -39,6 +40,10 @@ STYLESHEET = STATIC / "css" / "documents.css"
 QR_MASK = 4
 _REF = re.compile(r"(ticket|tickets|receipt|invoice):([1-9][0-9]{0,9})")
 _MAX_ID = 2**31 - 1  # the integer column on PostgreSQL; a larger id exists nowhere
+# The holder's name and organisation on a ticket: lines 91 mm wide (A6 less the
+# margins), (largest, smallest) pt; set by name_type so that no word is broken.
+TICKET_HOLDER = (91, 13.5, 12)
+TICKET_HOLDER_ORG = (91, 10, 8.5)
 
 
 def render_document(ref: str) -> bytes:
@@ -171,6 +176,25 @@ def vat_summary(tickets) -> list[VatRow]:
     ]
 
 
+def discount_lines(tickets) -> list[VatRow]:
+    """The discount as lines of their own, per code and VAT rate, as (code, VatRow):
+    the tickets are listed at their list price, so the lines still add up to what was
+    paid, and the VAT is the VAT on the price paid."""
+    lines: dict[tuple[str, int], tuple[int, int]] = {}
+    for ticket in tickets:
+        if ticket.discount_amount:
+            key = (ticket.discount_code.code if ticket.discount_code else "", ticket.vat_percent)
+            gross, vat = lines.get(key, (0, 0))
+            lines[key] = (
+                gross + ticket.discount_amount,
+                vat + ticket.list_vat_amount - ticket.vat_amount,
+            )
+    return [
+        (code, VatRow(percent, gross - vat, vat, gross))
+        for (code, percent), (gross, vat) in sorted(lines.items())
+    ]
+
+
 def _sale(order: Order) -> dict:
     # The tickets bought (refunded ones too: the refund is shown separately); cancelled
     # tickets were never paid for.
@@ -178,6 +202,7 @@ def _sale(order: Order) -> dict:
     rows = vat_summary(tickets)
     return {
         "tickets": tickets,
+        "discounts": discount_lines(tickets),
         "vat_rows": rows,
         "net": sum(r.net for r in rows),
         "vat": sum(r.vat for r in rows),
@@ -203,6 +228,10 @@ def _tickets(tickets: list[Ticket], order: Order) -> bytes:
                     "ticket": ticket,
                     "starts": starts,
                     "qr": _data_uri(qr_png(ticket.secret)) if usable else None,
+                    "holder": fit_name(ticket.attendee_name or order.buyer_name, *TICKET_HOLDER),
+                    "holder_org": fit_name(
+                        ticket.attendee_organisation, *TICKET_HOLDER_ORG, bold=False
+                    ),
                     "void_reason": (
                         str(ticket.status.label)
                         if ticket.status is not TicketStatus.VALID

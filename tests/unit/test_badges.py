@@ -144,3 +144,166 @@ def _lines(box):
             yield child
         else:
             yield from _lines(child)
+
+
+# Names are never broken inside a word --------------------------------------------------
+
+# Long single words: the type shrinks until each fits the badge's width on one line.
+LONG_WORDS = [
+    "Öberg-Lindqvist",
+    "Mohammed",
+    "Wolfeschlegelsteinhausen",
+    "Ängströmsdottir-Kristoffersson",
+]
+# Longer than any badge is wide even at the smallest type: it may only wrap hyphenated.
+ENDLESS = (
+    "Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessen"
+    "schafewarenwohlgepflegeundsorgfaltigkeitbeschutzenvonangreifendurchihrraubgierig"
+)
+HYPHEN = "\u2010"  # what WeasyPrint draws at a hyphenated line end
+
+
+def demo_people() -> list[tuple[str, str, str]]:
+    """(first name, last name, organisation) covering every first name, every last name
+    and every organisation of the demo (attendees are drawn from demo_sales' lists;
+    organizers, reviewers and speakers are named in the other demo modules), and the
+    long words, as first and as last names."""
+    import summit.demo as demo
+    import summit.demo_cfp as demo_cfp
+    import summit.demo_cfp_texts as demo_cfp_texts
+    import summit.demo_program_texts as demo_program_texts
+    from summit.demo_sales import FIRST, LAST, ORGANISATIONS
+    from summit.services.badge_printing import split_name
+
+    named = set()
+
+    def walk(value):  # every (email, "First Last", ...) in the demo's tables
+        if isinstance(value, list | tuple):
+            email, name = (list(value) + ["", ""])[:2]
+            if isinstance(email, str) and "@" in email and isinstance(name, str) and " " in name:
+                named.add(split_name(name))
+            for item in value:
+                walk(item)
+
+    for module in (demo, demo_cfp, demo_cfp_texts, demo_program_texts):
+        for name in dir(module):
+            if name.isupper():
+                walk(getattr(module, name))
+    assert len(named) >= 10 and ("Per-Olof", "Nilsson") in named
+    firsts = FIRST + [first for first, _ in sorted(named)] + LONG_WORDS
+    lasts = LAST + [last for _, last in sorted(named)] + LONG_WORDS
+    orgs = [org for org, _ in ORGANISATIONS] + [
+        org for entry in demo_cfp_texts.ORGANISATIONS for org in entry[:1]
+    ]
+    count = max(len(firsts), len(lasts))
+    people = [
+        (firsts[i % len(firsts)], lasts[i % len(lasts)], orgs[i % len(orgs)]) for i in range(count)
+    ]
+    people += [(word, word, "") for word in LONG_WORDS]
+    assert "Mohammed" in {first for first, _, _ in people}
+    return people
+
+
+def _badge(first, last, org, n):
+    return Badge(
+        first,
+        last,
+        org,
+        "deltagare",
+        "Deltagare",
+        "Social Innovation Summit 2027",
+        "18–20 maj 2027",
+        f"secret-{n}",
+    )
+
+
+def _text_of(box) -> str:
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    if isinstance(box, TextBox):
+        return box.text
+    return "".join(_text_of(child) for child in getattr(box, "children", []))
+
+
+def _text_right(box) -> float:
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    if isinstance(box, TextBox):
+        return box.position_x + box.width
+    return max((_text_right(child) for child in getattr(box, "children", [])), default=0)
+
+
+def printed_lines(block) -> list[str]:
+    """The lines of a laid-out block as printed, soft hyphens (never drawn) left out."""
+    return [_text_of(line).replace("\u00ad", "").strip() for line in _lines(block)]
+
+
+def rejoin(lines: list[str]) -> tuple[str, int]:
+    """The text the lines print, read back: a line ending in a drawn hyphen continues
+    the word on the next line; any other line ends a word. And how many hyphenated."""
+    text, hyphenated = "", 0
+    for line in lines:
+        if line.endswith(HYPHEN):
+            text, hyphenated = text + line[:-1], hyphenated + 1
+        else:
+            text += line + " "
+    return text.strip(), hyphenated
+
+
+def test_no_word_of_a_demo_name_is_broken_on_any_layout():
+    """Acceptance: every demo name on every layout (a6 and ql-62 are also the arrival
+    badge's), each layout one document, read from WeasyPrint's line boxes: each line
+    of a name or organisation ends at the end of a word, unhyphenated, and inside the
+    names block."""
+    from summit.services.badges import _document, _html
+
+    people = demo_people()
+    badges = [_badge(first, last, org, n) for n, (first, last, org) in enumerate(people)]
+    for name, layout in LAYOUTS.items():
+        document = _document(_html(badges, layout))
+        boxes = [box for page in document.pages for box in _find(page._page_box, "badge")]
+        assert len(boxes) == len(badges), name
+        for badge, box in zip(badges, boxes, strict=True):
+            names = _find(box, "names")[0]
+            right = names.content_box_x() + names.width
+            printed = [(tag, block) for tag in ("h1", "h2") for block in _tags(names, tag)]
+            printed += [("org", block) for block in _tags(names, "p")]
+            wanted = {"h1": badge.first_name, "h2": badge.last_name, "org": badge.organisation}
+            assert {tag for tag, _ in printed} == {t for t, v in wanted.items() if v}, name
+            for tag, block in printed:
+                lines = printed_lines(block)
+                assert rejoin(lines) == (wanted[tag], 0), (name, tag, lines)
+                if tag == "h1":  # a first name is one word: one line
+                    assert len(lines) == 1, (name, lines)
+                for line in _lines(block):
+                    assert _text_right(line) <= right + 0.5, (name, tag, _text_of(line))
+
+
+def test_a_name_too_long_for_any_badge_wraps_with_drawn_hyphens():
+    from summit.services.badges import _document, _html
+
+    badges = [_badge(ENDLESS, "Mohammed", "", 0), _badge("Mohammed", ENDLESS, "", 1)]
+    for name, layout in LAYOUTS.items():
+        document = _document(_html(badges, layout))
+        boxes = [box for page in document.pages for box in _find(page._page_box, "badge")]
+        for box, tag in zip(boxes, ("h1", "h2"), strict=True):
+            names = _find(box, "names")[0]
+            right = names.content_box_x() + names.width
+            lines = printed_lines(_tags(names, tag)[0])
+            text, hyphenated = rejoin(lines)
+            assert text == ENDLESS and hyphenated == len(lines) - 1 >= 1, (name, lines)
+            for line in _lines(_tags(names, tag)[0]):
+                assert _text_right(line) <= right + 0.5, (name, _text_of(line))
+        # The hyphen is really printed: a reader of the PDF finds it at the line ends.
+        assert HYPHEN in pdf.text(document.write_pdf()), name
+
+
+def _tags(box, tag):
+    from weasyprint.formatting_structure.boxes import BlockBox
+
+    found = []
+    if isinstance(box, BlockBox) and box.element_tag == tag:
+        found.append(box)
+    for child in getattr(box, "children", []):
+        found.extend(_tags(child, tag))
+    return found
