@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import check_config, load_config
 from .database import configure_engine
+from .errors import register_error_pages
 from .extensions import babel, csrf, db, limiter, login, migrate, talisman
 from .i18n import init_i18n
 
@@ -66,17 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
-    _register_error_pages(app)
+    register_error_pages(app)
     from .models import Role
 
     app.jinja_env.globals["Role"] = Role
     return app
-
-
-def _register_error_pages(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 429, 500):
-
-        def handler(error, code=code):
-            return render_template("errors.html", code=code, error=error), code
-
-        app.register_error_handler(code, handler)
