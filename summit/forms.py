@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, TimeField
 from wtforms.fields import SelectChoice
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import Length, StopValidation, ValidationError
 
 # What <input type="datetime-local"> sends: minutes, or seconds when a browser adds them.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -19,6 +19,12 @@ def strip(value):
 def upper(value):
     """Codes are compared in capitals, without the spaces around them."""
     return value.strip().upper() if isinstance(value, str) else value
+
+
+def at_most(n: int) -> Length:
+    """Length(max=n), said in the visitor's language: WTForms' own message is English
+    only (its catalogue is not loaded, see WTF_I18N_ENABLED)."""
+    return Length(max=n, message=_l("At most %(n)d characters.", n=n))
 
 
 def enum_choices(enum_class) -> list[SelectChoice]:

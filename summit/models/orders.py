@@ -135,6 +135,31 @@ class Order(db.Model):
         return sum(t.price for t in self.tickets if t.status is not TicketStatus.CANCELLED)
 
     @property
+    def discount_total(self) -> int:
+        """What discount codes took off the tickets still in the order (öre)."""
+        return sum(
+            t.discount_amount for t in self.tickets if t.status is not TicketStatus.CANCELLED
+        )
+
+    @property
+    def discounts(self) -> list[tuple[str, int]]:
+        """The discount as lines of their own: (code, öre taken off), one per code used
+        ("" for a code deleted since)."""
+        lines: dict[str, int] = {}
+        for ticket in self.tickets:
+            if ticket.discount_amount and ticket.status is not TicketStatus.CANCELLED:
+                code = ticket.discount_code.code if ticket.discount_code else ""
+                lines[code] = lines.get(code, 0) + ticket.discount_amount
+        return sorted(lines.items())
+
+    @property
+    def status_label(self):
+        """The status in words: a free order that is "paid" is confirmed (no money moved)."""
+        if self.status is OrderStatus.PAID and self.total == 0:
+            return _l("Confirmed")
+        return self.status.label
+
+    @property
     def valid_tickets(self) -> list["Ticket"]:
         return [t for t in self.tickets if t.status is TicketStatus.VALID]
 
@@ -175,9 +200,19 @@ class Ticket(db.Model):
     discount_code: Mapped[DiscountCode | None] = relationship()
 
     @property
+    def list_price(self) -> int:
+        """The ticket type's price when it was bought, before the discount (öre)."""
+        return self.price + self.discount_amount
+
+    @property
     def vat_amount(self) -> int:
         """The VAT included in the price (öre), rounded to the nearest öre."""
         return vat_part(self.price, self.vat_percent)
+
+    @property
+    def list_vat_amount(self) -> int:
+        """The VAT included in the list price (öre), as vat_amount is in the price paid."""
+        return vat_part(self.list_price, self.vat_percent)
 
 
 @event.listens_for(Order, "before_insert")

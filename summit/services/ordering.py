@@ -183,7 +183,8 @@ def reserve_tickets(
 
     Guarantees: never more valid tickets in seat-holding orders than a ticket type's or
     the event's capacity, and never more discounted tickets than a code allows, however
-    many buyers try at once.
+    many buyers try at once. A discount code that lowers none of the chosen tickets is
+    refused (saying what it is for), never silently ignored.
     """
     now = now or utcnow()
     if not event.is_published:
@@ -199,15 +200,40 @@ def reserve_tickets(
         raise OrderError("unknown_code")
     if discount is not None and not discount.valid_at(now):
         raise OrderError("code_not_valid")
+    if discount is not None and not unlocks and not any(discount.applies_to(t) for t in chosen):
+        raise OrderError("code_not_for_these", names=code_scope(discount))
+    seats = [t for t, quantity in chosen.items() for _ in range(quantity)]
+    return _reserve(event, seats, discount, now, locale=locale, user_id=user_id)
 
+
+def code_scope(discount: DiscountCode) -> str:
+    """The ticket types a code lowers, as a list people read ("" for every type)."""
+    return ", ".join(t.name for t in discount.ticket_types)
+
+
+def _reserve(
+    event: Event,
+    seats: list[TicketType],
+    discount: DiscountCode | None,
+    now: datetime,
+    locale: str = "sv",
+    user_id: int | None = None,
+    fill=None,
+) -> Order:
+    """Under the event's lock: check the seats and the code's uses, then store a
+    reservation with one ticket per entry of `seats`, in that order. `fill(order)` may
+    put details on it before the commit."""
+    chosen: dict[TicketType, int] = {}
+    for ticket_type in seats:
+        chosen[ticket_type] = chosen.get(ticket_type, 0) + 1
     lock_sales(event.id)
     try:
         left = availability(event, list(chosen), now)
         for ticket_type, quantity in chosen.items():
-            seats = left.by_type.get(ticket_type.id)
-            if seats is not None and quantity > seats:
-                raise OrderError("sold_out", name=ticket_type.name, left=seats)
-        if left.event_left is not None and sum(chosen.values()) > left.event_left:
+            seats_left = left.by_type.get(ticket_type.id)
+            if seats_left is not None and quantity > seats_left:
+                raise OrderError("sold_out", name=ticket_type.name, left=seats_left)
+        if left.event_left is not None and len(seats) > left.event_left:
             raise OrderError("event_sold_out", left=left.event_left)
         uses_left = None
         if discount is not None and discount.max_uses is not None:
@@ -224,21 +250,23 @@ def reserve_tickets(
             locale=locale,
             user_id=user_id,
         )
-        for ticket_type, quantity in chosen.items():
-            for _ in range(quantity):
-                price, code_used = ticket_type.price, None
-                discounted = discount is not None and discount.applies_to(ticket_type)
-                if discounted and (uses_left is None or uses_left > 0):
-                    price, code_used = discount.discounted(ticket_type.price), discount
-                    uses_left = None if uses_left is None else uses_left - 1
-                order.tickets.append(
-                    Ticket(
-                        ticket_type=ticket_type,
-                        price=price,
-                        vat_percent=ticket_type.vat_percent,
-                        discount_code=code_used,
-                    )
+        for ticket_type in seats:
+            price, code_used = ticket_type.price, None
+            discounted = discount is not None and discount.applies_to(ticket_type)
+            if discounted and (uses_left is None or uses_left > 0):
+                price, code_used = discount.discounted(ticket_type.price), discount
+                uses_left = None if uses_left is None else uses_left - 1
+            order.tickets.append(
+                Ticket(
+                    ticket_type=ticket_type,
+                    price=price,
+                    discount_amount=ticket_type.price - price,
+                    vat_percent=ticket_type.vat_percent,
+                    discount_code=code_used,
                 )
+            )
+        if fill is not None:
+            fill(order)
         db.session.add(order)
         # A reservation is worth no disk wait: lost in a crash, it frees its seats, as
         # it would on expiry. And nothing in it is stale after the commit, so the
@@ -253,6 +281,116 @@ def reserve_tickets(
         db.session.rollback()
         raise
     return order
+
+
+def reservation_ended(order: Order, now: datetime | None = None) -> bool:
+    """The order was a reservation that ran out before it was paid for."""
+    now = now or utcnow()
+    return order.status is OrderStatus.EXPIRED or (
+        order.status is OrderStatus.RESERVED and order.expires_at <= now
+    )
+
+
+def _renewal(order: Order, now: datetime) -> tuple[list[TicketType], DiscountCode | None]:
+    """The seats and code a new reservation of an ended order's tickets would take, or
+    OrderError saying why they cannot all be had again."""
+    if not reservation_ended(order, now):
+        raise OrderError("not_reserved")
+    tickets = order.valid_tickets or order.tickets
+    quantities: dict[int, int] = {}
+    for ticket in tickets:
+        quantities[ticket.ticket_type_id] = quantities.get(ticket.ticket_type_id, 0) + 1
+    # The order's own types, hidden ones too: the buyer had their code before.
+    types = {t.ticket_type_id: t.ticket_type for t in tickets}
+    _validate_quantities(order.event, quantities, types, now)
+    discount = next((t.discount_code for t in tickets if t.discount_code is not None), None)
+    if discount is not None and not discount.valid_at(now):
+        raise OrderError("code_not_valid")
+    left = availability(order.event, list(types.values()), now)
+    for type_id, quantity in quantities.items():
+        seats_left = left.by_type.get(type_id)
+        if seats_left is not None and quantity > seats_left:
+            raise OrderError("sold_out", name=types[type_id].name, left=seats_left)
+    if left.event_left is not None and len(tickets) > left.event_left:
+        raise OrderError("event_sold_out", left=left.event_left)
+    return [t.ticket_type for t in tickets], discount
+
+
+def renewal_refused(order: Order, now: datetime | None = None) -> OrderError | None:
+    """Why the ended reservation cannot be made again with one click (None: it can).
+    A look without the lock, for the page: renew_reservation() checks again."""
+    try:
+        _renewal(order, now or utcnow())
+    except OrderError as error:
+        return error
+    return None
+
+
+def renew_reservation(
+    order: Order,
+    buyer: "BuyerDetails",
+    attendees: list["AttendeeDetails"],
+    invoice=None,
+    locale: str = "sv",
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> Order:
+    """Reserve again the tickets of a reservation that ended: the same types, numbers
+    and discount code, with the details typed so far (and invoice details, an object
+    with org_number, address and reference, if given). Raises OrderError and stores
+    nothing when they cannot all be had again."""
+    now = now or utcnow()
+    seats, discount = _renewal(order, now)
+    if len(attendees) != len(seats):
+        raise OrderError("bad_attendees")
+
+    def fill(new: Order) -> None:
+        new.buyer_name, new.buyer_email = _clean(buyer.name), _clean(buyer.email).lower()
+        new.buyer_organisation = _clean(buyer.organisation)
+        for ticket, attendee in zip(new.tickets, attendees, strict=True):
+            update_attendee(ticket, attendee)
+        if invoice is not None:
+            new.org_number = _clean(invoice.org_number)
+            new.invoice_address = _clean(invoice.address)
+            new.invoice_reference = _clean(invoice.reference)
+
+    return _reserve(order.event, seats, discount, now, locale=locale, user_id=user_id, fill=fill)
+
+
+def seats_free_again(
+    event: Event, types: list[TicketType], left: Availability, now: datetime | None = None
+) -> dict[int, datetime]:
+    """For each type with no seat left while reservations (not yet paid for) hold some:
+    when the first of those reservations ends and a seat may come free."""
+    now = now or utcnow()
+    full = [t for t in types if left.left(t) == 0]
+    if not full:
+        return {}
+    reserved = and_(
+        Order.event_id == event.id,
+        Order.status == OrderStatus.RESERVED,
+        Order.expires_at > now,
+        Ticket.status == TicketStatus.VALID,
+    )
+    by_type = dict(
+        db.session.execute(
+            select(Ticket.ticket_type_id, func.min(Order.expires_at))
+            .join(Order, Order.id == Ticket.order_id)
+            .where(reserved)
+            .group_by(Ticket.ticket_type_id)
+        ).all()
+    )
+    if not by_type:
+        return {}
+    first_any = min(by_type.values())
+    result = {}
+    for ticket_type in full:
+        # The type's own seats all taken, or else the event's.
+        own_full = left.by_type.get(ticket_type.id) == 0
+        when = by_type.get(ticket_type.id) if own_full else first_any
+        if when is not None:
+            result[ticket_type.id] = when
+    return result
 
 
 def get_order(token: str) -> Order | None:

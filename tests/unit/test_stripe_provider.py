@@ -93,9 +93,7 @@ def test_the_checkout_session_is_made_as_stripe_expects(db, fake, event):
         f"http://summit.test/payments/stripe/return/{order.token}"
         "?session_id={CHECKOUT_SESSION_ID}"
     )
-    assert params["cancel_url"] == (
-        f"http://summit.test/events/{event.slug}/orders/{order.token}/checkout"
-    )
+    assert params["cancel_url"] == f"http://summit.test/payments/stripe/cancel/{order.token}"
 
 
 def test_a_swedish_order_gets_swedish_checkout_and_discounted_lines(db, fake, event):

@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 from ...forms import (
     CountField,
     LocalTimeField,
+    at_most,
     between,
     enum_choices,
     plausible_year,
@@ -81,16 +82,16 @@ class TicketTypeForm(FlaskForm):
     name_sv = StringField(
         _l("Name (Swedish)"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Enter a name.")), Length(max=120)],
+        validators=[DataRequired(message=_l("Enter a name.")), at_most(120)],
     )
     name_en = StringField(
-        _l("Name (English)"), filters=[strip], validators=[Optional(), Length(max=120)]
+        _l("Name (English)"), filters=[strip], validators=[Optional(), at_most(120)]
     )
     description_sv = TextAreaField(
-        _l("Description (Swedish)"), validators=[Optional(), Length(max=5000)]
+        _l("Description (Swedish)"), validators=[Optional(), at_most(5000)]
     )
     description_en = TextAreaField(
-        _l("Description (English)"), validators=[Optional(), Length(max=5000)]
+        _l("Description (English)"), validators=[Optional(), at_most(5000)]
     )
     price = KronorField(
         _l("Price (kronor, VAT included)"),
@@ -140,7 +141,7 @@ class TicketTypeForm(FlaskForm):
     access_code = StringField(
         _l("Access code"),
         filters=[upper],
-        validators=[Optional(), Length(max=64), code_format],
+        validators=[Optional(), at_most(64), code_format],
         description=_l(
             "A hidden ticket type is offered only to people who enter this code "
             "(e.g. speakers, partners)."
@@ -194,7 +195,7 @@ class DiscountCodeForm(FlaskForm):
     code = StringField(
         _l("Code"),
         filters=[upper],
-        validators=[DataRequired(message=_l("Enter a code.")), Length(max=64), code_format],
+        validators=[DataRequired(message=_l("Enter a code.")), at_most(64), code_format],
         description=_l("What buyers type in the shop; capitals and lower case are the same."),
         render_kw={"autocomplete": "off", "autocapitalize": "characters"},
     )

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ...access import public
 from ...extensions import csrf
-from ...models import OrderStatus, PaymentMethod
+from ...models import OrderStatus, PaymentMethod, PaymentStatus
 from ...services import ordering
 from ...services.payments import core as payments
 from ...services.payments import stripe_webhooks
@@ -58,6 +58,27 @@ def stripe_return(token):
     elif status is OrderStatus.RESERVED:
         flash(_("The payment was not completed. You can try again."), "error")
     return redirect(order_page)
+
+
+@bp.get("/stripe/cancel/<token>")
+@public
+def stripe_cancel(token):
+    """Where Stripe sends a buyer who leaves its page without paying: the session is
+    ended at Stripe and the buyer is back at the checkout, told that the payment did
+    not go through and able to try again."""
+    order = ordering.get_order(token)
+    if order is None:
+        abort(404)
+    status = order.status
+    for payment in order.payments:
+        if payment.method is PaymentMethod.STRIPE and payment.status is PaymentStatus.CREATED:
+            try:
+                status = stripe_webhooks.abandon_session(payment)
+            except PaymentError as error:
+                log.warning("Ending Checkout Session %s failed: %s", payment.provider_ref, error)
+    if status in (OrderStatus.PAID, OrderStatus.PENDING):
+        return redirect(url_for("tickets.order", slug=order.event.slug, token=order.token))
+    return redirect(url_for("tickets.checkout", slug=order.event.slug, token=order.token))
 
 
 @bp.post("/stripe/webhook")

@@ -27,6 +27,8 @@ def dev_pay(token, ref):
         if form.fail.data:
             payments.record_payment_pending(payment)
             payments.record_payment_failed(payment)
+            # The checkout says the payment did not go through, and lets the buyer retry.
+            return redirect(url_for("tickets.checkout", slug=order.event.slug, token=order.token))
         else:
             payments.record_payment(payment, payment.amount, payment.currency, intent=ref)
             flash(

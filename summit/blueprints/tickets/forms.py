@@ -12,9 +12,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
-from ...forms import strip
+from ...forms import at_most, strip
 
 EMAIL_ERROR = _l("Enter a valid email address, e.g. namn@exempel.se.")
 
@@ -38,7 +38,7 @@ def swedish_org_number(_form, field):
 class ShopForm(FlaskForm):
     """Quantities come as qty-<ticket type id> fields, read by the view."""
 
-    code = StringField(_l("Code"), filters=[strip], validators=[Optional(), Length(max=64)])
+    code = StringField(_l("Code"), filters=[strip], validators=[Optional(), at_most(64)])
     submit = SubmitField(_l("Continue"))
 
 
@@ -46,7 +46,7 @@ class AttendeeForm(Form):
     name = StringField(
         _l("Name"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Enter the attendee's name.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter the attendee's name.")), at_most(200)],
         render_kw={"autocomplete": "off"},
     )
     email = EmailField(
@@ -54,27 +54,35 @@ class AttendeeForm(Form):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=254),
+            at_most(254),
             Email(message=EMAIL_ERROR, check_deliverability=False),
         ],
         render_kw={"autocomplete": "off"},
     )
     organisation = StringField(
-        _l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)]
+        _l("Organisation"), filters=[strip], validators=[Optional(), at_most(200)]
     )
     dietary_needs = StringField(
-        _l("Dietary needs"), filters=[strip], validators=[Optional(), Length(max=500)]
+        _l("Dietary needs"), filters=[strip], validators=[Optional(), at_most(500)]
     )
     accessibility_needs = StringField(
-        _l("Accessibility needs"), filters=[strip], validators=[Optional(), Length(max=500)]
+        _l("Accessibility needs"), filters=[strip], validators=[Optional(), at_most(500)]
     )
+
+
+class MethodField(RadioField):
+    """The way to pay: one of the choices offered, or a message people understand."""
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, *_ in self.choices or []}:
+            raise ValidationError(_l("Choose one of the payment options shown."))
 
 
 class CheckoutForm(FlaskForm):
     buyer_name = StringField(
         _l("Your name"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter your name.")), at_most(200)],
         render_kw={"autocomplete": "name"},
     )
     buyer_email = EmailField(
@@ -82,7 +90,7 @@ class CheckoutForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Enter your email address.")),
-            Length(max=254),
+            at_most(254),
             Email(message=EMAIL_ERROR, check_deliverability=False),
         ],
         render_kw={"autocomplete": "email"},
@@ -91,24 +99,24 @@ class CheckoutForm(FlaskForm):
     buyer_organisation = StringField(
         _l("Organisation"),
         filters=[strip],
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), at_most(200)],
         render_kw={"autocomplete": "organization"},
     )
     attendees = FieldList(FormField(AttendeeForm), _l("Ticket"), min_entries=1, max_entries=50)
-    method = RadioField(_l("Payment"), validate_choice=True)
+    method = MethodField(_l("Payment"))
     org_number = StringField(
-        _l("Organisation number"), filters=[strip], validators=[Optional(), Length(max=20)]
+        _l("Organisation number"), filters=[strip], validators=[Optional(), at_most(20)]
     )
     invoice_address = TextAreaField(
         _l("Invoice address"),
         filters=[strip],
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), at_most(500)],
         render_kw={"rows": 3},
     )
     invoice_reference = StringField(
         _l("Your reference"),
         filters=[strip],
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), at_most(200)],
         description=_l("E.g. a name or reference number your finance department needs."),
     )
     submit = SubmitField(_l("Continue to payment"))

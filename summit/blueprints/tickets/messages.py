@@ -24,6 +24,9 @@ MESSAGES = {
     ),
     "unknown_code": lambda p: _("We do not recognise that code. Check it and try again."),
     "code_not_valid": lambda p: _("That code is not valid right now."),
+    "code_not_for_these": lambda p: _(
+        "The code does not apply to the tickets you chose; it applies to: %(names)s.", **p
+    ),
     "code_used_up": lambda p: _("That code has been used as many times as it allows."),
     "expired": lambda p: _("Your reservation has expired. Please start again."),
     "not_reserved": lambda p: _("This order can no longer be changed."),

@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...access import public
-from ...extensions import limiter
-from ...forms import form_page
+from ...extensions import db, limiter
+from ...forms import ButtonForm, form_page
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
 from ...services import documents, events, ordering
 from ...services.ordering import AttendeeDetails, BuyerDetails, OrderError
@@ -92,10 +92,75 @@ def shop(slug):
         form=form,
         types=types,
         left=left,
+        free_again=ordering.seats_free_again(event, types, left, now),
         now=now,
         chosen=chosen,
         error=error,
     ), 422 if error else 200
+
+
+def _fill_from_order(form: CheckoutForm, order, methods) -> None:
+    """The checkout form as the buyer left it: the details saved on the order (a payment
+    that did not go through, a reservation made again), else the signed-in person."""
+    while len(form.attendees) < len(order.tickets):
+        form.attendees.append_entry()
+    for entry, ticket in zip(form.attendees, order.tickets, strict=True):
+        entry.form.name.data = ticket.attendee_name
+        entry.form.email.data = ticket.attendee_email
+        entry.form.organisation.data = ticket.attendee_organisation
+        entry.form.dietary_needs.data = ticket.dietary_needs
+        entry.form.accessibility_needs.data = ticket.accessibility_needs
+    signed_in = current_user.is_authenticated
+    form.buyer_name.data = order.buyer_name or (current_user.name if signed_in else "")
+    form.buyer_email.data = order.buyer_email or (current_user.email if signed_in else "")
+    form.buyer_organisation.data = order.buyer_organisation
+    form.org_number.data = order.org_number
+    form.invoice_address.data = order.invoice_address
+    form.invoice_reference.data = order.invoice_reference
+    values = [m.value for m in methods]
+    wanted = request.args.get("method") or (order.payment_method and order.payment_method.value)
+    form.method.data = wanted if wanted in values else values[0]
+
+
+def _typed_details(form: CheckoutForm):
+    """What the buyer typed, as details to keep: a field that does not pass its own
+    checks (too long, say) is left out rather than stored."""
+
+    def value(field):
+        return "" if field.errors else (field.data or "")
+
+    buyer = BuyerDetails(
+        value(form.buyer_name), value(form.buyer_email), value(form.buyer_organisation)
+    )
+    attendees = [
+        AttendeeDetails(**{name: value(sub) for name, sub in entry.form._fields.items()})
+        for entry in form.attendees
+    ]
+    invoice = payments.InvoiceDetails(
+        organisation=value(form.buyer_organisation),
+        org_number=value(form.org_number),
+        address=value(form.invoice_address),
+        reference=value(form.invoice_reference),
+    )
+    return buyer, attendees, invoice
+
+
+def _ended(order, form, now):
+    """The checkout of a reservation that ran out: said plainly, with what was typed
+    still in the form, and a way to start again (one click while the seats are free)."""
+    refused = ordering.renewal_refused(order, now)
+    return render_template(
+        "tickets/checkout.html",
+        form=form,
+        order=order,
+        event=order.event,
+        now=now,
+        ended=True,
+        renewable=refused is None,
+        refused=order_error_message(refused) if refused is not None else None,
+        failed=payments.payment_did_not_go_through(order),
+        error=None,
+    ), 409 if request.method == "POST" else 200
 
 
 @bp.route("/events/<slug>/orders/<token>/checkout", methods=["GET", "POST"])
@@ -103,24 +168,20 @@ def shop(slug):
 def checkout(slug, token):
     order = _order(slug, token)
     now = utcnow()
-    if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
+    ended = ordering.reservation_ended(order, now)
+    if order.status is not OrderStatus.RESERVED and not ended:
         return redirect(url_for("tickets.order", slug=slug, token=token))
     methods = payments.payment_methods(order)
     form = CheckoutForm()
     form.method.choices = [(m.value, m.label) for m in methods]
     if request.method == "GET":
-        while len(form.attendees) < len(order.tickets):
-            form.attendees.append_entry()
-        for entry, ticket in zip(form.attendees, order.tickets, strict=True):
-            entry.form.name.data = entry.form.name.data or ticket.attendee_name
-        form.method.data = methods[0].value
-        if current_user.is_authenticated:
-            form.buyer_email.data = current_user.email
-            form.buyer_name.data = current_user.name
+        _fill_from_order(form, order, methods)
+    elif len(form.attendees) != len(order.tickets):
+        abort(400)
+    if ended:
+        return _ended(order, form, now)
     error = None
     if form.validate_on_submit():
-        if len(form.attendees) != len(order.tickets):
-            abort(400)
         details = (
             BuyerDetails(
                 form.buyer_name.data, form.buyer_email.data, form.buyer_organisation.data or ""
@@ -139,6 +200,10 @@ def checkout(slug, token):
                 )
             url = payments.start_payment(order, method, invoice, details)
         except OrderError as failure:
+            if failure.reason == "expired":
+                # It ran out while the buyer was typing: keep what they typed.
+                db.session.expire(order)
+                return _ended(order, form, utcnow())
             error = order_error_message(failure)
         except PaymentError:
             error = _("The payment could not be started. Please try again in a moment.")
@@ -151,20 +216,65 @@ def checkout(slug, token):
             )
             return redirect(url_for("tickets.order", slug=slug, token=token))
     return form_page(
-        "tickets/checkout.html", form, order=order, event=order.event, error=error, now=now
+        "tickets/checkout.html",
+        form,
+        order=order,
+        event=order.event,
+        error=error,
+        now=now,
+        failed=payments.payment_did_not_go_through(order),
     )
+
+
+@bp.post("/events/<slug>/orders/<token>/renew")
+@limiter.limit(_reservation_limit)
+@public
+def renew(slug, token):
+    """Start again in one click: the same tickets reserved anew, with what was typed
+    (or, from the order page, what the order held)."""
+    order = _order(slug, token)
+    methods = payments.payment_methods(order)
+    form = CheckoutForm()
+    form.method.choices = [(m.value, m.label) for m in methods]
+    if "buyer_name" not in request.form:  # the order page's button: what the order held
+        _fill_from_order(form, order, methods)
+    elif len(form.attendees) != len(order.tickets):
+        abort(400)
+    form.validate()
+    buyer, attendees, invoice = _typed_details(form)
+    try:
+        new = ordering.renew_reservation(
+            order,
+            buyer,
+            attendees,
+            invoice,
+            locale=str(get_locale() or "sv"),
+            user_id=current_user.id if current_user.is_authenticated else None,
+        )
+    except OrderError as failure:
+        flash(order_error_message(failure), "error")
+        return redirect(url_for("tickets.shop", slug=slug))
+    method = form.method.data if form.method.data in {m.value for m in methods} else None
+    return redirect(url_for("tickets.checkout", slug=slug, token=new.token, method=method))
 
 
 @bp.get("/events/<slug>/orders/<token>/")
 @public
 def order(slug, token):
     found = _order(slug, token)
+    now = utcnow()
+    ended = ordering.reservation_ended(found, now)
+    refused = ordering.renewal_refused(found, now) if ended else None
     return render_template(
         "tickets/order.html",
         order=found,
         event=found.event,
-        now=utcnow(),
+        now=now,
         invoice=payments.invoice_of(found),
+        failed=payments.payment_did_not_go_through(found),
+        ended=ended,
+        renewable=ended and refused is None,
+        renew_form=ButtonForm(),
     )
 
 

@@ -373,5 +373,13 @@ def organizer_emails(event: Event) -> list[str]:
     )
 
 
+def payment_did_not_go_through(order: Order) -> bool:
+    """The buyer set off to pay and the order is still unpaid: its last payment failed
+    or was stopped (declined, abandoned at the provider, the session expired)."""
+    if order.status not in (OrderStatus.RESERVED, OrderStatus.EXPIRED) or not order.payments:
+        return False
+    return order.payments[-1].status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED)
+
+
 def invoice_of(order: Order) -> Invoice | None:
     return db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))

@@ -103,7 +103,8 @@ class StripeProvider:
     def start(self, order: Order, payment: Payment) -> str:
         expires_at = session_expiry(order, utcnow())
         metadata = {"order_reference": order.reference, "payment_id": str(payment.id)}
-        checkout_page = external_url("tickets.checkout", slug=order.event.slug, token=order.token)
+        # Leaving Stripe's page without paying ends this session (payments.stripe_cancel).
+        cancel_page = external_url("payments.stripe_cancel", token=order.token)
         params = {
             "mode": "payment",
             # No payment_method_types: Stripe offers card and every local method the
@@ -119,7 +120,7 @@ class StripeProvider:
             "expires_at": int(expires_at.timestamp()),
             "success_url": external_url("payments.stripe_return", token=order.token)
             + "?session_id={CHECKOUT_SESSION_ID}",
-            "cancel_url": checkout_page,
+            "cancel_url": cancel_page,
         }
         if order.buyer_email:
             params["customer_email"] = order.buyer_email

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...database import begin_write
 from ...extensions import db
-from ...models import OrderStatus, Payment, PaymentMethod, ProviderEvent
+from ...models import OrderStatus, Payment, PaymentMethod, PaymentStatus, ProviderEvent
 from . import core
 from .base import PaymentError
 from .refunds import record_refund
@@ -129,6 +129,16 @@ def sync_session(payment: Payment) -> OrderStatus:
     apply_session(payment, session)
     db.session.refresh(payment.order)
     return payment.order.status
+
+
+def abandon_session(payment: Payment) -> OrderStatus:
+    """The buyer left Stripe's page without paying (its cancel link): the Checkout
+    Session is expired at Stripe, so a forgotten tab cannot pay later, and then applied
+    as Stripe has it (paid, should the buyer have paid after all). Raises PaymentError
+    when Stripe cannot be asked."""
+    if payment.status is PaymentStatus.CREATED:
+        StripeProvider().cancel(payment)
+    return sync_session(payment)
 
 
 def _on_session(apply):
