@@ -72,6 +72,8 @@ def load_config(instance_path: Path) -> dict:
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "20")),
         "MAIL_FROM": env.get("MAIL_FROM", "Mötesplats Social Innovation <noreply@localhost>"),
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "8")),
+        # Named in the mails to speakers as where to write (else: who published).
+        "CONTACT_EMAIL": env.get("CONTACT_EMAIL", ""),
         # Stripe: without keys, the clearly labelled development provider is used.
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY", ""),

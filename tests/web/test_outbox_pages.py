@@ -172,6 +172,7 @@ def program_changed(world):
     world.make_profile(ada, "Ada Lind", language="en")
     talk = session(world.event, "Samskapande", [ada], rooms[0], at(9), 30)
     releases.publish(world.event)
+    clear(world.db)  # release 1's "where and when you speak"
     talk.starts_at = at(11)
     world.db.session.commit()
     releases.publish(world.event)

@@ -30,6 +30,7 @@ from .public_common import (
     get_event_or_404,
     session_code,
     show_error,
+    slot_of,
 )
 from .public_forms import AccessCodeForm, ProfileForm
 
@@ -199,11 +200,13 @@ def my_proposals(slug):
     call_ = get_call_or_404(event)
     now = utcnow()
     code = session_code(call_, now)
+    proposals = cfp.proposals_of(current_user, event)
     return render_template(
         "speakers/my_proposals.html",
         event=event,
         call=call_,
-        proposals=cfp.proposals_of(current_user, event),
+        proposals=proposals,
+        slots=slot_of(event, proposals),
         state=call_.phase(now),
         times=call_times(call_),
         code=code,

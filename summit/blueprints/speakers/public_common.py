@@ -7,7 +7,9 @@ changed. Status codes: 422 for input that is refused, 409 when the proposal chan
 its state does not allow it, 403 when the call is closed or the person may not.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask import abort, redirect, session, url_for
@@ -22,6 +24,8 @@ from ...services.cfp import proposals as cfp
 from ...services.cfp.cfp_setup import get_call
 from ...services.cfp.proposal_states import is_speaker
 from ...services.cfp.review_results import answer_text
+from ...services.program.published import published_slots
+from ...services.program.release_mail import when_text
 
 
 def get_event_or_404(slug: str, public_only: bool = False) -> Event:
@@ -124,3 +128,25 @@ def answer_lines(proposal: Proposal) -> list[tuple[str, str, bool]]:
         is_url = question.kind is QuestionKind.URL and text.startswith(("https://", "http://"))
         lines.append((question.label, text, is_url))
     return lines
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where and when a proposal's session is, as the latest published release says."""
+
+    when: str  # "tisdag 18 maj 2027 10:30–10:50, Lilla salen", in the page's language
+    url: str  # the public session page
+
+
+def slot_of(event: Event, proposals) -> dict[int, Slot]:
+    """Proposal id -> its published slot, for the proposals whose session is published."""
+    found = published_slots(event, [p.id for p in proposals])
+    tz = ZoneInfo(event.timezone)
+    locale = str(get_locale() or "sv")
+    return {
+        proposal_id: Slot(
+            when=when_text(s.starts_at, s.ends_at, s.room["name"], tz, locale),
+            url=url_for("program.public_session", slug=event.slug, token=s.token),
+        )
+        for proposal_id, s in found.items()
+    }

@@ -27,6 +27,7 @@ from .public_common import (
     own_proposal,
     session_code,
     show_error,
+    slot_of,
     status_for,
     to_proposal,
 )
@@ -148,6 +149,7 @@ def _proposal_page(proposal: Proposal, invite_form=None, error=None, status=200,
     by_user = profiles.profiles_for(s.user_id for s in proposal.speakers if s.user_id)
     return render_template(
         "speakers/proposal.html",
+        slot=slot_of(proposal.event, [proposal]).get(proposal.id),
         event=proposal.event,
         call=call_,
         proposal=proposal,

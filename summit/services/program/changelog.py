@@ -114,22 +114,54 @@ def counts(changes: list[dict]) -> dict[str, int]:
     return result
 
 
-def affected_speakers(
+def speakers_to_tell(
     before: dict | None, after: dict, changes: list[dict]
 ) -> dict[str, list[dict]]:
-    """Speaker page token -> the moved or removed entries of their sessions: the
-    speakers a session had in either release (someone added to a session that moved
-    learns its new time too)."""
+    """Speaker page token -> what a release tells them, one entry per session:
+
+    added    the session is in the program for them for the first time (a new session,
+             the first release, or they were added to it): its placement in "after"
+    moved    its time or room changed (the changelog's entry)
+    removed  it left the program, or they were taken off it: its placement in "before"
+
+    A new title or other speakers alone tell nobody anything about where and when.
+    Entries are in the order of the sessions' start."""
     old, new = _sessions(before), _sessions(after)
-    result: dict[str, list[dict]] = {}
-    for entry in changes:
-        if entry["change"] not in ("moved", "removed"):
-            continue
-        tokens = old.get(entry["token"], {}).get("speakers", []) + [
-            t
-            for t in new.get(entry["token"], {}).get("speakers", [])
-            if t not in old.get(entry["token"], {}).get("speakers", [])
-        ]
-        for token in tokens:
-            result.setdefault(token, []).append(entry)
-    return result
+    new_rooms, old_rooms = _room_names(after), _room_names(before)
+    moved = {e["token"]: e for e in changes if e["change"] == "moved"}
+    found: dict[str, list[tuple[str, dict]]] = {}
+
+    def tell(speaker: str, start: str, entry: dict) -> None:
+        found.setdefault(speaker, []).append((start, entry))
+
+    for token, now in new.items():
+        was_speakers = old.get(token, {}).get("speakers", [])
+        for speaker in now["speakers"]:
+            if speaker not in was_speakers:
+                tell(
+                    speaker,
+                    now["starts_at"],
+                    _entry(now, "added", None, _placement(now, new_rooms)),
+                )
+            elif token in moved:
+                tell(speaker, now["starts_at"], moved[token])
+        for speaker in was_speakers:
+            if speaker not in now["speakers"]:
+                was = old[token]
+                tell(
+                    speaker,
+                    was["starts_at"],
+                    _entry(was, "removed", _placement(was, old_rooms), None),
+                )
+    for token, was in old.items():
+        if token not in new:
+            for speaker in was["speakers"]:
+                tell(
+                    speaker,
+                    was["starts_at"],
+                    _entry(was, "removed", _placement(was, old_rooms), None),
+                )
+    return {
+        speaker: [entry for _start, entry in sorted(entries, key=lambda item: item[0])]
+        for speaker, entries in found.items()
+    }

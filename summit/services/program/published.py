@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Event, ProgramRelease
-from .snapshot import ReleasedProgram, cached_program, released_program
+from ...models import Event, ProgramRelease, ProgramSession
+from .snapshot import PublishedSession, ReleasedProgram, cached_program, released_program
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,22 @@ def published_program(event: Event, stamp: ReleaseStamp | None = None) -> Releas
     # A release is never edited: once parsed, its snapshot need not be read again.
     cached = cached_program(stamp.id, stamp.published_at)
     return cached or released_program(db.session.get(ProgramRelease, stamp.id))
+
+
+def published_slots(event: Event, proposal_ids) -> dict[int, PublishedSession]:
+    """Proposal id -> its session as the latest release has it (day, time, room), for
+    those of the proposals whose session is published; the work in progress is not
+    looked at (a speaker is told only what the public sees)."""
+    proposal_ids = list(proposal_ids)
+    if not proposal_ids:
+        return {}
+    program = published_program(event)
+    if program is None:
+        return {}
+    rows = db.session.execute(
+        select(ProgramSession.proposal_id, ProgramSession.token).where(
+            ProgramSession.event_id == event.id, ProgramSession.proposal_id.in_(proposal_ids)
+        )
+    ).all()
+    found = {proposal_id: program.session(token) for proposal_id, token in rows}
+    return {proposal_id: s for proposal_id, s in found.items() if s is not None}

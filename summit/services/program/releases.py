@@ -1,14 +1,16 @@
 """Publishing the program: numbered releases, each a frozen snapshot of the working
 program, with a changelog against the release before and an email to the speakers
-whose sessions moved or were removed.
+whose sessions are new to them, moved or were removed.
 
 `publish` is one unit of work under the event's lock (SQLite: the write lock;
 PostgreSQL: the event row, SELECT ... FOR UPDATE), so two organizers publishing at
 once get releases n and n+1, never two n's. The release, the speakers' page tokens and
 the emails are committed together or not at all.
 
-Release 1 emails nobody: no speaker has been told a time by a release yet, so nothing
-has "moved" for them (the first publication is announced by the organizers themselves).
+Every speaker and co-speaker is told where and when they speak the first time their
+session is in a release (release 1 tells everyone), and again when it moves, changes
+room or leaves the program: one email per person per release (changelog.speakers_to_tell,
+release_mail).
 """
 
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from ...database import begin_write
 from ...extensions import db
 from ...models import Event, ProgramRelease, User, utcnow
 from ..cfp.confirmation import give_program_speakers_tickets
-from .changelog import affected_speakers, counts, diff
+from .changelog import counts, diff, speakers_to_tell
 from .conflicts import Conflict, find_conflicts
 from .errors import ProgramError
 from .release_mail import queue_speaker_mails
@@ -157,13 +159,12 @@ def publish(
         db.session.add(new)
         move_door_lists(event, snapshot)
         give_program_speakers_tickets(event, scheduled_speakers(event), new.published_at)
-        if previous is not None:
-            queue_speaker_mails(
-                event,
-                affected_speakers(previous, snapshot, draft.changes),
-                draft.number,
-                reply_to=by.email if by is not None else None,
-            )
+        queue_speaker_mails(
+            event,
+            speakers_to_tell(previous, snapshot, draft.changes),
+            draft.number,
+            reply_to=by.email if by is not None else None,
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()
