@@ -260,7 +260,7 @@ def attendee_rows(event: Event) -> list[list[str]]:
             ticket.attendee_organisation,
             ticket.dietary_needs,
             ticket.accessibility_needs,
-            str(order.status.label),
+            str(order.status_label),
             order.buyer_name,
             order.buyer_email,
         ]

@@ -407,6 +407,8 @@ def test_a_free_registration_is_confirmed_not_paid(
     assert "Bekräftad" in listing
     detail = visible(client.get(f"/manage/events/seminarium/orders/{order.reference}"))
     assert "Bekräftad" in detail
+    sheet = client.get("/manage/events/seminarium/attendees.csv").get_data(as_text=True)
+    assert ";Bekräftad;" in sheet and "Betald" not in sheet
 
 
 def test_seats_held_only_by_reservations_may_free_up(client, db, summit):
