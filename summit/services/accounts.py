@@ -214,3 +214,30 @@ def events_managed_by(user: User) -> list[Event]:
     if not user.is_site_admin:
         query = query.join(EventRole).where(EventRole.user_id == user.id).distinct()
     return list(db.session.scalars(query))
+
+
+# Role priority within one event: the widest work first.
+_ROLE_ORDER = (Role.ORGANIZER, Role.DOOR, Role.REVIEWER)
+
+
+def main_role(user: User, now=None) -> tuple[Role, Event] | None:
+    """The role and event a person's work is at now: the event running now or starting
+    soonest (an ended one only if all have ended, the latest of those), and on it the
+    widest role (organizer, then door, then reviewer). None without any role."""
+    now = now or utcnow()
+    grants = db.session.execute(
+        select(EventRole.role, Event)
+        .join(Event, Event.id == EventRole.event_id)
+        .where(EventRole.user_id == user.id)
+    ).all()
+    if not grants:
+        return None
+
+    def nearness(grant):
+        event = grant.Event
+        if event.ends_at >= now:
+            return (0, event.starts_at.timestamp(), _ROLE_ORDER.index(grant.role))
+        return (1, -event.ends_at.timestamp(), _ROLE_ORDER.index(grant.role))
+
+    best = min(grants, key=nearness)
+    return best.role, best.Event

@@ -38,7 +38,8 @@ def signed_in_as(client) -> str | None:
 def test_password_sign_in_and_out(client, make_user):
     user = make_user("omar@example.org")
     response = post(client, "/login", {"email": "OMAR@example.org ", "password": PASSWORD})
-    assert response.status_code == 302 and response.headers["Location"] == "/manage/"
+    # Without a role: their tickets (tests/web/test_landing.py has the roles).
+    assert response.status_code == 302 and response.headers["Location"] == "/my/tickets"
     assert signed_in_as(client) == user.email
     response = post(client, "/logout", {}, page="/")
     assert response.status_code == 302
@@ -76,7 +77,7 @@ def test_open_redirect_after_sign_in_is_ignored(client, make_user):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         data = {"email": "omar@example.org", "password": PASSWORD, "next": target}
         response = post(client, "/login", data)
-        assert response.headers["Location"] == "/manage/"
+        assert response.headers["Location"] == "/my/tickets"
         post(client, "/logout", {}, page="/")
     data = {"email": "omar@example.org", "password": PASSWORD, "next": "/account"}
     assert post(client, "/login", data).headers["Location"] == "/account"

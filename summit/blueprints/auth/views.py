@@ -17,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 from ...access import public, signed_in
 from ...extensions import db, limiter
 from ...forms import form_page
+from ...models import Role
 from ...services import accounts
 from ...urls import is_safe_next
 from .forms import AccountForm, ConfirmForm, EmailLinkForm, LoginForm, LogoutForm, ResetPasswordForm
@@ -42,8 +43,29 @@ def _locale() -> str:
     return str(get_locale() or "sv")
 
 
-def _next(target: str | None):
-    return redirect(target if is_safe_next(target) else url_for("admin.dashboard"))
+# Where each role's work is, for the event of accounts.main_role.
+ROLE_PAGES = {
+    Role.ORGANIZER: "admin.edit_event",
+    Role.DOOR: "checkin.door_scanner",
+    Role.REVIEWER: "speakers.review_list",
+}
+
+
+def landing_page(user) -> str:
+    """Where a person lands after signing in: site admins on the manage page, a role at
+    its work on the nearest event (the others are on the manage page), anyone else at
+    their tickets."""
+    if user.is_site_admin:
+        return url_for("admin.dashboard")
+    found = accounts.main_role(user)
+    if found is None:
+        return url_for("site.my_tickets")
+    role, event = found
+    return url_for(ROLE_PAGES[role], slug=event.slug)
+
+
+def _next(target: str | None, user):
+    return redirect(target if is_safe_next(target) else landing_page(user))
 
 
 LINK_ERRORS = {
@@ -64,7 +86,7 @@ def login():
         if user is not None:
             login_user(user)
             accounts.record_login(user)
-            return _next(form.next.data)
+            return _next(form.next.data, user)
         form.password.errors.append(_("Wrong email address or password."))
     return form_page("auth/login.html", form)
 
@@ -106,7 +128,7 @@ def magic(token):
             return redirect(url_for("auth.request_link"))
         login_user(user)
         flash(_("You are signed in."), "success")
-        return _next(target)
+        return _next(target, user)
     return render_template("auth/confirm_link.html", form=form)
 
 
@@ -136,7 +158,7 @@ def reset_password(token):
         user = accounts.reset_password(token, form.password.data)
         login_user(user)
         flash(_("Your new password is saved and you are signed in."), "success")
-        return redirect(url_for("admin.dashboard"))
+        return redirect(landing_page(user))
     return form_page("auth/reset_password.html", form)
 
 

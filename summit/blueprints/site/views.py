@@ -1,7 +1,9 @@
-"""Public pages: the list of events, an event's page, the language switch."""
+"""Public pages: the list of events, an event's page, the language switch; and a
+signed-in person's own tickets."""
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     has_request_context,
@@ -12,10 +14,10 @@ from flask import (
 )
 from flask_login import current_user
 
-from ...access import public
+from ...access import public, signed_in
 from ...extensions import db
 from ...models import utcnow
-from ...services import events
+from ...services import documents, events, my_tickets
 from ...services.cfp import cfp_setup
 from ...urls import is_safe_next
 from .forms import LanguageForm
@@ -38,6 +40,34 @@ def event(slug):
     call = cfp_setup.get_call(found)
     call_open = call is not None and call.is_open(utcnow())
     return render_template("site/event.html", event=found, call_open=call_open)
+
+
+@bp.get("/my/tickets", endpoint="my_tickets")
+@signed_in
+def my_tickets_page():
+    groups = my_tickets.tickets_of(current_user)
+    return render_template(
+        "site/my_tickets.html",
+        upcoming=[g for g in groups if not g.past],
+        past=[g for g in groups if g.past],
+    )
+
+
+@bp.get("/my/tickets/<reference>/<int:number>.pdf")
+@signed_in
+def my_ticket_pdf(reference, number):
+    """One ticket the signed-in person holds, by its order number and place in the order
+    (no secret in the link: it works only for them)."""
+    ticket = my_tickets.held_ticket(current_user, reference, number)
+    if ticket is None:
+        abort(404)
+    response = Response(
+        documents.render_document(f"ticket:{ticket.id}"), mimetype="application/pdf"
+    )
+    filename = f"biljett-{ticket.order.reference}-{number}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/language")
