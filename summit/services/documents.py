@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 
 import qrcode
-from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_percent
 from flask import current_app
 from flask_babel import force_locale, get_locale
@@ -30,7 +29,9 @@ from sqlalchemy import select
 
 from ..config import SELLER_DEFAULTS
 from ..extensions import db
+from ..i18n import format_date, format_datetime, format_time
 from ..models import Invoice, Order, OrderStatus, PaymentStatus, Ticket, TicketStatus
+from .branding import brand_of
 from .name_type import fit_name
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -239,7 +240,7 @@ def _tickets(tickets: list[Ticket], order: Order) -> bytes:
                     ),
                 }
             )
-        html = _html("tickets.html", order, tickets=items)
+        html = _html("tickets.html", order, tickets=items, brand=brand_of(event))
     return html_to_pdf(html)
 
 
@@ -326,16 +327,16 @@ def _locale(order: Order) -> str:
 
 
 def _day(day: date) -> str:
-    # ISO dates on receipts and invoices, as Swedish bookkeeping writes them.
-    return format_date(day, "yyyy-MM-dd", locale=str(get_locale() or "sv"))
+    # The site's named formats (summit/i18n.py), as on every page and in every mail.
+    return format_date(day, "date")
 
 
 def _moment(moment: datetime) -> str:
-    return format_datetime(moment, "yyyy-MM-dd HH:mm", locale=str(get_locale() or "sv"))
+    return format_datetime(moment, "datetime")
 
 
 def _clock(moment: datetime) -> str:
-    return format_time(moment, "HH:mm", locale=str(get_locale() or "sv"))
+    return format_time(moment, "time")
 
 
 def _percent(value: int) -> str:

@@ -161,7 +161,7 @@ def test_a_ticket_shows_event_time_place_attendee_type_price_and_reference(make_
 
     for expected in (
         "Test event",
-        "May 18",  # 18–20 May 2027, in Stockholm time
+        "18–20 May 2027",  # in Stockholm time
         "09:00",
         "Malmö Live",
         "Dag Hammarskjölds torg 4, Malmö",
@@ -308,7 +308,7 @@ def test_receipt_names_seller_buyer_order_and_payment(make_order):
         "Day ticket 25",
         "Anna Andersson",
         "Card, Swish or Klarna",
-        "2027-03-02 14:05",
+        "2 Mar 2027, 14:05",  # the site's date and time format
     ):
         assert expected in text, expected
 
@@ -325,7 +325,7 @@ def test_receipt_shows_refunds(db, make_order):
 
     text = pdf.text(documents.render_document(f"receipt:{order.id}"))
 
-    assert "2027-04-02" in text
+    assert "2 apr. 2027" in text
     assert "−318 kr" in text
     assert "1 500 kr" in text  # paid after the refund
     assert "1 818 kr" in text  # paid at first
@@ -354,8 +354,8 @@ def test_invoice_has_what_a_swedish_invoice_needs(invoiced_order):
     text = pdf.text(data)
     for expected in (
         "1042",  # invoice number
-        "2027-03-02",  # invoice date
-        "2027-04-01",  # due date
+        "2 mars 2027",  # invoice date
+        "1 apr. 2027",  # due date
         "Mötesplats Social Innovation",
         "205 06 Malmö",
         "202100-4607",

@@ -13,12 +13,12 @@ window, a co-speaker) is refused, not silently merged.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from babel.dates import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...database import begin_write
 from ...extensions import db
+from ...i18n import format_datetime
 from ...models import (
     AccessCode,
     CallForProposals,
@@ -300,7 +300,7 @@ def _queue_receipt(proposal: Proposal, user: User, now: datetime) -> None:
     call, event = proposal.call, proposal.event
     deadline = None
     if call.is_open(now):
-        deadline = format_datetime(call.local_closes_at, "d MMMM y, HH:mm", locale=locale)
+        deadline = format_datetime(call.local_closes_at, "datetime", locale=locale)
     queue_mail(
         user.email,
         "cfp_submitted",
