@@ -27,6 +27,33 @@ def at_most(n: int) -> Length:
     return Length(max=n, message=_l("At most %(n)d characters.", n=n))
 
 
+class OwnWords:
+    """WTForms' built-in messages that tampered input can bring to a page (a choice not
+    offered, a value that is no number), in our words and the visitor's language. Use
+    it as a form's translations: `class Meta: get_translations = own_words`."""
+
+    _CHOICE = _l("Choose one of the options.")
+    WORDS = {
+        "Not a valid choice.": _CHOICE,
+        "Invalid Choice: could not coerce.": _CHOICE,
+        "Choices cannot be None.": _CHOICE,
+        "'%(value)s' is not a valid choice for this field.": _CHOICE,
+        "'%(value)s' are not valid choices for this field.": _CHOICE,
+        "Invalid choice(s): one or more data inputs could not be coerced.": _CHOICE,
+        "Not a valid integer value.": _l("Enter a whole number, e.g. 100."),
+    }
+
+    def gettext(self, string):
+        return str(self.WORDS.get(string, string))
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+def own_words(_meta, _form) -> OwnWords:
+    return OwnWords()
+
+
 def enum_choices(enum_class) -> list[SelectChoice]:
     """The members of an enum as select options, labelled in the page's language."""
     return [SelectChoice(m.value, m.label) for m in enum_class]

@@ -427,3 +427,43 @@ def test_seats_held_only_by_reservations_may_free_up(client, db, summit):
     text = visible(client.get("/events/summit2027/tickets/", headers=EN))
     assert f"Seats may become free again at {local}." in text
     assert count(db, Ticket) == 2
+
+
+def test_organizer_ticket_forms_refuse_garbage_in_swedish(client, db, summit, make_user, grant):
+    event, regular, _ = summit
+    organizer = grant(make_user("org@example.org"), event, Role.ORGANIZER)
+    sign_in(client, organizer)
+    path = "/manage/events/summit2027/tickets/new"
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, path),
+            "name_sv": "x" * 1000,
+            "price": "100",
+            "vat_percent": "7",
+            "badge_role": "kung",
+            "max_per_order": "10",
+        },
+    )
+    assert response.status_code == 422
+    text = visible(response)
+    assert "Namn (svenska): Högst 120 tecken." in text
+    assert "Momssats: Välj ett av alternativen." in text
+    assert "Not a valid choice" not in text and "longer than" not in text
+
+    path = "/manage/events/summit2027/discounts/new"
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, path),
+            "code": "SOMMAR",
+            "kind": "gratis",
+            "percent": "10",
+            "ticket_types": ["999999", "abc"],
+        },
+    )
+    assert response.status_code == 422
+    text = visible(response)
+    assert "Välj ett av alternativen." in text
+    assert "valid choice" not in text and "coerce" not in text
+    assert count(db, DiscountCode) == 0

@@ -34,6 +34,7 @@ from ...forms import (
     at_most,
     between,
     enum_choices,
+    own_words,
     plausible_year,
     strip,
     upper,
@@ -79,6 +80,9 @@ def code_format(_form, field):
 
 
 class TicketTypeForm(FlaskForm):
+    class Meta:
+        get_translations = own_words
+
     name_sv = StringField(
         _l("Name (Swedish)"),
         filters=[strip],
@@ -192,6 +196,9 @@ class TicketTypeForm(FlaskForm):
 
 
 class DiscountCodeForm(FlaskForm):
+    class Meta:
+        get_translations = own_words
+
     code = StringField(
         _l("Code"),
         filters=[upper],
