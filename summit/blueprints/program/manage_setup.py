@@ -15,7 +15,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...i18n import local_day
+from ...i18n import format_time, local_day
 from ...models import ProgramDay, ProgramSession, Proposal, Role, Room, SessionKind
 from ...services.program import ProgramError, StaleEdit, setup
 from ...services.program import sessions as program_sessions
@@ -365,7 +365,7 @@ def _speakers_availability(session: ProgramSession | None) -> list[dict]:
         {
             "user": speaker.user,
             "periods": [
-                (local_day(p.day), p.starts.strftime("%H:%M"), p.ends.strftime("%H:%M"))
+                (local_day(p.day), format_time(p.starts), format_time(p.ends))
                 for p in stated.get(speaker.user_id, [])
             ],
         }

@@ -26,6 +26,7 @@ from wtforms.validators import AnyOf, DataRequired, NumberRange
 
 from ...access import event_role_required, signed_in
 from ...extensions import db
+from ...i18n import format_datetime
 from ...models import ProgramSession, Role, utcnow
 from ...services import sales
 from ...services.program import signups as service
@@ -143,7 +144,7 @@ def _csv(session) -> Response:
             row.email,
             row.organisation,
             row.ticket_type,
-            row.signed_up_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            format_datetime(row.signed_up_at, "sortable", tz=tz),
         ]
         for row in service.signup_rows(session)
     ]

@@ -19,7 +19,7 @@ from wtforms.validators import Optional, ValidationError
 
 from ...access import signed_in
 from ...forms import ClockField
-from ...i18n import local_day
+from ...i18n import format_time, local_day
 from ...services.program import ProgramError
 from ...services.program.availability import (
     MAX_PERIODS,
@@ -66,7 +66,7 @@ def _day_choices(event) -> list[SelectChoice]:
     for day, hours in day_hours(event).items():
         label = local_day(day)
         if hours is not None:
-            label = f"{label} ({hours[0].strftime('%H:%M')}–{hours[1].strftime('%H:%M')})"
+            label = f"{label} ({format_time(hours[0])}–{format_time(hours[1])})"
         choices.append(SelectChoice(day.isoformat(), label))
     return choices
 

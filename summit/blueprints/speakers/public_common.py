@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from flask import abort, redirect, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...i18n import format_date, format_time
 from ...models import CallForProposals, Event, Proposal, QuestionKind
 from ...services import events
 from ...services.cfp import CfpError, NotAllowed, StaleEdit, TransitionError
@@ -58,10 +58,8 @@ def local_when(moment: datetime, event: Event, deadline: bool = False) -> str:
     local = moment.astimezone(event.tz)
     if deadline and local.time() == time(0, 0):
         local -= timedelta(minutes=1)
-    locale = str(get_locale() or "sv")
-    day = format_date(local.date(), "d MMMM y", locale=locale)
-    clock = local.strftime("%H.%M" if locale == "sv" else "%H:%M")
-    return _("%(date)s at %(time)s", date=day, time=clock)
+    day = format_date(local.date(), "long_date")
+    return _("%(date)s at %(time)s", date=day, time=format_time(local, "time", event=event))
 
 
 def code_key(call: CallForProposals) -> str:

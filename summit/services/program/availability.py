@@ -14,7 +14,7 @@ from sqlalchemy import delete, exists, select
 
 from ...database import begin_write
 from ...extensions import db
-from ...i18n import local_day
+from ...i18n import format_time, local_day
 from ...models import (
     Event,
     ProgramSession,
@@ -101,8 +101,8 @@ def _check(event: Event, periods: Sequence[Period]) -> list[tuple[datetime, date
                 "starts" if period.starts < hours[0] else "ends",
                 index=index,
                 day=local_day(period.day),
-                start=hours[0].strftime("%H:%M"),
-                end=hours[1].strftime("%H:%M"),
+                start=format_time(hours[0]),
+                end=format_time(hours[1]),
             )
         try:
             starts_at = checked(local_to_utc, datetime.combine(period.day, period.starts), tz, "")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
+from ...i18n import format_time
 from ...models import Event, ProgramSession, SessionSpeaker, SpeakerAvailability
 from .setup import days_of, rooms_of
 from .signups import signup_counts
@@ -66,7 +67,7 @@ def _overlapping_pairs(sessions: list[ProgramSession]):
 
 
 def _hm(value) -> str:
-    return value.strftime("%H:%M") if value is not None else ""
+    return format_time(value) if value is not None else ""
 
 
 def _load(event: Event):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
+from ...i18n import format_time
 from ...models import Event, ProgramDay, ProgramSession, Room, SessionSpeaker
 from .conflicts import Conflict, conflicts_by_session, find_conflicts
 from .scheduling import GRID_MINUTES
@@ -122,7 +123,7 @@ def day_grid(event: Event, day: ProgramDay) -> DayGrid:
     labels = []
     for row in range(0, slots, 15 // GRID_MINUTES):
         moment = start + timedelta(minutes=row * GRID_MINUTES)
-        labels.append((row, moment.strftime("%H:%M"), moment.minute == 0))
+        labels.append((row, format_time(moment, tz=tz), moment.minute == 0))
 
     all_conflicts = find_conflicts(event)
     by_session = conflicts_by_session(all_conflicts)
