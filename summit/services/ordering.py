@@ -206,6 +206,27 @@ def reserve_tickets(
     return _reserve(event, seats, discount, now, locale=locale, user_id=user_id)
 
 
+def describe_code(event: Event, code: str | None, now: datetime | None = None):
+    """What a code (typed, or in a shop link) does, as OrderError-like (reason, params):
+    "code_discount" (with the code and the types it lowers, "" for all), "code_access"
+    (the hidden types it shows), "code_not_valid" or "unknown_code"; None for no code."""
+    now = now or utcnow()
+    text = normalize_code(code)
+    if not text:
+        return None
+    if len(text) > 64:
+        return OrderError("unknown_code")
+    discount = find_discount(event, text)
+    if discount is not None:
+        if not discount.valid_at(now):
+            return OrderError("code_not_valid")
+        return OrderError("code_discount", code=discount.code, names=code_scope(discount))
+    hidden = [t for t in ticket_types_for_sale(event, text) if not t.is_visible]
+    if hidden:
+        return OrderError("code_access", names=", ".join(t.name for t in hidden))
+    return OrderError("unknown_code")
+
+
 def code_scope(discount: DiscountCode) -> str:
     """The ticket types a code lowers, as a list people read ("" for every type)."""
     return ", ".join(t.name for t in discount.ticket_types)

@@ -467,3 +467,14 @@ def test_organizer_ticket_forms_refuse_garbage_in_swedish(client, db, summit, ma
     assert "Välj ett av alternativen." in text
     assert "valid choice" not in text and "coerce" not in text
     assert count(db, DiscountCode) == 0
+
+
+def test_a_code_in_the_shop_link_says_what_it_applies_to(client, db, summit):
+    event, _regular, day = summit
+    discount(db, event, "DAG20", [day])
+    text = visible(client.get("/events/summit2027/tickets/?code=dag20"))
+    assert "Koden DAG20 gäller Dagbiljett." in text
+    text = visible(client.get("/events/summit2027/tickets/?code=nonsense", headers=EN))
+    assert "We do not recognise that code" in text
+    text = visible(client.get("/events/summit2027/tickets/?code=" + "x" * 1000))
+    assert "Vi känner inte igen koden" in text

@@ -24,6 +24,12 @@ MESSAGES = {
     ),
     "unknown_code": lambda p: _("We do not recognise that code. Check it and try again."),
     "code_not_valid": lambda p: _("That code is not valid right now."),
+    "code_discount": lambda p: (
+        _("The code %(code)s applies to %(names)s.", **p)
+        if p["names"]
+        else _("The code %(code)s applies to all tickets.", **p)
+    ),
+    "code_access": lambda p: _("The code shows %(names)s.", **p),
     "code_not_for_these": lambda p: _(
         "The code does not apply to the tickets you chose; it applies to: %(names)s.", **p
     ),

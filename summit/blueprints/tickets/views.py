@@ -84,6 +84,9 @@ def shop(slug):
         error = _("The form had expired. Please choose again.")
     types = ordering.ticket_types_for_sale(event, form.code.data)
     now = utcnow()
+    # A code in a link (or kept after an error): say what it does before anyone chooses.
+    described = ordering.describe_code(event, form.code.data, now) if not error else None
+    code_note = order_error_message(described) if described is not None else None
     left = ordering.availability(event, types, now)
     chosen = {k: v for k, v in request.form.items() if k.startswith("qty-")}
     return render_template(
@@ -93,6 +96,8 @@ def shop(slug):
         types=types,
         left=left,
         free_again=ordering.seats_free_again(event, types, left, now),
+        code_note=code_note,
+        code_ok=described is not None and described.reason in ("code_discount", "code_access"),
         now=now,
         chosen=chosen,
         error=error,
