@@ -97,7 +97,7 @@ def test_bulk_decision_with_emails_in_each_speakers_language(db, world, make_pro
     assert f"Hello John {SCRIPT}!" in to_john.body_text
     # The confirm link is a link, and differs per proposal.
     token = confirm_token(to_john)
-    assert f'<a href="http://summit.test/events/{call.event.slug}/speakers/respond/{token}"' in (
+    assert f'<a href="http://summit.test/events/{call.event.slug}/speakers/respond/{token}?by=' in (
         to_john.body_html
     )
     assert confirm_token(to_anna) != token

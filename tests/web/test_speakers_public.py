@@ -668,26 +668,35 @@ def test_an_accepted_speaker_confirms_through_the_emailed_link(
     assert only_proposal(db).state is ProposalState.CONFIRMED
     session = db.session.scalars(select(ProgramSession)).one()
     assert session.starts_at is None and session.room_id is None
-    # Used: another browser (or a second click) gets a clear refusal.
+    # Used: another browser (or a second click) is told who confirmed, and when
+    # (tests/web/test_cfp_day_one.py); nothing can be answered twice.
     other = english(app.test_client())
     response = other.get(link)
-    assert response.status_code == 404
-    assert "not valid or has already been used" in response.get_data(as_text=True)
-    assert post(other, link, {"no": "1"}).status_code == 404
+    assert response.status_code == 200
+    assert "is confirmed for" in response.get_data(as_text=True)
+    assert "is confirmed for" in post(other, link, {"no": "1"}).get_data(as_text=True)
     assert only_proposal(db).state is ProposalState.CONFIRMED
 
 
 def test_declining_and_tampered_respond_links(app, db, summit, submitted, organizer):
     link = accept(db, submitted, organizer)
     client = english(app.test_client())
-    for bad in (link[:-4] + "AAAA", "/events/summit2027/speakers/respond/x", link + "x" * 200):
+    path, _, by = link.partition("?")  # the token, and who the link was sent to
+    for bad in (
+        path[:-4] + "AAAA?" + by,
+        "/events/summit2027/speakers/respond/x",
+        path + "x" * 200,
+    ):
         response = client.get(bad)
         assert response.status_code == 404, bad
         assert "not valid or has already been used" in response.get_data(as_text=True)
     response = post(client, link, {})  # neither button
     assert response.status_code == 422
     assert only_proposal(db).state is ProposalState.ACCEPTED
-    response = post(client, link, {"no": "1"})
+    response = post(client, link, {"no": "1"})  # asked once more: it is for all speakers
+    assert response.status_code == 200 and "Decline for all speakers?" in response.text
+    assert only_proposal(db).state is ProposalState.ACCEPTED
+    response = post(client, link, {"no": "1", "decline_for_all": "1"})
     assert response.status_code == 302
     assert "You have declined" in client.get(link).get_data(as_text=True)
     assert only_proposal(db).state is ProposalState.DECLINED

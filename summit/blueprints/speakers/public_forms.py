@@ -216,7 +216,10 @@ class SpeakerActionForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    """Yes or no to an invitation or an acceptance: two buttons, labelled by the page."""
+    """Yes or no to an invitation or an acceptance: two buttons, labelled by the page.
+    Declining an acceptance (for all of its speakers) is asked once more: the second
+    form carries decline_for_all."""
 
     yes = SubmitField()
     no = SubmitField()
+    decline_for_all = HiddenField()

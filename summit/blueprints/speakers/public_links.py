@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...access import public
+from ...models import ProposalState
 from ...services.cfp import CfpError, LinkRefused, decisions
 from ...services.cfp import co_speakers as co
-from ...services.cfp import proposals as cfp
 from ...services.cfp import speakers as profiles
-from ...services.cfp.links import looks_like_token, token_hash
+from ...services.cfp.links import speaker_of_link, token_hash
 from . import bp
 from .public_common import get_event_or_404, status_for
 from .public_forms import AnswerForm
@@ -81,40 +81,77 @@ def _answered_key(token: str) -> str:
     return "cfp_answered:" + token_hash(token)[:24]
 
 
+def _reader(proposal, token):
+    """Who is looking at a confirm link: the signed-in speaker, else the speaker the
+    link was sent to (its signed `by`), else None."""
+    if current_user.is_authenticated:
+        found = decisions.speaker_by_id(proposal, current_user.id)
+        if found is not None:
+            return found
+    return decisions.speaker_by_id(proposal, speaker_of_link(token, request.args.get("by")))
+
+
+def _answered_page(event, proposal, token):
+    """A link already used (by this reader or a co-speaker): who answered, and when."""
+    reader = _reader(proposal, token)
+    answered = session.get(_answered_key(token))
+    by = proposal.responded_by
+    # In the reader's language as every page is: their account's when signed in, else
+    # their browser's (a forwarded link is read by whoever has it).
+    return render_template(
+        "speakers/responded.html",
+        event=event,
+        proposal=proposal,
+        confirmed=proposal.state is ProposalState.CONFIRMED,
+        yours=bool(answered) or (by is not None and reader is not None and by.id == reader.id),
+        by_name=profiles.speaker_name(by) if by is not None else "",
+    )
+
+
+def decline_page(event, proposal, form, action: str, back: str):
+    """Declining is for every speaker of the proposal: asked once more."""
+    names = [profiles.speaker_name(s.user, s.email) for s in proposal.accepted_speakers]
+    return render_template(
+        "speakers/decline_all.html",
+        event=event,
+        proposal=proposal,
+        names=names,
+        form=form,
+        action=action,
+        back=back,
+    )
+
+
 @bp.route("/events/<slug>/speakers/respond/<token>", methods=["GET", "POST"])
 @public
 def respond(slug, token):
     """An accepted speaker confirms (the session then waits to be scheduled, and the
-    speakers get their tickets) or declines, through the link in the acceptance email.
-    The answer is remembered in this browser's session, so reloading shows it again."""
+    speakers get their tickets) or declines, for all of the proposal's speakers, through
+    the link in the acceptance email (each speaker's copy of it names them). Once used,
+    the link shows who answered and when, to every speaker who opens it."""
     event = get_event_or_404(slug)
     proposal = decisions.proposal_for_link(token)
     if proposal is None or proposal.event_id != event.id:
-        answered = session.get(_answered_key(token)) if looks_like_token(token) else None
-        done = cfp.get_proposal(answered["proposal"]) if answered else None
+        done = decisions.answered_link(token)
         if done is not None and done.event_id == event.id:
-            return render_template(
-                "speakers/responded.html",
-                event=event,
-                proposal=done,
-                confirmed=answered["confirmed"],
-            )
+            return _answered_page(event, done, token)
         return _refused(event, LinkRefused("link_invalid"), 404)
     form = AnswerForm()
     error = None
     if request.method == "POST":
         if not form.validate_on_submit() or form.yes.data == form.no.data:
             error = _("The form had expired. Please send it again.")
+        elif form.no.data and form.decline_for_all.data != "1":
+            return decline_page(event, proposal, form, request.full_path, request.full_path)
         else:
             try:
-                decisions.respond_by_link(token, confirm=bool(form.yes.data))
+                decisions.respond_by_link(
+                    token, confirm=bool(form.yes.data), by=_reader(proposal, token)
+                )
             except CfpError as refused:
                 return _refused(event, refused, _link_status(refused))
-            session[_answered_key(token)] = {
-                "proposal": proposal.token,
-                "confirmed": bool(form.yes.data),
-            }
-            return redirect(request.path)
+            session[_answered_key(token)] = True
+            return redirect(request.full_path.rstrip("?"))
     return render_template(
         "speakers/respond.html", event=event, proposal=proposal, form=form, error=error
     ), 422 if error else 200

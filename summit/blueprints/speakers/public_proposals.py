@@ -40,6 +40,7 @@ from .public_forms import (
     choice_id,
     proposal_form,
 )
+from .public_links import decline_page as _decline_page
 
 
 def _proposal_values(call_: CallForProposals, form) -> cfp.ProposalData:
@@ -251,6 +252,14 @@ def answer(slug, token):
     form = AnswerForm()
     if not form.validate_on_submit() or form.yes.data == form.no.data:
         abort(400)
+    if form.no.data and form.decline_for_all.data != "1":
+        return _decline_page(
+            proposal.event,
+            proposal,
+            form,
+            request.path,
+            url_for(".proposal", slug=slug, token=token),
+        )
     try:
         decisions.respond(proposal, current_user, confirm=bool(form.yes.data))
     except CfpError as refused:

@@ -249,10 +249,13 @@ def preview_decision(
     ]
 
 
-def queue_decision(proposal: Proposal, kind: DecisionKind, confirm_url: str | None) -> None:
+def queue_decision(proposal: Proposal, kind: DecisionKind, confirm_token: str | None) -> None:
     """Queue the decision email to every speaker of the proposal, in the caller's unit
-    of work."""
+    of work; an acceptance's confirm link (from `confirm_token`) names its speaker."""
     for speaker in proposal.accepted_speakers:
+        confirm_url = (
+            respond_url(proposal, confirm_token, speaker.user_id) if confirm_token else None
+        )
         mail = render_decision(proposal, kind, speaker, confirm_url)
         queue_mail(
             mail.to,

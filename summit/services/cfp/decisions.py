@@ -21,8 +21,9 @@ from ...models import DecisionKind, Proposal, ProposalState, User, utcnow
 from ..ordering import lock_sales
 from .confirmation import confirm_speakers
 from .decision_mail import queue_decision
+from .decline_mail import queue_declined
 from .errors import CfpError, LinkRefused
-from .links import looks_like_token, new_link_token, respond_url, token_hash
+from .links import looks_like_token, new_link_token, token_hash
 from .proposal_states import Action, check_actor, lock_again, transition
 
 ACTIONS = {
@@ -80,12 +81,11 @@ def decide(
 
 
 def _announce(proposal: Proposal, kind: DecisionKind, notify: bool) -> None:
-    confirm_url = None
+    token = None
     if kind is DecisionKind.ACCEPTED:
         token, proposal.response_token_hash = new_link_token()
-        confirm_url = respond_url(proposal, token)
     if notify:
-        queue_decision(proposal, kind, confirm_url)
+        queue_decision(proposal, kind, token)
 
 
 def send_decision(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
@@ -133,22 +133,57 @@ def proposal_for_link(token) -> Proposal | None:
     )
 
 
-def respond_by_link(token, confirm: bool, now: datetime | None = None) -> Proposal:
-    """Confirm or decline through the link in the acceptance email. A link that was
-    tampered with, already used, or belongs to a decision taken back is refused."""
+def answered_link(token) -> Proposal | None:
+    """The proposal a confirm link stood for, once a speaker answered through it (or
+    signed in): confirmed or declined. A link replaced by a newer one, or whose
+    decision was taken back, is not found."""
+    if not looks_like_token(token):
+        return None
+    return db.session.scalar(
+        select(Proposal).where(
+            Proposal.response_token_hash == token_hash(token),
+            Proposal.state.in_((ProposalState.CONFIRMED, ProposalState.DECLINED)),
+        )
+    )
+
+
+def speaker_by_id(proposal: Proposal, user_id) -> User | None:
+    """The accepted speaker of the proposal with this id, else None."""
+    return next(
+        (
+            s.user
+            for s in proposal.accepted_speakers
+            if user_id is not None and s.user_id == user_id
+        ),
+        None,
+    )
+
+
+def respond_by_link(
+    token, confirm: bool, by: User | None = None, now: datetime | None = None
+) -> Proposal:
+    """Confirm or decline through the link in the acceptance email, for all of the
+    proposal's speakers; `by` is who used it (a speaker of it, else not recorded). A
+    link that was tampered with, already used, or belongs to a decision taken back is
+    refused. A decline is told to the other speakers and the organizers."""
     proposal = proposal_for_link(token)
     if proposal is None:
         raise LinkRefused("link_invalid")
-    return _respond(proposal, confirm, None, token_hash(token), now or utcnow())
+    return _respond(proposal, confirm, None, token_hash(token), now or utcnow(), by)
 
 
 def respond(proposal: Proposal, user: User, confirm: bool, now: datetime | None = None) -> Proposal:
     """Confirm or decline as a signed-in speaker of the proposal."""
-    return _respond(proposal, confirm, user, None, now or utcnow())
+    return _respond(proposal, confirm, user, None, now or utcnow(), user)
 
 
 def _respond(
-    proposal: Proposal, confirm: bool, actor: User | None, expected_hash: str | None, now
+    proposal: Proposal,
+    confirm: bool,
+    actor: User | None,
+    expected_hash: str | None,
+    now,
+    by: User | None,
 ) -> Proposal:
     lock_sales(proposal.event_id)  # tickets are given under the event's sales lock
     proposal = lock_again(proposal)
@@ -159,7 +194,11 @@ def _respond(
     except CfpError:
         db.session.rollback()
         raise
+    by = speaker_by_id(proposal, by.id) if by is not None else None
+    proposal.responded_by_id = by.id if by is not None else None
     if confirm:
         confirm_speakers(proposal, now)
+    else:
+        queue_declined(proposal, by)
     db.session.commit()
     return proposal

@@ -130,8 +130,10 @@ def transition(
         proposal.decided_at = None
     elif action in (Action.CONFIRM, Action.DECLINE):
         proposal.responded_at = now
-    if action is not Action.ACCEPT:
+    if action not in (Action.ACCEPT, Action.CONFIRM, Action.DECLINE):
         # Only an acceptance waits for an answer: any older confirm link stops working.
+        # An answer keeps the link's hash: the link then shows who answered, and when
+        # (it answers nothing twice: only an accepted proposal takes an answer).
         proposal.response_token_hash = None
     proposal.version += 1
     proposal.updated_at = now
