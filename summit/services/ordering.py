@@ -317,6 +317,8 @@ def _renewal(order: Order, now: datetime) -> tuple[list[TicketType], DiscountCod
     OrderError saying why they cannot all be had again."""
     if not reservation_ended(order, now):
         raise OrderError("not_reserved")
+    if order.cancelled_at is not None:
+        raise OrderError("renewed")  # reserved again already (a double click)
     tickets = order.valid_tickets or order.tickets
     quantities: dict[int, int] = {}
     for ticket in tickets:
@@ -358,14 +360,20 @@ def renew_reservation(
 ) -> Order:
     """Reserve again the tickets of a reservation that ended: the same types, numbers
     and discount code, with the details typed so far (and invoice details, an object
-    with org_number, address and reference, if given). Raises OrderError and stores
-    nothing when they cannot all be had again."""
+    with org_number, address and reference, if given). The ended order is marked
+    (cancelled_at), so it is made again once: a second try raises OrderError("renewed").
+    Raises OrderError and stores nothing when they cannot all be had again."""
     now = now or utcnow()
     seats, discount = _renewal(order, now)
     if len(attendees) != len(seats):
         raise OrderError("bad_attendees")
 
     def fill(new: Order) -> None:
+        # Under the lock: a second click that got this far finds the first one's mark.
+        db.session.refresh(order)
+        if order.cancelled_at is not None:
+            raise OrderError("renewed")
+        order.status, order.cancelled_at = OrderStatus.EXPIRED, now
         new.buyer_name, new.buyer_email = _clean(buyer.name), _clean(buyer.email).lower()
         new.buyer_organisation = _clean(buyer.organisation)
         for ticket, attendee in zip(new.tickets, attendees, strict=True):
@@ -376,6 +384,24 @@ def renew_reservation(
             new.invoice_reference = _clean(invoice.reference)
 
     return _reserve(order.event, seats, discount, now, locale=locale, user_id=user_id, fill=fill)
+
+
+def renewed_as(order: Order) -> Order | None:
+    """The reservation an ended order was made again as, while it lasts: renewal marks
+    the ended order with the very moment the new one is created at."""
+    if order.status is not OrderStatus.EXPIRED or order.cancelled_at is None:
+        return None
+    return db.session.scalar(
+        select(Order)
+        .where(
+            Order.event_id == order.event_id,
+            Order.id != order.id,
+            Order.created_at == order.cancelled_at,
+            holding_condition(utcnow()),
+        )
+        .order_by(Order.id.desc())
+        .limit(1)
+    )
 
 
 def seats_free_again(

@@ -478,3 +478,25 @@ def test_a_code_in_the_shop_link_says_what_it_applies_to(client, db, summit):
     assert "We do not recognise that code" in text
     text = visible(client.get("/events/summit2027/tickets/?code=" + "x" * 1000))
     assert "Vi känner inte igen koden" in text
+
+
+def test_reserving_again_twice_makes_one_new_reservation(client, db, summit):
+    event, regular, _ = summit
+    checkout = reserve(client, event, {regular: 1}).headers["Location"]
+    token = csrf_token(client, checkout)
+    expire(db, only_order(db))
+    renew = checkout.replace("/checkout", "/renew")
+    data = dict(details("Sara Lind"), csrf_token=token)
+    first = client.post(renew, data=data)
+    second = client.post(renew, data=data)  # a double click, or the back button
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"].split("?")[0] == second.headers["Location"].split("?")[0]
+    assert count(db, Order) == 2
+    # The old link leads to the new reservation too.
+    assert (
+        client.get(checkout).headers["Location"].split("?")[0]
+        == (first.headers["Location"].split("?")[0])
+    )
+    old = db.session.scalars(select(Order).order_by(Order.id)).first()
+    page = client.get(f"/events/summit2027/orders/{old.token}/").get_data(as_text=True)
+    assert first.headers["Location"].split("?")[0] in page

@@ -36,6 +36,7 @@ MESSAGES = {
     "code_used_up": lambda p: _("That code has been used as many times as it allows."),
     "expired": lambda p: _("Your reservation has expired. Please start again."),
     "not_reserved": lambda p: _("This order can no longer be changed."),
+    "renewed": lambda p: _("These tickets have already been reserved again."),
     "bad_method": lambda p: _("Choose one of the payment options shown."),
     "invoice_details": lambda p: _("Fill in the invoice details."),
     "bad_attendees": lambda p: _("Fill in one attendee for each ticket."),

@@ -154,6 +154,9 @@ def _ended(order, form, now):
     """The checkout of a reservation that ran out: said plainly, with what was typed
     still in the form, and a way to start again (one click while the seats are free)."""
     refused = ordering.renewal_refused(order, now)
+    again = ordering.renewed_as(order) if refused and refused.reason == "renewed" else None
+    if again is not None:  # made again already: the new reservation is the one to use
+        return redirect(url_for("tickets.checkout", slug=order.event.slug, token=again.token))
     return render_template(
         "tickets/checkout.html",
         form=form,
@@ -257,6 +260,10 @@ def renew(slug, token):
             user_id=current_user.id if current_user.is_authenticated else None,
         )
     except OrderError as failure:
+        db.session.rollback()
+        again = ordering.renewed_as(order) if failure.reason == "renewed" else None
+        if again is not None:  # a double click: on to the reservation the first one made
+            return redirect(url_for("tickets.checkout", slug=slug, token=again.token))
         flash(order_error_message(failure), "error")
         return redirect(url_for("tickets.shop", slug=slug))
     method = form.method.data if form.method.data in {m.value for m in methods} else None
@@ -279,6 +286,7 @@ def order(slug, token):
         failed=payments.payment_did_not_go_through(found),
         ended=ended,
         renewable=ended and refused is None,
+        renewed_as=ordering.renewed_as(found) if ended else None,
         renew_form=ButtonForm(),
     )
 
