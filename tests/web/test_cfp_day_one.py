@@ -219,3 +219,46 @@ def test_a_made_up_link_is_refused_in_the_readers_language(app, db, accepted):
     response = browser(app, "en").get("/events/summit27/speakers/respond/" + "x" * 43)
     assert response.status_code == 404
     assert "The link cannot be used" in text(response)
+
+
+# 19: the profile form's error summary lists every error ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ("Name", "Short bio", "Pronouns (optional)", "Photo (optional)")),
+        ("sv", ("Namn", "Kort presentation", "Pronomen (frivilligt)", "Foto (frivilligt)")),
+    ],
+)
+def test_the_profile_forms_summary_lists_every_error_with_its_label(
+    client, db, make_event, make_call, make_user, language, labels
+):
+    import io
+
+    from summit.models import SpeakerProfile
+
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    make_call(make_event(slug="summit27"))
+    sign_in(client, make_user("bo@example.org", name="Bo Ek"))
+    page = "/events/summit27/speakers/profile"
+    response = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            "display_name": "   ",
+            "bio": "x" * 1001,
+            "pronouns": "p" * 41,
+            "preferred_language": "sv",
+            "photo": (io.BytesIO(b"not an image"), "me.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    summary = re.search(r'<div class="error-summary".*?</ul>', text(response))
+    assert summary, text(response)
+    items = re.findall(r'<li><a href="#([\w-]+)">([^<]+)</a></li>', summary.group(0))
+    assert [target for target, _words in items] == ["display_name", "bio", "pronouns", "photo"]
+    for (_target, words), label in zip(items, labels, strict=True):
+        assert words.startswith(label + ":"), words
+    assert db.session.scalars(select(SpeakerProfile)).all() == []  # nothing stored

@@ -129,25 +129,32 @@ def profile(slug):
     error = None
     if form.validate_on_submit():
         photo = _uploaded(form.photo.data)
+        data = profiles.ProfileData(
+            display_name=form.display_name.data,
+            organisation=form.organisation.data,
+            title=form.title.data,
+            bio=form.bio.data,
+            pronouns=form.pronouns.data,
+            preferred_language=form.preferred_language.data,
+        )
+        # Every problem at once (the summary lists them all), checked before anything
+        # is saved; the photo too.
+        problems = profiles.profile_problems(data)
+        if photo is not None:
+            try:
+                profiles.clean_photo(photo)
+            except CfpError as refused:
+                problems.append(refused)
         try:
-            if photo is not None:
-                profiles.clean_photo(photo)  # checked before anything is saved
-            profiles.save_profile(
-                current_user,
-                profiles.ProfileData(
-                    display_name=form.display_name.data,
-                    organisation=form.organisation.data,
-                    title=form.title.data,
-                    bio=form.bio.data,
-                    pronouns=form.pronouns.data,
-                    preferred_language=form.preferred_language.data,
-                ),
-            )
+            if problems:
+                raise problems[0]
+            profiles.save_profile(current_user, data)
             if photo is not None:
                 profiles.set_photo(current_user, photo)
         except CfpError as refused:
             db.session.rollback()
-            error = show_error(form, refused)
+            for problem in problems or [refused]:
+                error = show_error(form, problem) or error
         else:
             flash(_("Your speaker profile is saved."), "success")
             target = form.next.data

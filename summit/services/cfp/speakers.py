@@ -80,14 +80,40 @@ def speaker_name(user: User | None, email: str = "") -> str:
     return display_name_of(user, email, profile_of(user) if user is not None else None)
 
 
-def save_profile(user: User, data: ProfileData) -> SpeakerProfile:
-    display_name = clean_text(data.display_name, "display_name", 200, required=True)
-    organisation = clean_text(data.organisation, "organisation", 200)
-    title = clean_text(data.title, "title", 200)
-    bio = clean_long_text(data.bio, "bio", BIO_MAX)
-    pronouns = clean_text(data.pronouns, "pronouns", 40)
-    if data.preferred_language not in CFP_LANGUAGES:
+def _profile_checks(data: ProfileData):
+    """Each field's check, in the form's order: a function giving its clean value."""
+    return (
+        ("display_name", lambda: clean_text(data.display_name, "display_name", 200, True)),
+        ("organisation", lambda: clean_text(data.organisation, "organisation", 200)),
+        ("title", lambda: clean_text(data.title, "title", 200)),
+        ("bio", lambda: clean_long_text(data.bio, "bio", BIO_MAX)),
+        ("pronouns", lambda: clean_text(data.pronouns, "pronouns", 40)),
+        ("preferred_language", lambda: _language_choice(data.preferred_language)),
+    )
+
+
+def _language_choice(value) -> str:
+    if value not in CFP_LANGUAGES:
         raise CfpError("invalid_choice", "preferred_language")
+    return value
+
+
+def profile_problems(data: ProfileData) -> list[CfpError]:
+    """Every refusal save_profile would give, not only the first (nothing stored)."""
+    problems = []
+    for _field, check in _profile_checks(data):
+        try:
+            check()
+        except CfpError as problem:
+            problems.append(problem)
+    return problems
+
+
+def save_profile(user: User, data: ProfileData) -> SpeakerProfile:
+    """Store the profile, or raise the first refusal (profile_problems gives them all)."""
+    clean = {field: check() for field, check in _profile_checks(data)}
+    display_name, organisation, title = clean["display_name"], clean["organisation"], clean["title"]
+    bio, pronouns = clean["bio"], clean["pronouns"]
     begin_write()
     profile = profile_of(user) or SpeakerProfile(user_id=user.id)
     db.session.add(profile)

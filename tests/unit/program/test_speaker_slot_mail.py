@@ -90,8 +90,9 @@ def test_the_first_release_tells_every_speaker_where_and_when(
 
 
 def test_later_releases_tell_who_is_new_moved_or_removed_and_nobody_else(
-    app, db, event, rooms, people
+    app, db, event, rooms, people, make_user
 ):
+    organizer = make_user("org@example.org", name="Olga Org")
     talk = session(event, "Samskapande", [people["ada"]], rooms[0], at(9), 30)
     panel = session(event, "Panelen", [people["bo"]], rooms[1], at(9), 45)
     still = session(event, "Orörd", [people["cy"]], rooms[0], at(10), 30)
@@ -104,13 +105,17 @@ def test_later_releases_tell_who_is_new_moved_or_removed_and_nobody_else(
     still.speakers.append(type(still.speakers[0])(user_id=people["bo"].id, position=1))  # Bo: new
     still.title = "Orörd, ny titel"  # Cy: only a new title, no mail
     db.session.commit()
-    releases.publish(event)
+    releases.publish(event, by=organizer)  # no CONTACT_EMAIL: who published is named
     mails = delivered(app)
     assert sorted(mails) == ["ada@example.org", "bo@example.org"]
-    _subject, body, _html = mails["ada@example.org"]
+    _subject, body, html = mails["ada@example.org"]
+    assert "“Samskapande”" in body  # English quotes in English
     assert "Before: Tuesday 18 May 2027 09:00–09:30, Stora salen" in body
     assert "Now: Tuesday 18 May 2027 14:00–14:30, Lilla salen" in body
+    assert "Write to org@example.org." in body and "Write to org@example.org." in html
     _subject, body, html = mails["bo@example.org"]  # one mail, both changes
+    assert "”Panelen”" in body and "“" not in body  # Swedish quotes in Swedish
+    assert "Skriv till org@example.org." in body
     assert "Panelen" in body and "tisdag 18 maj 2027 09:00–09:45, Lilla salen" in body
     assert "Orörd, ny titel" in body and "tisdag 18 maj 2027 10:00–10:30, Stora salen" in body
     assert "Orörd, ny titel" in html
