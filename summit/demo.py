@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from .demo_branding import create_demo_branding
 from .demo_cfp import create_demo_cfp
 from .demo_checkin import create_demo_checkin
 from .demo_program import create_demo_program
@@ -179,4 +180,5 @@ def create_demo() -> list[str]:
     lines += create_demo_cfp(summit)
     lines += create_demo_program(summit)
     lines += create_demo_checkin(summit)
+    lines += create_demo_branding(summit)
     return lines

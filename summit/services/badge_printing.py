@@ -29,6 +29,7 @@ from ..models import (
     TicketType,
 )
 from .badges import Badge
+from .branding import brand_of
 
 SORTS = ("last_name", "organisation")
 # Each layout of services/badges.py, in the words of the person at the printer.
@@ -150,6 +151,7 @@ def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
         return []
     event = tickets[0].order.event
     speakers = confirmed_speaker_emails(event)
+    brand = brand_of(event)  # one for all: its logo is encoded once per document
     words: dict[tuple[str, BadgeRole], tuple[str, str]] = {}
     badges = []
     for ticket in tickets:
@@ -170,6 +172,7 @@ def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
                 event_name=event.name,
                 event_dates=dates,
                 secret=ticket.secret,
+                brand=brand,
             )
         )
     return badges

@@ -27,6 +27,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .branding import Brand
 from .documents import _data_uri, _renderer, qr_png
 from .name_type import fit_name
 
@@ -91,7 +92,8 @@ LAYOUTS = {
 class Badge:
     """What one badge shows, already in the words to print. `role` is the ribbon's kind
     (a BadgeRole value: its colour), `role_label` its word in the badge's language;
-    `secret` is the ticket's secret, the only thing in its QR code."""
+    `secret` is the ticket's secret, the only thing in its QR code; `brand` the event's
+    logo and accent colour."""
 
     first_name: str
     last_name: str
@@ -101,6 +103,7 @@ class Badge:
     event_name: str
     event_dates: str
     secret: str
+    brand: Brand = Brand()
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -212,6 +215,7 @@ def _html(badges: list[Badge], layout: Layout) -> str:
     style = STYLES[layout.name]
     width = _geometry(layout).names_w
     sizes = set()
+    brands: dict[Brand, int] = {}  # one per event: the brand's CSS class is its number
 
     def set_name(text: str, sizes_pt: tuple[float, float]) -> dict:
         # Measured with the printing font: the longest word fits, none is broken.
@@ -223,6 +227,7 @@ def _html(badges: list[Badge], layout: Layout) -> str:
     items = [
         {
             "badge": badge,
+            "brand": f"k{brands.setdefault(badge.brand, len(brands))}",
             "qr": _data_uri(qr_png(badge.secret)),
             "first": set_name(badge.first_name, style.first),
             "last": set_name(badge.last_name, style.last),
@@ -231,11 +236,28 @@ def _html(badges: list[Badge], layout: Layout) -> str:
         for badge in badges
     ]
     sheets = [items[i : i + layout.per_page] for i in range(0, len(items), layout.per_page)]
+    geometry = _geometry(layout)
     return (
         _environment()
         .get_template("documents/badges.html")
-        .render(geometry=_geometry(layout), items=items, sheets=sheets, sizes=sorted(sizes))
+        .render(
+            geometry=geometry,
+            items=items,
+            sheets=sheets,
+            sizes=sorted(sizes),
+            brands=[(f"k{n}", brand, _logo_box(brand, geometry)) for brand, n in brands.items()],
+        )
     )
+
+
+def _logo_box(brand: Brand, geometry: "Geometry") -> tuple[float, float]:
+    """The logo's (width, height) in mm at the left of the badge's header: as high as
+    the header less a margin, at most a third of the badge wide. (0, 0) without one."""
+    if not brand.logo:
+        return (0.0, 0.0)
+    height = geometry.header - 1.5
+    width = min(height * brand.logo_aspect, (geometry.badge_w - 2 * geometry.padding) / 3)
+    return (round(width, 2), round(min(height, width / brand.logo_aspect), 2))
 
 
 @dataclass(frozen=True)
@@ -245,7 +267,7 @@ class Style:
     smallest cards."""
 
     padding: float
-    header: float  # event name and dates, at the top
+    header: float  # the event's logo, name and dates, at the top
     ribbon: float  # the role, full width at the bottom
     qr: float
     first: tuple[float, float]
@@ -273,6 +295,7 @@ class Geometry:
     padding: float
     gap: float
     event_top: float
+    strip: float  # the accent strip along the top edge, in the room above the event
     header: float
     event_pt: float
     names_w: float
@@ -313,6 +336,7 @@ def _geometry(layout: Layout) -> Geometry:
         padding=style.padding,
         gap=gap,
         event_top=event_top,
+        strip=round(event_top / 2, 2),
         header=style.header,
         event_pt=9 if bh > 80 else 7,
         names_w=round(names_w, 2),
@@ -324,13 +348,13 @@ def _geometry(layout: Layout) -> Geometry:
     )
 
 
-_A6 = Style(7, 12, 12, 36, first=(48, 20), last=(22, 11), org=(13, 8.5))
+_A6 = Style(7, 19, 12, 36, first=(48, 20), last=(22, 11), org=(13, 8.5))
 STYLES = {
     "a6": _A6,
     "a6x4": _A6,
-    "a7x8": Style(4, 8, 9, 28, first=(30, 14), last=(14, 8), org=(9, 7)),
-    "durable-54x90": Style(3.5, 6.5, 7, 24, first=(26, 12), last=(12, 7.5), org=(8, 6.5)),
-    "ql-62": Style(4, 9, 9, 26, first=(36, 16), last=(16, 9), org=(10, 7.5)),
+    "a7x8": Style(4, 10, 9, 28, first=(30, 14), last=(14, 8), org=(9, 7)),
+    "durable-54x90": Style(3.5, 8, 7, 24, first=(26, 12), last=(12, 7.5), org=(8, 6.5)),
+    "ql-62": Style(4, 13, 9, 26, first=(36, 16), last=(16, 9), org=(10, 7.5)),
 }
 
 

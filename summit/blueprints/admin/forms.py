@@ -3,7 +3,10 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
+    ColorField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -25,6 +28,8 @@ from wtforms.validators import (
 
 from ...forms import enum_choices, strip
 from ...models import EventFormat, EventKind, Role
+from ...models.events import DEFAULT_ACCENT
+from ...services.branding import ACCENT_RE
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -77,7 +82,30 @@ class EventForm(FlaskForm):
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired(message=_l("Enter a date and time."))],
     )
+    # Not named "logo": the form is filled from the event, whose logo is its bytes.
+    logo_upload = FileField(
+        _l("Logo (optional)"),
+        description=_l(
+            "A PNG, JPEG or WebP image of at most 2 MB. Printed on badges and tickets and "
+            "shown on the event page."
+        ),
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    remove_logo = BooleanField(_l("Remove the logo"))
+    accent_color = ColorField(
+        _l("Accent colour"),
+        filters=[strip],
+        default=DEFAULT_ACCENT,
+        description=_l(
+            "On badges, tickets and the event page. Text on it is set in black or white, "
+            "whichever reads better."
+        ),
+    )
     submit = SubmitField(_l("Save"))
+
+    def validate_accent_color(self, field):
+        if not ACCENT_RE.fullmatch(field.data or ""):
+            raise ValidationError(_l("Enter a colour as # and six hex digits, e.g. #0b5a5a."))
 
     def validate_stream_url(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):

@@ -16,12 +16,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from ...access import event_role_required, signed_in, site_admin_required
 from ...extensions import db
 from ...forms import form_page
 from ...models import Event, EventFormat, EventKind, EventRole, MessageStatus, OutboxMessage, Role
-from ...services import accounts, events, outbox
+from ...services import accounts, branding, events, outbox
 from .forms import EventForm, GrantRoleForm, PublishForm, RetryForm, RevokeRoleForm, UnpublishForm
 
 bp = Blueprint("admin", __name__, url_prefix="/manage")
@@ -64,13 +65,35 @@ def _event_data(form: EventForm, tz) -> events.EventData | None:
     )
 
 
+def _uploaded(storage) -> bytes | None:
+    """The uploaded file's bytes (a little more than allowed, so the service can say it
+    is too large), or None when no file was chosen."""
+    if not isinstance(storage, FileStorage):
+        return None
+    data = storage.read(branding.MAX_LOGO_BYTES + 1)
+    if not data and not storage.filename:
+        return None
+    return data
+
+
 def _save(form: EventForm, event: Event | None):
     tz = event.tz if event else Event(timezone="Europe/Stockholm").tz
     data = _event_data(form, tz)
     if data is None:
         return None
+    logo = _uploaded(form.logo_upload.data)
     try:
-        return events.save_event(data, event)
+        if logo is not None:
+            branding.clean_logo(logo)  # checked before anything is saved
+        event = events.save_event(data, event)
+        return branding.save_branding(
+            event, form.accent_color.data, logo=logo, remove_logo=form.remove_logo.data
+        )
+    except branding.BrandingError as refused:
+        db.session.rollback()
+        field = form.logo_upload if refused.field == "logo" else form.accent_color
+        field.errors.append(refused.message)
+        return None
     except events.EventError as error:
         db.session.rollback()
         getattr(form, error.field).errors.append(EVENT_ERRORS[(error.field, error.message)]())
