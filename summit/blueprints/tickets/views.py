@@ -19,7 +19,7 @@ from ...access import public
 from ...extensions import db, limiter
 from ...forms import ButtonForm, form_page
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
-from ...services import documents, events, ordering
+from ...services import documents, events, ordering, renewal
 from ...services.ordering import AttendeeDetails, BuyerDetails, OrderError
 from ...services.payments import core as payments
 from ...services.payments.base import PaymentError
@@ -153,8 +153,8 @@ def _typed_details(form: CheckoutForm):
 def _ended(order, form, now):
     """The checkout of a reservation that ran out: said plainly, with what was typed
     still in the form, and a way to start again (one click while the seats are free)."""
-    refused = ordering.renewal_refused(order, now)
-    again = ordering.renewed_as(order) if refused and refused.reason == "renewed" else None
+    refused = renewal.renewal_refused(order, now)
+    again = renewal.renewed_as(order) if refused and refused.reason == "renewed" else None
     if again is not None:  # made again already: the new reservation is the one to use
         return redirect(url_for("tickets.checkout", slug=order.event.slug, token=again.token))
     return render_template(
@@ -176,7 +176,7 @@ def _ended(order, form, now):
 def checkout(slug, token):
     order = _order(slug, token)
     now = utcnow()
-    ended = ordering.reservation_ended(order, now)
+    ended = renewal.reservation_ended(order, now)
     if order.status is not OrderStatus.RESERVED and not ended:
         return redirect(url_for("tickets.order", slug=slug, token=token))
     methods = payments.payment_methods(order)
@@ -251,7 +251,7 @@ def renew(slug, token):
     form.validate()
     buyer, attendees, invoice = _typed_details(form)
     try:
-        new = ordering.renew_reservation(
+        new = renewal.renew_reservation(
             order,
             buyer,
             attendees,
@@ -261,7 +261,7 @@ def renew(slug, token):
         )
     except OrderError as failure:
         db.session.rollback()
-        again = ordering.renewed_as(order) if failure.reason == "renewed" else None
+        again = renewal.renewed_as(order) if failure.reason == "renewed" else None
         if again is not None:  # a double click: on to the reservation the first one made
             return redirect(url_for("tickets.checkout", slug=slug, token=again.token))
         flash(order_error_message(failure), "error")
@@ -275,8 +275,8 @@ def renew(slug, token):
 def order(slug, token):
     found = _order(slug, token)
     now = utcnow()
-    ended = ordering.reservation_ended(found, now)
-    refused = ordering.renewal_refused(found, now) if ended else None
+    ended = renewal.reservation_ended(found, now)
+    refused = renewal.renewal_refused(found, now) if ended else None
     return render_template(
         "tickets/order.html",
         order=found,
@@ -286,7 +286,7 @@ def order(slug, token):
         failed=payments.payment_did_not_go_through(found),
         ended=ended,
         renewable=ended and refused is None,
-        renewed_as=ordering.renewed_as(found) if ended else None,
+        renewed_as=renewal.renewed_as(found) if ended else None,
         renew_form=ButtonForm(),
     )
 
