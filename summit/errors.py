@@ -37,7 +37,8 @@ def _reason(error: HTTPException) -> str:
 
 
 def _back_link() -> str | None:
-    """Where the visitor came from, when that is a page of this site (not this one)."""
+    """Where the visitor came from, when that is a page of this site: after a form was
+    refused, the page with the form (opened again, it has a fresh form)."""
     referrer = request.referrer
     if not referrer:
         return None
@@ -45,8 +46,8 @@ def _back_link() -> str | None:
     if parts.netloc != request.host or parts.scheme not in ("http", "https"):
         return None
     path = parts.path or "/"
-    if path == request.path:
-        return None
+    if path == request.path and request.method == "GET":
+        return None  # a link to this very page (a form posting to itself is fine)
     return path + (f"?{parts.query}" if parts.query else "")
 
 

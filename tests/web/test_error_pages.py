@@ -118,7 +118,7 @@ def trigger(code, client, site, headers, app):
         return client.post(
             "/login",
             data={"csrf_token": "an-old-token", "email": "a@example.org", "password": "x"},
-            headers=headers,
+            headers=dict(headers, Referer="http://localhost/login"),
         )
     raise AssertionError(code)
 
@@ -142,6 +142,9 @@ def test_error_page_in_the_site_layout_and_language(app, client, site, code, lan
     other = EXPECTED[code][1 if lang == "sv" else 0]
     assert other not in text
     assert ("Gå till startsidan" if lang == "sv" else "Go to the start page") in text
+    if code == "csrf":  # back to the form, which opens with a fresh one
+        again = "Öppna formuläret igen" if lang == "sv" else "Open the form again"
+        assert f'<a class="button" href="/login">{again}</a>' in response.get_data(as_text=True)
 
 
 def test_method_not_allowed_still_says_which_methods(client):
