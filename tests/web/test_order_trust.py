@@ -500,3 +500,24 @@ def test_reserving_again_twice_makes_one_new_reservation(client, db, summit):
     old = db.session.scalars(select(Order).order_by(Order.id)).first()
     page = client.get(f"/events/summit2027/orders/{old.token}/").get_data(as_text=True)
     assert first.headers["Location"].split("?")[0] in page
+
+
+def test_a_garbage_code_is_called_unknown_not_an_expired_form(client, db, summit):
+    event, regular, _ = summit
+    response = reserve(client, event, {regular: 1}, code="x" * 1000)
+    assert response.status_code == 422
+    text = visible(response)
+    assert "Vi känner inte igen koden" in text and "gått ut" not in text
+    assert count(db, Order) == 0
+
+
+def test_choosing_seats_held_by_reservations_says_when_they_may_free_up(client, db, summit):
+    event, _regular, day = summit
+    assert reserve(client, event, {day: 2}).status_code == 302
+    held = only_order(db)
+    local = held.expires_at.astimezone(event.tz).strftime("%H:%M")
+    response = reserve(client, event, {day: 1})
+    assert response.status_code == 422
+    text = visible(response)
+    assert "slutsåld" not in text.lower()
+    assert f"Platser kan bli lediga igen kl. {local}." in text

@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -66,7 +66,7 @@ def _quantities(form_data) -> dict[int, int]:
 def shop(slug):
     event = _event(slug)
     form = ShopForm(code=request.args.get("code", ""))
-    error = None
+    error = failure = None
     if form.validate_on_submit():
         try:
             order = ordering.reserve_tickets(
@@ -76,18 +76,38 @@ def shop(slug):
                 locale=str(get_locale() or "sv"),
                 user_id=current_user.id if current_user.is_authenticated else None,
             )
-        except OrderError as failure:
+        except OrderError as refused:
+            failure = refused
             error = order_error_message(failure)
         else:
             return redirect(url_for("tickets.checkout", slug=slug, token=order.token))
+    elif form.code.errors:  # far longer than any code
+        error = order_error_message(OrderError("unknown_code"))
     elif request.method == "POST":
         error = _("The form had expired. Please choose again.")
     types = ordering.ticket_types_for_sale(event, form.code.data)
     now = utcnow()
+    left = ordering.availability(event, types, now)
+    free_again = ordering.seats_free_again(event, types, left, now)
+    if failure is not None and failure.reason in ("sold_out", "event_sold_out"):
+        # No seat left only because others hold them unpaid: say when one may come free.
+        held = [
+            when
+            for t in types
+            if (when := free_again.get(t.id))
+            and (failure.reason == "event_sold_out" or t.name == failure.params.get("name"))
+        ]
+        if held and not failure.params.get("left"):
+            time = format_time(min(held), "HH:mm")
+            error = " ".join(
+                (
+                    _("All seats are reserved right now."),
+                    _("Seats may become free again at %(time)s.", time=time),
+                )
+            )
     # A code in a link (or kept after an error): say what it does before anyone chooses.
     described = ordering.describe_code(event, form.code.data, now) if not error else None
     code_note = order_error_message(described) if described is not None else None
-    left = ordering.availability(event, types, now)
     chosen = {k: v for k, v in request.form.items() if k.startswith("qty-")}
     return render_template(
         "tickets/shop.html",
@@ -95,7 +115,7 @@ def shop(slug):
         form=form,
         types=types,
         left=left,
-        free_again=ordering.seats_free_again(event, types, left, now),
+        free_again=free_again,
         code_note=code_note,
         code_ok=described is not None and described.reason in ("code_discount", "code_access"),
         now=now,
