@@ -24,12 +24,13 @@ from summit.models import (
 )
 from summit.services import accounts, ordering
 from summit.services.cfp.co_speakers import invite_co_speaker
-from summit.services.cfp.decisions import decide
+from summit.services.cfp.decisions import decide, respond
 from summit.services.cfp.proposals import ProposalData, create_draft, submit_proposal
 from summit.services.outbox import claim_batch, deliver_pending
 from summit.services.payments import core as payments
-from summit.services.program import releases
+from summit.services.program import releases, signups
 from summit.services.reminders import send_due_reminders
+from tests import signup_world
 from tests.conftest import CFP_OPEN_NOW, csrf_token
 from tests.schedule_world import at, program, session
 from tests.smtp import running_smtp
@@ -179,7 +180,40 @@ def program_changed(world):
     return "ada@example.org", []
 
 
+def cfp_declined(world):
+    """A speaker declines an accepted proposal: the organizers are told."""
+    proposal, speaker = _proposal(world)
+    submit_proposal(proposal, speaker, now=CFP_OPEN_NOW)
+    decide([proposal], DecisionKind.ACCEPTED, world.organizer, now=CFP_OPEN_NOW)
+    clear(world.db)  # the receipt and the decision
+    respond(proposal, speaker, confirm=False, now=CFP_OPEN_NOW)
+    return "org@example.org", []
+
+
+def program_first_release(world):
+    """The first release tells each speaker where and when they speak."""
+    rooms = program(world.event)
+    ada = world.make_user("ada@example.org", "Ada Lind")
+    world.make_profile(ada, "Ada Lind", language="en")
+    session(world.event, "Samskapande", [ada], rooms[0], at(9), 30)
+    releases.publish(world.event)
+    return "ada@example.org", []
+
+
+def program_signup(world):
+    """A place in a workshop, confirmed by mail."""
+    made, _talk = signup_world.workshop(world.event)
+    clear(world.db)
+    cia = world.make_user("cia@example.org", "Cia")
+    held = signup_world.ticket(world.event, world.free, "cia@example.org", name="Cia")
+    signups.sign_up(made, held, cia, now=signup_world.BEFORE)
+    return "cia@example.org", []
+
+
 KINDS = [
+    cfp_declined,
+    program_first_release,
+    program_signup,
     paid_order,
     invoiced_order,
     free_order,
