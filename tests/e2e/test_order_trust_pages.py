@@ -145,3 +145,29 @@ def test_what_a_phone_buyer_sees_when_things_go_wrong(
             page.screenshot(path=str(artifacts / f"{lang}-4-reserved-again.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_phone_shop_with_every_seat_held_and_a_code_link(
+    chromium, live_server, db, make_event, make_ticket_type, request
+):
+    event = make_event(slug="seminarium", days=1)
+    few = make_ticket_type(event, "Workshop", name_en="Workshop", price=0, capacity=2)
+    make_ticket_type(event, "Dagbiljett", name_en="Day ticket", price=50000, position=1)
+    code = DiscountCode(event_id=event.id, code="DAG20", kind=DiscountKind.PERCENT, value=20)
+    db.session.add(code)
+    db.session.commit()
+    reserve_tickets(event, {few.id: 2})
+    artifacts = request.config.rootpath / "test-artifacts" / "e2e" / "order-trust"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for locale in ("sv-SE", "en-GB"):
+        context = chromium().new_context(
+            base_url=live_server, locale=locale, viewport={"width": 375, "height": 800}
+        )
+        try:
+            page = context.new_page()
+            page.goto("/events/seminarium/tickets/?code=dag20")
+            assert page.locator(".reserved-out").is_visible()
+            assert page.locator("#code-note").is_visible()
+            page.screenshot(path=str(artifacts / f"{locale[:2]}-5-shop-held.png"), full_page=True)
+        finally:
+            context.close()
