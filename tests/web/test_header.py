@@ -58,3 +58,5 @@ def test_every_scanner_page_has_a_heading(client, summit, make_user, grant, logi
     login(grant(make_user("entre@example.org"), summit, Role.DOOR))
     door = client.get("/events/summit2027/checkin/", headers={"Accept-Language": "en"})
     assert "Check-in scanner – Test event" in headings(door.get_data(as_text=True))
+    # Leaving the scanner leads to the manage page, where their other events' scanners are.
+    assert re.search(r'<a class="sc-leave" href="/manage/">', door.get_data(as_text=True))
