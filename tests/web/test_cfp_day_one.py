@@ -164,9 +164,25 @@ def test_the_co_speaker_is_told_who_confirmed_and_when(app, db, accepted, langua
     assert "Länken kan inte användas" not in html and "cannot be used" not in html
     assert 'name="yes"' not in html  # nothing to answer any more
     # Bo, reloading his own link, sees the same.
-    assert words.split(" ", 2)[-1] in text(
-        browser(app, language).get(accepted["links"]["bo@example.org"])
-    )
+    again = browser(app, language).get(accepted["links"]["bo@example.org"])
+    assert words in text(again)
+
+
+def test_once_published_the_used_link_shows_the_slot(app, db, accepted):
+    from summit.models import ProgramSession
+    from summit.services.program import releases
+    from tests.schedule_world import at, program
+
+    answer(browser(app), accepted["links"]["bo@example.org"], yes="1")
+    event = accepted["proposal"].event
+    rooms = program(event)
+    talk = db.session.scalars(select(ProgramSession)).one()
+    talk.room_id, talk.starts_at = rooms[0].id, at(9)
+    db.session.commit()
+    releases.publish(event)
+    html = text(browser(app, "en").get(accepted["links"]["ada@example.org"]))
+    assert "Tuesday 18 May 2027 09:00–09:20, Stora salen" in html
+    assert "waiting to be scheduled" not in html
 
 
 def test_signed_in_the_page_is_in_the_accounts_language(app, db, accepted):

@@ -15,7 +15,7 @@ from ...services.cfp import co_speakers as co
 from ...services.cfp import speakers as profiles
 from ...services.cfp.links import speaker_of_link, token_hash
 from . import bp
-from .public_common import get_event_or_404, status_for
+from .public_common import get_event_or_404, slot_of, status_for
 from .public_forms import AnswerForm
 
 
@@ -105,6 +105,7 @@ def _answered_page(event, proposal, token):
         confirmed=proposal.state is ProposalState.CONFIRMED,
         yours=bool(answered) or (by is not None and reader is not None and by.id == reader.id),
         by_name=profiles.speaker_name(by) if by is not None else "",
+        slot=slot_of(event, [proposal]).get(proposal.id),
     )
 
 
