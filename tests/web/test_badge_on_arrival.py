@@ -3,6 +3,7 @@ scan (and for a deliberate reprint after "already checked in"), as a signed link
 serves one badge PDF and logs it; every link that no longer holds is refused and logs
 nothing. And the organizers' station form for the setting."""
 
+import io
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -348,3 +349,35 @@ def test_the_service_refuses_unknown_layouts(db, summit):
         )
     db.session.rollback()
     assert (station.prints_badges, station.badge_layout) == (True, "a6")
+
+
+@pytest.mark.parametrize("layout", ["a6", "ql-62"])
+def test_the_arrival_badge_prints_every_word_of_the_name_whole_with_the_logo(
+    client, db, summit, regular, layout
+):
+    """As printed at the door: no name broken mid-word ("Mohamm / ed"), the event's
+    logo and accent colour on it."""
+    from PIL import Image
+
+    from summit.services import branding
+
+    logo = io.BytesIO()
+    Image.new("RGB", (200, 200), (255, 140, 0)).save(logo, "PNG")
+    branding.save_branding(summit, "#a3264f", logo=logo.getvalue())
+    _station, token = make_station(summit, layout=layout)
+    guest = ticket(
+        summit, regular, name="Mohammed Ängströmsdottir-Kristoffersson", organisation="Vinnova"
+    )
+    document = client.get(badge_url(scan(client, token, guest.secret).get_json())).data
+    words = pdf.text(document).split()
+    for word in ("Mohammed", "Ängströmsdottir-Kristoffersson", "Vinnova"):
+        assert word in words, (layout, words)
+    page = pdf.page_images(document)[0]
+    colours = page.getcolors(maxcolors=1 << 20)
+
+    def share(rgb) -> float:
+        close = (n for n, c in colours if all(abs(a - b) < 40 for a, b in zip(c, rgb, strict=True)))
+        return sum(close) / (page.width * page.height)
+
+    assert share((255, 140, 0)) > 0.005, layout  # the logo
+    assert share((163, 38, 79)) > 0.01, layout  # the accent strip and rule
