@@ -14,6 +14,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from ...i18n import format_date as local_date
+from ...i18n import format_time as local_time
 from ...models import SessionKind
 from ...services.program.cache import BoundedCache
 from ...services.program.frab import slugify
@@ -267,8 +269,8 @@ def placement_label(placement: dict | None, tz: ZoneInfo) -> str:
     """ "tis 19 maj 09:00–09:30 · Sal A" in the page's language."""
     if not placement:
         return ""
-    start = datetime.fromisoformat(placement["starts_at"]).astimezone(tz)
-    end = datetime.fromisoformat(placement["ends_at"]).astimezone(tz)
-    day = format_date(start.date(), "EEE d MMM", locale=str(get_locale() or "sv"))
-    text = f"{day} {start:%H:%M}–{end:%H:%M}"
+    start = datetime.fromisoformat(placement["starts_at"])
+    end = datetime.fromisoformat(placement["ends_at"])
+    day = local_date(start, "short_weekday", tz=tz)
+    text = f"{day} {local_time(start, tz=tz)}–{local_time(end, tz=tz)}"
     return f"{text} · {placement['room']}" if placement.get("room") else text

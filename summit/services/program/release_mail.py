@@ -6,7 +6,6 @@ the publishing transaction."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from ...extensions import db
+from ...i18n import format_date, format_time
 from ...models import Event, ProgramSession, Proposal, SpeakerProfile
 from ...urls import external_url
 from ..cfp.links import proposal_url
@@ -24,9 +24,8 @@ from ..mail import queue_mail
 
 def when_text(start: datetime, end: datetime, room: str, tz: ZoneInfo, locale: str) -> str:
     """ "tisdag 18 maj 2027 10:00–10:30, Sal A" in the reader's language."""
-    start, end = start.astimezone(tz), end.astimezone(tz)
-    day = format_datetime(start, "EEEE d MMMM y", locale=locale)
-    hours = "–".join(format_time(t, "HH:mm", locale=locale) for t in (start, end))
+    day = format_date(start, "weekday_date", tz=tz, locale=locale)
+    hours = "–".join(format_time(t, "time", tz=tz, locale=locale) for t in (start, end))
     return f"{day} {hours}, {room}" if room else f"{day} {hours}"
 
 
