@@ -313,6 +313,7 @@ def _proposals(summit: Event, call: CallForProposals, reviewers: list[User]) -> 
             _token, proposal.response_token_hash = new_link_token()
         if state in (S.CONFIRMED, S.DECLINED):
             proposal.responded_at = proposal.decided_at + timedelta(hours=rng.randint(2, 60))
+            proposal.responded_by_id = speaker.id  # who answered, as the link records it
         if language == "en":
             profile = db.session.scalar(
                 select(SpeakerProfile).where(SpeakerProfile.user_id == speaker.id)
