@@ -121,8 +121,8 @@ def build_view(program: ReleasedProgram, locale: str) -> ProgramView:
         item = Item(
             session=s,
             day=start.date(),
-            start=start.strftime("%H:%M"),
-            end=end.strftime("%H:%M"),
+            start=local_time(start, tz=tz),
+            end=local_time(end, tz=tz),
             start_iso=start.isoformat(),
             end_iso=end.isoformat(),
             track=tracks.get(s.track["key"]) if s.track else None,
