@@ -29,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .branding import Brand
 from .documents import _data_uri, _renderer, qr_png
-from .name_type import fit_name
+from .name_type import PT_MM, SetName, em_width, fit_name, line_count
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -39,6 +39,8 @@ CHUNK = 125  # badges per chunk at most: small enough that layout time stays lin
 SMALLEST_CHUNK = 20  # below this a document's own overhead starts to count
 PARALLEL_FROM = 300  # fewer badges than this: starting processes costs more than it saves
 WORKERS = 2
+LINE_HEIGHT = 1.1  # the badge template's, and its first name's
+FIRST_LINE_HEIGHT = 1.05
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ def _pool() -> ProcessPoolExecutor:
     from this process when it runs no other thread, else from a clean fork server (a
     fork of a process with threads can inherit a lock held by one of them)."""
     _renderer()
+    em_width("M")  # the printing font's measures, read once here for every process
     if threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
     else:
@@ -213,30 +216,59 @@ def _merge(pdfs: list[bytes]) -> bytes:
 
 def _html(badges: list[Badge], layout: Layout) -> str:
     style = STYLES[layout.name]
-    width = _geometry(layout).names_w
-    sizes = set()
-    brands: dict[Brand, int] = {}  # one per event: the brand's CSS class is its number
-
-    def set_name(text: str, sizes_pt: tuple[float, float]) -> dict:
-        # Measured with the printing font: the longest word fits, none is broken.
-        fitted = fit_name(text, width, *sizes_pt)
-        half_points = int(fitted.pt * 2)
-        sizes.add(half_points)
-        return {"size": f"pt{half_points}", "html": fitted.html}
-
-    items = [
-        {
-            "badge": badge,
-            "brand": f"k{brands.setdefault(badge.brand, len(brands))}",
-            "qr": _data_uri(qr_png(badge.secret)),
-            "first": set_name(badge.first_name, style.first),
-            "last": set_name(badge.last_name, style.last),
-            "org": set_name(badge.organisation, style.org),
-        }
-        for badge in badges
-    ]
-    sheets = [items[i : i + layout.per_page] for i in range(0, len(items), layout.per_page)]
     geometry = _geometry(layout)
+    sizes, offsets = set(), set()
+    brands: dict[Brand, int] = {}  # one per event: the brand's CSS class is its number
+    headers: dict[tuple, str] = {}
+
+    def set_name(text: str, sizes_pt: tuple[float, float], bold: bool = True) -> SetName:
+        # Measured with the printing font: the longest word fits, none is broken.
+        fitted = fit_name(text, geometry.names_w, *sizes_pt, bold=bold)
+        sizes.add(int(fitted.pt * 2))
+        return fitted
+
+    def offset(mm: float) -> str:
+        # Vertical centring as a padding class in half millimetres: a flexbox would
+        # centre exactly, but laying it out costs as much as the rest of the badge.
+        half_mm = max(int(mm * 2), 0)
+        offsets.add(half_mm)
+        return f"v{half_mm}"
+
+    def header(badge: Badge) -> str:
+        key = (badge.event_name, badge.event_dates, badge.brand)
+        if key not in headers:
+            logo_w = _logo_box(badge.brand, geometry)[0]
+            room = geometry.badge_w - 2 * geometry.padding - (logo_w + 2.5 if logo_w else 0)
+            room_em = room / (geometry.event_pt * PT_MM)
+            lines = line_count(badge.event_name.split(), room_em)
+            lines += line_count(badge.event_dates.split(), room_em)
+            text_h = lines * geometry.event_pt * PT_MM * LINE_HEIGHT
+            headers[key] = offset((geometry.header - 1.4 - text_h) / 2)
+        return headers[key]
+
+    items = []
+    for badge in badges:
+        first = set_name(badge.first_name, style.first)
+        last = set_name(badge.last_name, style.last)
+        org = set_name(badge.organisation, style.org, bold=False)  # set in regular
+        names_h = first.lines * first.pt * PT_MM * FIRST_LINE_HEIGHT
+        if last.lines:
+            names_h += 0.6 + last.lines * last.pt * PT_MM * LINE_HEIGHT
+        if org.lines:
+            names_h += geometry.org_gap + org.lines * org.pt * PT_MM * LINE_HEIGHT
+        items.append(
+            {
+                "badge": badge,
+                "brand": f"k{brands.setdefault(badge.brand, len(brands))}",
+                "header": header(badge),
+                "qr": _data_uri(qr_png(badge.secret)),
+                "first": first,
+                "last": last,
+                "org": org,
+                "centre": offset((geometry.names_h - names_h) / 2),
+            }
+        )
+    sheets = [items[i : i + layout.per_page] for i in range(0, len(items), layout.per_page)]
     return (
         _environment()
         .get_template("documents/badges.html")
@@ -245,6 +277,7 @@ def _html(badges: list[Badge], layout: Layout) -> str:
             items=items,
             sheets=sheets,
             sizes=sorted(sizes),
+            offsets=sorted(offsets),
             brands=[(f"k{n}", brand, _logo_box(brand, geometry)) for brand, n in brands.items()],
         )
     )

@@ -29,10 +29,12 @@ NO_WRAP_CLASS = "w"  # the documents' CSS: .w { white-space: nowrap }
 
 @dataclass(frozen=True)
 class SetName:
-    """A text set to fit: its size in points and its HTML (escaped, words kept whole)."""
+    """A text set to fit: its size in points, its HTML (escaped, words kept whole) and
+    how many lines it takes."""
 
     pt: float
     html: Markup
+    lines: int = 1
 
 
 def fit_name(
@@ -46,7 +48,7 @@ def fit_name(
     words = text.split()
     floor = min(MIN_PT, smallest)
     if not words:
-        return SetName(_half_down(largest), Markup(""))
+        return SetName(_half_down(largest), Markup(""), 0)
     room = width_mm * SLACK
     one_line = room / (em_width(" ".join(words), bold) * PT_MM)
     if one_line >= smallest:
@@ -55,7 +57,24 @@ def fit_name(
         longest = max(em_width(word, bold) for word in words)
         size = max(min(smallest, room / (longest * PT_MM)), floor)
     pt = max(_half_down(size), floor)
-    return SetName(pt, _markup(words, room / (pt * PT_MM), bold))
+    room_em = room / (pt * PT_MM)
+    return SetName(pt, _markup(words, room_em, bold), line_count(words, room_em, bold))
+
+
+def line_count(words: list[str], room_em: float, bold: bool = True) -> int:
+    """The lines `words` take on lines `room_em` wide, broken between words as the
+    renderer breaks them (a word too long for a line takes as many as it needs)."""
+    space = em_width(" ", bold)
+    lines, used = 0, None
+    for word in words:
+        width = em_width(word, bold)
+        if used is not None and used + space + width <= room_em:
+            used += space + width
+            continue
+        whole = max(1, -int(-width // room_em))  # lines the word needs by itself
+        lines += whole
+        used = width - (whole - 1) * room_em
+    return lines
 
 
 def _half_down(pt: float) -> float:

@@ -307,3 +307,28 @@ def _tags(box, tag):
     for child in getattr(box, "children", []):
         found.extend(_tags(child, tag))
     return found
+
+
+@pytest.mark.parametrize("layout", ["a6", "ql-62", "durable-54x90"])
+def test_the_names_sit_in_the_middle_of_their_room(layout):
+    """No bare stretch above or below: the names are centred between the event and
+    the QR code (to a millimetre or two), however many lines they take."""
+    from summit.services.badges import _document, _html
+
+    people = [
+        ("Mohammed", "Ängström", "Försäkringskassan"),
+        ("Åsa", "Öberg-Lindqvist", ""),
+        (LONG_FIRST, LONG_LAST, LONG_ORG),
+    ]
+    badges = [_badge(first, last, org, n) for n, (first, last, org) in enumerate(people)]
+    document = _document(_html(badges, LAYOUTS[layout]))
+    mm = 96 / 25.4  # CSS px
+    for page in document.pages:
+        for box in _find(page._page_box, "badge"):
+            names = _find(box, "names")[0]
+            top = names.position_y + names.border_top_width
+            bottom = top + names.border_height() - names.border_top_width
+            blocks = [child for child in names.children if child.children]
+            above = blocks[0].position_y - top
+            below = bottom - (blocks[-1].position_y + blocks[-1].margin_height())
+            assert abs(above - below) < 2.5 * mm, (layout, above / mm, below / mm)
