@@ -29,8 +29,12 @@ ROLES = ["deltagare", "deltagare", "deltagare", "talare", "arrangör", "press", 
 
 
 def badges(count: int):
+    from summit.demo_branding import ACCENT, demo_logo
     from summit.services.badges import Badge
+    from summit.services.branding import Brand, clean_logo
 
+    # As a real event's run: its logo on every badge, its accent colour.
+    brand = Brand(ACCENT, *clean_logo(demo_logo()))
     rng = random.Random(5)
     return [
         Badge(
@@ -42,6 +46,7 @@ def badges(count: int):
             event_name="Mötesplats Social Innovation 2027",
             event_dates="18–20 maj 2027",
             secret=secrets.token_urlsafe(32),
+            brand=brand,
         )
         for _ in range(count)
     ]
