@@ -36,6 +36,7 @@ def test_the_form_has_the_logo_and_colour_fields(client, organizer):
     assert re.search(r'<label for="logo_upload">Logotyp \(valfri\)</label>', page)
     assert re.search(r'<label for="accent_color">Accentfärg</label>', page)
     assert 'type="color"' in page and 'value="#0b5a5a"' in page
+    assert "webbadress, som summit2027 i /events/summit2027/." in page  # not "/events//"
 
 
 def test_organizer_sets_a_logo_and_colour_seen_on_the_event_page(client, db, organizer):

@@ -46,7 +46,8 @@ class EventForm(FlaskForm):
         _l("Address (slug)"),
         filters=[strip],
         validators=[DataRequired(message=_l("Enter an address.")), slug_format],
-        description=_l("Part of the event's web address: /events/<slug>/"),
+        # No "<slug>": a lazy text reaches the page unescaped, and would be a tag.
+        description=_l("Part of the event's web address, as summit2027 in /events/summit2027/."),
     )
     kind = SelectField(_l("Kind"), choices=enum_choices(EventKind))
     format = SelectField(_l("Format"), choices=enum_choices(EventFormat))
