@@ -1,5 +1,6 @@
 """Small helpers shared by the blueprints' forms."""
 
+import wtforms
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,36 +23,90 @@ def upper(value):
 
 
 def at_most(n: int) -> Length:
-    """Length(max=n), said in the visitor's language: WTForms' own message is English
-    only (its catalogue is not loaded, see WTF_I18N_ENABLED)."""
+    """Length(max=n) with our wording (any Length() now speaks the visitor's language)."""
     return Length(max=n, message=_l("At most %(n)d characters.", n=n))
 
 
 class OwnWords:
-    """WTForms' built-in messages that tampered input can bring to a page (a choice not
-    offered, a value that is no number), in our words and the visitor's language. Use
-    it as a form's translations: `class Meta: get_translations = own_words`."""
+    """Every message WTForms itself can show (its validators and fields), in our words
+    and the visitor's language. WTForms' own Swedish catalogue misses some of them and
+    would be parsed on every request; these are in our catalogue, looked up lazily.
+    Placeholders are WTForms' own: it fills them in after translating."""
 
     _CHOICE = _l("Choose one of the options.")
+    _EXPIRED = _l("The form has expired. Send it again.")
     WORDS = {
+        "Invalid field name '%s'.": _l("Check what you entered."),
+        "Field must be equal to %(other_name)s.": _l("The two fields must be the same."),
+        "Field must be at least %(min)d character long.": _l("At least %(min)d characters."),
+        "Field cannot be longer than %(max)d character.": _l("At most %(max)d characters."),
+        "Field must be exactly %(max)d character long.": _l("Exactly %(max)d characters."),
+        "Field must be between %(min)d and %(max)d characters long.": _l(
+            "From %(min)d to %(max)d characters."
+        ),
+        "Number must be at least %(min)s.": _l("At least %(min)s."),
+        "Number must be at most %(max)s.": _l("At most %(max)s."),
+        "Number must be between %(min)s and %(max)s.": _l("From %(min)s to %(max)s."),
+        "Date must be at least %(min)s.": _l("No earlier than %(min)s."),
+        "Date must be at most %(max)s.": _l("No later than %(max)s."),
+        "Date must be between %(min)s and %(max)s.": _l("Between %(min)s and %(max)s."),
+        "This field is required.": _l("This field is required."),
+        "Invalid input.": _l("Check what you entered."),
+        "Invalid email address.": _l("Enter a valid email address."),
+        "Invalid IP address.": _l("Enter a valid IP address."),
+        "Invalid Mac address.": _l("Enter a valid MAC address."),
+        "Invalid URL.": _l("Enter a web address, e.g. https://example.org."),
+        "Invalid UUID.": _l("Enter a valid UUID."),
+        "Invalid value, must be one of: %(values)s.": _l("Choose one of: %(values)s."),
+        "Invalid value, can't be any of: %(values)s.": _l("Not allowed: %(values)s."),
+        "This field cannot be edited.": _l("This field cannot be changed."),
+        "This field is disabled and cannot have a value.": _l("This field cannot be changed."),
+        "Invalid CSRF Token.": _EXPIRED,
+        "CSRF token missing.": _EXPIRED,
+        "CSRF failed.": _EXPIRED,
+        "CSRF token expired.": _EXPIRED,
         "Not a valid choice.": _CHOICE,
         "Invalid Choice: could not coerce.": _CHOICE,
         "Choices cannot be None.": _CHOICE,
         "'%(value)s' is not a valid choice for this field.": _CHOICE,
         "'%(value)s' are not valid choices for this field.": _CHOICE,
         "Invalid choice(s): one or more data inputs could not be coerced.": _CHOICE,
+        "Not a valid datetime value.": _l("Enter a date and time, e.g. 2027-05-18 09:00."),
+        "Not a valid date value.": _l("Enter a date, e.g. 2027-05-18."),
+        "Not a valid time value.": _l("Enter a time, e.g. 09:00."),
+        "Not a valid week value.": _l("Enter a week, e.g. 2027-W20."),
         "Not a valid integer value.": _l("Enter a whole number, e.g. 100."),
+        "Not a valid decimal value.": _l("Enter a number, e.g. 12.5."),
+        "Not a valid float value.": _l("Enter a number, e.g. 12.5."),
     }
 
     def gettext(self, string):
         return str(self.WORDS.get(string, string))
 
     def ngettext(self, singular, plural, n):
-        return self.gettext(singular if n == 1 else plural)
+        return self.gettext(singular) if singular in self.WORDS else self.gettext(plural)
 
 
-def own_words(_meta, _form) -> OwnWords:
-    return OwnWords()
+OWN_WORDS = OwnWords()
+
+
+class _OwnWordsMeta:
+    def get_translations(self, form):
+        return OWN_WORDS
+
+
+class Form(FlaskForm):
+    """The base of every form sent by POST: CSRF, and WTForms' own messages in our
+    words and the visitor's language (see OwnWords)."""
+
+    Meta = _OwnWordsMeta
+
+
+class PlainForm(wtforms.Form):
+    """A form without CSRF (a search sent by GET, a part inside a FormField), in the
+    same words as Form."""
+
+    Meta = _OwnWordsMeta
 
 
 def enum_choices(enum_class) -> list[SelectChoice]:
@@ -64,7 +119,7 @@ def form_page(template: str, form, **context):
     return render_template(template, form=form, **context), 422 if form.errors else 200
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A button whose form carries only the CSRF token (delete, withdraw, reset ...)."""
 
 

@@ -2,7 +2,6 @@ import re
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ...forms import enum_choices, strip
+from ...forms import Form, enum_choices, strip
 from ...models import EventFormat, EventKind, Role
 from ...models.events import DEFAULT_ACCENT
 from ...services.branding import ACCENT_RE
@@ -41,7 +40,7 @@ def slug_format(_form, field):
         )
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     slug = StringField(
         _l("Address (slug)"),
         filters=[strip],
@@ -122,15 +121,15 @@ class EventForm(FlaskForm):
         return aware
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     submit = SubmitField(_l("Publish"))
 
 
-class UnpublishForm(FlaskForm):
+class UnpublishForm(Form):
     submit = SubmitField(_l("Unpublish"))
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(Form):
     email = EmailField(
         _l("Email"),
         filters=[strip],
@@ -144,10 +143,10 @@ class GrantRoleForm(FlaskForm):
     submit = SubmitField(_l("Grant role"))
 
 
-class RevokeRoleForm(FlaskForm):
+class RevokeRoleForm(Form):
     grant = IntegerField(validators=[InputRequired()])
     submit = SubmitField(_l("Remove"))
 
 
-class RetryForm(FlaskForm):
+class RetryForm(Form):
     submit = SubmitField(_l("Try again"))

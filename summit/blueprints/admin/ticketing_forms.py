@@ -6,11 +6,9 @@ from datetime import datetime
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
-    Form,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -30,11 +28,12 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ...forms import (
     CountField,
+    Form,
     LocalTimeField,
+    PlainForm,
     at_most,
     between,
     enum_choices,
-    own_words,
     plausible_year,
     strip,
     upper,
@@ -79,10 +78,7 @@ def code_format(_form, field):
         )
 
 
-class TicketTypeForm(FlaskForm):
-    class Meta:
-        get_translations = own_words
-
+class TicketTypeForm(Form):
     name_sv = StringField(
         _l("Name (Swedish)"),
         filters=[strip],
@@ -195,10 +191,7 @@ class TicketTypeForm(FlaskForm):
         return data
 
 
-class DiscountCodeForm(FlaskForm):
-    class Meta:
-        get_translations = own_words
-
+class DiscountCodeForm(Form):
     code = StringField(
         _l("Code"),
         filters=[upper],
@@ -279,7 +272,7 @@ class DiscountCodeForm(FlaskForm):
         return data
 
 
-class OrderSearchForm(Form):
+class OrderSearchForm(PlainForm):
     """Read from the query string: a search is a link people can share and go back to."""
 
     q = StringField(
@@ -302,27 +295,27 @@ class OrderSearchForm(Form):
             return None
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     submit = SubmitField(_l("Deactivate"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     submit = SubmitField(_l("Delete"))
 
 
-class ResendForm(FlaskForm):
+class ResendForm(Form):
     submit = SubmitField(_l("Send the confirmation email again"))
 
 
-class CancelOrderForm(FlaskForm):
+class CancelOrderForm(Form):
     submit = SubmitField(_l("Cancel the order"))
 
 
-class RefundForm(FlaskForm):
+class RefundForm(Form):
     # The ticket's number in the order (1, 2, ...); empty refunds the whole order.
     ticket = IntegerField(validators=[Optional()])
     submit = SubmitField(_l("Refund"))
 
 
-class InvoicePaidForm(FlaskForm):
+class InvoicePaidForm(Form):
     submit = SubmitField(_l("Mark the invoice as paid"))

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from ...forms import strip
+from ...forms import Form, strip
 from ...services.accounts import MIN_PASSWORD_LENGTH
 
 EMAIL = [
@@ -16,7 +15,7 @@ EMAIL = [
 ]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("Email"), validators=EMAIL, filters=[strip], render_kw={"autocomplete": "email"}
     )
@@ -29,7 +28,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class EmailLinkForm(FlaskForm):
+class EmailLinkForm(Form):
     email = EmailField(
         _l("Email"), validators=EMAIL, filters=[strip], render_kw={"autocomplete": "email"}
     )
@@ -37,7 +36,7 @@ class EmailLinkForm(FlaskForm):
     submit = SubmitField(_l("Email me a link"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     submit = SubmitField(_l("Sign in"))
 
 
@@ -56,7 +55,7 @@ def _new_password(label):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _new_password(_l("New password"))
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -66,7 +65,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Save password"))
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)]
     )
@@ -82,5 +81,5 @@ class AccountForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     submit = SubmitField(_l("Sign out"))

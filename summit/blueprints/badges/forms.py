@@ -1,12 +1,12 @@
 """The badge page's form: which badges, on what, in which order and language."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, SubmitField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...forms import Form
 from ...services.badge_printing import LAYOUT_LABELS
 
 LAYOUT_HINTS = {
@@ -18,7 +18,7 @@ LAYOUT_HINTS = {
 }
 
 
-class BadgeRunForm(FlaskForm):
+class BadgeRunForm(Form):
     ticket_types = SelectMultipleField(
         _l("Ticket types"),
         coerce=int,

@@ -1,13 +1,12 @@
 """Forms of the organizers' check-in pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...forms import strip
+from ...forms import Form, strip
 from ...services import arrival_badges
 from ...services.badge_printing import LAYOUT_LABELS
 
@@ -15,7 +14,7 @@ from ...services.badge_printing import LAYOUT_LABELS
 BADGE_LAYOUTS = {layout: LAYOUT_LABELS[layout] for layout in arrival_badges.LAYOUTS}
 
 
-class StationForm(FlaskForm):
+class StationForm(Form):
     """A new station, and the settings of one (the same fields)."""
 
     name = StringField(
@@ -40,7 +39,7 @@ class StationForm(FlaskForm):
     )
 
 
-class ListForm(FlaskForm):
+class ListForm(Form):
     name = StringField(
         _l("Name"),
         filters=[strip],
@@ -57,5 +56,5 @@ class ListForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token."""

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from ...forms import Form
 
-class DevPaymentForm(FlaskForm):
+
+class DevPaymentForm(Form):
     pay = SubmitField(_l("Pay (test)"))
     fail = SubmitField(_l("Let the payment fail"))

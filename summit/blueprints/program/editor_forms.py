@@ -3,14 +3,13 @@ duration) or take it out of the schedule. The form checks shapes; scheduling.py 
 rules (room of the event, inside a day, 5-minute grid, stale edits)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField, TimeField
 from wtforms.validators import InputRequired
 
-from ...forms import CountField, between
+from ...forms import CountField, Form, between
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     room = SelectField(_l("Room"), coerce=int, validate_choice=False)
     day = SelectField(_l("Day"))
     start = TimeField(
@@ -27,6 +26,6 @@ class PlaceForm(FlaskForm):
     save = SubmitField(_l("Save placement"))
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(Form):
     version = HiddenField()
     remove = SubmitField(_l("Remove from schedule"))

@@ -8,7 +8,6 @@ when one is broken (their error is put on the field).
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -25,6 +24,7 @@ from ...forms import (
     ButtonForm,  # noqa: F401  (re-exported: manage_setup.py, signups.py)
     ClockField,
     CountField,
+    Form,
     between,
     enum_choices,
     strip,
@@ -34,7 +34,7 @@ from ...models import SessionKind
 LANGUAGE_CHOICES = [SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))]
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(
         _l("Name"),
         filters=[strip],
@@ -70,7 +70,7 @@ class RoomForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class DayForm(FlaskForm):
+class DayForm(Form):
     day = SelectField(
         _l("Day"),
         choices=[],
@@ -94,7 +94,7 @@ def split_emails(text: str | None) -> list[str]:
     return [part.strip() for part in re.split(r"[\s,;]+", text or "") if part.strip()]
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """A session's details. Sessions from proposals show no kind or speakers (they are
     the proposal's): the view removes those fields."""
 
@@ -145,10 +145,10 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     step = IntegerField(validators=[InputRequired(), AnyOf([-1, 1])])
 
 
-class DeleteSessionForm(FlaskForm):
+class DeleteSessionForm(Form):
     version = HiddenField()
     submit = SubmitField(_l("Remove the session"))

@@ -12,13 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import strip
+from ...forms import Form, strip
 from ...models import Role
 from ...services.program import releases
 from ...services.program.changelog import CHANGE_LABELS, CHANGES, counts
@@ -29,7 +28,7 @@ from .public_model import placement_label
 ORGANIZER = Role.ORGANIZER
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     note = TextAreaField(
         _l("Note"),
         filters=[strip],

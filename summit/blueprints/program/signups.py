@@ -20,12 +20,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import AnyOf, DataRequired, NumberRange
 
 from ...access import event_role_required, signed_in
 from ...extensions import db
+from ...forms import Form
 from ...i18n import format_datetime
 from ...models import ProgramSession, Role, utcnow
 from ...services import sales
@@ -37,7 +37,7 @@ from .exports import event_or_404
 from .manage_forms import ButtonForm
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     """One button: sign a ticket up, or cancel a sign-up (the id is checked against the
     signed-in person's own tickets and sign-ups)."""
 

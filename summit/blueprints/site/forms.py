@@ -1,8 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 
+from ...forms import Form
 
-class LanguageForm(FlaskForm):
+
+class LanguageForm(Form):
     """The language switch shown on every page."""
 
     next = HiddenField()

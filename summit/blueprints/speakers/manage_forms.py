@@ -8,7 +8,6 @@ check the rules and store nothing when one is broken (their error is put on the 
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -32,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...forms import (
     CountField,
+    Form,
     LocalTimeField,
     between,
     enum_choices,
@@ -59,7 +59,7 @@ def checkboxes(label, **kwargs):
 # The call -----------------------------------------------------------------------------
 
 
-class CallForm(FlaskForm):
+class CallForm(Form):
     opens_at = LocalTimeField(
         _l("Opens"),
         validators=[InputRequired(message=_l("Enter a date and time.")), plausible_year],
@@ -120,7 +120,7 @@ class CallForm(FlaskForm):
 # Formats, tracks, questions, criteria, access codes --------------------------------------
 
 
-class FormatForm(FlaskForm):
+class FormatForm(Form):
     name_sv = StringField(
         _l("Name (Swedish)"),
         filters=[strip],
@@ -142,7 +142,7 @@ class FormatForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     name_sv = StringField(
         _l("Name (Swedish)"),
         filters=[strip],
@@ -167,7 +167,7 @@ class TrackForm(FlaskForm):
             )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField(_l("Kind of answer"), choices=enum_choices(QuestionKind))
     label_sv = StringField(
         _l("Question (Swedish)"),
@@ -231,7 +231,7 @@ class QuestionForm(FlaskForm):
         return rows
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     name_sv = StringField(
         _l("Name (Swedish)"),
         filters=[strip],
@@ -252,7 +252,7 @@ class CriterionForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AccessCodeForm(FlaskForm):
+class AccessCodeForm(Form):
     code = StringField(
         _l("Code"),
         filters=[upper],
@@ -295,19 +295,19 @@ class AccessCodeForm(FlaskForm):
 # Small forms: one button, a CSRF token ---------------------------------------------------
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     step = IntegerField(validators=[InputRequired(), AnyOf([-1, 1])])
 
 
 # Reviewers ------------------------------------------------------------------------------
 
 
-class ReviewerTracksForm(FlaskForm):
+class ReviewerTracksForm(Form):
     tracks = checkboxes(_l("Tracks"), coerce=int, choices=[])
     submit = SubmitField(_l("Save tracks"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     """Give proposals (ticked in the table, or the one on its page) to a reviewer."""
 
     proposals = SelectMultipleField(
@@ -328,7 +328,7 @@ class AssignForm(FlaskForm):
 # Decisions ------------------------------------------------------------------------------
 
 
-class DecideForm(FlaskForm):
+class DecideForm(Form):
     """The proposals ticked and the decision; `confirm` takes it, anything else shows
     what it would do (with the email to preview)."""
 
@@ -347,7 +347,7 @@ class DecideForm(FlaskForm):
     confirm = SubmitField(_l("Confirm"))
 
 
-class TableFilterForm(FlaskForm):
+class TableFilterForm(Form):
     """The decision table's filters, read from the query string (no CSRF: a GET)."""
 
     class Meta:
@@ -363,7 +363,7 @@ class TableFilterForm(FlaskForm):
 # Decision emails -------------------------------------------------------------------------
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     subject = StringField(
         _l("Subject"),
         validators=[DataRequired(message=_l("Enter a subject.")), Length(max=300)],

@@ -12,13 +12,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, SelectField, SubmitField
+from wtforms import FieldList, FormField, SelectField, SubmitField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from ...access import signed_in
-from ...forms import ClockField
+from ...forms import ClockField, Form, PlainForm
 from ...i18n import format_time, local_day
 from ...services.program import ProgramError
 from ...services.program.availability import (
@@ -35,7 +34,7 @@ from .public_common import get_event_or_404
 BLANK_ROWS = 2
 
 
-class PeriodForm(Form):
+class PeriodForm(PlainForm):
     day = SelectField(_l("Day"), choices=[], validate_choice=False)
     starts = ClockField(_l("From"), validators=[Optional()])
     ends = ClockField(_l("Until"), validators=[Optional()])
@@ -48,7 +47,7 @@ class PeriodForm(Form):
             raise ValidationError(_l("Choose a day."))
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     periods = FieldList(FormField(PeriodForm), _l("Period"), max_entries=MAX_PERIODS)
     submit = SubmitField(_l("Save"))
 

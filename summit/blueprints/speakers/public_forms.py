@@ -3,7 +3,6 @@ the services' (services/cfp): these forms carry the CSRF token and the fields, a
 refusal from a service is shown on the field it names (see public.py show_error)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 
-from ...forms import strip
+from ...forms import Form, strip
 from ...models import CallForProposals, CfpQuestion, Proposal, QuestionKind
 
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
@@ -26,7 +25,7 @@ LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 MAX_RADIO_OPTIONS = 6
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(
         _l("Name"),
         filters=[strip],
@@ -64,7 +63,7 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("Save profile"))
 
 
-class AccessCodeForm(FlaskForm):
+class AccessCodeForm(Form):
     code = StringField(
         _l("Code"),
         filters=[strip],
@@ -75,7 +74,7 @@ class AccessCodeForm(FlaskForm):
     submit = SubmitField(_l("Use the code"))
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     """The fixed fields; proposal_form() adds one field per extra question of the call."""
 
     title = StringField(_l("Title"), filters=[strip])
@@ -198,7 +197,7 @@ def choice_id(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else -1
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(
         _l("Co-speaker's email"),
         filters=[strip],
@@ -208,14 +207,14 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Send the invitation"))
 
 
-class SpeakerActionForm(FlaskForm):
+class SpeakerActionForm(Form):
     """Remove a co-speaker or send an invitation again: the speaker row is in the form
     (checked against the proposal by the service), not in the address."""
 
     speaker = HiddenField()
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """Yes or no to an invitation or an acceptance: two buttons, labelled by the page.
     Declining an acceptance (for all of its speakers) is asked once more: the second
     form carries decline_for_all."""

@@ -2,18 +2,18 @@
 comment. Its fields are made for the call's criteria when the page is shown."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from ...forms import Form
 from ...services.cfp.reviews import COMMENT_MAX
 
 # Labelled 1–5; what the ends mean is each group's description ("1 weak, 5 excellent").
 SCORES = [SelectChoice(n, str(n)) for n in range(1, 6)]
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     comment = TextAreaField(
         _l("Comment"),
         validators=[Optional(), Length(max=COMMENT_MAX)],

@@ -1,11 +1,9 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     FieldList,
-    Form,
     FormField,
     RadioField,
     StringField,
@@ -14,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
-from ...forms import at_most, strip
+from ...forms import Form, PlainForm, at_most, strip
 
 EMAIL_ERROR = _l("Enter a valid email address, e.g. namn@exempel.se.")
 
@@ -35,14 +33,14 @@ def swedish_org_number(_form, field):
     field.data = f"{digits[:6]}-{digits[6:]}"
 
 
-class ShopForm(FlaskForm):
+class ShopForm(Form):
     """Quantities come as qty-<ticket type id> fields, read by the view."""
 
     code = StringField(_l("Code"), filters=[strip], validators=[Optional(), at_most(64)])
     submit = SubmitField(_l("Continue"))
 
 
-class AttendeeForm(Form):
+class AttendeeForm(PlainForm):
     name = StringField(
         _l("Name"),
         filters=[strip],
@@ -78,7 +76,7 @@ class MethodField(RadioField):
             raise ValidationError(_l("Choose one of the payment options shown."))
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(Form):
     buyer_name = StringField(
         _l("Your name"),
         filters=[strip],
@@ -144,6 +142,6 @@ class CheckoutForm(FlaskForm):
         return valid
 
 
-class AttendeeEditForm(FlaskForm):
+class AttendeeEditForm(Form):
     attendee = FormField(AttendeeForm)
     submit = SubmitField(_l("Save"))
