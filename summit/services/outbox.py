@@ -371,8 +371,10 @@ def is_being_sent(message: OutboxMessage, now: datetime | None = None) -> bool:
 
 
 def retry_message(message: OutboxMessage) -> None:
-    """An admin asks for another try of a failed message."""
+    """An admin asks for another try of a failed message: a fresh round of attempts
+    (the last error stays on the page until one succeeds)."""
     message.status = MessageStatus.PENDING
+    message.attempts = 0
     message.next_attempt_at = utcnow()
     message.locked_until = None
     message.claim_token = None

@@ -390,3 +390,31 @@ def test_a_failed_ticket_mail_can_be_tried_again(world, app):
     names = [a.get_filename() for a in email.iter_attachments()]
     assert len(names) == 3 and names[-1].startswith("kvitto-")
     assert "Skickat" in page_text(world.client.get(page))
+
+
+def test_trying_again_gives_the_message_its_attempts_back(world, app):
+    """A mail that used up all its attempts and is tried again by hand is not given up
+    at the first temporary refusal that follows: it goes back to retrying."""
+    paid_order(world)
+    message = mail_to(world.db, "eva@example.org")
+    world.db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(
+            status=MessageStatus.FAILED,
+            attempts=app.config["MAIL_MAX_ATTEMPTS"],
+            last_error="451 4.3.0 Try again later",
+        )
+    )
+    world.db.session.commit()
+
+    page = f"/manage/outbox/{message.id}"
+    token = csrf_token(world.client, page)
+    assert world.client.post(f"{page}/retry", data={"csrf_token": token}).status_code == 302
+    with running_smtp(app) as smtp:
+        smtp.handler.refuse_rcpt = lambda address: "451 4.3.0 Try again later"
+        assert deliver_pending().failed == 0
+    world.db.session.commit()
+    world.db.session.refresh(message)
+    assert message.status is MessageStatus.PENDING
+    assert message.attempts == 1
