@@ -35,3 +35,17 @@ def like_pattern(query: str) -> str:
     """A LIKE pattern (escape character '\\') matching the folded query anywhere."""
     escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# Å Ä Ö (and Danish/Norwegian Æ Ø with Ä Ö) become the three characters after "z", so
+# they sort after every letter: "z" + something would put Åberg before Zetterberg.
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def collation_key(text: str) -> str:
+    """A sort key in Swedish order: case and other accents ignored (é as e, ü as y), Å Ä
+    Ö last and in that order."""
+    text = " ".join(text.split()).casefold().translate(_SWEDISH_LAST)
+    text = text.replace("ü", "y")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -6,7 +6,6 @@ the words on it in the badge's language, and logs every badge made for printing,
 "only those not printed yet" is exact and a reprint is a deliberate choice.
 """
 
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -28,6 +27,7 @@ from ..models import (
     TicketStatus,
     TicketType,
 )
+from ..models.search import collation_key
 from .badges import Badge
 from .branding import brand_of
 
@@ -98,20 +98,6 @@ def holder_name(ticket: Ticket) -> str:
 
 def holder_organisation(ticket: Ticket) -> str:
     return ticket.attendee_organisation or ticket.order.buyer_organisation or ""
-
-
-# Å Ä Ö (and Danish/Norwegian Æ Ø with Ä Ö) become the three characters after "z", so
-# they sort after every letter: "z" + something would put Åberg before Zetterberg.
-_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
-
-
-def collation_key(text: str) -> str:
-    """A sort key in Swedish order: case and other accents ignored (é as e, ü as y), Å Ä
-    Ö last and in that order."""
-    text = " ".join(text.split()).casefold().translate(_SWEDISH_LAST)
-    text = text.replace("ü", "y")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def confirmed_speaker_emails(event: Event) -> frozenset[str]:

@@ -8,7 +8,7 @@ works from offline and the search agree with what a scan would answer.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..database import begin_write
@@ -26,7 +26,7 @@ from ..models import (
     utcnow,
 )
 from ..models.events import _localized
-from ..models.search import fold, like_pattern
+from ..models.search import collation_key, fold, like_pattern
 from .checkin import Attendee, Door, clean_secret, refusal, secret_hash
 
 
@@ -232,6 +232,11 @@ class SearchHit:
     checkin_id: int | None = None  # the active check-in on the list, for undo
 
 
+def _door_order(row) -> tuple:
+    """Own-name matches first, then in Swedish alphabetical order (Å Ä Ö after Z)."""
+    return (row.rank, collation_key(row.attendee_name or row.buyer_name or ""), row.ticket_id)
+
+
 def search(
     event_id: int, query: str, checkin_list: CheckinList, limit: int = 20, now=None
 ) -> list[SearchHit]:
@@ -247,10 +252,14 @@ def search(
     # An order number as read out: letters and digits only (and no NUL for PostgreSQL).
     reference = query.upper() if query.isascii() and query.isalnum() else ""
     active = aliased(Checkin)
+    own_match = Ticket.search_text.like(pattern, escape="\\")
+    # People whose own words match first (the others came through their buyer).
+    rank = case((own_match, 0), else_=1).label("rank")
     rows = db.session.execute(
         _with_active_checkin(
             select(
                 Ticket.id.label("ticket_id"),
+                rank,
                 Ticket.status,
                 Ticket.ticket_type_id,
                 Ticket.attendee_name,
@@ -275,19 +284,19 @@ def search(
             Order.event_id == event_id,
             Order.status != OrderStatus.EXPIRED,
             or_(
-                Ticket.search_text.like(pattern, escape="\\"),
+                own_match,
                 Order.search_text.like(pattern, escape="\\"),
                 Order.reference == reference,
             ),
         )
-        .order_by(Ticket.attendee_name, Ticket.id)
+        .order_by(rank, Ticket.attendee_name, Ticket.id)
         .limit(limit)
     ).all()
     today = now.astimezone(checkin_list.event.tz).date()
     admits = {t.id for t in checkin_list.ticket_types}
     signed = _signed_up(checkin_list)
     hits = []
-    for row in rows:
+    for row in sorted(rows, key=_door_order):
         hits.append(
             SearchHit(
                 ticket_id=row.ticket_id,

@@ -170,12 +170,12 @@ def test_opening_the_call_in_swedish_time(db, client, organizer, event):
         ({"opens_at": "2027-03-28T02:30"}, "That time does not exist in Europe/Stockholm"),
         ({"opens_at": "next tuesday"}, "Enter a date and time"),
         ({"opens_at": "1850-01-01T10:00"}, "between the years 2000 and 2100"),
-        ({"languages": ["fr"]}, "not a valid choice"),
+        ({"languages": ["fr"]}, "Choose one of the options."),
         ({"languages": []}, "Choose at least one language."),
         ({"max_co_speakers": "many"}, "Enter a whole number"),
         ({"max_co_speakers": "11"}, "Enter a number from 0 to 10."),
-        ({"review_mode": "by_lottery"}, "Not a valid choice"),
-        ({"intro_sv": "x" * 5001}, "Field cannot be longer than 5000 characters."),
+        ({"review_mode": "by_lottery"}, "Choose one of the options."),
+        ({"intro_sv": "x" * 5001}, "At most 5000 characters."),
     ],
 )
 def test_garbage_in_the_call_settings_changes_nothing(
@@ -298,9 +298,9 @@ def test_questions_keep_their_answers_keys_when_options_are_renamed(db, client, 
     [
         ({"options": "Bara ett alternativ"}, "A choice needs at least two options."),
         ({"options": "Samma\nsamma"}, "Two options have the same text."),
-        ({"kind": "essay"}, "Not a valid choice"),
+        ({"kind": "essay"}, "Choose one of the options."),
         ({"label_sv": ""}, "Enter the question."),
-        ({"label_sv": "x" * 301}, "Field cannot be longer than 300 characters."),
+        ({"label_sv": "x" * 301}, "At most 300 characters."),
     ],
 )
 def test_garbage_questions_change_nothing(db, client, organizer, call, changes, message):

@@ -235,8 +235,8 @@ def test_an_organizer_adds_changes_and_removes_days(client, organizer, db, event
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"day": "2027-05-21", "starts": "09:00", "ends": "17:00"}, "Not a valid choice"),
-        ({"day": "garbage", "starts": "09:00", "ends": "17:00"}, "Not a valid choice"),
+        ({"day": "2027-05-21", "starts": "09:00", "ends": "17:00"}, "Choose one of the options."),
+        ({"day": "garbage", "starts": "09:00", "ends": "17:00"}, "Choose one of the options."),
         ({"day": "", "starts": "09:00", "ends": "17:00"}, "Choose a day."),
         ({"day": "2027-05-19", "starts": "", "ends": "17:00"}, "Enter a time, e.g. 09:00."),
         ({"day": "2027-05-19", "starts": "nine", "ends": "17:00"}, "Enter a time, e.g. 09:00."),
@@ -318,12 +318,12 @@ def test_an_organizer_makes_edits_and_removes_a_keynote(client, organizer, db, e
     ("change", "message"),
     [
         ({"title": ""}, "Enter a title."),
-        ({"kind": "party"}, "Not a valid choice"),
+        ({"kind": "party"}, "Choose one of the options."),
         ({"duration_minutes": "-30"}, "Enter a number from 5 to 600."),
         ({"duration_minutes": "ninety"}, "Enter a whole number"),
         ({"duration_minutes": "42"}, "steps of 5 minutes"),
-        ({"track_id": "999999"}, "Not a valid choice"),
-        ({"language": "de"}, "Not a valid choice"),
+        ({"track_id": "999999"}, "Choose one of the options."),
+        ({"language": "de"}, "Choose one of the options."),
         ({"speakers": "ann@example.org, not-an-address"}, "Enter a valid email address."),
         ({"kind": "break"}, "Breaks and lunch have no speakers."),
         ({"takes_signups": "y", "signup_limit": "0"}, "Enter a number from 1 to 10000."),
