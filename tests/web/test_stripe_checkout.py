@@ -173,3 +173,29 @@ def test_when_stripe_cannot_be_asked_the_order_waits(client, db, fake, event):
     client.get(return_page(order, session["id"]))
     db.session.expire_all()
     assert order.status is OrderStatus.PAID
+
+
+def test_an_amount_under_stripes_minimum_is_refused_up_front(client, db, fake, event):
+    """A fixed discount can leave 2 kr to pay: Stripe would refuse it (the minimum charge
+    in SEK is 3 kr), so card is not offered and the buyer is told why; invoice is."""
+    from summit.models import DiscountCode, DiscountKind, PaymentMethod
+    from summit.services.payments import core
+
+    kind = ticket_type(db, event, "Ordinarie", 150000)
+    db.session.add(DiscountCode(event=event, code="NASTAN", kind=DiscountKind.FIXED, value=149800))
+    db.session.commit()
+    order = reserved_order(event, {kind: 1}, code="NASTAN")
+    assert order.total == 200
+    checkout = f"/events/summit2027/orders/{order.token}/checkout"
+
+    page = client.get(checkout, headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert 'value="stripe"' not in page and 'value="invoice"' in page
+    assert "at least 3 SEK" in page.replace("\xa0", " ")
+    page = client.get(checkout, headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "minst 3 kr" in page.replace("\xa0", " ")
+    with pytest.raises(core.OrderError) as refused:
+        core.start_payment(order, PaymentMethod.STRIPE)
+    assert refused.value.reason == "below_card_minimum"
+    assert fake.created_sessions() == []  # Stripe was never asked
+    assert core.payment_methods(order) == [PaymentMethod.INVOICE]

@@ -373,7 +373,7 @@ def test_a_charge_without_its_refunds_makes_summit_ask_stripe(client, db, fake, 
     """Since API version 2022-11-15 Stripe leaves charge.refunds out of the event."""
     intent = _paid(client, fake, db, paying)
     refund = fake.refund_in_dashboard(intent)
-    refunded = fake.event("charge.refunded", fake.charge(intent, with_refunds=False))
+    refunded = fake.event("charge.refunded", fake.charge(intent))
     fake.fail_next("GET", "/v1/refunds", 400, "Not now.")
 
     assert fake.deliver(client, refunded).status_code == 503  # Stripe will deliver again

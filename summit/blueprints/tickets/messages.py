@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ...i18n import money
 from ...services.ordering import OrderError
 
 MESSAGES = {
@@ -38,6 +39,14 @@ MESSAGES = {
     "not_reserved": lambda p: _("This order can no longer be changed."),
     "renewed": lambda p: _("These tickets have already been reserved again."),
     "bad_method": lambda p: _("Choose one of the payment options shown."),
+    "below_card_minimum": lambda p: _(
+        "Card payment needs at least %(minimum)s in total. Choose invoice instead.",
+        minimum=money(p["minimum"]),
+    ),
+    "paid_meanwhile": lambda p: _(
+        "Your earlier payment for this order has gone through, so nothing more is needed. "
+        "Your order page shows it."
+    ),
     "invoice_details": lambda p: _("Fill in the invoice details."),
     "bad_attendees": lambda p: _("Fill in one attendee for each ticket."),
 }

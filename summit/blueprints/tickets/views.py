@@ -251,6 +251,7 @@ def checkout(slug, token):
         error=error,
         now=now,
         failed=payments.payment_did_not_go_through(order),
+        card_minimum=payments.card_minimum(order),
     )
 
 

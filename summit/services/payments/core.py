@@ -54,13 +54,30 @@ class InvoiceDetails:
     reference: str = ""
 
 
+# The least Stripe charges per currency (öre/cents; docs.stripe.com/currencies). Under it
+# Stripe refuses the Checkout Session, however often the buyer tries again.
+CARD_MINIMUM = {"SEK": 300, "NOK": 300, "DKK": 250, "EUR": 50, "USD": 50}
+CARD_METHODS = (PaymentMethod.STRIPE, PaymentMethod.DEV)
+
+
+def card_minimum(order: Order) -> int | None:
+    """The card minimum (öre) when this order costs something but less than that (a
+    fixed discount can do it), else None. The development provider follows the same
+    rule, so the flow on a laptop is the flow for real."""
+    minimum = CARD_MINIMUM.get(order.event.currency.upper(), 50)
+    return minimum if 0 < order.total < minimum else None
+
+
 def payment_methods(order: Order) -> list[PaymentMethod]:
     """How this order can be paid: free orders need nothing; otherwise card (Stripe, or
-    the development provider where allowed) and invoice."""
+    the development provider where allowed; not under Stripe's minimum charge) and
+    invoice."""
     if order.total == 0:
         return [PaymentMethod.FREE]
     methods = []
-    if stripe_configured():
+    if card_minimum(order) is not None:
+        pass
+    elif stripe_configured():
         methods.append(PaymentMethod.STRIPE)
     elif dev_payments_allowed():
         methods.append(PaymentMethod.DEV)
@@ -77,6 +94,8 @@ def start_payment(
     """Start paying a reserved order, with the buyer's and attendees' `details` if given
     (saved in the same unit of work). Returns the URL to send the buyer to, or None when
     the order is confirmed at once (free, invoice). Refused: nothing is stored."""
+    if method in CARD_METHODS and card_minimum(order) is not None:
+        raise OrderError("below_card_minimum", minimum=card_minimum(order))
     if method not in payment_methods(order):
         raise OrderError("bad_method")
     provider = (
