@@ -113,6 +113,22 @@ def payment_refunded_automatically(order: Order, payment: Payment, reason: str) 
                 ref=order.reference,
             )
         ]
+    elif reason == "superseded":
+        to_buyer = lambda: [  # noqa: E731
+            _(
+                "A payment for order %(ref)s came from a checkout you had left for another "
+                "way to pay. The order is settled that other way, so this payment has been "
+                "refunded to you.",
+                ref=order.reference,
+            )
+        ]
+        to_organizers = lambda: [  # noqa: E731
+            _(
+                "Order %(ref)s was paid on a checkout the buyer had left for another way to "
+                "pay. That payment has been refunded to the buyer.",
+                ref=order.reference,
+            )
+        ]
     else:
         to_buyer = lambda: [  # noqa: E731
             _(

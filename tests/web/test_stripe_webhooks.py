@@ -11,15 +11,17 @@ from sqlalchemy import delete, func, select
 from summit.models import (
     OrderStatus,
     OutboxMessage,
+    PaymentMethod,
     PaymentStatus,
     ProviderEvent,
     Refund,
     Role,
     TicketStatus,
+    User,
     utcnow,
 )
-from summit.services.ordering import reserve_tickets
-from summit.services.payments import refunds
+from summit.services.ordering import OrderError, reserve_tickets
+from summit.services.payments import core, refunds
 from summit.services.payments.stripe import StripeProvider
 from tests import fakestripe
 from tests.fakestripe import reserved_order, start_stripe, ticket_type
@@ -309,25 +311,122 @@ def test_a_late_payment_when_sold_out_is_refunded(client, db, fake, event):
     assert len(inbox(db, BUYER)) == 1
 
 
-def test_paying_twice_refunds_the_second_payment_only(client, db, fake, paying):
-    # The buyer went back from Checkout and started again; both sessions got paid.
-    first = fake.pay()
-    start_stripe(paying)
+INVOICE = core.InvoiceDetails("Föreningen Exempel", "802400-1234", "Box 1\n111 11 Stockholm")
+
+
+def test_choosing_invoice_after_starting_a_card_payment_ends_the_checkout_session(
+    client, db, fake, paying
+):
+    core.start_payment(paying, PaymentMethod.INVOICE, INVOICE)
+
+    assert fake.session()["status"] == "expired"  # the old tab can no longer pay
+    db.session.expire_all()
+    assert paying.status is OrderStatus.INVOICED
+    assert paying.payments[0].status is PaymentStatus.CANCELLED
+    with pytest.raises(AssertionError, match="cannot pay a expired session"):
+        fake.pay()
+
+
+def test_a_new_checkout_ends_the_one_the_buyer_left(client, db, fake, paying):
+    first = fake.session()
+
+    start_stripe(paying)  # the buyer went back from Checkout and started again
+
+    assert fake.session(first["id"])["status"] == "expired"
+    assert fake.session()["status"] == "open"
+    db.session.expire_all()
+    assert [p.status for p in paying.payments] == [PaymentStatus.CANCELLED, PaymentStatus.CREATED]
+
+
+def test_a_session_paid_before_the_buyer_switched_to_invoice_counts(client, db, fake, paying):
+    fake.pay()  # paid on Stripe's page; the webhook has not come yet
+
+    with pytest.raises(OrderError) as refused:
+        core.start_payment(paying, PaymentMethod.INVOICE, INVOICE)
+
+    assert refused.value.reason == "paid_meanwhile"
+    db.session.expire_all()
+    assert paying.status is OrderStatus.PAID
+    assert paying.payment_method is PaymentMethod.STRIPE
+    assert core.invoice_of(paying) is None
+    assert fake.refunds == {}
+    assert len(confirmations(db)) == 1
+
+
+def test_a_superseded_session_paid_anyway_is_refunded_and_the_invoice_stands(
+    client, db, fake, paying
+):
+    old = fake.session()
+    fake.fail_next("POST", f"/v1/checkout/sessions/{old['id']}/expire", 400, "Not now.")
+    core.start_payment(paying, PaymentMethod.INVOICE, INVOICE)
+    assert fake.session(old["id"])["status"] == "open"  # Stripe did not end it
+    session = fake.pay(old["id"])  # the forgotten tab pays
+    completed = fake.event("checkout.session.completed", session)
+
+    for delivery in (completed, completed):
+        assert fake.deliver(client, delivery).status_code == 200
+
+    (refund,) = fake.refunds_of(session["payment_intent"])
+    assert refund["amount"] == 300000
+    db.session.expire_all()
+    assert paying.status is OrderStatus.INVOICED
+    assert paying.payment_method is PaymentMethod.INVOICE
+    assert core.invoice_of(paying) is not None
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.payments[0].refunded_amount == 300000
+    assert count(db, Refund) == 1
+    subjects = [m.subject for m in inbox(db, BUYER)]
+    assert len(subjects) == 2  # the invoice, then the money back
+    assert "har återbetalats till dig" in inbox(db, BUYER)[-1].body_text
+    (told,) = inbox(db, ORGANIZER)
+    assert paying.reference in told.subject
+
+
+def test_a_superseded_payment_whose_refund_fails_is_flagged_for_the_organizers(
+    client, db, fake, paying, login, make_user
+):
+    old = fake.session()
+    fake.fail_next("POST", f"/v1/checkout/sessions/{old['id']}/expire", 400, "Not now.")
+    core.start_payment(paying, PaymentMethod.INVOICE, INVOICE)
+    session = fake.pay(old["id"])
+    fake.fail_next("POST", "/v1/refunds", 400, "Refunds are paused.")
+
+    fake.deliver(client, fake.event("checkout.session.completed", session))
+
+    assert fake.refunds == {}
+    db.session.expire_all()
+    assert paying.status is OrderStatus.INVOICED
+    assert paying.payments[0].refund_due
+    (told,) = inbox(db, ORGANIZER)
+    assert "Refunds are paused" in told.body_text
+    login(db.session.scalars(select(User).where(User.email == ORGANIZER)).one())
+    page = client.get(f"/manage/events/summit2027/orders/{paying.reference}").get_data(as_text=True)
+    assert "refund-due" in page
+
+
+def test_a_superseded_session_paid_before_the_new_one_is_refunded_the_new_one_counts(
+    client, db, fake, paying
+):
+    first = fake.session()
+    fake.fail_next("POST", f"/v1/checkout/sessions/{first['id']}/expire", 400, "Not now.")
+    start_stripe(paying)  # the buyer went back and started again; the old one stayed open
+    first = fake.pay(first["id"])
     second = fake.pay()
 
     fake.deliver(client, fake.event("checkout.session.completed", first))
     fake.deliver(client, fake.event("checkout.session.completed", second))
 
-    assert fake.refunds_of(first["payment_intent"]) == []
-    (refund,) = fake.refunds_of(second["payment_intent"])
+    (refund,) = fake.refunds_of(first["payment_intent"])
     assert refund["amount"] == 300000
+    assert fake.refunds_of(second["payment_intent"]) == []
     db.session.expire_all()
     assert paying.status is OrderStatus.PAID
     assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
     assert len(confirmations(db)) == 1
-    fake.deliver(client, fake.event("charge.refunded", fake.charge(second["payment_intent"])))
+    fake.deliver(client, fake.event("charge.refunded", fake.charge(first["payment_intent"])))
     db.session.expire_all()
     assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.status is OrderStatus.PAID
     assert count(db, Refund) == 1
 
 

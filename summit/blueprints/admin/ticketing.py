@@ -68,6 +68,7 @@ REFUND_REASONS = {
     "organizer": lambda: _("By an organizer"),
     "stripe": lambda: _("At Stripe"),
     "paid_twice": lambda: _("Paid twice"),
+    "superseded": lambda: _("Paid on a checkout the buyer had left"),
     "sold_out_after_expiry": lambda: _("Paid after the reservation ended, when sold out"),
     "retry": lambda: _("Automatic refund"),
 }

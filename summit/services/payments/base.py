@@ -26,8 +26,9 @@ class Provider(Protocol):
         """Prepare the payment (set payment.provider_ref) and return the URL to send the
         buyer to. May move order.expires_at later when the provider needs it."""
 
-    def cancel(self, payment: Payment) -> None:
-        """Stop a payment that has not been made (e.g. expire a Checkout Session)."""
+    def cancel(self, payment: Payment) -> bool:
+        """Stop a payment that has not been made (e.g. expire a Checkout Session). True
+        when it can no longer be paid; False when the buyer completed it meanwhile."""
 
     def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
         """Pay `amount` öre back; returns the provider's refund reference."""

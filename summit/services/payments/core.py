@@ -39,6 +39,7 @@ from ..ordering import (
     availability,
     fill_details,
     lock_sales,
+    vouchers_still_free,
 )
 from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
 from .refunds import auto_refund
@@ -98,6 +99,11 @@ def start_payment(
         raise OrderError("below_card_minimum", minimum=card_minimum(order))
     if method not in payment_methods(order):
         raise OrderError("bad_method")
+    if order.status is OrderStatus.RESERVED and _end_open_payments(order):
+        db.session.refresh(order)
+        if order.status is not OrderStatus.RESERVED:
+            db.session.rollback()
+            raise OrderError("paid_meanwhile")
     provider = (
         None if method in (PaymentMethod.FREE, PaymentMethod.INVOICE) else get_provider(method)
     )
@@ -160,6 +166,33 @@ def start_payment(
     order.payment_method = method
     db.session.commit()
     return url
+
+
+def _end_open_payments(order: Order) -> bool:
+    """Before another payment starts (or an invoice is issued): end the payments the
+    buyer left open, so a forgotten Checkout Session tab cannot pay any more. One that
+    went through meanwhile is applied as the provider has it. Returns True if one did.
+
+    One the provider could not end stays open; should it be paid after all, the money
+    goes back (record_payment: a superseded payment)."""
+    went_through = False
+    for payment in list(order.payments):
+        if payment.status is not PaymentStatus.CREATED or payment.method not in CARD_METHODS:
+            continue
+        try:
+            provider = get_provider(payment.method)
+            if provider.cancel(payment):
+                record_payment_cancelled(payment)
+                continue
+            if payment.method is PaymentMethod.STRIPE:
+                from .stripe_webhooks import sync_session  # it builds on this module
+
+                sync_session(payment)
+                went_through = True
+        except PaymentError as error:
+            db.session.rollback()
+            log.warning("Ending payment %s before a new one failed: %s", payment.id, error)
+    return went_through
 
 
 def _confirm(order: Order, status: OrderStatus, now: datetime) -> None:
@@ -240,17 +273,24 @@ def record_payment(
             notices.payment_mismatch(order, payment, amount, currency)
         db.session.commit()
         return order.status
+    # A payment the buyer left for a newer one (or for an invoice), paid all the same
+    # from a forgotten tab: the order is settled by the newer way, never twice.
+    superseded = order.status is OrderStatus.INVOICED or any(
+        other.id > payment.id for other in order.payments
+    )
     payment.status = PaymentStatus.SUCCEEDED
     payment.settled_at = now
     payment.provider_intent = intent or payment.provider_intent
-    order.payment_method = payment.method
 
-    if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED:
-        # Paid twice (two sessions, or paid after a refund): give this money back.
+    if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED or superseded:
+        # Paid twice (after being paid or refunded, or on a superseded session): give
+        # this money back.
         payment.refund_due = True
         db.session.commit()
-        auto_refund(payment, reason="paid_twice")
+        paid_before = order.status in (OrderStatus.PAID, OrderStatus.REFUNDED)
+        auto_refund(payment, reason="paid_twice" if paid_before else "superseded")
         return order.status
+    order.payment_method = payment.method
     if order.holds_seats(now) or order.status is OrderStatus.PENDING:
         _confirm(order, OrderStatus.PAID, now)
         db.session.commit()
@@ -275,6 +315,8 @@ def _seats_still_free(order: Order, now: datetime) -> bool:
         wanted[ticket.ticket_type] = wanted.get(ticket.ticket_type, 0) + 1
     left = availability(order.event, list(wanted), now)
     if left.event_left is not None and sum(wanted.values()) > left.event_left:
+        return False
+    if not vouchers_still_free(order, now):
         return False
     return all(left.by_type.get(t.id) is None or q <= left.by_type[t.id] for t, q in wanted.items())
 

@@ -18,8 +18,8 @@ class DevProvider:
         payment.provider_ref = "dev_" + secrets.token_urlsafe(16)
         return external_url("payments.dev_pay", token=order.token, ref=payment.provider_ref)
 
-    def cancel(self, payment: Payment) -> None:
-        return None
+    def cancel(self, payment: Payment) -> bool:
+        return True
 
     def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
         return "dev_re_" + secrets.token_urlsafe(12)

@@ -78,13 +78,19 @@ def record_refund(
     False if this refund was recorded before."""
     lock_sales(payment.order.event_id)
     db.session.refresh(payment)
+    order = payment.order
+    # Money we decided to give back (paid twice, or on a superseded checkout) never paid
+    # for the tickets, so giving it back leaves them as they are; the same for a card
+    # payment refunded while an invoice settles the order.
+    extra = (
+        payment.refund_due and order.status is not OrderStatus.CANCELLED
+    ) or order.status is OrderStatus.INVOICED
     known = bool(provider_ref) and (
         db.session.scalar(select(Refund.id).where(Refund.provider_ref == provider_ref)) is not None
     )
     if known and not tickets:
         db.session.commit()
         return False
-    order = payment.order
     if not known:  # else the provider's webhook recorded it first; the tickets still go
         amount = min(amount, payment.amount - payment.refunded_amount)
         payment.refunded_amount += amount
@@ -106,7 +112,9 @@ def record_refund(
             and other.refunded_amount < other.amount
             for other in order.payments
         )
-        whole = payment.refunded_amount >= payment.amount and not still_paid_by_another
+        whole = (
+            payment.refunded_amount >= payment.amount and not still_paid_by_another and not extra
+        )
         tickets = order.valid_tickets if whole else []
     for ticket in tickets:
         ticket.status = TicketStatus.REFUNDED

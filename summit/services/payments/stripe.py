@@ -136,20 +136,24 @@ class StripeProvider:
         payment.provider_ref = session.id
         return session.url
 
-    def cancel(self, payment: Payment) -> None:
-        """Expire the Checkout Session so it cannot be paid any more. A session that is
-        already expired or complete has nothing left to stop."""
+    def cancel(self, payment: Payment) -> bool:
+        """Expire the Checkout Session so it cannot be paid any more. True when it can no
+        longer be paid (expired now or before), False when the buyer completed it (paid,
+        or waiting for the bank): then there was nothing left to stop."""
         if not payment.provider_ref:
-            return
+            return True
         try:
             self.client.v1.checkout.sessions.expire(payment.provider_ref)
         except stripe.InvalidRequestError as error:
             # Stripe refuses to expire a session that is not open; whether that is the
             # reason is read from the session itself, not from the error's wording.
-            if self.retrieve_session(payment.provider_ref).get("status") == "open":
+            status = self.retrieve_session(payment.provider_ref).get("status")
+            if status == "open":
                 raise payment_error(error) from error
+            return status != "complete"
         except stripe.StripeError as error:
             raise payment_error(error) from error
+        return True
 
     def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
         if not payment.provider_intent:
