@@ -10,6 +10,7 @@ from ...extensions import db
 from ...forms import form_page
 from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
+from ...requests import page_number
 from ...services import sales
 from ...services.badge_printing import last_printed
 from ...services.ordering import OrderError
@@ -341,8 +342,7 @@ def orders(slug):
         if exact is not None:  # a reference read out on the phone: straight to it
             return redirect(url_for("admin.order_detail", slug=slug, reference=exact.reference))
     # A page number too large for the database is simply a page past the end (empty).
-    page = min(request.args.get("page", 1, type=int), 100_000)
-    pagination = sales.search_orders(g.event, query, status, page=page)
+    pagination = sales.search_orders(g.event, query, status, page=page_number())
     return render_template(
         "admin/tickets/orders.html",
         event=g.event,
