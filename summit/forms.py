@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
 from werkzeug.datastructures import FileStorage, MultiDict
-from wtforms import DateTimeLocalField, IntegerField, TimeField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, TimeField
 from wtforms.fields import FieldList, FileField, FormField, MultipleFileField, SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 
@@ -152,7 +152,10 @@ def _check_input(field) -> None:
     if any(isinstance(v, _FileForText) for v in raw):
         field.process_errors.append(_FILE_MESSAGE)
     if any(CONTROL_CHARACTERS.search(v) for v in raw):
-        field.process_errors.append(_CONTROL_MESSAGE)
+        # A hidden field (a `next` page, a token) is not typed by the person: cleaned
+        # without a message nobody could act on; the view checks what is left.
+        if not isinstance(field, HiddenField):
+            field.process_errors.append(_CONTROL_MESSAGE)
         field.raw_data = [CONTROL_CHARACTERS.sub("", v) for v in raw]
         if isinstance(field.data, str):
             field.data = CONTROL_CHARACTERS.sub("", field.data)

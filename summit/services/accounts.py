@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from ..database import begin_write
 from ..extensions import db
 from ..models import Event, EventRole, Role, User, utcnow
 from ..urls import external_url
@@ -93,17 +95,33 @@ def send_magic_link(email: str, locale: str, next_url: str | None = None) -> Non
 
 
 def use_magic_link(token: str, locale: str | None = None) -> tuple[User, str]:
-    """The account the link signs in (created if new) and where to go next."""
+    """The account the link signs in (created if new) and where to go next.
+
+    Atomic: the account is read under a lock (SQLite's write lock, PostgreSQL's row
+    lock), so of two uses at once (a double click, two tabs) one signs in and the other
+    finds the link used; a new address's account is made once, the other use is "used".
+    """
     data = _load(token, "magic-link", current_app.config["MAGIC_LINK_MAX_AGE"])
     if not isinstance(data, dict) or not isinstance(data.get("e"), str):
         raise LinkError("invalid")
-    user = find_user(data["e"])
+    begin_write()
+    user = db.session.scalar(
+        select(User)
+        .where(User.email == normalize_email(data["e"]))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if data.get("s", "") != _login_stamp(user):
+        db.session.rollback()
         raise LinkError("used")
     if user is None:
         user = create_user(data["e"], locale=locale)
     user.last_login_at = utcnow()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the other use made this address's account a moment ago
+        db.session.rollback()
+        raise LinkError("used") from None
     return user, data.get("n") or ""
 
 
