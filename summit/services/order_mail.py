@@ -167,6 +167,23 @@ def refund_failed(order: Order, payment: Payment, error: str) -> None:
     )
 
 
+def refund_reversed(order: Order, payment: Payment, amount: int) -> None:
+    """A refund failed or was canceled at the provider after it was made."""
+    _to_organizers(
+        order,
+        lambda: _("Refund did not go through: order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "The refund of %(amount)s for order %(ref)s failed at the payment provider, "
+                "so the money was not given back. The tickets it had refunded are valid "
+                "again. Refund the order again, or cancel its tickets.",
+                amount=money(amount, payment.currency),
+                ref=order.reference,
+            )
+        ],
+    )
+
+
 def payment_failed(order: Order) -> None:
     _notice(
         order.buyer_email,

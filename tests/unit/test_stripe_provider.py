@@ -365,7 +365,7 @@ def test_a_retried_refund_is_made_once(db, fake, event):
     again = provider.refund(payment, 1000, "refund-try")
 
     assert first == again
-    assert [r["id"] for r in fake.refunds_of(payment.provider_intent)] == [first]
+    assert [r["id"] for r in fake.refunds_of(payment.provider_intent)] == [first.ref]
 
 
 def test_a_refund_without_a_payment_intent_is_refused(db, fake, event):

@@ -20,6 +20,7 @@ from summit.models import (
     User,
     utcnow,
 )
+from summit.services import sales
 from summit.services.ordering import OrderError, reserve_tickets
 from summit.services.payments import core, refunds
 from summit.services.payments.stripe import StripeProvider
@@ -504,7 +505,7 @@ def test_the_refund_webhook_may_arrive_before_the_organizers_refund_is_recorded(
     """refunds.refund() asks Stripe, then records; Stripe's webhook can come in between."""
     intent = _paid(client, fake, db, paying)
     payment, ticket = paying.payments[0], paying.tickets[0]
-    ref = StripeProvider().refund(payment, ticket.price, "refund-race")
+    ref = StripeProvider().refund(payment, ticket.price, "refund-race").ref
     fake.deliver(client, fake.event("charge.refunded", fake.charge(intent)))
 
     refunds.record_refund(payment, ticket.price, ref, tickets=[ticket])  # refund() goes on
@@ -525,3 +526,72 @@ def test_events_summit_does_not_handle_are_acknowledged(client, db, fake, paying
     db.session.expire_all()
     assert paying.status is OrderStatus.RESERVED
     assert count(db, OutboxMessage) == 0
+
+
+def _organizer_page(client, db, login, order) -> str:
+    login(db.session.scalars(select(User).where(User.email == ORGANIZER)).one())
+    return client.get(f"/manage/events/summit2027/orders/{order.reference}").get_data(as_text=True)
+
+
+def test_a_pending_refund_counts_only_when_stripe_says_it_succeeded(
+    client, db, fake, paying, login
+):
+    intent = _paid(client, fake, db, paying)
+    fake.refund_status = "pending"  # e.g. a bank method: Stripe answers "pending"
+
+    refunds.refund(paying)
+
+    db.session.expire_all()
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.status is OrderStatus.PAID
+    assert sales.refundable_amount(paying) is None  # nothing more to give back meanwhile
+    assert "refund-pending" in _organizer_page(client, db, login, paying)
+
+    (pending,) = fake.refunds_of(intent)
+    succeeded = fake.update_refund(pending["id"], "succeeded")
+    updated = fake.event("refund.updated", succeeded)
+    for delivery in (updated, updated, fake.event("charge.refund.updated", succeeded)):
+        assert fake.deliver(client, delivery).status_code == 200
+
+    db.session.expire_all()
+    assert {t.status for t in paying.tickets} == {TicketStatus.REFUNDED}
+    assert paying.status is OrderStatus.REFUNDED
+    assert paying.payments[0].refunded_amount == 300000
+    assert count(db, Refund) == 1
+
+
+@pytest.mark.parametrize("first", ["succeeded", "pending", "requires_action"])
+@pytest.mark.parametrize("end", ["failed", "canceled"])
+def test_a_refund_that_fails_reopens_the_order_and_tells_the_organizers(
+    client, db, fake, paying, first, end
+):
+    intent = _paid(client, fake, db, paying)
+    fake.refund_status = first
+    refunds.refund(paying)
+    (made,) = fake.refunds_of(intent)
+
+    ended = fake.update_refund(made["id"], end)
+    event_type = "refund.failed" if end == "failed" else "refund.updated"
+    for delivery in (fake.event(event_type, ended), fake.event("charge.refund.updated", ended)):
+        assert fake.deliver(client, delivery).status_code == 200
+
+    db.session.expire_all()
+    assert paying.payments[0].refunded_amount == 0  # the money never went back
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.status is OrderStatus.PAID
+    assert sales.refundable_amount(paying) == 300000  # it can be refunded again
+    (told,) = [m for m in inbox(db, ORGANIZER) if paying.reference in m.subject]
+    assert "3\xa0000\xa0kr" in told.body_text  # how much did not go back
+
+
+def test_charge_refunded_records_a_pending_refund_as_pending(client, db, fake, paying):
+    intent = _paid(client, fake, db, paying)
+    fake.refund_status = "pending"
+    fake.refund_in_dashboard(intent)
+
+    fake.deliver(client, fake.event("charge.refunded", fake.charge(intent)))
+
+    db.session.expire_all()
+    assert count(db, Refund) == 1
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.status is OrderStatus.PAID

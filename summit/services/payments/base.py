@@ -1,6 +1,6 @@
 """The interface every payment provider offers, and the registry of providers."""
 
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from flask import current_app
 
@@ -14,6 +14,14 @@ class PaymentError(Exception):
         super().__init__(detail or reason)
         self.reason = reason
         self.detail = detail
+
+
+class ProviderRefund(NamedTuple):
+    """A refund as the provider made it: its reference and status (pending,
+    requires_action, succeeded, failed or canceled, as Stripe says)."""
+
+    ref: str
+    status: str
 
 
 class Provider(Protocol):
@@ -30,8 +38,8 @@ class Provider(Protocol):
         """Stop a payment that has not been made (e.g. expire a Checkout Session). True
         when it can no longer be paid; False when the buyer completed it meanwhile."""
 
-    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
-        """Pay `amount` öre back; returns the provider's refund reference."""
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> ProviderRefund:
+        """Pay `amount` öre back; returns the provider's refund reference and status."""
 
 
 def stripe_configured() -> bool:

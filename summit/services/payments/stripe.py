@@ -16,7 +16,7 @@ from flask_babel import force_locale
 
 from ...models import Order, Payment, PaymentMethod, TicketStatus, utcnow
 from ...urls import external_url
-from .base import PaymentError
+from .base import PaymentError, ProviderRefund
 
 # Stripe accepts a Checkout Session's expires_at from 30 minutes to 24 hours after it
 # is created; the margin covers the time the request takes.
@@ -155,7 +155,7 @@ class StripeProvider:
             raise payment_error(error) from error
         return True
 
-    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> ProviderRefund:
         if not payment.provider_intent:
             raise PaymentError("provider_refused", f"payment {payment.id} has no PaymentIntent")
         try:
@@ -173,7 +173,8 @@ class StripeProvider:
             )
         except stripe.StripeError as error:
             raise payment_error(error) from error
-        return refund.id
+        # Not every refund is final at once: Stripe may answer pending or requires_action.
+        return ProviderRefund(refund.id, refund.status or "pending")
 
     def retrieve_session(self, session_id: str) -> dict:
         """The Checkout Session as Stripe has it now (a plain dict)."""
