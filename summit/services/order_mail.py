@@ -184,6 +184,43 @@ def refund_reversed(order: Order, payment: Payment, amount: int) -> None:
     )
 
 
+def dispute_opened(order: Order, payment: Payment) -> None:
+    """The buyer's bank disputes a payment (a chargeback)."""
+    _to_organizers(
+        order,
+        lambda: _("Payment disputed: order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "The buyer's bank has opened a dispute on the payment of %(amount)s for order "
+                "%(ref)s, and the money is held back meanwhile. Answer the dispute at Stripe. "
+                "On the order page, choose whether the tickets stay valid or are cancelled.",
+                amount=money(payment.dispute_amount or payment.amount, payment.currency),
+                ref=order.reference,
+            )
+        ],
+    )
+
+
+def dispute_closed(order: Order, payment: Payment) -> None:
+    """The bank decided a dispute."""
+    won = payment.dispute_status in ("won", "warning_closed", "prevented")
+    _to_organizers(
+        order,
+        lambda: _("Dispute closed: order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "The dispute on order %(ref)s was decided in your favour: the money stays.",
+                ref=order.reference,
+            )
+            if won
+            else _(
+                "The dispute on order %(ref)s was lost: the money went back to the buyer.",
+                ref=order.reference,
+            )
+        ],
+    )
+
+
 def payment_failed(order: Order) -> None:
     _notice(
         order.buyer_email,

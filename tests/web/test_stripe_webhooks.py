@@ -595,3 +595,48 @@ def test_charge_refunded_records_a_pending_refund_as_pending(client, db, fake, p
     assert count(db, Refund) == 1
     assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
     assert paying.status is OrderStatus.PAID
+
+
+def _decide(client, order, decision):
+    from tests.conftest import csrf_token
+
+    page = f"/manage/events/summit2027/orders/{order.reference}"
+    return client.post(
+        f"{page}/dispute", data={"csrf_token": csrf_token(client, page), decision: "1"}
+    )
+
+
+@pytest.mark.parametrize("decision, outcome", [("cancel", "lost"), ("keep", "won")])
+def test_a_dispute_flags_the_order_the_organizers_choose_and_the_outcome_is_recorded(
+    client, db, fake, paying, login, decision, outcome
+):
+    intent = _paid(client, fake, db, paying)
+    dispute = fake.dispute(intent, reason="fraudulent")
+    created = fake.event("charge.dispute.created", dispute)
+
+    for delivery in (created, created):
+        assert fake.deliver(client, delivery).status_code == 200
+
+    (told,) = [m for m in inbox(db, ORGANIZER) if paying.reference in m.subject]
+    assert "3\xa0000\xa0kr" in told.body_text
+    db.session.expire_all()
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}  # until they choose
+    page = _organizer_page(client, db, login, paying)
+    assert "order-disputed" in page
+    listing = client.get("/manage/events/summit2027/orders/").get_data(as_text=True)
+    assert "badge-disputed" in listing
+
+    assert _decide(client, paying, decision).status_code == 302
+
+    db.session.expire_all()
+    expected = TicketStatus.CANCELLED if decision == "cancel" else TicketStatus.VALID
+    assert {t.status for t in paying.tickets} == {expected}
+    closed = fake.close_dispute(dispute["id"], outcome)
+    fake.deliver(client, fake.event("charge.dispute.closed", closed))
+    db.session.expire_all()
+    payment = paying.payments[0]
+    assert (payment.dispute_ref, payment.dispute_status) == (dispute["id"], outcome)
+    assert payment.dispute_closed_at is not None
+    page = client.get(f"/manage/events/summit2027/orders/{paying.reference}").get_data(as_text=True)
+    assert f"dispute-{outcome}" in page
+    assert len([m for m in inbox(db, ORGANIZER) if paying.reference in m.subject]) == 2

@@ -10,12 +10,13 @@ from ...extensions import db
 from ...forms import form_page
 from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
+from ...models.payments import DisputeDecision
 from ...requests import page_number
 from ...services import sales
 from ...services.badge_printing import last_printed
 from ...services.ordering import OrderError
 from ...services.payments import core as payments
-from ...services.payments import refunds
+from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
 from ...services.sales import DiscountCodeData, SalesError, TicketTypeData
 from .forms import EventForm
@@ -24,6 +25,7 @@ from .ticketing_forms import (
     DeactivateForm,
     DeleteForm,
     DiscountCodeForm,
+    DisputeDecisionForm,
     InvoicePaidForm,
     OrderSearchForm,
     RefundForm,
@@ -62,7 +64,28 @@ ORDER_ERRORS = {
     "not_invoiced": lambda: _("Only an order with an unpaid invoice can be marked paid."),
     "not_confirmed": lambda: _("The order is not confirmed, so there are no tickets to send."),
     "no_email": lambda: _("The order has no email address to send to."),
+    "not_disputed": lambda: _("There is no dispute on this order."),
+    "dispute_tickets_cancelled": lambda: _("The tickets are already cancelled."),
 }
+
+# Stripe's words for where a dispute is, in the organizers' words.
+DISPUTE_STATUSES = {
+    "warning_needs_response": lambda: _("Inquiry from the bank: answer it at Stripe"),
+    "warning_under_review": lambda: _("Inquiry under review"),
+    "warning_closed": lambda: _("Inquiry closed: the money stays"),
+    "needs_response": lambda: _("Open: answer it at Stripe"),
+    "under_review": lambda: _("Under review by the bank"),
+    "appeal_needs_response": lambda: _("Appeal: answer it at Stripe"),
+    "appeal_under_review": lambda: _("Appeal under review"),
+    "won": lambda: _("Won: the money stays"),
+    "lost": lambda: _("Lost: the money went back to the buyer"),
+    "prevented": lambda: _("Prevented: the money stays"),
+}
+
+
+def dispute_status(status: str | None) -> str:
+    known = DISPUTE_STATUSES.get(status or "")
+    return known() if known else (status or "–")
 
 
 REFUND_REASONS = {
@@ -376,6 +399,9 @@ def order_detail(slug, reference):
         can_cancel=refunds.can_cancel(order),
         resend_form=ResendForm(),
         invoice_paid_form=InvoicePaidForm(),
+        disputed=disputes.disputed_payment(order),
+        dispute_status=dispute_status,
+        dispute_form=DisputeDecisionForm(),
     )
 
 
@@ -412,6 +438,25 @@ def order_invoice_paid(slug, reference):
         flash(_order_error(error), "error")
     else:
         flash(_("The invoice is marked paid."), "success")
+    return _back_to(order)
+
+
+@bp.post("/events/<slug>/orders/<reference>/dispute")
+@event_role_required(ORGANIZER)
+def order_dispute(slug, reference):
+    """The organizers' choice for the tickets of a disputed order."""
+    order = _order(reference)
+    form = DisputeDecisionForm()
+    if not form.validate_on_submit() or form.keep.data == form.cancel.data:
+        abort(400)
+    decision = DisputeDecision.CANCEL if form.cancel.data else DisputeDecision.KEEP
+    try:
+        disputes.decide_dispute(order, decision)
+    except OrderError as error:
+        db.session.rollback()
+        flash(_order_error(error), "error")
+    else:
+        flash(decision.label, "success")
     return _back_to(order)
 
 

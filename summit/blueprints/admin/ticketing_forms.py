@@ -319,3 +319,10 @@ class RefundForm(Form):
 
 class InvoicePaidForm(Form):
     submit = SubmitField(_l("Mark the invoice as paid"))
+
+
+class DisputeDecisionForm(Form):
+    """The organizers' choice for the tickets of a disputed order."""
+
+    keep = SubmitField(_l("Keep the tickets valid"))
+    cancel = SubmitField(_l("Cancel the tickets"))

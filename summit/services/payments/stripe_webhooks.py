@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ...database import begin_write
 from ...extensions import db
 from ...models import OrderStatus, Payment, PaymentMethod, PaymentStatus, ProviderEvent
-from . import core
+from . import core, disputes
 from .base import PaymentError
 from .refunds import record_refund
 from .stripe import StripeProvider
@@ -215,6 +215,35 @@ def _refund_changed(refund: dict) -> str:
     return f"refund {refund.get('status')}"
 
 
+def _dispute_payment(dispute: dict) -> Payment | None:
+    if not isinstance(dispute.get("id"), str):
+        return None
+    return _payment_of_intent(dispute.get("payment_intent"))
+
+
+def _dispute_opened(dispute: dict) -> str:
+    """charge.dispute.created (and .updated): the order is flagged, organizers told."""
+    payment = _dispute_payment(dispute)
+    if payment is None:
+        return "unknown payment"
+    disputes.record_dispute(
+        payment,
+        dispute["id"],
+        str(dispute.get("status") or "needs_response"),
+        int(dispute.get("amount") or 0),
+        str(dispute.get("reason") or ""),
+    )
+    return f"dispute {dispute.get('status')}"
+
+
+def _dispute_closed(dispute: dict) -> str:
+    payment = _dispute_payment(dispute)
+    if payment is None:
+        return "unknown payment"
+    disputes.record_dispute_closed(payment, dispute["id"], str(dispute.get("status") or ""))
+    return f"dispute closed {dispute.get('status')}"
+
+
 HANDLERS = {
     "checkout.session.completed": _on_session(apply_session),
     "checkout.session.async_payment_succeeded": _on_session(_record_paid),
@@ -225,4 +254,7 @@ HANDLERS = {
     "refund.created": _refund_changed,
     "refund.updated": _refund_changed,
     "refund.failed": _refund_changed,
+    "charge.dispute.created": _dispute_opened,
+    "charge.dispute.updated": _dispute_opened,
+    "charge.dispute.closed": _dispute_closed,
 }
