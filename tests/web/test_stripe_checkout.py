@@ -199,3 +199,49 @@ def test_an_amount_under_stripes_minimum_is_refused_up_front(client, db, fake, e
     assert refused.value.reason == "below_card_minimum"
     assert fake.created_sessions() == []  # Stripe was never asked
     assert core.payment_methods(order) == [PaymentMethod.INVOICE]
+
+
+@pytest.mark.parametrize("paid_on_stripe", [False, True])
+def test_back_from_stripe_the_buyer_chooses_invoice(client, db, fake, event, paid_on_stripe):
+    """The buyer starts a card payment, comes back to the checkout and chooses invoice:
+    the Checkout Session is ended, so the old tab cannot pay too. Had they paid there
+    already, the card payment counts and no invoice is issued."""
+    from summit.services.payments import core
+
+    order = reserved_order(event, {ticket_type(db, event, "Ordinarie", 150000): 1})
+    checkout = f"/events/summit2027/orders/{order.token}/checkout"
+    base = {
+        "buyer_name": "Kim Köpare",
+        "buyer_email": "kim@example.org",
+        "buyer_organisation": "Exempelföreningen",
+        "attendees-0-name": "Ada Deltagare",
+    }
+    data = dict(base, method="stripe", csrf_token=csrf_token(client, checkout))
+    assert client.post(checkout, data=data).location == fake.session()["url"]
+    if paid_on_stripe:
+        fake.pay()
+
+    response = client.post(
+        checkout,
+        data=dict(
+            base,
+            method="invoice",
+            org_number="212000-1124",
+            invoice_address="Box 1, 111 11 Stockholm",
+            csrf_token=csrf_token(client, checkout),
+        ),
+    )
+
+    db.session.expire_all()
+    if paid_on_stripe:
+        assert "nothing more is needed" in response.get_data(as_text=True) or (
+            "inget mer behövs" in response.get_data(as_text=True)
+        )
+        assert order.status is OrderStatus.PAID
+        assert core.invoice_of(order) is None
+    else:
+        assert response.status_code == 302
+        assert fake.session()["status"] == "expired"
+        assert order.status is OrderStatus.INVOICED
+        assert order.payments[0].status is PaymentStatus.CANCELLED
+    assert len(confirmations(db)) == 1

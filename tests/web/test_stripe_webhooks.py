@@ -640,3 +640,20 @@ def test_a_dispute_flags_the_order_the_organizers_choose_and_the_outcome_is_reco
     page = client.get(f"/manage/events/summit2027/orders/{paying.reference}").get_data(as_text=True)
     assert f"dispute-{outcome}" in page
     assert len([m for m in inbox(db, ORGANIZER) if paying.reference in m.subject]) == 2
+
+
+def test_the_organizer_is_told_when_stripe_leaves_a_refund_pending(client, db, fake, paying, login):
+    from tests.conftest import csrf_token
+
+    _paid(client, fake, db, paying)
+    fake.refund_status = "pending"
+    page = _organizer_page(client, db, login, paying)  # signs the organizer in
+    refund_page = f"/manage/events/summit2027/orders/{paying.reference}/refund"
+
+    response = client.post(refund_page, data={"csrf_token": csrf_token(client, refund_page)})
+
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "flash-info" in page and "refund-pending" in page
+    db.session.expire_all()
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}

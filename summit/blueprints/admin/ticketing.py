@@ -516,7 +516,17 @@ def order_refund(slug, reference):
                 "error",
             )
         else:
-            flash(_("Refunded %(amount)s.", amount=money(amount, g.event.currency)), "success")
+            if refunds.pending_amount(order):
+                flash(
+                    _(
+                        "The refund of %(amount)s has started, and the payment provider "
+                        "reports it pending: the tickets are refunded when it goes through.",
+                        amount=money(amount, g.event.currency),
+                    ),
+                    "info",
+                )
+            else:
+                flash(_("Refunded %(amount)s.", amount=money(amount, g.event.currency)), "success")
         return _back_to(order)
     ticket = _numbered_ticket(order, request.args.get("ticket", type=int))
     amount = sales.refundable_amount(order, ticket)

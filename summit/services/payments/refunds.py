@@ -247,6 +247,17 @@ def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
     return amount
 
 
+def pending_amount(order: Order) -> int:
+    """What is on its way back to the buyer and not yet confirmed by the provider (öre):
+    refunds pending or waiting for an action at the provider."""
+    return sum(
+        r.amount
+        for p in order.payments
+        for r in p.refunds
+        if r.status in (RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION)
+    )
+
+
 def cancel_tickets(order: Order, tickets: list) -> None:
     lock_sales(order.event_id)
     for ticket in tickets:
