@@ -176,7 +176,7 @@ def refund_reversed(order: Order, payment: Payment, amount: int) -> None:
             _(
                 "The refund of %(amount)s for order %(ref)s failed at the payment provider, "
                 "so the money was not given back. The tickets it had refunded are valid "
-                "again. Refund the order again, or cancel its tickets.",
+                "again. Refund the order again from its page.",
                 amount=money(amount, payment.currency),
                 ref=order.reference,
             )
