@@ -376,3 +376,20 @@ def test_a_refund_without_a_payment_intent_is_refused(db, fake, event):
         StripeProvider().refund(order.payments[0], 1000, "k")
 
     assert not fake.refunds
+
+
+def test_an_organizer_cannot_cancel_an_order_paid_on_stripe_meanwhile(db, fake, event):
+    """The buyer paid on Stripe's page a moment ago; the webhook has not come yet. The
+    organizer's cancel finds the session complete: the payment counts, no cancel."""
+    order = reserved_order(event, {ticket_type(db, event): 1})
+    start_stripe(order)
+    fake.pay()
+
+    with pytest.raises(core.OrderError) as refused:
+        refunds.cancel_order(order)
+
+    assert refused.value.reason == "cannot_cancel"
+    db.session.expire_all()
+    assert order.status is OrderStatus.PAID
+    assert {t.status for t in order.tickets} == {TicketStatus.VALID}
+    assert fake.refunds == {}

@@ -282,13 +282,26 @@ def cancel_order(order: Order) -> None:
     Orders paid with money are refunded instead."""
     if not can_cancel(order):
         raise OrderError("cannot_cancel")
+    went_through = False
     for payment in order.payments:
         if payment.status is PaymentStatus.CREATED and payment.method is not PaymentMethod.INVOICE:
             try:
-                get_provider(payment.method).cancel(payment)
+                if not get_provider(payment.method).cancel(payment):
+                    # The buyer completed it a moment ago: apply it as the provider has it.
+                    if payment.method is PaymentMethod.STRIPE:
+                        from .stripe_webhooks import sync_session
+
+                        sync_session(payment)
+                    went_through = True
             except PaymentError as error:
+                db.session.rollback()
                 log.warning("Cancelling payment %s at the provider failed: %s", payment.id, error)
     lock_sales(order.event_id)
+    if went_through:
+        db.session.refresh(order)
+        if not can_cancel(order):
+            db.session.rollback()
+            raise OrderError("cannot_cancel")
     was_confirmed = order.status.is_confirmed
     order.status = OrderStatus.CANCELLED
     order.cancelled_at = utcnow()
