@@ -405,6 +405,15 @@ class FakeStripe:
     def _create_refund(self, params: dict) -> dict:
         _unknown(params, REFUND_PARAMS)
         intent = self._intent_for_refund(params)
+        if any(
+            d["payment_intent"] == intent["id"] and d["status"] not in ("won", "warning_closed")
+            for d in self.disputes.values()
+        ):
+            raise StripeError(
+                400,
+                f"Charge {intent['latest_charge']} has been charged back; cannot issue a refund.",
+                code="charge_disputed",
+            )
         left = intent["amount"] - intent["amount_refunded"]
         if left <= 0:
             raise StripeError(

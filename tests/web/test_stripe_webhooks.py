@@ -657,3 +657,23 @@ def test_the_organizer_is_told_when_stripe_leaves_a_refund_pending(client, db, f
     assert "flash-info" in page and "refund-pending" in page
     db.session.expire_all()
     assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+
+
+def test_a_disputed_payment_is_not_refunded_on_top(client, db, fake, paying, login):
+    """While the bank holds the money (and after it gave it back), a refund would pay
+    the buyer twice; Stripe refuses it, and summit says why before asking."""
+    from tests.conftest import csrf_token
+
+    intent = _paid(client, fake, db, paying)
+    fake.deliver(client, fake.event("charge.dispute.created", fake.dispute(intent)))
+    page = _organizer_page(client, db, login, paying)
+    refund_page = f"/manage/events/summit2027/orders/{paying.reference}/refund"
+
+    response = client.post(refund_page, data={"csrf_token": csrf_token(client, refund_page)})
+
+    page = client.get(response.location).get_data(as_text=True)
+    assert "flash-error" in page and "Vänta på bankens beslut" in page
+    assert fake.refunds == {}
+    with pytest.raises(OrderError) as refused:
+        refunds.refund(paying)
+    assert refused.value.reason == "disputed"

@@ -66,6 +66,9 @@ ORDER_ERRORS = {
     "no_email": lambda: _("The order has no email address to send to."),
     "not_disputed": lambda: _("There is no dispute on this order."),
     "dispute_tickets_cancelled": lambda: _("The tickets are already cancelled."),
+    "disputed": lambda: _(
+        "The payment is disputed, so it cannot be refunded now. Wait for the bank's decision."
+    ),
 }
 
 # Stripe's words for where a dispute is, in the organizers' words.

@@ -220,6 +220,10 @@ def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
     )
     if payment is None:
         raise OrderError("nothing_to_refund")
+    if payment.dispute_ref and payment.dispute_status not in ("won", "warning_closed"):
+        # The bank holds the money (or gave it back): a refund would pay the buyer twice,
+        # and Stripe refuses it.
+        raise OrderError("disputed")
     if ticket is not None:
         if ticket.order_id != order.id or ticket.status is not TicketStatus.VALID:
             raise OrderError("nothing_to_refund")
