@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     login.init_app(app)
     login.login_view = "auth.login"
+    login.id_attribute = "get_login_token"  # the cookie names a login session, not a user
     login.login_message_category = "info"
 
     from .blueprints import register_blueprints

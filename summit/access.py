@@ -13,11 +13,15 @@ from sqlalchemy import select
 
 from .extensions import csrf, db, login
 from .models import Event, Role, User
+from .services.accounts import session_for_token
 
 
 @login.user_loader
-def load_user(session_token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == session_token))
+def load_user(token: str) -> User | None:
+    """The person whose login session the cookie names, read on every request (with the
+    roles, when asked): ended sessions and removed roles count at once."""
+    login_session = session_for_token(token)
+    return login_session.user if login_session else None
 
 
 # What a view may declare; event-role views declare the tuple of roles they accept.

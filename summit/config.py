@@ -93,6 +93,11 @@ def load_config(instance_path: Path) -> dict:
         "CHECKIN_RATE_LIMIT": env.get("CHECKIN_RATE_LIMIT", "600 per minute"),
         "MAGIC_LINK_MAX_AGE": int(env.get("MAGIC_LINK_MAX_AGE", str(30 * 60))),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),
+        # Wrong passwords for one account over all addresses; past it, password sign-in
+        # for that account waits and the emailed link is offered instead.
+        "LOGIN_ACCOUNT_RATE_LIMIT": env.get("LOGIN_ACCOUNT_RATE_LIMIT", "30 per hour;100 per day"),
+        # Seconds a sign-in lasts at most (then the person signs in again).
+        "LOGIN_SESSION_MAX_AGE": int(env.get("LOGIN_SESSION_MAX_AGE", str(30 * 24 * 3600))),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],

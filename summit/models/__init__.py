@@ -42,7 +42,7 @@ from .program import (
 from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack, ReviewScore
 from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType
 from .types import utcnow
-from .users import EventRole, Role, User
+from .users import EventRole, LoginSession, Role, User
 
 __all__ = [
     "WorkshopSignup",
@@ -71,6 +71,7 @@ __all__ = [
     "EventRole",
     "EventStatus",
     "HOLDING",
+    "LoginSession",
     "Invoice",
     "MessageStatus",
     "Order",

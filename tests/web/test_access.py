@@ -59,6 +59,7 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "site.my_ticket_pdf"): 200,
     ("GET", "auth.account"): 200,
     ("POST", "auth.account"): 422,
+    ("POST", "auth.sign_out_everywhere"): 302,  # signed out, to the start page
     ("GET", "admin.dashboard"): 200,
     ("GET", "admin.new_event"): 200,
     ("POST", "admin.new_event"): 422,
