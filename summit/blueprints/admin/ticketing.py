@@ -14,7 +14,8 @@ from ...models.payments import DisputeDecision
 from ...requests import page_number
 from ...services import sales
 from ...services.badge_printing import last_printed
-from ...services.ordering import OrderError
+from ...services.codes import is_guessable
+from ...services.ordering import OrderError, normalize_code
 from ...services.payments import core as payments
 from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
@@ -43,6 +44,14 @@ SALES_ERRORS = {
     "format": lambda: _("Use 3–64 letters A–Z, digits, hyphens or underscores, e.g. EARLYBIRD."),
     "required_when_hidden": lambda: _(
         "A hidden ticket type needs an access code, or nobody can buy it."
+    ),
+    "guessable": lambda: _(
+        "Too easy to guess: use at least 8 characters, and not a word and a year. "
+        "Leave it empty for a random code."
+    ),
+    "guessable_free": lambda: _(
+        "A code that makes tickets free must be hard to guess: use at least 8 characters, "
+        "and not a word and a year."
     ),
     "taken": lambda: _("The event already has this code."),
     "percent_range": lambda: _("Enter a percentage from 1 to 100."),
@@ -146,6 +155,7 @@ def ticket_types(slug):
         event=g.event,
         overview=sales.sales_overview(g.event),
         deactivate_form=DeactivateForm(),
+        guessable=lambda code: is_guessable(normalize_code(code)),
     )
 
 
@@ -178,12 +188,25 @@ def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None):
         return None
 
 
+def _saved(form: TicketTypeForm, ticket_type: TicketType) -> None:
+    if not ticket_type.is_visible and not form.access_code.data:
+        flash(
+            _(
+                "The ticket type is saved. Its access code is %(code)s (made at random).",
+                code=ticket_type.access_code,
+            ),
+            "success",
+        )
+    else:
+        flash(_("The ticket type is saved."), "success")
+
+
 @bp.route("/events/<slug>/tickets/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_ticket_type(slug):
     form = TicketTypeForm()
-    if form.validate_on_submit() and _save_ticket_type(form, None) is not None:
-        flash(_("The ticket type is saved."), "success")
+    if form.validate_on_submit() and (saved := _save_ticket_type(form, None)) is not None:
+        _saved(form, saved)
         return redirect(url_for("admin.ticket_types", slug=slug))
     return form_page("admin/tickets/type_form.html", form, event=g.event, ticket_type=None)
 
@@ -195,7 +218,7 @@ def edit_ticket_type(slug, type_id):
     initial = TicketTypeForm.initial(ticket_type, g.event.tz) if request.method == "GET" else None
     form = TicketTypeForm(data=initial)
     if form.validate_on_submit() and _save_ticket_type(form, ticket_type) is not None:
-        flash(_("The ticket type is saved."), "success")
+        _saved(form, ticket_type)
         return redirect(url_for("admin.ticket_types", slug=slug))
     return form_page(
         "admin/tickets/type_form.html",

@@ -262,4 +262,5 @@ def outbox_retry(message_id):
     return redirect(url_for("admin.outbox_message", message_id=message_id))
 
 
-from . import ticketing  # noqa: E402, F401  (organizer ticketing pages on this blueprint)
+# The organizer's ticketing and voucher pages, on this blueprint.
+from . import ticketing, vouchers  # noqa: E402, F401

@@ -39,6 +39,7 @@ from ..ordering import (
     availability,
     fill_details,
     lock_sales,
+    vouchers_still_free,
 )
 from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
 from .refunds import auto_refund
@@ -314,6 +315,8 @@ def _seats_still_free(order: Order, now: datetime) -> bool:
         wanted[ticket.ticket_type] = wanted.get(ticket.ticket_type, 0) + 1
     left = availability(order.event, list(wanted), now)
     if left.event_left is not None and sum(wanted.values()) > left.event_left:
+        return False
+    if not vouchers_still_free(order, now):
         return False
     return all(left.by_type.get(t.id) is None or q <= left.by_type[t.id] for t, q in wanted.items())
 
