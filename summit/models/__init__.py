@@ -40,12 +40,11 @@ from .program import (
     WorkshopSignup,
 )
 from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack, ReviewScore
-from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType, Voucher
+from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType
 from .types import utcnow
-from .users import EventRole, LoginSession, Role, User
+from .users import EventRole, Role, User
 
 __all__ = [
-    "Voucher",
     "WorkshopSignup",
     "SpeakerAvailability",
     "ProgramRelease",
@@ -72,7 +71,6 @@ __all__ = [
     "EventRole",
     "EventStatus",
     "HOLDING",
-    "LoginSession",
     "Invoice",
     "MessageStatus",
     "Order",

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 
 from ...models import Order, Payment, PaymentMethod, TicketStatus, utcnow
 from ...urls import external_url
-from .base import PaymentError, ProviderRefund
+from .base import PaymentError
 
 # Stripe accepts a Checkout Session's expires_at from 30 minutes to 24 hours after it
 # is created; the margin covers the time the request takes.
@@ -136,26 +136,22 @@ class StripeProvider:
         payment.provider_ref = session.id
         return session.url
 
-    def cancel(self, payment: Payment) -> bool:
-        """Expire the Checkout Session so it cannot be paid any more. True when it can no
-        longer be paid (expired now or before), False when the buyer completed it (paid,
-        or waiting for the bank): then there was nothing left to stop."""
+    def cancel(self, payment: Payment) -> None:
+        """Expire the Checkout Session so it cannot be paid any more. A session that is
+        already expired or complete has nothing left to stop."""
         if not payment.provider_ref:
-            return True
+            return
         try:
             self.client.v1.checkout.sessions.expire(payment.provider_ref)
         except stripe.InvalidRequestError as error:
             # Stripe refuses to expire a session that is not open; whether that is the
             # reason is read from the session itself, not from the error's wording.
-            status = self.retrieve_session(payment.provider_ref).get("status")
-            if status == "open":
+            if self.retrieve_session(payment.provider_ref).get("status") == "open":
                 raise payment_error(error) from error
-            return status != "complete"
         except stripe.StripeError as error:
             raise payment_error(error) from error
-        return True
 
-    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> ProviderRefund:
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
         if not payment.provider_intent:
             raise PaymentError("provider_refused", f"payment {payment.id} has no PaymentIntent")
         try:
@@ -173,8 +169,7 @@ class StripeProvider:
             )
         except stripe.StripeError as error:
             raise payment_error(error) from error
-        # Not every refund is final at once: Stripe may answer pending or requires_action.
-        return ProviderRefund(refund.id, refund.status or "pending")
+        return refund.id
 
     def retrieve_session(self, session_id: str) -> dict:
         """The Checkout Session as Stripe has it now (a plain dict)."""
