@@ -82,9 +82,7 @@ def prepare(app, tickets: int) -> tuple[list[str], list[str]]:
     from summit.services import checkin_setup
 
     with app.app_context():
-        # The check-in tables are created here while their migration is not written yet;
-        # create_all adds only what is missing.
-        db.create_all()
+        # The schema is the migrations' (`flask db upgrade` in main()), as in production.
         now = utcnow()
         event = Event(
             slug=SLUG,

@@ -3,7 +3,7 @@
 Starts what it needs: a PostgreSQL database (DATABASE_URL if set, otherwise a fresh
 temporary one on the local server, dropped afterwards), migrated, with one published
 event whose single ticket type has CAPACITY seats; and gunicorn with 2 workers on a free
-port of 127.0.0.1, with the reservation rate limit lifted.
+port of 127.0.0.1, with the reservation rate limit and the seats-per-address cap lifted.
 
 Then BUYERS buyers, CONCURRENCY at a time, each with its own cookies, do what a person
 does up to the payment step: open the shop (CSRF token), reserve one ticket, open the
@@ -441,11 +441,13 @@ def main() -> None:
             "DATABASE_URL": url,
             "SECRET_KEY": secrets.token_urlsafe(48),
             "BASE_URL": f"http://127.0.0.1:{port}",
-            # One address buys 200 times a minute here; the default limit would refuse.
+            # One address buys 200 times a minute here; the default limit would refuse,
+            # and so would the cap on the seats one address holds unpaid (0: none).
             "RESERVATION_RATE_LIMIT": "100000 per minute",
+            "RESERVATION_SEATS_PER_ADDRESS": "0",
         }
         flask(env, "db", "upgrade")
-        app = in_process_app(env, "RESERVATION_RATE_LIMIT")
+        app = in_process_app(env, "RESERVATION_RATE_LIMIT", "RESERVATION_SEATS_PER_ADDRESS")
         create_events(app, args.capacity)
         print(f"database ready: {url.split('@')[-1]}", flush=True)
 

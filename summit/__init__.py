@@ -10,6 +10,7 @@ from .database import configure_engine
 from .errors import register_error_pages
 from .extensions import babel, csrf, db, limiter, login, migrate, talisman
 from .i18n import init_i18n
+from .requests import init_requests
 
 # Content Security Policy: no inline script anywhere, everything from our own origin.
 CSP = {
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     init_i18n(app, babel)
+    init_requests(app)  # bounded JSON, no NUL in paths, no-store by default
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy; HSTS is sent on secure requests
@@ -58,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     login.init_app(app)
     login.login_view = "auth.login"
+    login.id_attribute = "get_login_token"  # the cookie names a login session, not a user
     login.login_message_category = "info"
 
     from .blueprints import register_blueprints

@@ -13,11 +13,15 @@ from sqlalchemy import select
 
 from .extensions import csrf, db, login
 from .models import Event, Role, User
+from .services.accounts import session_for_token
 
 
 @login.user_loader
-def load_user(session_token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == session_token))
+def load_user(token: str) -> User | None:
+    """The person whose login session the cookie names, read on every request (with the
+    roles, when asked): ended sessions and removed roles count at once."""
+    login_session = session_for_token(token)
+    return login_session.user if login_session else None
 
 
 # What a view may declare; event-role views declare the tuple of roles they accept.
@@ -84,6 +88,16 @@ def _api_refusal(status: int, error: str):
     return response
 
 
+def bearer_station():
+    """The station named by the request's `Authorization: Bearer <token>` header (the
+    scheme in any case, spaces around the token ignored), or None. The door API's
+    access check and its rate limit (keyed on the station) both read it here."""
+    from .services.checkin import station_for_token
+
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    return station_for_token(token.strip()) if scheme.lower() == "bearer" else None
+
+
 def api_token_required(view):
     """The door JSON API (takes `slug`): a station's bearer token for this event
     (`Authorization: Bearer <token>`, no cookies, so no CSRF token) sets g.station; or a
@@ -94,14 +108,11 @@ def api_token_required(view):
     Answers in JSON: 401 without a known token or account, 403 for a revoked station, a
     station of another event, or an account without the role.
     """
-    from .services.checkin import station_for_token
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        if header:
-            scheme, _, token = header.partition(" ")
-            station = station_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if request.headers.get("Authorization", ""):
+            station = bearer_station()
             if station is None:
                 return _api_refusal(401, "unauthorized")
             if station.revoked:

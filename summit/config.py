@@ -89,10 +89,21 @@ def load_config(instance_path: Path) -> dict:
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "RESERVATION_RATE_LIMIT": env.get("RESERVATION_RATE_LIMIT", "30 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
+        # Wrong codes (access, discount, voucher, call for speakers) per client address,
+        # and per event over all addresses (summit/code_attempts.py); right ones are free.
+        "CODE_RATE_LIMIT": env.get("CODE_RATE_LIMIT", "10 per 10 minutes;40 per day"),
+        "CODE_EVENT_RATE_LIMIT": env.get("CODE_EVENT_RATE_LIMIT", "300 per hour"),
+        # Seats one address may hold in unpaid reservations of one event at once.
+        "RESERVATION_SEATS_PER_ADDRESS": int(env.get("RESERVATION_SEATS_PER_ADDRESS", "20")),
         # Scans per station (door); far above what a person with a scanner can do.
         "CHECKIN_RATE_LIMIT": env.get("CHECKIN_RATE_LIMIT", "600 per minute"),
         "MAGIC_LINK_MAX_AGE": int(env.get("MAGIC_LINK_MAX_AGE", str(30 * 60))),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),
+        # Wrong passwords for one account over all addresses; past it, password sign-in
+        # for that account waits and the emailed link is offered instead.
+        "LOGIN_ACCOUNT_RATE_LIMIT": env.get("LOGIN_ACCOUNT_RATE_LIMIT", "30 per hour;100 per day"),
+        # Seconds a sign-in lasts at most (then the person signs in again).
+        "LOGIN_SESSION_MAX_AGE": int(env.get("LOGIN_SESSION_MAX_AGE", str(30 * 24 * 3600))),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],

@@ -14,7 +14,7 @@ from .demo_branding import create_demo_branding
 from .demo_cfp import create_demo_cfp
 from .demo_checkin import create_demo_checkin
 from .demo_program import create_demo_program
-from .demo_sales import create_demo_sales
+from .demo_sales import create_demo_sales, create_demo_vouchers, speaker_code
 from .extensions import db
 from .models import Event, EventFormat, EventKind, EventStatus, Role, Room, Track, User
 from .services import accounts
@@ -176,7 +176,10 @@ def create_demo() -> list[str]:
     sales = create_demo_sales(events)
     if sales:
         lines += ["", "Paid attendees:", *sales]
-    lines += ["", "Buy a ticket: /events/summit2027/tickets/ (speaker code: TALARE2027)"]
+    lines += ["", "Buy a ticket: /events/summit2027/tickets/"]
+    lines += [f"  speaker access code: {speaker_code(summit)}"]
+    lines += ["One-use speaker voucher (more under Tickets → Vouchers):"]
+    lines += create_demo_vouchers(summit)
     lines += create_demo_cfp(summit)
     lines += create_demo_program(summit)
     lines += create_demo_checkin(summit)

@@ -18,8 +18,11 @@ from .models import (
     PaymentStatus,
     Ticket,
     TicketType,
+    Voucher,
     utcnow,
 )
+from .services.codes import is_guessable, random_code
+from .services.vouchers import generate_vouchers
 
 SUMMIT_TYPES = [
     # name_sv, name_en, price (öre), capacity, visible, access code
@@ -27,7 +30,8 @@ SUMMIT_TYPES = [
     ("Offentlig sektor", "Public sector", 295000, 600, True, None),
     ("Ideell organisation", "Non-profit organisation", 145000, 300, True, None),
     ("Student", "Student", 45000, 100, True, None),
-    ("Talare", "Speaker", 0, None, False, "TALARE2027"),
+    # A hidden type's code is random, made when the demo is (services/codes.py).
+    ("Talare", "Speaker", 0, None, False, None),
 ]
 SEMINAR_TYPES = [("Deltagare", "Participant", 0, 60, True, None)]
 # The ribbon on the badges of these types' holders (the others: deltagare).
@@ -119,6 +123,10 @@ def _ensure_types(event: Event, specs) -> list[TicketType]:
         for t in db.session.scalars(select(TicketType).where(TicketType.event_id == event.id))
     }
     for position, (sv, en, price, capacity, visible, code) in enumerate(specs):
+        if not visible and sv in existing and is_guessable(existing[sv].access_code or ""):
+            existing[sv].access_code = random_code()  # a demo from before: TALARE2027
+        if not visible and code is None:
+            code = random_code()
         if sv not in existing:
             existing[sv] = TicketType(
                 event=event,
@@ -221,6 +229,37 @@ def _sell(event: Event, types: list[TicketType], attendees: int, rng: random.Ran
         db.session.flush()
         sold += count
     return sold
+
+
+def speaker_code(event: Event) -> str | None:
+    """The access code of the demo summit's hidden speaker type."""
+    return db.session.scalar(
+        select(TicketType.access_code).where(
+            TicketType.event_id == event.id,
+            TicketType.name_sv == "Talare",
+            TicketType.is_visible.is_(False),
+            TicketType.is_active.is_(True),
+        )
+    )
+
+
+def create_demo_vouchers(event: Event) -> list[str]:
+    """Five free speaker vouchers on the demo summit (once), and a link to try one."""
+    ticket_type = db.session.scalar(
+        select(TicketType).where(
+            TicketType.event_id == event.id,
+            TicketType.name_sv == "Talare",
+            TicketType.is_active.is_(True),
+        )
+    )
+    if ticket_type is None:
+        return []
+    existing = db.session.scalars(
+        select(Voucher).where(Voucher.ticket_type_id == ticket_type.id).order_by(Voucher.id)
+    ).all()
+    if not existing:
+        existing = generate_vouchers(event, ticket_type, 5, free=True, note="Demo")
+    return [f"  /events/{event.slug}/tickets/?voucher={existing[0].code}"]
 
 
 def create_demo_sales(events: list[Event]) -> list[str]:

@@ -11,6 +11,10 @@ from tests.conftest import STOCKHOLM
 
 # The first morning of the test summit (tests/conftest.py make_event: 18–20 May 2027).
 MORNING = datetime(2027, 5, 18, 8, 30, tzinfo=STOCKHOLM)
+# An event of that one day, for tests that set the app's clock to its noon (conftest
+# `clock`, event_day_noon()): the entrance list admits then, whatever the real date.
+DAY_START = datetime(2027, 5, 18, 0, 1, tzinfo=STOCKHOLM)
+DAY_END = DAY_START + timedelta(hours=23)
 _numbers = count(1)
 
 

@@ -4,7 +4,7 @@ TEST_DATABASE_URL is set), a client, and factories for the things tests need."""
 import contextvars
 import os
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +15,7 @@ from summit import create_app
 from summit.extensions import db as _db
 from summit.extensions import limiter
 from summit.models import Event, EventFormat, EventKind, EventStatus, Role, User
+from summit.models.types import set_clock
 from summit.services import accounts
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -95,6 +96,36 @@ def app(_app):
 @pytest.fixture
 def db(app):
     return _db
+
+
+class Clock:
+    """The app's clock (summit.models.types.utcnow, which every service, view and column
+    default asks): `set(moment)` puts it at a moment from which it runs on, as a machine
+    whose date was set; `stop(moment)` makes it stand still there."""
+
+    def set(self, moment: datetime) -> datetime:
+        set_clock(moment)
+        return moment
+
+    def stop(self, moment: datetime) -> datetime:
+        set_clock(moment, running=False)
+        return moment
+
+
+@pytest.fixture
+def clock():
+    """A settable now for the app, back to the real clock after the test."""
+    yield Clock()
+    set_clock(None)
+
+
+# The first day of the test summit (make_event: 18–20 May 2027).
+EVENT_DAY = date(2027, 5, 18)
+
+
+def event_day_noon(day: date = EVENT_DAY) -> datetime:
+    """Noon in Stockholm on `day`: far from midnight whatever the machine's zone."""
+    return datetime.combine(day, time(12, 0), tzinfo=STOCKHOLM)
 
 
 @pytest.fixture

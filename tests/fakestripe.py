@@ -3,6 +3,14 @@ library to talk to (its api base address pointed at 127.0.0.1), plus what Stripe
 on its side in the tests: buyers paying or failing, sessions expiring, refunds in the
 dashboard, and webhook events signed exactly as Stripe signs them.
 
+It speaks the API version the pinned library sends (stripe==16.1.0: API_VERSION), and
+refuses requests made for another: Checkout Sessions filter payment methods with
+`allowed_payment_method_types` (there is no `payment_method_types` parameter), a line
+may cost 0 but the session must reach Stripe's minimum charge for its currency
+(`amount_too_small`), a Charge in an event carries no `refunds` list (since
+2022-11-15), and refunds have a status (pending, requires_action, succeeded, failed,
+canceled) that can change after they are made.
+
 Implemented, with Stripe's validation and error shapes:
   POST /v1/checkout/sessions            create (form-encoded, as the library sends it)
   GET  /v1/checkout/sessions/{id}       retrieve
@@ -43,8 +51,12 @@ SESSION_PARAMS = {
     "success_url",
     "cancel_url",
     "customer_email",
-    "payment_method_types",
+    "allowed_payment_method_types",
+    "excluded_payment_method_types",
 }
+# Stripe's minimum charge per currency (minor units): https://docs.stripe.com/currencies
+MINIMUM_CHARGE = {"sek": 300, "nok": 300, "dkk": 250, "eur": 50, "usd": 50}
+REFUND_STATUSES = {"pending", "requires_action", "succeeded", "failed", "canceled"}
 REFUND_PARAMS = {"payment_intent", "charge", "amount", "metadata", "reason"}
 
 
@@ -132,6 +144,9 @@ class FakeStripe:
         self.sessions: dict[str, dict] = {}
         self.intents: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.disputes: dict[str, dict] = {}
+        # The status the next refunds get (Stripe answers "pending" for some methods).
+        self.refund_status = "succeeded"
         self.requests: list[dict] = []  # every request: method, path, params, headers
         self._idempotency: dict[str, tuple] = {}
         self._failures: list[tuple] = []
@@ -201,6 +216,11 @@ class FakeStripe:
         if headers.get("authorization") != f"Bearer {self.api_key}":
             given = headers.get("authorization", "")[-4:]
             return 401, StripeError(401, f"Invalid API Key provided: sk_****{given}").body, False
+        version = headers.get("stripe-version", API_VERSION)
+        if version != API_VERSION:
+            # The fake speaks one version: the one the pinned library sends.
+            error = StripeError(400, f"The fake speaks API version {API_VERSION}, not {version}.")
+            return 400, error.body, False
         key = headers.get("idempotency-key") if method == "POST" else None
         if key and key in self._idempotency:
             first = self._idempotency[key]
@@ -247,6 +267,10 @@ class FakeStripe:
             if method == "POST":
                 return self._create_refund(params)
             return self._list_refunds(params)
+        if parts[:2] == ["v1", "refunds"] and len(parts) == 3 and method == "GET":
+            if parts[2] not in self.refunds:
+                raise StripeError(404, f"No such refund: '{parts[2]}'", code="resource_missing")
+            return deepcopy(self.refunds[parts[2]])
         raise StripeError(404, f"Unrecognized request URL ({method}: {path}).")
 
     def _create_session(self, params: dict) -> dict:
@@ -266,7 +290,7 @@ class FakeStripe:
                 raise StripeError(
                     400, "You must specify either price or price_data.", param="line_items"
                 )
-            unit = _int(price, "unit_amount", minimum=1)
+            unit = _int(price, "unit_amount", minimum=0)
             currency = price.get("currency", "")
             if not re.fullmatch(r"[a-z]{3}", currency):
                 raise StripeError(400, f"Invalid currency: {currency}.", param="currency")
@@ -279,6 +303,20 @@ class FakeStripe:
             total += unit * quantity
         if len(currencies) != 1:
             raise StripeError(400, "All line items must use the same currency.")
+        (currency,) = currencies
+        minimum = MINIMUM_CHARGE.get(currency, 50)
+        if total < minimum:
+            raise StripeError(
+                400,
+                f"The Checkout Session's total amount due must add up to at least "
+                f"{minimum / 100:.2f} {currency}.",
+                code="amount_too_small",
+            )
+        methods = params.get("allowed_payment_method_types")
+        if methods is not None and (
+            not isinstance(methods, list) or not all(isinstance(m, str) for m in methods)
+        ):
+            raise StripeError(400, "Invalid array", param="allowed_payment_method_types")
         if not params.get("success_url", "").startswith(("http://", "https://")):
             raise StripeError(400, "Not a valid URL", param="success_url")
         if "cancel_url" in params and not params["cancel_url"].startswith(("http://", "https://")):
@@ -315,7 +353,8 @@ class FakeStripe:
             "cancel_url": params.get("cancel_url"),
             "client_reference_id": params.get("client_reference_id"),
             "created": now,
-            "currency": currencies.pop(),
+            "allowed_payment_method_types": methods,
+            "currency": currency,
             "customer_email": email,
             "expires_at": expires_at,
             "livemode": False,
@@ -323,7 +362,7 @@ class FakeStripe:
             "metadata": metadata,
             "mode": "payment",
             "payment_intent": None,
-            "payment_method_types": params.get("payment_method_types") or ["card", "klarna"],
+            "payment_method_types": methods or ["card", "klarna", "swish"],
             "payment_status": "unpaid",
             "status": "open",
             "success_url": params["success_url"],
@@ -366,6 +405,15 @@ class FakeStripe:
     def _create_refund(self, params: dict) -> dict:
         _unknown(params, REFUND_PARAMS)
         intent = self._intent_for_refund(params)
+        if any(
+            d["payment_intent"] == intent["id"] and d["status"] not in ("won", "warning_closed")
+            for d in self.disputes.values()
+        ):
+            raise StripeError(
+                400,
+                f"Charge {intent['latest_charge']} has been charged back; cannot issue a refund.",
+                code="charge_disputed",
+            )
         left = intent["amount"] - intent["amount_refunded"]
         if left <= 0:
             raise StripeError(
@@ -390,13 +438,16 @@ class FakeStripe:
             "id": _new_id("re"),
             "object": "refund",
             "amount": amount,
+            "balance_transaction": None,
             "charge": intent["latest_charge"],
             "created": int(time.time()),
             "currency": intent["currency"],
+            "failure_reason": None,
             "metadata": metadata or {},
             "payment_intent": intent["id"],
             "reason": None,
-            "status": "succeeded",
+            "receipt_number": None,
+            "status": self.refund_status,
         }
         self.refunds[refund["id"]] = refund
         intent["amount_refunded"] += amount
@@ -478,13 +529,55 @@ class FakeStripe:
             left = intent["amount"] - intent["amount_refunded"]
             return deepcopy(self._refund(intent, left if amount is None else amount))
 
-    def charge(self, payment_intent: str, with_refunds: bool = True) -> dict:
-        """The Charge of a PaymentIntent, as in a charge.refunded event. Since API version
-        2022-11-15 Stripe leaves `refunds` out; with_refunds=False does the same."""
+    def update_refund(self, refund_id: str, status: str, failure_reason: str | None = None) -> dict:
+        """A refund moves on at Stripe (pending to succeeded, or failed: the money is back
+        on the account and counts as not refunded)."""
+        assert status in REFUND_STATUSES
+        with self._lock:
+            refund = self.refunds[refund_id]
+            if status in ("failed", "canceled") and refund["status"] not in ("failed", "canceled"):
+                self.intents[refund["payment_intent"]]["amount_refunded"] -= refund["amount"]
+            refund["status"] = status
+            if status == "failed":
+                refund["failure_reason"] = failure_reason or "expired_or_canceled_card"
+            return deepcopy(refund)
+
+    def dispute(self, payment_intent: str, reason: str = "fraudulent") -> dict:
+        """The buyer's bank disputes the charge (charge.dispute.created)."""
         with self._lock:
             intent = self.intents[payment_intent]
-            refunds = [r for r in self.refunds.values() if r["payment_intent"] == payment_intent]
-            charge = {
+            dispute = {
+                "id": _new_id("dp"),
+                "object": "dispute",
+                "amount": intent["amount"] - intent["amount_refunded"],
+                "balance_transactions": [],
+                "charge": intent["latest_charge"],
+                "created": int(time.time()),
+                "currency": intent["currency"],
+                "evidence_details": {"due_by": int(time.time()) + 7 * 86400},
+                "is_charge_refundable": False,
+                "livemode": False,
+                "metadata": {},
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "status": "needs_response",
+            }
+            self.disputes[dispute["id"]] = dispute
+            return deepcopy(dispute)
+
+    def close_dispute(self, dispute_id: str, status: str = "won") -> dict:
+        """The bank decides (charge.dispute.closed): won, lost, or warning_closed."""
+        assert status in ("won", "lost", "warning_closed", "prevented")
+        with self._lock:
+            self.disputes[dispute_id]["status"] = status
+            return deepcopy(self.disputes[dispute_id])
+
+    def charge(self, payment_intent: str) -> dict:
+        """The Charge of a PaymentIntent, as in a charge.refunded event: since API version
+        2022-11-15 a Charge carries no `refunds` list (summit asks for the refunds)."""
+        with self._lock:
+            intent = self.intents[payment_intent]
+            return {
                 "id": intent["latest_charge"],
                 "object": "charge",
                 "amount": intent["amount"],
@@ -496,14 +589,6 @@ class FakeStripe:
                 "refunded": intent["amount_refunded"] >= intent["amount"],
                 "status": "succeeded",
             }
-            if with_refunds:
-                charge["refunds"] = {
-                    "object": "list",
-                    "data": deepcopy(sorted(refunds, key=lambda r: r["created"], reverse=True)),
-                    "has_more": False,
-                    "url": f"/v1/charges/{intent['latest_charge']}/refunds",
-                }
-            return charge
 
     def refunds_of(self, payment_intent: str) -> list[dict]:
         with self._lock:

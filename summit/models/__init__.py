@@ -40,11 +40,12 @@ from .program import (
     WorkshopSignup,
 )
 from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack, ReviewScore
-from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType
+from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType, Voucher
 from .types import utcnow
-from .users import EventRole, Role, User
+from .users import EventRole, LoginSession, Role, User
 
 __all__ = [
+    "Voucher",
     "WorkshopSignup",
     "SpeakerAvailability",
     "ProgramRelease",
@@ -71,6 +72,7 @@ __all__ = [
     "EventRole",
     "EventStatus",
     "HOLDING",
+    "LoginSession",
     "Invoice",
     "MessageStatus",
     "Order",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .events import Event
 from .search import search_words
-from .tickets import DiscountCode, TicketType
+from .tickets import DiscountCode, TicketType, Voucher
 from .types import StrEnum, UTCDateTime, utcnow
 
 
@@ -108,6 +108,9 @@ class Order(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="sv")
     payment_method: Mapped[PaymentMethod | None] = mapped_column(StrEnum(PaymentMethod))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who reserved, as a keyed hash of their network address (ordering.holder_key): the
+    # seats one address may hold unpaid at once are capped. Never the address itself.
+    holder_key: Mapped[str | None] = mapped_column(String(32))
 
     buyer_name: Mapped[str] = mapped_column(String(200), default="")
     buyer_email: Mapped[str] = mapped_column(String(254), default="", index=True)
@@ -143,12 +146,14 @@ class Order(db.Model):
 
     @property
     def discounts(self) -> list[tuple[str, int]]:
-        """The discount as lines of their own: (code, öre taken off), one per code used
-        ("" for a code deleted since)."""
+        """The discount as lines of their own: (code, öre taken off), one per code or
+        voucher used ("" for a code deleted since)."""
         lines: dict[str, int] = {}
         for ticket in self.tickets:
             if ticket.discount_amount and ticket.status is not TicketStatus.CANCELLED:
                 code = ticket.discount_code.code if ticket.discount_code else ""
+                if ticket.voucher is not None:
+                    code = ticket.voucher.display_code
                 lines[code] = lines.get(code, 0) + ticket.discount_amount
         return sorted(lines.items())
 
@@ -185,6 +190,10 @@ class Ticket(db.Model):
     discount_code_id: Mapped[int | None] = mapped_column(
         ForeignKey("discount_codes.id", ondelete="SET NULL"), index=True
     )
+    # The one-use voucher the ticket was bought with (its price is the voucher's).
+    voucher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vouchers.id", ondelete="SET NULL"), index=True
+    )
     vat_percent: Mapped[int]
     refunded_amount: Mapped[int] = mapped_column(default=0)
     attendee_name: Mapped[str] = mapped_column(String(200), default="")
@@ -198,6 +207,7 @@ class Ticket(db.Model):
     order: Mapped[Order] = relationship(back_populates="tickets")
     ticket_type: Mapped[TicketType] = relationship()
     discount_code: Mapped[DiscountCode | None] = relationship()
+    voucher: Mapped[Voucher | None] = relationship()
 
     @property
     def list_price(self) -> int:

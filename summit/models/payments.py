@@ -30,6 +30,46 @@ class PaymentStatus(enum.Enum):
         }[self]
 
 
+class RefundStatus(enum.Enum):
+    """Where a refund is, as the provider reports it: only a succeeded refund has given
+    the money back; a failed or canceled one never did."""
+
+    PENDING = "pending"
+    REQUIRES_ACTION = "requires_action"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+    @property
+    def label(self):
+        return {
+            RefundStatus.PENDING: _l("Pending"),
+            RefundStatus.REQUIRES_ACTION: _l("Waiting for action at the provider"),
+            RefundStatus.SUCCEEDED: _l("Refunded"),
+            RefundStatus.FAILED: _l("Failed"),
+            RefundStatus.CANCELED: _l("Cancelled"),
+        }[self]
+
+    @property
+    def counts(self) -> bool:
+        """The money is on its way back or back: it cannot be refunded a second time."""
+        return self not in (RefundStatus.FAILED, RefundStatus.CANCELED)
+
+
+class DisputeDecision(enum.Enum):
+    """What the organizers chose for the tickets of a disputed payment."""
+
+    KEEP = "keep"
+    CANCEL = "cancel"
+
+    @property
+    def label(self):
+        return {
+            DisputeDecision.KEEP: _l("Tickets kept valid"),
+            DisputeDecision.CANCEL: _l("Tickets cancelled"),
+        }[self]
+
+
 class Payment(db.Model):
     __tablename__ = "payments"
 
@@ -52,6 +92,15 @@ class Payment(db.Model):
     refund_due: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A dispute (chargeback) the buyer's bank opened on this payment, as Stripe reports
+    # it (one per charge): its id, Stripe's status word, and the organizers' decision.
+    dispute_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
+    dispute_status: Mapped[str | None] = mapped_column(String(40))
+    dispute_reason: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    dispute_amount: Mapped[int | None]
+    disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dispute_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dispute_decision: Mapped[DisputeDecision | None] = mapped_column(StrEnum(DisputeDecision))
 
     order: Mapped[Order] = relationship(back_populates="payments")
     refunds: Mapped[list["Refund"]] = relationship(
@@ -69,6 +118,9 @@ class Refund(db.Model):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
     amount: Mapped[int]
     provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
+    status: Mapped[RefundStatus] = mapped_column(
+        StrEnum(RefundStatus), default=RefundStatus.SUCCEEDED, server_default="succeeded"
+    )
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

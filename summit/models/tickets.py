@@ -137,3 +137,44 @@ class DiscountCode(db.Model):
         if self.kind is DiscountKind.PERCENT:
             return price - (price * min(self.value, 100) + 50) // 100
         return max(price - self.value, 0)
+
+
+class Voucher(db.Model):
+    """One ticket of a ticket type (usually a hidden one) for whoever has the code, once,
+    at the type's price or the voucher's own (0: free).
+
+    Whether it is taken is counted from the orders, never stored: a valid ticket with it
+    in a reservation that has not run out, or in a pending order, holds it; in a paid or
+    invoiced order it is used. A reservation that expires frees it again.
+    """
+
+    __tablename__ = "vouchers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    ticket_type_id: Mapped[int] = mapped_column(
+        ForeignKey("ticket_types.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # services/codes.py alphabet
+    price: Mapped[int | None]  # öre, VAT included; None: the ticket type's price
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    recipient_email: Mapped[str] = mapped_column(String(254), default="")
+    # The confirmed speaker it was made for, so a second round skips them.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    ticket_type: Mapped[TicketType] = relationship()
+
+    @property
+    def display_code(self) -> str:
+        """The code as people read it, in groups of four: "K7PM-XQ4R-9TZA"."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    def price_for(self, ticket_type: TicketType) -> int:
+        return ticket_type.price if self.price is None else self.price

@@ -1,13 +1,36 @@
 """Column types shared by the models: aware UTC datetimes and enums stored as strings."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, Enum, TypeDecorator
 
+# The one clock of the app. Everything asks utcnow() when it needs the time (copies
+# made by `from .types import utcnow` are the same function), so setting the clock
+# here moves the whole app: tests set it with set_clock() instead of patching modules.
+_offset: timedelta | None = None  # set: the clock runs on from a moment set
+_stopped_at: datetime | None = None  # set: the clock stands still
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, timezone-aware in UTC: the real time, or the clock as set_clock() set it."""
+    if _stopped_at is not None:
+        return _stopped_at
+    now = datetime.now(UTC)
+    return now if _offset is None else now + _offset
+
+
+def set_clock(moment: datetime | None, running: bool = True) -> None:
+    """Set the app's clock to `moment` (aware, any zone): from there it runs on at the
+    real pace, or stands still if not `running`. None: the real time again."""
+    global _offset, _stopped_at
+    if moment is not None and moment.tzinfo is None:
+        raise ValueError("naive datetime given for the clock")
+    _offset = _stopped_at = None
+    if moment is not None and running:
+        _offset = moment - datetime.now(UTC)
+    elif moment is not None:
+        _stopped_at = moment.astimezone(UTC)
 
 
 class UTCDateTime(TypeDecorator):

@@ -1,18 +1,30 @@
-"""Accounts: passwords, emailed sign-in links, password reset, and roles per event.
+"""Accounts: login sessions, emailed sign-in links, password reset, and roles per event.
 
 Links are signed (itsdangerous) and expire; each carries a stamp of the account's
 state, so a link works once: signing in changes last_login_at, a new password
 changes session_token, and either makes older links invalid.
+
+A signed-in browser holds the token of one login session (a row); the session ends
+when that browser signs out, when the account's session_token changes (new password,
+reset, "sign out everywhere"), or at LOGIN_SESSION_MAX_AGE. A copy of the cookie
+opens nothing once its session has ended. Password sign-in is in sign_in.py.
 """
+
+import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
+from ..database import begin_write
 from ..extensions import db
-from ..models import Event, EventRole, Role, User, utcnow
+from ..models import Event, EventRole, LoginSession, Role, User, utcnow
+from ..models.users import login_token_hash, new_session_token
 from ..urls import external_url
 from .mail import queue_mail
 
@@ -50,15 +62,74 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    user = find_user(email)
-    if user is None or not user.check_password(password):
+# Login sessions ----------------------------------------------------------------------
+
+
+def _session_max_age() -> timedelta:
+    return timedelta(seconds=current_app.config["LOGIN_SESSION_MAX_AGE"])
+
+
+def begin_session(user: User, by_link: bool = False) -> LoginSession:
+    """Signs one browser in: a new login session, whose token that browser's cookie
+    carries (user.get_login_token()); last_login_at moves on, which uses up the emailed
+    links sent before. The person's ended sessions are cleared away. Commits."""
+    now = utcnow()
+    db.session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id,
+            or_(
+                LoginSession.account_stamp != user.session_token,
+                LoginSession.created_at <= now - _session_max_age(),
+            ),
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    login_session = LoginSession(
+        user=user,
+        token_hash=login_token_hash(token),
+        account_stamp=user.session_token,
+        by_link=by_link,
+        created_at=now,
+    )
+    db.session.add(login_session)
+    user.last_login_at = now
+    db.session.commit()
+    user.login_session = login_session
+    login_session.token = token
+    return login_session
+
+
+def session_for_token(token: object) -> LoginSession | None:
+    """The login session a cookie's token belongs to, with its user; None once it has
+    ended (signed out, the account's session_token changed, too old)."""
+    if not isinstance(token, str) or not token:
         return None
-    return user
+    login_session = db.session.scalar(
+        select(LoginSession)
+        .join(LoginSession.user)
+        .where(
+            LoginSession.token_hash == login_token_hash(token),
+            LoginSession.account_stamp == User.session_token,
+            LoginSession.created_at > utcnow() - _session_max_age(),
+        )
+        .options(contains_eager(LoginSession.user))
+    )
+    if login_session is not None:
+        login_session.token = token
+        login_session.user.login_session = login_session
+    return login_session
 
 
-def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
+def end_session(login_session: LoginSession) -> None:
+    """Signs one browser out for good: its cookie, or any copy of it, opens nothing."""
+    db.session.execute(delete(LoginSession).where(LoginSession.id == login_session.id))
+    db.session.commit()
+
+
+def end_all_sessions(user: User) -> None:
+    """Signs the person out everywhere, this browser too. A new session_token also ends
+    unused password reset links and gives the calendar feed a new address."""
+    user.session_token = new_session_token()
     db.session.commit()
 
 
@@ -93,17 +164,34 @@ def send_magic_link(email: str, locale: str, next_url: str | None = None) -> Non
 
 
 def use_magic_link(token: str, locale: str | None = None) -> tuple[User, str]:
-    """The account the link signs in (created if new) and where to go next."""
+    """The account the link signs in (created if new), with a new login session (which
+    uses the link up), and where to go next.
+
+    Atomic: the account is read under a lock (SQLite's write lock, PostgreSQL's row
+    lock), so of two uses at once (a double click, two tabs) one signs in and the other
+    finds the link used; a new address's account is made once, the other use is "used".
+    """
     data = _load(token, "magic-link", current_app.config["MAGIC_LINK_MAX_AGE"])
     if not isinstance(data, dict) or not isinstance(data.get("e"), str):
         raise LinkError("invalid")
-    user = find_user(data["e"])
+    begin_write()
+    user = db.session.scalar(
+        select(User)
+        .where(User.email == normalize_email(data["e"]))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if data.get("s", "") != _login_stamp(user):
+        db.session.rollback()
         raise LinkError("used")
     if user is None:
         user = create_user(data["e"], locale=locale)
-    user.last_login_at = utcnow()
-    db.session.commit()
+        try:
+            db.session.flush()
+        except IntegrityError:  # the other use made this address's account a moment ago
+            db.session.rollback()
+            raise LinkError("used") from None
+    begin_session(user, by_link=True)  # in the same transaction: the link is used up
     return user, data.get("n") or ""
 
 
@@ -138,10 +226,11 @@ def user_for_reset(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
+    """Sets the new password: every login session of the account ends with it, and a
+    new one begins for the browser that set it."""
     user = user_for_reset(token)
-    user.set_password(password)  # also signs the account out everywhere
-    user.last_login_at = utcnow()
-    db.session.commit()
+    user.set_password(password)  # a new session_token: signed out everywhere
+    begin_session(user)
     return user
 
 

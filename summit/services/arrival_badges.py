@@ -14,7 +14,6 @@ Guarantees of print_badge, checked when the badge is fetched, not when it was of
   channel ARRIVAL, the station) before it is handed out; a refusal logs nothing.
 """
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +21,7 @@ from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..models import PrintChannel, Station, Ticket
+from ..models import PrintChannel, Station, Ticket, utcnow
 from .badge_printing import badges_for, last_printed, record_prints
 from .badges import render_badges
 
@@ -58,7 +57,7 @@ class _SignerAt(TimestampSigner):
         self.at = at
 
     def get_timestamp(self) -> int:
-        return int(time.time()) if self.at is None else self.at
+        return int(utcnow().timestamp()) if self.at is None else self.at
 
 
 def _serializer(now: datetime | None = None) -> URLSafeTimedSerializer:

@@ -113,6 +113,22 @@ def payment_refunded_automatically(order: Order, payment: Payment, reason: str) 
                 ref=order.reference,
             )
         ]
+    elif reason == "superseded":
+        to_buyer = lambda: [  # noqa: E731
+            _(
+                "A payment for order %(ref)s came from a checkout you had left for another "
+                "way to pay. The order is settled that other way, so this payment has been "
+                "refunded to you.",
+                ref=order.reference,
+            )
+        ]
+        to_organizers = lambda: [  # noqa: E731
+            _(
+                "Order %(ref)s was paid on a checkout the buyer had left for another way to "
+                "pay. That payment has been refunded to the buyer.",
+                ref=order.reference,
+            )
+        ]
     else:
         to_buyer = lambda: [  # noqa: E731
             _(
@@ -146,6 +162,60 @@ def refund_failed(order: Order, payment: Payment, error: str) -> None:
                 "Please refund it by hand.",
                 ref=order.reference,
                 error=error,
+            )
+        ],
+    )
+
+
+def refund_reversed(order: Order, payment: Payment, amount: int) -> None:
+    """A refund failed or was canceled at the provider after it was made."""
+    _to_organizers(
+        order,
+        lambda: _("Refund did not go through: order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "The refund of %(amount)s for order %(ref)s failed at the payment provider, "
+                "so the money was not given back. The tickets it had refunded are valid "
+                "again. Refund the order again from its page.",
+                amount=money(amount, payment.currency),
+                ref=order.reference,
+            )
+        ],
+    )
+
+
+def dispute_opened(order: Order, payment: Payment) -> None:
+    """The buyer's bank disputes a payment (a chargeback)."""
+    _to_organizers(
+        order,
+        lambda: _("Payment disputed: order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "The buyer's bank has opened a dispute on the payment of %(amount)s for order "
+                "%(ref)s, and the money is held back meanwhile. Answer the dispute at Stripe. "
+                "On the order page, choose whether the tickets stay valid or are cancelled.",
+                amount=money(payment.dispute_amount or payment.amount, payment.currency),
+                ref=order.reference,
+            )
+        ],
+    )
+
+
+def dispute_closed(order: Order, payment: Payment) -> None:
+    """The bank decided a dispute."""
+    won = payment.dispute_status in ("won", "warning_closed", "prevented")
+    _to_organizers(
+        order,
+        lambda: _("Dispute closed: order %(ref)s", ref=order.reference),
+        lambda: [
+            _(
+                "The dispute on order %(ref)s was decided in your favour: the money stays.",
+                ref=order.reference,
+            )
+            if won
+            else _(
+                "The dispute on order %(ref)s was lost: the money went back to the buyer.",
+                ref=order.reference,
             )
         ],
     )

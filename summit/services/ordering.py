@@ -4,12 +4,19 @@ buyer's and attendees' details.
 Seats are counted from the orders themselves (reserved and unexpired, pending,
 invoiced, paid). reserve_tickets() takes the event's lock before it counts: a row
 lock on the event (SELECT ... FOR UPDATE) on PostgreSQL, the write lock on SQLite,
-so two buyers can never both get the last seat.
+so two buyers can never both get the last seat, nor the same one-use voucher.
+
+Nobody hoards: a browser holds one open reservation per event (a new one replaces
+it), and one address at most RESERVATION_SEATS_PER_ADDRESS unpaid seats at once.
 """
 
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -21,13 +28,17 @@ from ..models import (
     Event,
     Order,
     OrderStatus,
+    PaymentStatus,
     Ticket,
     TicketStatus,
     TicketType,
+    Voucher,
     utcnow,
 )
 
 MAX_TICKETS_PER_ORDER = 50
+# Orders whose seats are held without having been paid for or invoiced.
+UNPAID_HOLDING = (OrderStatus.RESERVED, OrderStatus.PENDING)
 
 
 class OrderError(Exception):
@@ -94,11 +105,19 @@ def availability(
     return result
 
 
-def ticket_types_for_sale(event: Event, code: str | None = None) -> list[TicketType]:
+def ticket_types_for_sale(
+    event: Event, code: str | None = None, voucher: Voucher | None = None
+) -> list[TicketType]:
     """The ticket types a visitor may choose from: visible ones, plus hidden ones whose
-    access code was given. Types outside their sale window are included (the shop
-    says when they are sold); inactive ones are not."""
+    access code was given, or whose voucher can be used (`voucher`, not withdrawn; or
+    the code's, neither withdrawn nor taken). Types outside their sale window are
+    included (the shop says when they are sold); inactive ones are not."""
     code = normalize_code(code)
+    if voucher is None and code:
+        found = find_voucher(event, code)
+        if found is not None and describe_voucher(found, utcnow()).reason == "code_voucher":
+            voucher = found
+    unlocked = voucher.ticket_type_id if voucher and voucher.revoked_at is None else None
     types = db.session.scalars(
         select(TicketType)
         .where(TicketType.event_id == event.id, TicketType.is_active.is_(True))
@@ -107,12 +126,82 @@ def ticket_types_for_sale(event: Event, code: str | None = None) -> list[TicketT
     return [
         t
         for t in types
-        if t.is_visible or (code and t.access_code and normalize_code(t.access_code) == code)
+        if t.is_visible
+        or t.id == unlocked
+        or (code and t.access_code and normalize_code(t.access_code) == code)
     ]
 
 
 def normalize_code(code: str | None) -> str:
     return (code or "").strip().upper()
+
+
+def voucher_code(code: str | None) -> str:
+    """A voucher code as stored: letters and digits only ("k7pm-xq4r 9tza" is
+    "K7PMXQ4R9TZA"), so it may be typed with or without its dashes."""
+    return re.sub(r"[^A-Z0-9]", "", normalize_code(code))
+
+
+def find_voucher(event: Event, code: str | None) -> Voucher | None:
+    text = voucher_code(code)
+    if not 8 <= len(text) <= 32:
+        return None
+    return db.session.scalar(
+        select(Voucher).where(Voucher.event_id == event.id, Voucher.code == text)
+    )
+
+
+def voucher_holder(voucher: Voucher, now: datetime) -> Order | None:
+    """The order that holds the voucher now (reserved and unexpired, pending, invoiced,
+    paid), or None: it is free to use."""
+    return db.session.scalar(
+        select(Order)
+        .join(Ticket, Ticket.order_id == Order.id)
+        .where(
+            Ticket.voucher_id == voucher.id,
+            Ticket.status == TicketStatus.VALID,
+            holding_condition(now),
+        )
+        .order_by(Order.id)
+        .limit(1)
+    )
+
+
+def holder_key(address: str | None) -> str | None:
+    """Who reserves, as far as caps go: a keyed hash of the client's network address
+    (the same address gives the same key; the key does not give the address back)."""
+    if not address:
+        return None
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"holder:" + address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def seats_held_by(event: Event, key: str, now: datetime) -> int:
+    """Valid tickets in the event's unpaid seat-holding orders reserved from `key`."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .join(Order, Order.id == Ticket.order_id)
+        .where(
+            Order.event_id == event.id,
+            Order.holder_key == key,
+            Ticket.status == TicketStatus.VALID,
+            or_(
+                Order.status == OrderStatus.PENDING,
+                and_(Order.status == OrderStatus.RESERVED, Order.expires_at > now),
+            ),
+        )
+    )
+
+
+def open_reservation(event: Event, token: str | None, now: datetime | None = None):
+    """The reservation behind `token` (a browser's own, kept in its session) while it
+    holds seats and is not paid for: to show, continue or release. None otherwise."""
+    order = get_order(token) if token else None
+    now = now or utcnow()
+    if order is None or order.event_id != event.id or order.status is not OrderStatus.RESERVED:
+        return None
+    return order if order.holds_seats(now) else None
 
 
 def find_discount(event: Event, code: str | None) -> DiscountCode | None:
@@ -178,35 +267,70 @@ def reserve_tickets(
     locale: str = "sv",
     user_id: int | None = None,
     now: datetime | None = None,
+    address: str | None = None,
+    replaces: str | None = None,
 ) -> Order:
     """Reserve seats for the chosen quantities, or raise OrderError and store nothing.
 
     Guarantees: never more valid tickets in seat-holding orders than a ticket type's or
-    the event's capacity, and never more discounted tickets than a code allows, however
-    many buyers try at once. A discount code that lowers none of the chosen tickets is
-    refused (saying what it is for), never silently ignored.
+    the event's capacity, never more discounted tickets than a code allows, and a
+    voucher in one seat-holding order at most, however many buyers try at once. A
+    discount code that lowers none of the chosen tickets is refused (saying what it is
+    for), never silently ignored. `replaces` (the token of the browser's open
+    reservation) is released in the same unit of work; `address` (the client's)
+    may hold at most RESERVATION_SEATS_PER_ADDRESS unpaid seats of the event.
     """
     now = now or utcnow()
     if not event.is_published:
         raise OrderError("not_on_sale", name=event.name)
-    types = {t.id: t for t in ticket_types_for_sale(event, code)}
-    chosen = _validate_quantities(event, quantities, types, now)
     discount = find_discount(event, code)
+    voucher = None if discount is not None else find_voucher(event, code)
+    if voucher is not None:
+        usable = describe_voucher(voucher, now, mine=replaces)  # again under the lock
+        if usable.reason != "code_voucher":
+            raise usable
+    types = {t.id: t for t in ticket_types_for_sale(event, code, voucher)}
+    chosen = _validate_quantities(event, quantities, types, now)
     unlocks = any(
         t.access_code and normalize_code(t.access_code) == normalize_code(code)
         for t in types.values()
     )
-    if normalize_code(code) and discount is None and not unlocks:
+    if normalize_code(code) and discount is None and voucher is None and not unlocks:
         raise OrderError("unknown_code")
     if discount is not None and not discount.valid_at(now):
         raise OrderError("code_not_valid")
     if discount is not None and not unlocks and not any(discount.applies_to(t) for t in chosen):
         raise OrderError("code_not_for_these", names=code_scope(discount))
+    if voucher is not None:
+        _check_voucher_choice(voucher, chosen)
     seats = [t for t, quantity in chosen.items() for _ in range(quantity)]
-    return _reserve(event, seats, discount, now, locale=locale, user_id=user_id)
+    return _reserve(
+        event,
+        seats,
+        discount,
+        now,
+        locale=locale,
+        user_id=user_id,
+        voucher=voucher,
+        holder=holder_key(address),
+        replaces=replaces,
+    )
 
 
-def describe_code(event: Event, code: str | None, now: datetime | None = None):
+def _check_voucher_choice(voucher: Voucher, chosen: dict[TicketType, int]) -> None:
+    """A voucher is for one ticket of its type: that type must be chosen, and a hidden
+    one (offered only through the voucher) once."""
+    ticket_type = voucher.ticket_type
+    quantity = chosen.get(ticket_type, 0)
+    if quantity == 0:
+        raise OrderError("voucher_not_chosen", name=ticket_type.name)
+    if quantity > 1 and not ticket_type.is_visible:
+        raise OrderError("too_many_of_type", name=ticket_type.name, n=1)
+
+
+def describe_code(
+    event: Event, code: str | None, now: datetime | None = None, mine: str | None = None
+):
     """What a code (typed, or in a shop link) does, as OrderError-like (reason, params):
     "code_discount" (with the code and the types it lowers, "" for all), "code_access"
     (the hidden types it shows), "code_not_valid" or "unknown_code"; None for no code."""
@@ -221,10 +345,35 @@ def describe_code(event: Event, code: str | None, now: datetime | None = None):
         if not discount.valid_at(now):
             return OrderError("code_not_valid")
         return OrderError("code_discount", code=discount.code, names=code_scope(discount))
+    voucher = find_voucher(event, text)
+    if voucher is not None:
+        return describe_voucher(voucher, now, mine)
     hidden = [t for t in ticket_types_for_sale(event, text) if not t.is_visible]
     if hidden:
         return OrderError("code_access", names=", ".join(t.name for t in hidden))
     return OrderError("unknown_code")
+
+
+def describe_voucher(voucher: Voucher, now: datetime, mine: str | None = None) -> OrderError:
+    """What a voucher does now: "code_voucher" (its type's name, and whether the
+    ticket is free), "voucher_used" (in a confirmed order), "voucher_held" (in a
+    reservation, until `until`, or a payment under way: None) or "code_not_valid"
+    (withdrawn, or its type is no longer sold). Held by the reservation whose token is
+    `mine` (the browser's own, which a new one replaces), it can be used."""
+    ticket_type = voucher.ticket_type
+    if voucher.revoked_at is not None or not ticket_type.is_active:
+        return OrderError("code_not_valid")
+    holder = voucher_holder(voucher, now)
+    if holder is not None and mine and holder.token == mine:
+        holder = None if holder.status is OrderStatus.RESERVED else holder
+    if holder is not None and holder.status.is_confirmed:
+        return OrderError("voucher_used")
+    if holder is not None:
+        until = holder.expires_at if holder.status is OrderStatus.RESERVED else None
+        return OrderError("voucher_held", until=until)
+    return OrderError(
+        "code_voucher", name=ticket_type.name, free=voucher.price_for(ticket_type) == 0
+    )
 
 
 def code_scope(discount: DiscountCode) -> str:
@@ -240,15 +389,21 @@ def _reserve(
     locale: str = "sv",
     user_id: int | None = None,
     fill=None,
+    voucher: Voucher | None = None,
+    holder: str | None = None,
+    replaces: str | None = None,
 ) -> Order:
-    """Under the event's lock: check the seats and the code's uses, then store a
-    reservation with one ticket per entry of `seats`, in that order. `fill(order)` may
-    put details on it before the commit."""
+    """Under the event's lock: release the reservation `replaces` names, check the
+    seats, the code's uses, the voucher and what `holder` already holds, then store a
+    reservation with one ticket per entry of `seats`, in that order (the voucher on
+    the first of its type). `fill(order)` may put details on it before the commit."""
     chosen: dict[TicketType, int] = {}
     for ticket_type in seats:
         chosen[ticket_type] = chosen.get(ticket_type, 0) + 1
     lock_sales(event.id)
     try:
+        if replaces:
+            _release(event, replaces, now)
         left = availability(event, list(chosen), now)
         for ticket_type, quantity in chosen.items():
             seats_left = left.by_type.get(ticket_type.id)
@@ -256,6 +411,9 @@ def _reserve(
                 raise OrderError("sold_out", name=ticket_type.name, left=seats_left)
         if left.event_left is not None and len(seats) > left.event_left:
             raise OrderError("event_sold_out", left=left.event_left)
+        _check_holder(event, holder, len(seats), now)
+        if voucher is not None:
+            _check_voucher_free(voucher, now)
         uses_left = None
         if discount is not None and discount.max_uses is not None:
             uses_left = max(discount.max_uses - discount_uses(discount, now), 0)
@@ -270,11 +428,15 @@ def _reserve(
             created_at=now,
             locale=locale,
             user_id=user_id,
+            holder_key=holder,
         )
         for ticket_type in seats:
-            price, code_used = ticket_type.price, None
+            price, code_used, voucher_used = ticket_type.price, None, None
             discounted = discount is not None and discount.applies_to(ticket_type)
-            if discounted and (uses_left is None or uses_left > 0):
+            if voucher is not None and ticket_type.id == voucher.ticket_type_id:
+                price, voucher_used = min(voucher.price_for(ticket_type), price), voucher
+                voucher = None  # one ticket only
+            elif discounted and (uses_left is None or uses_left > 0):
                 price, code_used = discount.discounted(ticket_type.price), discount
                 uses_left = None if uses_left is None else uses_left - 1
             order.tickets.append(
@@ -284,6 +446,7 @@ def _reserve(
                     discount_amount=ticket_type.price - price,
                     vat_percent=ticket_type.vat_percent,
                     discount_code=code_used,
+                    voucher=voucher_used,
                 )
             )
         if fill is not None:
@@ -302,6 +465,67 @@ def _reserve(
         db.session.rollback()
         raise
     return order
+
+
+def _check_holder(event: Event, holder: str | None, wanted: int, now: datetime) -> None:
+    """One address holds at most RESERVATION_SEATS_PER_ADDRESS unpaid seats at once."""
+    cap = current_app.config.get("RESERVATION_SEATS_PER_ADDRESS")
+    if holder is None or not cap:
+        return
+    held = seats_held_by(event, holder, now)
+    if held + wanted > cap:
+        raise OrderError("too_many_held", n=cap, held=held)
+
+
+def _check_voucher_free(voucher: Voucher, now: datetime) -> None:
+    """Under the event's lock (and the voucher's row lock on PostgreSQL): nobody else
+    holds the voucher, and it has not been withdrawn meanwhile."""
+    row = db.session.execute(
+        select(Voucher.revoked_at).where(Voucher.id == voucher.id).with_for_update()
+    ).one_or_none()
+    if row is None or row.revoked_at is not None:
+        raise OrderError("code_not_valid")
+    holder = voucher_holder(voucher, now)
+    if holder is not None:
+        raise OrderError("voucher_used" if holder.status.is_confirmed else "voucher_held")
+
+
+def _release(event: Event, token: str, now: datetime) -> bool:
+    """Under the event's lock: end the reservation `token` names if it is still one
+    (reserved, not run out, no payment started with a provider). Its tickets stay as
+    they were, so a payment that still arrives is handled as a late one."""
+    order = db.session.scalar(select(Order).where(Order.token == token, Order.event_id == event.id))
+    if order is None or order.status is not OrderStatus.RESERVED or order.expires_at <= now:
+        return False
+    if any(p.status in (PaymentStatus.CREATED, PaymentStatus.PENDING) for p in order.payments):
+        return False  # a payment under way (its page may be open): let it end by itself
+    order.status = OrderStatus.CANCELLED
+    order.cancelled_at = now
+    return True
+
+
+def release_reservation(event: Event, token: str, now: datetime | None = None) -> bool:
+    """The buyer gives back the seats of their open reservation at once. True when they
+    were released; False when it was no longer a reservation that could be."""
+    lock_sales(event.id)
+    try:
+        released = _release(event, token, now or utcnow())
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return released
+
+
+def vouchers_still_free(order: Order, now: datetime) -> bool:
+    """No other order holds a voucher of this one's (for a payment that arrives after
+    the reservation ended: the voucher may have gone to someone else meanwhile)."""
+    for ticket in order.valid_tickets:
+        if ticket.voucher is not None:
+            holder = voucher_holder(ticket.voucher, now)
+            if holder is not None and holder.id != order.id:
+                return False
+    return True
 
 
 def seats_free_again(

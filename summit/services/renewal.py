@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import DiscountCode, Order, OrderStatus, TicketType, utcnow
+from ..models import DiscountCode, Order, OrderStatus, TicketType, Voucher, utcnow
 from .ordering import (
     AttendeeDetails,
     BuyerDetails,
@@ -20,8 +20,10 @@ from .ordering import (
     _reserve,
     _validate_quantities,
     availability,
+    holder_key,
     holding_condition,
     update_attendee,
+    voucher_holder,
 )
 
 
@@ -33,9 +35,11 @@ def reservation_ended(order: Order, now: datetime | None = None) -> bool:
     )
 
 
-def _renewal(order: Order, now: datetime) -> tuple[list[TicketType], DiscountCode | None]:
-    """The seats and code a new reservation of an ended order's tickets would take, or
-    OrderError saying why they cannot all be had again."""
+def _renewal(
+    order: Order, now: datetime
+) -> tuple[list[TicketType], DiscountCode | None, Voucher | None]:
+    """The seats, code and voucher a new reservation of an ended order's tickets would
+    take, or OrderError saying why they cannot all be had again."""
     if not reservation_ended(order, now):
         raise OrderError("not_reserved")
     if order.cancelled_at is not None:
@@ -57,7 +61,14 @@ def _renewal(order: Order, now: datetime) -> tuple[list[TicketType], DiscountCod
             raise OrderError("sold_out", name=types[type_id].name, left=seats_left)
     if left.event_left is not None and len(tickets) > left.event_left:
         raise OrderError("event_sold_out", left=left.event_left)
-    return [t.ticket_type for t in tickets], discount
+    voucher = next((t.voucher for t in tickets if t.voucher is not None), None)
+    if voucher is not None:
+        if voucher.revoked_at is not None:
+            raise OrderError("code_not_valid")
+        holder = voucher_holder(voucher, now)
+        if holder is not None and holder.id != order.id:
+            raise OrderError("voucher_used" if holder.status.is_confirmed else "voucher_held")
+    return [t.ticket_type for t in tickets], discount, voucher
 
 
 def renewal_refused(order: Order, now: datetime | None = None) -> OrderError | None:
@@ -78,14 +89,17 @@ def renew_reservation(
     locale: str = "sv",
     user_id: int | None = None,
     now: datetime | None = None,
+    address: str | None = None,
+    replaces: str | None = None,
 ) -> Order:
-    """Reserve again the tickets of a reservation that ended: the same types, numbers
-    and discount code, with the details typed so far (and invoice details, an object
-    with org_number, address and reference, if given). The ended order is marked
+    """Reserve again the tickets of a reservation that ended: the same types, numbers,
+    discount code and voucher, with the details typed so far (and invoice details, an
+    object with org_number, address and reference, if given). The ended order is marked
     (cancelled_at), so it is made again once: a second try raises OrderError("renewed").
+    As reserve_tickets(), `replaces` is released and `address` capped.
     Raises OrderError and stores nothing when they cannot all be had again."""
     now = now or utcnow()
-    seats, discount = _renewal(order, now)
+    seats, discount, voucher = _renewal(order, now)
     if len(attendees) != len(seats):
         raise OrderError("bad_attendees")
 
@@ -104,7 +118,18 @@ def renew_reservation(
             new.invoice_address = _clean(invoice.address)
             new.invoice_reference = _clean(invoice.reference)
 
-    return _reserve(order.event, seats, discount, now, locale=locale, user_id=user_id, fill=fill)
+    return _reserve(
+        order.event,
+        seats,
+        discount,
+        now,
+        locale=locale,
+        user_id=user_id,
+        fill=fill,
+        voucher=voucher,
+        holder=holder_key(address),
+        replaces=replaces if replaces != order.token else None,
+    )
 
 
 def renewed_as(order: Order) -> Order | None:

@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..models.search import fold, like_pattern
 from . import order_mail
+from .codes import is_guessable, random_code
 from .ordering import MAX_TICKETS_PER_ORDER, OrderError, availability, discount_uses, normalize_code
 
 VAT_RATES = (25, 12, 6, 0)  # the Swedish rates (moms)
@@ -335,7 +336,16 @@ def save_ticket_type(
     if access_code and not CODE_RE.match(access_code):
         raise SalesError("access_code", "format")
     if not data.is_visible and not access_code:
-        raise SalesError("access_code", "required_when_hidden")
+        access_code = random_code()  # hidden needs a code, or nobody could buy it
+    was_secret = ticket_type is not None and not ticket_type.is_visible
+    if (
+        not data.is_visible
+        and is_guessable(access_code)
+        and not (was_secret and normalize_code(ticket_type.access_code) == access_code)
+    ):
+        # A hidden type's code is all that keeps strangers out: none found by trying.
+        # (One saved before this rule stays until it is changed.)
+        raise SalesError("access_code", "guessable")
     if ticket_type is None:
         last = db.session.scalar(
             select(func.max(TicketType.position)).where(TicketType.event_id == event.id)
@@ -418,6 +428,9 @@ def save_discount_code(
         raise SalesError("value", "percent_range")
     if data.kind is DiscountKind.FIXED and not 1 <= data.value <= MAX_PRICE:
         raise SalesError("value", "amount_range")
+    gives_free = data.kind is DiscountKind.PERCENT and data.value >= 100
+    if gives_free and is_guessable(text) and (code is None or code.code != text):
+        raise SalesError("code", "guessable_free")  # a free ticket for a guess: no
     if data.max_uses is not None and not 1 <= data.max_uses <= MAX_CAPACITY:
         raise SalesError("max_uses", "range")
     _check_window(data.valid_from, data.valid_until, "valid_until")

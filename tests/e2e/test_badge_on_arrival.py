@@ -60,6 +60,9 @@ def printing(app, make_event, db):
     }
 
 
+PDF_VIEWER = "chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/"  # Chromium's own
+
+
 def dismiss(page) -> None:
     """A tap on the verdict's coloured part (the badge panel below it is not a button)."""
     page.locator("#sc-verdict-next").click()
@@ -84,9 +87,22 @@ def frame_type(page) -> str | None:
     )
 
 
+def pdf_viewer_shows_the_badge(page) -> None:
+    """Wait until Chromium's PDF viewer (its own extension frame, inside the badge frame)
+    says it has loaded the document."""
+    viewers = [f for f in page.frames if f.url.startswith(PDF_VIEWER)]
+    assert viewers, [f.url for f in page.frames]
+    viewers[-1].wait_for_function(
+        "() => document.querySelector('pdf-viewer')?.loadState_ === 'success'"
+    )
+
+
 def test_ok_scan_shows_the_badge_ready_to_print(browsing, printing, db):
     anna, bertil = printing["tickets"]["anna"], printing["tickets"]["bertil"]
     page = browsing.new_page(locale=LOCALE)
+    # The page's timers run on Playwright's clock: "the verdict stays" is shown by
+    # moving that clock past every hiding delay, not by waiting.
+    page.clock.install()
     page.add_init_script(COUNT_PRINTS)
     open_station(page, printing["links"]["printing"], "Utskrift")
 
@@ -121,7 +137,7 @@ def test_ok_scan_shows_the_badge_ready_to_print(browsing, printing, db):
     assert badge_frame.bounding_box()["height"] > 150
     expect(badge_frame).to_have_attribute("title", "Badge of Anna Andersson")
     assert frame_type(page) == "application/pdf"
-    page.wait_for_timeout(2500)  # for the screenshot: the PDF viewer draws the page
+    pdf_viewer_shows_the_badge(page)  # the viewer has drawn it: for the screenshot
     browsing.screenshot(page, "ok-with-badge")
     [printed] = badge_prints(db)
     assert (printed.ticket_id, printed.channel) == (anna.id, PrintChannel.ARRIVAL)
@@ -132,8 +148,9 @@ def test_ok_scan_shows_the_badge_ready_to_print(browsing, printing, db):
     assert page.evaluate("window.__badgePrints") == 1
     expect(print_button).to_be_focused()
 
-    # The verdict stays while there is a badge to print; the next scan replaces it.
-    page.wait_for_timeout(2000)
+    # The verdict stays while there is a badge to print (an OK verdict without one hides
+    # after 1.5 s, an error after 3 s); the next scan replaces it.
+    page.clock.run_for(10_000)
     expect(verdict(page)).to_be_visible()
     hand_scan(page, bertil.secret)
     expect_verdict(page, "ok", "Bertil Berg")

@@ -5,15 +5,14 @@ under "Mina biljetter". The signed-in header and the check-in search box are mea
 phone widths."""
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
 from summit.models import Order, OrderStatus, Role, Ticket, TicketType, utcnow
 from tests import checkin_world
-from tests.conftest import PASSWORD
+from tests.checkin_world import DAY_END, DAY_START
+from tests.conftest import PASSWORD, event_day_noon
 from tests.e2e.test_call_for_speakers import fresh, link_in_mail
 from tests.e2e.test_scanner import checkins, expect_verdict
 from tests.smtp import app_config, running_smtp
@@ -25,15 +24,16 @@ PHONES = (360, 375, 390)
 
 
 @pytest.fixture
-def summit(make_event):
-    """The summit running today (so the entrance list admits now), with Swedish names."""
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).replace(hour=0, minute=1)
+def summit(make_event, clock):
+    """The summit running today (the app's clock at noon of its first day, so the entrance
+    list admits now), with Swedish names."""
+    clock.set(event_day_noon())
     event = make_event(
         slug=SLUG,
         name_sv="Social Innovation Summit 2027",
         name_en="Social Innovation Summit 2027",
-        starts_at=today,
-        ends_at=today + timedelta(hours=23),
+        starts_at=DAY_START,
+        ends_at=DAY_END,
     )
     regular = checkin_world.ticket_type(event, "Ordinarie", name_en="Regular", price=150000)
     people = {

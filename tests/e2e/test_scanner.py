@@ -244,6 +244,37 @@ def phone(request, chromium, live_server):
     browsing.close()
 
 
+# Records, in the page, when the decoder (the vendored zxing BarcodeDetector) read a
+# code, and how many scans the scanner sent to the API (a POST to its check-in URL).
+WATCH_DECODER_AND_SCANS = """
+(() => {
+  window.__codesRead = [];
+  window.__scansSent = 0;
+  const realFetch = window.fetch;
+  window.fetch = function (url, options) {
+    const path = String(url).split("?")[0];
+    if (options && options.method === "POST" && path.endsWith("/checkin")) window.__scansSent++;
+    return realFetch.apply(this, arguments);
+  };
+  let lib;
+  Object.defineProperty(window, "BarcodeDetectionAPI", {
+    configurable: true,
+    get() { return lib; },
+    set(value) {
+      lib = value;
+      const detect = value.BarcodeDetector.prototype.detect;
+      value.BarcodeDetector.prototype.detect = function () {
+        return detect.apply(this, arguments).then((codes) => {
+          if (codes && codes.length) window.__codesRead.push(Date.now());
+          return codes;
+        });
+      };
+    },
+  });
+})();
+"""
+
+
 def test_camera_reads_the_ticket(phone, door, db, tmp_path):
     anna = door.tickets["anna"]
     video = qr_video(anna.secret, tmp_path / "ticket.y4m")
@@ -263,6 +294,7 @@ def test_camera_reads_the_ticket(phone, door, db, tmp_path):
         # Chromium on Linux has no BarcodeDetector of its own; should this one grow one,
         # hide it, so that the vendored decoder is what this test proves.
         page.add_init_script("delete window.BarcodeDetector")
+        page.add_init_script(WATCH_DECODER_AND_SCANS)
         open_station(page, door)
         page.get_by_role("button", name="Start camera").click()
         expect(page.get_by_role("button", name="Stop camera")).to_be_visible()
@@ -273,7 +305,20 @@ def test_camera_reads_the_ticket(phone, door, db, tmp_path):
         expect(verdict(page)).to_be_hidden(timeout=3000)
         expect(page.locator("#sc-camera")).to_be_visible()
         phone.screenshot(page, "camera-view")
-        page.wait_for_timeout(2500)
+        # Wait until the decoder has read the code again and again for longer than the
+        # scanner's SAME_CODE_MS (2 s) after the verdict went: all that time nothing
+        # was sent. Scanning a code calls fetch in the same turn as the read that found it,
+        # so the count below is final when the wait ends.
+        hidden_at = page.evaluate("Date.now()")
+        page.wait_for_function(
+            """(since) => {
+                const seen = window.__codesRead.filter((t) => t > since);
+                return seen.length >= 5 && seen[seen.length - 1] - seen[0] > 2500;
+            }""",
+            arg=hidden_at,
+            timeout=20_000,
+        )
+        assert page.evaluate("window.__scansSent") == 1
         expect(verdict(page)).to_be_hidden()
         assert checkins(db, anna) == 1
         page.get_by_role("button", name="Stop camera").click()

@@ -280,18 +280,18 @@ def test_an_access_code_lets_a_late_speaker_through(db, call, anna, make_user):
 
 
 def test_a_draft_started_in_time_can_be_submitted_late_with_a_code(db, call, anna):
-    save_access_code(call, AccessCodeData("SENT", valid_until=AFTER_DEADLINE))
+    save_access_code(call, AccessCodeData("SENT-K7PM", valid_until=AFTER_DEADLINE))
     proposal = create_draft(call, anna, data(call), now=CFP_OPEN_NOW)
     with pytest.raises(CfpError):
         submit_proposal(proposal, anna, now=AFTER_DEADLINE)
-    submit_proposal(proposal, anna, now=AFTER_DEADLINE - timedelta(minutes=1), code="sent")
+    submit_proposal(proposal, anna, now=AFTER_DEADLINE - timedelta(minutes=1), code="sent-k7pm")
     assert proposal.state is ProposalState.SUBMITTED
     # An expired code opens nothing.
     with pytest.raises(CfpError) as refused:
         update_proposal(proposal, anna, data(call), proposal.version, AFTER_DEADLINE)
     assert refused.value.reason == "call_closed"
     with pytest.raises(CfpError) as refused:
-        update_proposal(proposal, anna, data(call), proposal.version, AFTER_DEADLINE, "SENT")
+        update_proposal(proposal, anna, data(call), proposal.version, AFTER_DEADLINE, "SENT-K7PM")
     assert refused.value.reason == "code_expired"
 
 

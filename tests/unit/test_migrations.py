@@ -147,3 +147,38 @@ def test_upgrades_keep_existing_orders_on_postgresql():
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_refunds_recorded_before_0009_are_succeeded(tmp_path):
+    """Refunds had no status before 0009_payments and were all taken as final: they are
+    backfilled as succeeded, and a payment gets no dispute."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'refunds.db'}"
+    assert flask(url, "db", "upgrade", "0006_program").returncode == 0
+    _seed_at_0006(url)
+    assert flask(url, "db", "upgrade", "0008_vouchers").returncode == 0
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO payments (id, order_id, method, status, amount, currency,"
+                " provider_ref, provider_intent, refunded_amount, refund_due, created_at)"
+                " VALUES (1, 1, 'stripe', 'succeeded', 150000, 'SEK', 'cs_1', 'pi_1', 150000,"
+                " false, '2027-05-18 07:00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO refunds (id, payment_id, ticket_id, amount, provider_ref, reason,"
+                " created_at) VALUES (1, 1, 1, 150000, 're_1', 'stripe', '2027-05-18 08:00:00')"
+            )
+        )
+
+    upgraded = flask(url, "db", "upgrade", "0009_payments")
+
+    assert upgraded.returncode == 0, upgraded.stderr
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT status FROM refunds")).all() == [("succeeded",)]
+        assert conn.execute(sa.text("SELECT dispute_ref FROM payments")).all() == [(None,)]
+    engine.dispose()

@@ -255,7 +255,8 @@ BAD_TYPES = [
         },
         "sale_ends_at",
     ),
-    ({"is_visible": False}, "access_code"),  # hidden and no code: nobody could buy it
+    ({"is_visible": False, "access_code": "vip-27"}, "access_code"),  # found by trying
+    ({"is_visible": False, "access_code": "TALARE2027"}, "access_code"),  # a word and a year
     ({"access_code": "två ord"}, "access_code"),
 ]
 
@@ -273,9 +274,10 @@ def test_ticket_type_rules_refuse_and_store_nothing(db, make_event, change, fiel
 def test_ticket_types_go_last_and_are_deactivated_not_deleted_once_ordered(db, summit):
     event, regular, student, free = summit
     extra = sales.save_ticket_type(
-        event, TicketTypeData(name_sv="Partner", price=0, is_visible=False, access_code="vip-27")
+        event,
+        TicketTypeData(name_sv="Partner", price=0, is_visible=False, access_code="vip-k7pm-xq4r"),
     )
-    assert extra.position == 3 and extra.access_code == "VIP-27"
+    assert extra.position == 3 and extra.access_code == "VIP-K7PM-XQ4R"
     sales.delete_ticket_type(extra)  # nobody ordered it
     buy(event, {regular: 1}, how="reserved")
     with pytest.raises(SalesError):

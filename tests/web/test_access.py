@@ -2,56 +2,226 @@
 
 The routes are read from the app's URL map, so a new route is tested the day it is
 added: without an access declaration it fails here, and with one it is probed as an
-anonymous visitor, as a person without the role, and as a person with it.
+anonymous visitor, as a person without the role, and as a person with it, in a world
+with one of everything (`world`). A person with the role must get the route's own
+answer, as written in EXPECTED; a route missing there fails until it is added.
 """
 
 import pytest
+from sqlalchemy import select
 
-from summit import create_app
+from summit import create_app, models
 from summit.access import ACCESS_LEVELS
 from summit.models import (
+    AccessCode,
+    BadgeJob,
+    BadgeJobStatus,
+    CfpQuestion,
     Checkin,
     DiscountCode,
     DiscountKind,
+    EventRole,
     Order,
     OrderStatus,
+    OutboxAttachment,
     OutboxMessage,
+    ProgramDay,
+    ProposalState,
+    QuestionKind,
+    ReviewerAssignment,
     Role,
     Ticket,
     TicketType,
+    Track,
     utcnow,
 )
 from summit.services import checkin_setup
-from tests.conftest import csrf_token, sign_in
+from tests import signup_world
+from tests.conftest import CFP_OPEN_NOW, csrf_token, sign_in
 
 PROTECTED_PREFIXES = ("/manage", "/api", "/door", "/checkin")
-# A value for every URL variable a route can have; a new variable needs one here.
+# Fixed URL values; the ids and tokens of the objects made in `world` are added there.
 SAMPLE_VALUES = {
     "slug": "summit2027",
-    "message_id": None,
-    "attachment_id": 999999,  # the outbox: an attachment that is not found
-    "token": "not-a-real-token",
     "reference": "ACCESS23",  # the order made in `world`
-    "type_id": None,
-    "code_id": None,
-    "station_id": None,  # check-in: the station, list, ticket and check-in made in `world`
-    "list_id": None,
-    "ticket_id": None,
-    "checkin_id": None,
-    # Call for speakers (organizers' pages): ids that match the route and are not found.
-    "format_id": 999999,
-    "track_id": 999999,
-    "question_id": 999999,
-    "criterion_id": 999999,
-    "access_code_id": 999999,
-    "reviewer_id": 999999,
-    "kind": "accepted",
-    # The program: days are ISO dates in the URL; rooms and days of the setup pages ids.
-    "day": "2027-05-11",
-    "room_id": 999999,
-    "day_id": 999999,
-    "number": 999999,
+    "number": 1,  # its first ticket (Mina biljetter), a release number on the program pages
+    "kind": "accepted",  # a decision email
     "locale": "sv",
+    "day": "2027-05-18",  # the program's first day (ISO date)
+}
+
+
+# What a person with the role gets from each protected route in `world`: 200 for a page,
+# the redirect (302/303) of a form or an action done, 422 for a form sent empty (the
+# form with its errors). A new route fails the tests until it is added here.
+EXPECTED: dict[tuple[str, str], int] = {
+    ("GET", "site.my_tickets"): 200,
+    ("GET", "site.my_ticket_pdf"): 200,
+    ("GET", "auth.account"): 200,
+    ("POST", "auth.account"): 422,
+    ("POST", "auth.sign_out_everywhere"): 302,  # signed out, to the start page
+    ("GET", "admin.dashboard"): 200,
+    ("GET", "admin.new_event"): 200,
+    ("POST", "admin.new_event"): 422,
+    ("GET", "admin.edit_event"): 200,
+    ("POST", "admin.edit_event"): 422,
+    ("POST", "admin.publish"): 302,
+    ("POST", "admin.unpublish"): 302,
+    ("GET", "admin.roles"): 200,
+    ("POST", "admin.roles"): 422,
+    ("POST", "admin.revoke_role"): 302,
+    ("GET", "admin.outbox_list"): 200,
+    ("GET", "admin.outbox_message"): 200,
+    ("GET", "admin.outbox_attachment"): 200,
+    ("POST", "admin.outbox_retry"): 302,
+    ("GET", "admin.ticket_types"): 200,
+    ("GET", "admin.new_ticket_type"): 200,
+    ("POST", "admin.new_ticket_type"): 422,
+    ("GET", "admin.edit_ticket_type"): 200,
+    ("POST", "admin.edit_ticket_type"): 422,
+    ("POST", "admin.deactivate_ticket_type"): 302,
+    ("POST", "admin.delete_ticket_type"): 302,
+    ("GET", "admin.discount_codes"): 200,
+    ("GET", "admin.new_discount_code"): 200,
+    ("POST", "admin.new_discount_code"): 422,
+    ("GET", "admin.edit_discount_code"): 200,
+    ("POST", "admin.edit_discount_code"): 422,
+    ("POST", "admin.deactivate_discount_code"): 302,
+    ("POST", "admin.delete_discount_code"): 302,
+    ("GET", "admin.sales_overview"): 200,
+    ("GET", "admin.orders"): 200,
+    ("GET", "admin.order_detail"): 200,
+    ("POST", "admin.order_resend"): 302,
+    ("POST", "admin.order_invoice_paid"): 302,
+    ("POST", "admin.order_dispute"): 302,
+    ("GET", "admin.order_cancel"): 200,
+    ("POST", "admin.order_cancel"): 302,
+    ("GET", "admin.order_refund"): 302,
+    ("POST", "admin.order_refund"): 302,
+    ("GET", "admin.attendees_csv"): 200,
+    ("GET", "admin.voucher_list"): 200,
+    ("POST", "admin.make_vouchers"): 422,
+    ("POST", "admin.revoke_voucher"): 302,
+    ("GET", "admin.vouchers_csv"): 200,
+    ("GET", "checkin.door_scanner"): 200,
+    ("GET", "checkin.status"): 200,
+    ("GET", "checkin.stations"): 200,
+    ("POST", "checkin.stations"): 422,
+    ("GET", "checkin.station_settings"): 200,
+    ("POST", "checkin.station_settings"): 422,
+    ("POST", "checkin.renew_station"): 200,
+    ("POST", "checkin.revoke_station"): 302,
+    ("GET", "checkin.lists"): 200,
+    ("POST", "checkin.lists"): 422,
+    ("POST", "checkin.delete_list"): 302,
+    ("GET", "checkin.search"): 200,
+    ("POST", "checkin.check_in_by_hand"): 302,
+    ("POST", "checkin.undo"): 302,
+    ("GET", "badges.index"): 200,
+    ("POST", "badges.index"): 422,
+    ("GET", "badges.job"): 200,
+    ("GET", "badges.job_status"): 200,
+    ("GET", "badges.download"): 200,
+    ("POST", "badges.ticket_badge"): 200,
+    ("GET", "speakers.manage_index"): 200,
+    ("GET", "speakers.manage_call"): 200,
+    ("POST", "speakers.manage_call"): 422,
+    ("POST", "speakers.manage_decide"): 422,
+    ("GET", "speakers.manage_proposal"): 200,
+    ("POST", "speakers.manage_assign_one"): 422,
+    ("POST", "speakers.manage_unassign"): 302,
+    ("POST", "speakers.manage_reopen"): 302,
+    ("POST", "speakers.manage_resend"): 302,
+    ("GET", "speakers.manage_emails"): 200,
+    ("GET", "speakers.manage_email"): 200,
+    ("POST", "speakers.manage_email"): 422,
+    ("POST", "speakers.manage_reset_email"): 302,
+    ("GET", "speakers.manage_new_format"): 200,
+    ("POST", "speakers.manage_new_format"): 422,
+    ("GET", "speakers.manage_edit_format"): 200,
+    ("POST", "speakers.manage_edit_format"): 422,
+    ("GET", "speakers.manage_new_track"): 200,
+    ("POST", "speakers.manage_new_track"): 422,
+    ("GET", "speakers.manage_edit_track"): 200,
+    ("POST", "speakers.manage_edit_track"): 422,
+    ("GET", "speakers.manage_new_question"): 200,
+    ("POST", "speakers.manage_new_question"): 422,
+    ("GET", "speakers.manage_edit_question"): 200,
+    ("POST", "speakers.manage_edit_question"): 422,
+    ("GET", "speakers.manage_new_criterion"): 200,
+    ("POST", "speakers.manage_new_criterion"): 422,
+    ("GET", "speakers.manage_edit_criterion"): 200,
+    ("POST", "speakers.manage_edit_criterion"): 422,
+    ("GET", "speakers.manage_new_code"): 200,
+    ("POST", "speakers.manage_new_code"): 302,
+    ("GET", "speakers.manage_edit_code"): 200,
+    ("POST", "speakers.manage_edit_code"): 302,
+    ("POST", "speakers.manage_delete_format"): 302,
+    ("POST", "speakers.manage_move_format"): 302,
+    ("POST", "speakers.manage_delete_question"): 302,
+    ("POST", "speakers.manage_move_question"): 302,
+    ("POST", "speakers.manage_delete_criterion"): 302,
+    ("POST", "speakers.manage_move_criterion"): 302,
+    ("POST", "speakers.manage_delete_code"): 302,
+    ("GET", "speakers.manage_reviewers"): 200,
+    ("POST", "speakers.manage_reviewer_tracks"): 302,
+    ("GET", "speakers.manage_proposals"): 200,
+    ("POST", "speakers.manage_assign"): 422,
+    ("GET", "speakers.profile"): 200,
+    ("POST", "speakers.profile"): 422,
+    ("POST", "speakers.remove_photo"): 302,
+    ("GET", "speakers.my_proposals"): 200,
+    ("GET", "speakers.new_proposal"): 200,
+    ("POST", "speakers.new_proposal"): 422,
+    ("GET", "speakers.proposal"): 200,
+    ("GET", "speakers.edit_proposal"): 200,
+    ("POST", "speakers.edit_proposal"): 422,
+    ("POST", "speakers.submit_proposal"): 302,
+    ("GET", "speakers.withdraw"): 200,
+    ("POST", "speakers.withdraw"): 302,
+    ("POST", "speakers.answer"): 302,
+    ("POST", "speakers.invite"): 422,
+    ("POST", "speakers.remove_co_speaker"): 422,
+    ("POST", "speakers.resend_invitation"): 422,
+    ("GET", "speakers.availability"): 200,
+    ("POST", "speakers.availability"): 302,
+    ("GET", "speakers.review_list"): 200,
+    ("GET", "speakers.review_proposal"): 200,
+    ("POST", "speakers.review_proposal"): 422,
+    ("GET", "program.editor_start"): 302,
+    ("GET", "program.editor"): 200,
+    ("POST", "program.place"): 200,
+    ("GET", "program.place_form"): 200,
+    ("POST", "program.place_form"): 422,
+    ("GET", "program.conflicts"): 200,
+    ("GET", "program.releases"): 200,
+    ("GET", "program.release"): 200,
+    ("GET", "program.publish"): 200,
+    ("POST", "program.publish"): 302,
+    ("GET", "program.overview"): 200,
+    ("GET", "program.rooms"): 200,
+    ("GET", "program.new_room"): 200,
+    ("POST", "program.new_room"): 422,
+    ("GET", "program.edit_room"): 200,
+    ("POST", "program.edit_room"): 422,
+    ("POST", "program.move_room"): 302,
+    ("POST", "program.delete_room"): 302,
+    ("GET", "program.days"): 200,
+    ("GET", "program.new_day"): 200,
+    ("POST", "program.new_day"): 422,
+    ("GET", "program.edit_day"): 200,
+    ("POST", "program.edit_day"): 422,
+    ("POST", "program.delete_day"): 302,
+    ("GET", "program.sessions"): 200,
+    ("GET", "program.new_session"): 200,
+    ("POST", "program.new_session"): 422,
+    ("GET", "program.edit_session"): 200,
+    ("POST", "program.edit_session"): 422,
+    ("POST", "program.delete_session"): 302,
+    ("GET", "program.signup"): 200,
+    ("POST", "program.signup"): 422,
+    ("GET", "program.signups"): 200,
+    ("POST", "program.signups_door_list"): 303,
 }
 
 
@@ -92,17 +262,14 @@ def test_there_are_protected_routes_to_check():
 
 
 @pytest.fixture
-def world(db, make_event, make_user, grant):
-    """summit2027 and a person in every relation to it."""
+def world(db, make_event, make_user, grant, make_call, make_proposal, make_profile, clock):
+    """summit2027 with one of everything its pages show (so that every page can answer
+    as it does on the day), and a person in every relation to it. "nobody" has no role:
+    she bought the order, holds a ticket and wrote the proposal, so the pages for any
+    signed-in person show her own things."""
+    clock.set(CFP_OPEN_NOW)  # February 2027: the call is open, the summit to come
     event = make_event(slug="summit2027")
     other = make_event(slug="annat-event")
-    message = OutboxMessage(to_address="a@example.org", subject="Hej", body_text="Hej")
-    ticket_type = TicketType(event=event, name_sv="Ordinarie", price=150000)
-    code = DiscountCode(event=event, code="ACCESS", kind=DiscountKind.PERCENT, value=10)
-    order = Order(event=event, reference="ACCESS23", status=OrderStatus.PAID, expires_at=utcnow())
-    order.tickets.append(Ticket(ticket_type=ticket_type, price=150000, vat_percent=25))
-    db.session.add_all([message, code, order])
-    db.session.commit()
     people = {
         "admin": make_user("admin@example.org", is_site_admin=True),
         "nobody": make_user("nobody@example.org"),
@@ -111,38 +278,171 @@ def world(db, make_event, make_user, grant):
     for role in Role:
         people[role.value] = grant(make_user(f"{role.value}@example.org"), event, role)
         grant(people["elsewhere"], other, role)
-    station, _token = checkin_setup.create_station(event, "Entré A")
-    guest = order.tickets[0]
-    made = Checkin(ticket=guest, checkin_list=station.checkin_list, station=station)
-    db.session.add(made)
+    nobody, reviewer = people["nobody"], people["reviewer"]
+
+    # Tickets: a type, a code, nobody's paid order with two tickets, one checked in.
+    ticket_type = TicketType(event=event, name_sv="Ordinarie", name_en="Regular", price=150000)
+    code = DiscountCode(event=event, code="ACCESS", kind=DiscountKind.PERCENT, value=10)
+    order = Order(
+        event=event,
+        reference="ACCESS23",
+        status=OrderStatus.PAID,
+        expires_at=utcnow(),
+        buyer_name="Nobody Särskild",
+        buyer_email=nobody.email,
+    )
+    for name in ("Nobody Särskild", "Kollega Karlsson"):
+        order.tickets.append(
+            Ticket(
+                ticket_type=ticket_type,
+                price=150000,
+                vat_percent=25,
+                attendee_name=name,
+                attendee_email=nobody.email,
+            )
+        )
+    db.session.add_all([code, order])
     db.session.commit()
-    ids = {
-        "message_id": message.id,
-        "type_id": ticket_type.id,
-        "code_id": code.id,
+    made = {"type_id": ticket_type.id, "code_id": code.id}
+    voucher_model = getattr(models, "Voucher", None)  # tickets by code (issue 13, owner 1)
+    if voucher_model is not None:
+        voucher = voucher_model(
+            event_id=event.id, ticket_type_id=ticket_type.id, code="ACCESSVOUCHER23"
+        )
+        db.session.add(voucher)
+        db.session.commit()
+        made["voucher_id"] = voucher.id
+
+    # The outbox: a message with an attachment.
+    message = OutboxMessage(to_address="a@example.org", subject="Hej", body_text="Hej")
+    message.attachments.append(
+        OutboxAttachment(filename="a.txt", content_type="text/plain", data=b"Hej")
+    )
+    db.session.add(message)
+    db.session.commit()
+    made |= {"message_id": message.id, "attachment_id": message.attachments[0].id}
+
+    # Check-in: a station on the entrance list; the first ticket is checked in.
+    station, _token = checkin_setup.create_station(event, "Entré A")
+    checked_in, not_yet = order.tickets
+    made_checkin = Checkin(ticket=checked_in, checkin_list=station.checkin_list, station=station)
+    db.session.add(made_checkin)
+    db.session.commit()
+    made |= {
         "station_id": station.id,
         "list_id": station.checkin_list_id,
-        "ticket_id": guest.id,
-        "checkin_id": made.id,
+        "ticket_id": not_yet.id,
+        "checkin_id": made_checkin.id,
+        "checked_in_ticket_id": checked_in.id,
     }
-    return {"event": event, "message": message, "people": people, "ids": ids}
+
+    # Badges: a finished print run with its PDF.
+    job = BadgeJob(
+        event=event,
+        layout="a6",
+        status=BadgeJobStatus.DONE,
+        total=1,
+        done=1,
+        pdf=b"%PDF-1.4\n%%EOF\n",
+        finished_at=utcnow(),
+    )
+    db.session.add(job)
+
+    # Call for speakers: nobody's submitted proposal, given to the reviewer by hand.
+    call = make_call(event)
+    track = Track(event=event, name_sv="Hållbarhet", name_en="Sustainability")
+    question = CfpQuestion(call=call, kind=QuestionKind.TEXT, label_sv="Varför?")
+    access_code = AccessCode(call=call, code="SENT")
+    db.session.add_all([track, question, access_code])
+    make_profile(nobody)
+    proposal = make_proposal(call, nobody)
+    # Accepted and waiting for her answer: it also makes her a speaker of the program.
+    accepted = make_proposal(call, nobody, state=ProposalState.ACCEPTED, title="Antagen")
+    db.session.add(ReviewerAssignment(proposal=proposal, reviewer=reviewer))
+    db.session.commit()
+    made |= {
+        "format_id": call.formats[0].id,
+        "criterion_id": call.criteria[0].id,
+        "track_id": track.id,
+        "question_id": question.id,
+        "access_code_id": access_code.id,
+        "reviewer_id": reviewer.id,
+        "grant_id": db.session.scalar(
+            select(EventRole.id).where(EventRole.user_id == people["door"].id)
+        ),
+    }
+
+    # The program: rooms, days, a published release with a workshop nobody may sign up for.
+    workshop, _talk = signup_world.workshop(event)
+    made |= {
+        "room_id": workshop.room_id,
+        "day_id": db.session.scalar(select(ProgramDay.id).where(ProgramDay.event_id == event.id)),
+    }
+    tokens = {
+        "proposals": proposal.token,
+        "accepted": accepted.token,
+        "program": workshop.token,
+        "badges": job.token,
+    }
+    made["session_version"] = workshop.version
+    return {"event": event, "people": people, "ids": made, "tokens": tokens}
+
+
+def _token_for(rule: str, world) -> str:
+    """Routes called <token> name different things: a print run, a program session, or a
+    proposal (speakers' and reviewers' pages)."""
+    if "/badges/runs/" in rule:
+        return world["tokens"]["badges"]
+    if "/program/" in rule:
+        return world["tokens"]["program"]
+    if rule.endswith("/answer"):  # an answer needs an accepted proposal
+        return world["tokens"]["accepted"]
+    if "/speakers/" in rule or "/review/" in rule:
+        return world["tokens"]["proposals"]
+    raise AssertionError(f"say in _token_for() what the <token> of {rule} is")
 
 
 def _url(rule: str, world) -> str:
     values = dict(SAMPLE_VALUES, **world["ids"])
+    if "<token>" in rule:
+        values["token"] = _token_for(rule, world)
     url = rule
     for name, value in values.items():
         for converter in ("", "int:"):
             url = url.replace(f"<{converter}{name}>", str(value))
-    assert "<" not in url, f"add a sample value for the variables of {rule}"
+    assert "<" not in url, f"make an object for the variables of {rule} in `world`"
     return url
 
 
-def _request(client, method: str, url: str):
+# What a person with the role sends, where the empty form is not the route's use: the
+# action's own fields (anything else posts just the CSRF token).
+BODIES = {
+    ("POST", "admin.revoke_role"): lambda ids: {"grant": ids["grant_id"]},
+    ("POST", "admin.order_dispute"): lambda ids: {"keep": "1"},
+    ("POST", "speakers.manage_move_format"): lambda ids: {"step": 1},
+    ("POST", "speakers.manage_move_question"): lambda ids: {"step": 1},
+    ("POST", "speakers.manage_move_criterion"): lambda ids: {"step": 1},
+    ("POST", "program.move_room"): lambda ids: {"step": 1},
+    ("POST", "speakers.answer"): lambda ids: {"yes": "1"},
+}
+JSON_BODIES = {
+    ("POST", "program.place"): lambda world: {
+        "token": world["tokens"]["program"],
+        "version": world["ids"]["session_version"],
+        "action": "unschedule",
+    },
+}
+
+
+def _request(client, method: str, url: str, endpoint: str = "", world=None):
     if method == "GET":
         return client.get(url)
     token = csrf_token(client, "/login")
-    return client.open(url, method=method, data={"csrf_token": token})
+    if (method, endpoint) in JSON_BODIES:
+        body = JSON_BODIES[method, endpoint](world)
+        return client.open(url, method=method, json=body, headers={"X-CSRFToken": token})
+    data = BODIES[method, endpoint](world["ids"]) if (method, endpoint) in BODIES else {}
+    return client.open(url, method=method, data={"csrf_token": token, **data})
 
 
 def _refused(access) -> list[str]:
@@ -155,11 +455,16 @@ def _refused(access) -> list[str]:
 
 
 def _allowed(access) -> list[str]:
+    """Who must get the page's own answer. A page for any signed-in person is tried by
+    "nobody", whose order, ticket and proposal the world holds."""
     if access == "login":
-        return ["nobody", "admin"]
+        return ["nobody"]
     if access == "site_admin":
         return ["admin"]
     return ["admin", *[r.value for r in access]]
+
+
+ALLOWED = [(*rule, who) for rule in PROTECTED for who in _allowed(rule[3])]
 
 
 @pytest.mark.parametrize(("rule", "endpoint", "method", "access"), PROTECTED)
@@ -178,15 +483,38 @@ def test_people_without_the_role_get_403(app, world, rule, endpoint, method, acc
         assert response.status_code == 403, f"{who} got {response.status_code} on {method} {rule}"
 
 
-@pytest.mark.parametrize(("rule", "endpoint", "method", "access"), PROTECTED)
-def test_people_with_the_role_get_in(app, world, rule, endpoint, method, access):
-    for who in _allowed(access):
-        client = app.test_client()
-        sign_in(client, world["people"][who])
-        response = _request(client, method, _url(rule, world))
-        assert response.status_code not in (401, 403), f"{who} refused on {method} {rule}"
-        location = response.headers.get("Location", "")
-        assert not location.startswith("/login"), f"{who} sent to sign in on {method} {rule}"
+def _missing_from_table() -> list[str]:
+    return sorted({f"{m} {e}  ({r})" for r, e, m, _a in PROTECTED if (m, e) not in EXPECTED})
+
+
+def test_every_protected_route_has_its_expected_answer():
+    missing = _missing_from_table()
+    assert not missing, (
+        "routes missing from EXPECTED in tests/web/test_access.py; add each with the "
+        "status a person with the role gets from it in `world` (make what it needs "
+        "there): " + "; ".join(missing)
+    )
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method", "access", "who"), ALLOWED)
+def test_people_with_the_role_get_the_page(app, world, rule, endpoint, method, access, who):
+    """Not just "not refused": the answer the page gives when it works (a 404 of an
+    object that is not there, or a 400 of a request it cannot read, fails here)."""
+    expected = EXPECTED.get((method, endpoint))
+    if expected is None:
+        pytest.fail(
+            f"add ({method!r}, {endpoint!r}) for {rule} to EXPECTED in "
+            "tests/web/test_access.py, with the status a person with the role gets",
+            pytrace=False,
+        )
+    client = app.test_client()
+    sign_in(client, world["people"][who])
+    response = _request(client, method, _url(rule, world), endpoint, world)
+    assert response.status_code == expected, (
+        f"{who} got {response.status_code}, not {expected}, on {method} {rule}"
+    )
+    location = response.headers.get("Location", "")
+    assert not location.startswith("/login"), f"{who} sent to sign in on {method} {rule}"
 
 
 # The door JSON API ---------------------------------------------------------------------
@@ -197,13 +525,54 @@ def test_there_are_api_routes_to_check():
     assert all(rule.startswith("/api/") for rule, *_ in API)
 
 
-def _api_request(client, method: str, url: str, token: str | None = None, csrf: str = ""):
+# What the door API answers a station or account of the event, and what it is sent:
+# a scan of the ticket not yet in, an empty batch, an undo of the one checked in.
+API_EXPECTED = {
+    ("POST", "checkin.scan"): 200,
+    ("GET", "checkin.offline_list"): 200,
+    ("POST", "checkin.upload"): 200,
+    ("GET", "checkin.api_search"): 200,
+    ("POST", "checkin.api_undo"): 200,
+    ("GET", "checkin.door_info"): 200,
+}
+API_BODIES = {
+    ("POST", "checkin.scan"): lambda ids: {"ticket_id": ids["ticket_id"]},
+    ("POST", "checkin.upload"): lambda ids: {"scans": []},
+    ("POST", "checkin.api_undo"): lambda ids: {"ticket_id": ids["checked_in_ticket_id"]},
+}
+
+
+# A scan answers 200 whatever its verdict: this one must let the person in.
+API_ANSWERS = {("POST", "checkin.scan"): {"status": "ok"}}
+
+
+def _assert_api_answer(response, method: str, endpoint: str, who: str, rule: str) -> None:
+    expected = API_EXPECTED.get((method, endpoint))
+    assert response.status_code == expected, f"{who} got {response.status_code} on {method} {rule}"
+    assert response.is_json
+    for key, value in API_ANSWERS.get((method, endpoint), {}).items():
+        assert response.get_json()[key] == value, f"{who} on {method} {rule}: {response.json}"
+
+
+def test_every_api_route_has_its_expected_answer():
+    missing = sorted(f"{m} {e}  ({r})" for r, e, m, _a in API if (m, e) not in API_EXPECTED)
+    assert not missing, f"add these to API_EXPECTED in tests/web/test_access.py: {missing}"
+
+
+def _api_request(
+    client, method: str, url: str, token: str | None = None, csrf: str = "", body=None
+):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if csrf:
         headers["X-CSRFToken"] = csrf
     if method == "GET":
         return client.get(url, headers=headers)
-    return client.open(url, method=method, json={}, headers=headers)
+    return client.open(url, method=method, json=body or {}, headers=headers)
+
+
+def _api_body(method: str, endpoint: str, world):
+    make = API_BODIES.get((method, endpoint))
+    return make(world["ids"]) if make else None
 
 
 @pytest.fixture
@@ -238,13 +607,13 @@ def test_api_refuses_revoked_and_other_events_stations(
 
 @pytest.mark.parametrize(("rule", "endpoint", "method", "access"), API)
 def test_api_lets_this_events_station_in(client, world, stations, rule, endpoint, method, access):
-    response = _api_request(client, method, _url(rule, world), stations["valid"])
-    assert response.status_code not in (401, 403), f"{response.status_code} on {method} {rule}"
-    assert response.is_json
+    body = _api_body(method, endpoint, world)
+    response = _api_request(client, method, _url(rule, world), stations["valid"], body=body)
+    _assert_api_answer(response, method, endpoint, "a station", rule)
 
 
 @pytest.mark.parametrize(("rule", "endpoint", "method", "access"), API)
-def test_api_for_accounts_needs_the_door_or_organizer_role(
+def test_api_for_accounts_refuses_people_without_the_door_or_organizer_role(
     app, world, rule, endpoint, method, access
 ):
     for who in ("nobody", "elsewhere", "reviewer"):
@@ -254,10 +623,22 @@ def test_api_for_accounts_needs_the_door_or_organizer_role(
             client, method, _url(rule, world), csrf=csrf_token(client, "/login")
         )
         assert response.status_code == 403, f"{who} got {response.status_code} on {method} {rule}"
-    for who in ("door", "organizer", "admin"):
-        client = app.test_client()
-        sign_in(client, world["people"][who])
-        response = _api_request(
-            client, method, _url(rule, world), csrf=csrf_token(client, "/login")
-        )
-        assert response.status_code not in (401, 403), f"{who} refused on {method} {rule}"
+
+
+@pytest.mark.parametrize(
+    ("rule", "endpoint", "method", "access", "who"),
+    [(*rule, who) for rule in API for who in ("door", "organizer", "admin")],
+)
+def test_api_for_accounts_answers_door_staff_and_organizers(
+    app, world, rule, endpoint, method, access, who
+):
+    client = app.test_client()
+    sign_in(client, world["people"][who])
+    response = _api_request(
+        client,
+        method,
+        _url(rule, world),
+        csrf=csrf_token(client, "/login"),
+        body=_api_body(method, endpoint, world),
+    )
+    _assert_api_answer(response, method, endpoint, who, rule)

@@ -5,8 +5,7 @@ nothing. And the organizers' station form for the setting."""
 
 import io
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,8 +14,8 @@ from summit.models import BadgePrint, OrderStatus, PrintChannel, Role, Station, 
 from summit.services import arrival_badges, checkin_setup
 from summit.services.checkin import iso
 from tests import pdf
-from tests.checkin_world import ticket, ticket_type
-from tests.conftest import csrf_token, sign_in
+from tests.checkin_world import DAY_END, DAY_START, ticket, ticket_type
+from tests.conftest import csrf_token, event_day_noon, sign_in
 
 API = "/api/v1/events/summit2027/checkin"
 MANAGE = "/manage/events/summit2027/checkin"
@@ -24,9 +23,9 @@ BADGE_URL = re.compile(r"/events/summit2027/arrival-badge/([A-Za-z0-9_.-]+)")
 
 
 @pytest.fixture
-def summit(make_event):
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).replace(hour=0, minute=1)
-    return make_event(slug="summit2027", starts_at=today, ends_at=today + timedelta(hours=23))
+def summit(make_event, clock):
+    clock.set(event_day_noon())  # running today, so the entrance list admits now
+    return make_event(slug="summit2027", starts_at=DAY_START, ends_at=DAY_END)
 
 
 @pytest.fixture

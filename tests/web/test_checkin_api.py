@@ -3,14 +3,16 @@ limit, the offline list and upload, search and undo, door-staff accounts, the CL
 
 import json
 import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from summit.models import Checkin, CheckinConflict, OrderStatus, Role, Station
 from summit.services import checkin_setup
-from tests.checkin_world import station, ticket, ticket_type
-from tests.conftest import sign_in
+from tests.checkin_world import DAY_END, DAY_START, station, ticket, ticket_type
+from tests.conftest import event_day_noon, sign_in
 
 API = "/api/v1/events/summit2027/checkin"
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -22,13 +24,10 @@ def count(db, model) -> int:
 
 
 @pytest.fixture
-def summit(make_event):
-    # Running today, so the entrance list admits now.
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).replace(hour=0, minute=1)
-    return make_event(slug="summit2027", starts_at=today, ends_at=today + timedelta(hours=23))
+def summit(make_event, clock):
+    # Running today (the app's clock at noon of its day), so the entrance list admits now.
+    clock.set(event_day_noon())
+    return make_event(slug="summit2027", starts_at=DAY_START, ends_at=DAY_END)
 
 
 @pytest.fixture
@@ -286,3 +285,18 @@ def test_cli_creates_a_station_and_prints_its_token(app, db, summit, regular):
 def test_answers_are_json_not_html(client, summit, token):
     response = client.post(API, data=json.dumps({"secret": 1}), headers={"Authorization": "x"})
     assert response.status_code == 401 and response.is_json
+
+
+def test_a_day_list_admits_on_its_day_by_the_apps_clock(client, db, make_event, clock):
+    """The app's one clock (conftest `clock`) decides the day, in Stockholm time, at
+    the door: no module's own `now` to patch, and no test date that moves at midnight."""
+    event = make_event(slug="summit2027", days=2)  # 18–19 May 2027
+    regular = ticket_type(event)
+    day_two = checkin_setup.save_list(event, "Dag 2", day=date(2027, 5, 19))
+    token = station(event, "Dag 2-dörren", checkin_list=day_two)[1]
+    guest = ticket(event, regular)
+    clock.set(event_day_noon(date(2027, 5, 18)))
+    assert scan(client, token, {"secret": guest.secret}).get_json()["reason"] == "not_allowed"
+    # 00:30 on 19 May in Stockholm is still 18 May in UTC: the event's day counts.
+    clock.set(datetime(2027, 5, 19, 0, 30, tzinfo=ZoneInfo("Europe/Stockholm")))
+    assert scan(client, token, {"secret": guest.secret}).get_json()["status"] == "ok"

@@ -2,15 +2,14 @@
 search with check-in by hand and undo for door staff."""
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from summit.models import Checkin, CheckinList, Role, Station
-from tests.checkin_world import ticket, ticket_type
-from tests.conftest import csrf_token
+from tests.checkin_world import DAY_START, ticket, ticket_type
+from tests.conftest import csrf_token, event_day_noon
 
 API = "/api/v1/events/summit2027/checkin"
 MANAGE = "/manage/events/summit2027/checkin"
@@ -23,9 +22,9 @@ def count(db, model) -> int:
 
 
 @pytest.fixture
-def summit(make_event):
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).replace(hour=0, minute=1)
-    return make_event(slug="summit2027", starts_at=today, ends_at=today + timedelta(days=1))
+def summit(make_event, clock):
+    clock.set(event_day_noon())  # running today, so the entrance list admits now
+    return make_event(slug="summit2027", starts_at=DAY_START, ends_at=DAY_START + timedelta(days=1))
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ with or without Å, Ä, Ö typed, on SQLite (whose lower() folds only A–Z) as 
 PostgreSQL."""
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from summit.models import Role
 from tests import checkin_world
+from tests.checkin_world import DAY_END, DAY_START
+from tests.conftest import event_day_noon
 from tests.unit.test_sales import buy
 
 SLUG = "summit2027"
@@ -57,9 +57,9 @@ GARBAGE = [
 
 
 @pytest.fixture
-def summit(make_event):
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).replace(hour=0, minute=1)
-    return make_event(slug=SLUG, starts_at=today, ends_at=today + timedelta(hours=23))
+def summit(make_event, clock):
+    clock.set(event_day_noon())  # running today, so the entrance list admits now
+    return make_event(slug=SLUG, starts_at=DAY_START, ends_at=DAY_END)
 
 
 @pytest.fixture

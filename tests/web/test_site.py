@@ -41,16 +41,15 @@ def test_first_visit_follows_accept_language(client, make_event, accept, expecte
 
 
 def test_event_page_links_to_the_call_for_speakers_while_it_is_open(
-    client, db, make_event, make_call
+    client, db, make_event, make_call, clock
 ):
-    from datetime import UTC, datetime, timedelta
+    from tests.conftest import CFP_CLOSES, CFP_OPEN_NOW
 
     event = make_event(slug="summit2027")
-    now = datetime.now(UTC)
-    call = make_call(event, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
+    make_call(event)  # open from 11 January until 1 March 2027
     link = 'href="/events/summit2027/speakers/"'
+    clock.set(CFP_OPEN_NOW)
     assert link in client.get("/events/summit2027/").get_data(as_text=True)
 
-    call.closes_at = now - timedelta(minutes=1)
-    db.session.commit()
+    clock.set(CFP_CLOSES)
     assert link not in client.get("/events/summit2027/").get_data(as_text=True)

@@ -522,20 +522,20 @@ def test_after_the_deadline_the_form_is_closed_and_read_only(db, signed, summit,
 def test_with_an_access_code_a_late_proposal_is_accepted(db, signed, summit, q):
     event, call = summit
     close_call(db, call)
-    cfp_setup.save_access_code(call, cfp_setup.AccessCodeData("SEN-2027", max_uses=1))
+    cfp_setup.save_access_code(call, cfp_setup.AccessCodeData("SEN-K7PM-2027", max_uses=1))
 
     response = post(signed, "/events/summit2027/speakers/code", {"code": "fel-kod"})
     assert response.status_code == 422
     assert 'id="code-error">Unknown access code.' in response.get_data(as_text=True)
     assert signed.get(NEW).status_code == 302
 
-    response = post(signed, "/events/summit2027/speakers/code", {"code": " sen-2027 "})
+    response = post(signed, "/events/summit2027/speakers/code", {"code": " sen-k7pm-2027 "})
     assert response.status_code == 302 and response.headers["Location"] == NEW
     assert "Submit the proposal" in signed.get(NEW).get_data(as_text=True)
     assert post(signed, NEW, complete(summit, q, submit="1")).status_code == 302
     proposal = only_proposal(db)
     assert proposal.state is ProposalState.SUBMITTED
-    assert proposal.access_code.code == "SEN-2027"
+    assert proposal.access_code.code == "SEN-K7PM-2027"
     # The code stays with the proposal: it can still be edited.
     data = complete(summit, q, title="Ändrad sent", version=str(proposal.version), save="1")
     assert post(signed, page_of(proposal) + "/edit", data).status_code == 302

@@ -173,3 +173,75 @@ def test_when_stripe_cannot_be_asked_the_order_waits(client, db, fake, event):
     client.get(return_page(order, session["id"]))
     db.session.expire_all()
     assert order.status is OrderStatus.PAID
+
+
+def test_an_amount_under_stripes_minimum_is_refused_up_front(client, db, fake, event):
+    """A fixed discount can leave 2 kr to pay: Stripe would refuse it (the minimum charge
+    in SEK is 3 kr), so card is not offered and the buyer is told why; invoice is."""
+    from summit.models import DiscountCode, DiscountKind, PaymentMethod
+    from summit.services.payments import core
+
+    kind = ticket_type(db, event, "Ordinarie", 150000)
+    db.session.add(DiscountCode(event=event, code="NASTAN", kind=DiscountKind.FIXED, value=149800))
+    db.session.commit()
+    order = reserved_order(event, {kind: 1}, code="NASTAN")
+    assert order.total == 200
+    checkout = f"/events/summit2027/orders/{order.token}/checkout"
+
+    page = client.get(checkout, headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert 'value="stripe"' not in page and 'value="invoice"' in page
+    assert "at least 3 SEK" in page.replace("\xa0", " ")
+    page = client.get(checkout, headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "minst 3 kr" in page.replace("\xa0", " ")
+    with pytest.raises(core.OrderError) as refused:
+        core.start_payment(order, PaymentMethod.STRIPE)
+    assert refused.value.reason == "below_card_minimum"
+    assert fake.created_sessions() == []  # Stripe was never asked
+    assert core.payment_methods(order) == [PaymentMethod.INVOICE]
+
+
+@pytest.mark.parametrize("paid_on_stripe", [False, True])
+def test_back_from_stripe_the_buyer_chooses_invoice(client, db, fake, event, paid_on_stripe):
+    """The buyer starts a card payment, comes back to the checkout and chooses invoice:
+    the Checkout Session is ended, so the old tab cannot pay too. Had they paid there
+    already, the card payment counts and no invoice is issued."""
+    from summit.services.payments import core
+
+    order = reserved_order(event, {ticket_type(db, event, "Ordinarie", 150000): 1})
+    checkout = f"/events/summit2027/orders/{order.token}/checkout"
+    base = {
+        "buyer_name": "Kim Köpare",
+        "buyer_email": "kim@example.org",
+        "buyer_organisation": "Exempelföreningen",
+        "attendees-0-name": "Ada Deltagare",
+    }
+    data = dict(base, method="stripe", csrf_token=csrf_token(client, checkout))
+    assert client.post(checkout, data=data).location == fake.session()["url"]
+    if paid_on_stripe:
+        fake.pay()
+
+    response = client.post(
+        checkout,
+        data=dict(
+            base,
+            method="invoice",
+            org_number="212000-1124",
+            invoice_address="Box 1, 111 11 Stockholm",
+            csrf_token=csrf_token(client, checkout),
+        ),
+    )
+
+    db.session.expire_all()
+    if paid_on_stripe:
+        assert "nothing more is needed" in response.get_data(as_text=True) or (
+            "inget mer behövs" in response.get_data(as_text=True)
+        )
+        assert order.status is OrderStatus.PAID
+        assert core.invoice_of(order) is None
+    else:
+        assert response.status_code == 302
+        assert fake.session()["status"] == "expired"
+        assert order.status is OrderStatus.INVOICED
+        assert order.payments[0].status is PaymentStatus.CANCELLED
+    assert len(confirmations(db)) == 1

@@ -11,15 +11,18 @@ from sqlalchemy import delete, func, select
 from summit.models import (
     OrderStatus,
     OutboxMessage,
+    PaymentMethod,
     PaymentStatus,
     ProviderEvent,
     Refund,
     Role,
     TicketStatus,
+    User,
     utcnow,
 )
-from summit.services.ordering import reserve_tickets
-from summit.services.payments import refunds
+from summit.services import sales
+from summit.services.ordering import OrderError, reserve_tickets
+from summit.services.payments import core, refunds
 from summit.services.payments.stripe import StripeProvider
 from tests import fakestripe
 from tests.fakestripe import reserved_order, start_stripe, ticket_type
@@ -309,25 +312,122 @@ def test_a_late_payment_when_sold_out_is_refunded(client, db, fake, event):
     assert len(inbox(db, BUYER)) == 1
 
 
-def test_paying_twice_refunds_the_second_payment_only(client, db, fake, paying):
-    # The buyer went back from Checkout and started again; both sessions got paid.
-    first = fake.pay()
-    start_stripe(paying)
+INVOICE = core.InvoiceDetails("Föreningen Exempel", "802400-1234", "Box 1\n111 11 Stockholm")
+
+
+def test_choosing_invoice_after_starting_a_card_payment_ends_the_checkout_session(
+    client, db, fake, paying
+):
+    core.start_payment(paying, PaymentMethod.INVOICE, INVOICE)
+
+    assert fake.session()["status"] == "expired"  # the old tab can no longer pay
+    db.session.expire_all()
+    assert paying.status is OrderStatus.INVOICED
+    assert paying.payments[0].status is PaymentStatus.CANCELLED
+    with pytest.raises(AssertionError, match="cannot pay a expired session"):
+        fake.pay()
+
+
+def test_a_new_checkout_ends_the_one_the_buyer_left(client, db, fake, paying):
+    first = fake.session()
+
+    start_stripe(paying)  # the buyer went back from Checkout and started again
+
+    assert fake.session(first["id"])["status"] == "expired"
+    assert fake.session()["status"] == "open"
+    db.session.expire_all()
+    assert [p.status for p in paying.payments] == [PaymentStatus.CANCELLED, PaymentStatus.CREATED]
+
+
+def test_a_session_paid_before_the_buyer_switched_to_invoice_counts(client, db, fake, paying):
+    fake.pay()  # paid on Stripe's page; the webhook has not come yet
+
+    with pytest.raises(OrderError) as refused:
+        core.start_payment(paying, PaymentMethod.INVOICE, INVOICE)
+
+    assert refused.value.reason == "paid_meanwhile"
+    db.session.expire_all()
+    assert paying.status is OrderStatus.PAID
+    assert paying.payment_method is PaymentMethod.STRIPE
+    assert core.invoice_of(paying) is None
+    assert fake.refunds == {}
+    assert len(confirmations(db)) == 1
+
+
+def test_a_superseded_session_paid_anyway_is_refunded_and_the_invoice_stands(
+    client, db, fake, paying
+):
+    old = fake.session()
+    fake.fail_next("POST", f"/v1/checkout/sessions/{old['id']}/expire", 400, "Not now.")
+    core.start_payment(paying, PaymentMethod.INVOICE, INVOICE)
+    assert fake.session(old["id"])["status"] == "open"  # Stripe did not end it
+    session = fake.pay(old["id"])  # the forgotten tab pays
+    completed = fake.event("checkout.session.completed", session)
+
+    for delivery in (completed, completed):
+        assert fake.deliver(client, delivery).status_code == 200
+
+    (refund,) = fake.refunds_of(session["payment_intent"])
+    assert refund["amount"] == 300000
+    db.session.expire_all()
+    assert paying.status is OrderStatus.INVOICED
+    assert paying.payment_method is PaymentMethod.INVOICE
+    assert core.invoice_of(paying) is not None
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.payments[0].refunded_amount == 300000
+    assert count(db, Refund) == 1
+    subjects = [m.subject for m in inbox(db, BUYER)]
+    assert len(subjects) == 2  # the invoice, then the money back
+    assert "har återbetalats till dig" in inbox(db, BUYER)[-1].body_text
+    (told,) = inbox(db, ORGANIZER)
+    assert paying.reference in told.subject
+
+
+def test_a_superseded_payment_whose_refund_fails_is_flagged_for_the_organizers(
+    client, db, fake, paying, login, make_user
+):
+    old = fake.session()
+    fake.fail_next("POST", f"/v1/checkout/sessions/{old['id']}/expire", 400, "Not now.")
+    core.start_payment(paying, PaymentMethod.INVOICE, INVOICE)
+    session = fake.pay(old["id"])
+    fake.fail_next("POST", "/v1/refunds", 400, "Refunds are paused.")
+
+    fake.deliver(client, fake.event("checkout.session.completed", session))
+
+    assert fake.refunds == {}
+    db.session.expire_all()
+    assert paying.status is OrderStatus.INVOICED
+    assert paying.payments[0].refund_due
+    (told,) = inbox(db, ORGANIZER)
+    assert "Refunds are paused" in told.body_text
+    login(db.session.scalars(select(User).where(User.email == ORGANIZER)).one())
+    page = client.get(f"/manage/events/summit2027/orders/{paying.reference}").get_data(as_text=True)
+    assert "refund-due" in page
+
+
+def test_a_superseded_session_paid_before_the_new_one_is_refunded_the_new_one_counts(
+    client, db, fake, paying
+):
+    first = fake.session()
+    fake.fail_next("POST", f"/v1/checkout/sessions/{first['id']}/expire", 400, "Not now.")
+    start_stripe(paying)  # the buyer went back and started again; the old one stayed open
+    first = fake.pay(first["id"])
     second = fake.pay()
 
     fake.deliver(client, fake.event("checkout.session.completed", first))
     fake.deliver(client, fake.event("checkout.session.completed", second))
 
-    assert fake.refunds_of(first["payment_intent"]) == []
-    (refund,) = fake.refunds_of(second["payment_intent"])
+    (refund,) = fake.refunds_of(first["payment_intent"])
     assert refund["amount"] == 300000
+    assert fake.refunds_of(second["payment_intent"]) == []
     db.session.expire_all()
     assert paying.status is OrderStatus.PAID
     assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
     assert len(confirmations(db)) == 1
-    fake.deliver(client, fake.event("charge.refunded", fake.charge(second["payment_intent"])))
+    fake.deliver(client, fake.event("charge.refunded", fake.charge(first["payment_intent"])))
     db.session.expire_all()
     assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.status is OrderStatus.PAID
     assert count(db, Refund) == 1
 
 
@@ -373,7 +473,7 @@ def test_a_charge_without_its_refunds_makes_summit_ask_stripe(client, db, fake, 
     """Since API version 2022-11-15 Stripe leaves charge.refunds out of the event."""
     intent = _paid(client, fake, db, paying)
     refund = fake.refund_in_dashboard(intent)
-    refunded = fake.event("charge.refunded", fake.charge(intent, with_refunds=False))
+    refunded = fake.event("charge.refunded", fake.charge(intent))
     fake.fail_next("GET", "/v1/refunds", 400, "Not now.")
 
     assert fake.deliver(client, refunded).status_code == 503  # Stripe will deliver again
@@ -405,7 +505,7 @@ def test_the_refund_webhook_may_arrive_before_the_organizers_refund_is_recorded(
     """refunds.refund() asks Stripe, then records; Stripe's webhook can come in between."""
     intent = _paid(client, fake, db, paying)
     payment, ticket = paying.payments[0], paying.tickets[0]
-    ref = StripeProvider().refund(payment, ticket.price, "refund-race")
+    ref = StripeProvider().refund(payment, ticket.price, "refund-race").ref
     fake.deliver(client, fake.event("charge.refunded", fake.charge(intent)))
 
     refunds.record_refund(payment, ticket.price, ref, tickets=[ticket])  # refund() goes on
@@ -426,3 +526,154 @@ def test_events_summit_does_not_handle_are_acknowledged(client, db, fake, paying
     db.session.expire_all()
     assert paying.status is OrderStatus.RESERVED
     assert count(db, OutboxMessage) == 0
+
+
+def _organizer_page(client, db, login, order) -> str:
+    login(db.session.scalars(select(User).where(User.email == ORGANIZER)).one())
+    return client.get(f"/manage/events/summit2027/orders/{order.reference}").get_data(as_text=True)
+
+
+def test_a_pending_refund_counts_only_when_stripe_says_it_succeeded(
+    client, db, fake, paying, login
+):
+    intent = _paid(client, fake, db, paying)
+    fake.refund_status = "pending"  # e.g. a bank method: Stripe answers "pending"
+
+    refunds.refund(paying)
+
+    db.session.expire_all()
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.status is OrderStatus.PAID
+    assert sales.refundable_amount(paying) is None  # nothing more to give back meanwhile
+    assert "refund-pending" in _organizer_page(client, db, login, paying)
+
+    (pending,) = fake.refunds_of(intent)
+    succeeded = fake.update_refund(pending["id"], "succeeded")
+    updated = fake.event("refund.updated", succeeded)
+    for delivery in (updated, updated, fake.event("charge.refund.updated", succeeded)):
+        assert fake.deliver(client, delivery).status_code == 200
+
+    db.session.expire_all()
+    assert {t.status for t in paying.tickets} == {TicketStatus.REFUNDED}
+    assert paying.status is OrderStatus.REFUNDED
+    assert paying.payments[0].refunded_amount == 300000
+    assert count(db, Refund) == 1
+
+
+@pytest.mark.parametrize("first", ["succeeded", "pending", "requires_action"])
+@pytest.mark.parametrize("end", ["failed", "canceled"])
+def test_a_refund_that_fails_reopens_the_order_and_tells_the_organizers(
+    client, db, fake, paying, first, end
+):
+    intent = _paid(client, fake, db, paying)
+    fake.refund_status = first
+    refunds.refund(paying)
+    (made,) = fake.refunds_of(intent)
+
+    ended = fake.update_refund(made["id"], end)
+    event_type = "refund.failed" if end == "failed" else "refund.updated"
+    for delivery in (fake.event(event_type, ended), fake.event("charge.refund.updated", ended)):
+        assert fake.deliver(client, delivery).status_code == 200
+
+    db.session.expire_all()
+    assert paying.payments[0].refunded_amount == 0  # the money never went back
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.status is OrderStatus.PAID
+    assert sales.refundable_amount(paying) == 300000  # it can be refunded again
+    (told,) = [m for m in inbox(db, ORGANIZER) if paying.reference in m.subject]
+    assert "3\xa0000\xa0kr" in told.body_text  # how much did not go back
+
+
+def test_charge_refunded_records_a_pending_refund_as_pending(client, db, fake, paying):
+    intent = _paid(client, fake, db, paying)
+    fake.refund_status = "pending"
+    fake.refund_in_dashboard(intent)
+
+    fake.deliver(client, fake.event("charge.refunded", fake.charge(intent)))
+
+    db.session.expire_all()
+    assert count(db, Refund) == 1
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+    assert paying.status is OrderStatus.PAID
+
+
+def _decide(client, order, decision):
+    from tests.conftest import csrf_token
+
+    page = f"/manage/events/summit2027/orders/{order.reference}"
+    return client.post(
+        f"{page}/dispute", data={"csrf_token": csrf_token(client, page), decision: "1"}
+    )
+
+
+@pytest.mark.parametrize("decision, outcome", [("cancel", "lost"), ("keep", "won")])
+def test_a_dispute_flags_the_order_the_organizers_choose_and_the_outcome_is_recorded(
+    client, db, fake, paying, login, decision, outcome
+):
+    intent = _paid(client, fake, db, paying)
+    dispute = fake.dispute(intent, reason="fraudulent")
+    created = fake.event("charge.dispute.created", dispute)
+
+    for delivery in (created, created):
+        assert fake.deliver(client, delivery).status_code == 200
+
+    (told,) = [m for m in inbox(db, ORGANIZER) if paying.reference in m.subject]
+    assert "3\xa0000\xa0kr" in told.body_text
+    db.session.expire_all()
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}  # until they choose
+    page = _organizer_page(client, db, login, paying)
+    assert "order-disputed" in page
+    listing = client.get("/manage/events/summit2027/orders/").get_data(as_text=True)
+    assert "badge-disputed" in listing
+
+    assert _decide(client, paying, decision).status_code == 302
+
+    db.session.expire_all()
+    expected = TicketStatus.CANCELLED if decision == "cancel" else TicketStatus.VALID
+    assert {t.status for t in paying.tickets} == {expected}
+    closed = fake.close_dispute(dispute["id"], outcome)
+    fake.deliver(client, fake.event("charge.dispute.closed", closed))
+    db.session.expire_all()
+    payment = paying.payments[0]
+    assert (payment.dispute_ref, payment.dispute_status) == (dispute["id"], outcome)
+    assert payment.dispute_closed_at is not None
+    page = client.get(f"/manage/events/summit2027/orders/{paying.reference}").get_data(as_text=True)
+    assert f"dispute-{outcome}" in page
+    assert len([m for m in inbox(db, ORGANIZER) if paying.reference in m.subject]) == 2
+
+
+def test_the_organizer_is_told_when_stripe_leaves_a_refund_pending(client, db, fake, paying, login):
+    from tests.conftest import csrf_token
+
+    _paid(client, fake, db, paying)
+    fake.refund_status = "pending"
+    page = _organizer_page(client, db, login, paying)  # signs the organizer in
+    refund_page = f"/manage/events/summit2027/orders/{paying.reference}/refund"
+
+    response = client.post(refund_page, data={"csrf_token": csrf_token(client, refund_page)})
+
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "flash-info" in page and "refund-pending" in page
+    db.session.expire_all()
+    assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
+
+
+def test_a_disputed_payment_is_not_refunded_on_top(client, db, fake, paying, login):
+    """While the bank holds the money (and after it gave it back), a refund would pay
+    the buyer twice; Stripe refuses it, and summit says why before asking."""
+    from tests.conftest import csrf_token
+
+    intent = _paid(client, fake, db, paying)
+    fake.deliver(client, fake.event("charge.dispute.created", fake.dispute(intent)))
+    page = _organizer_page(client, db, login, paying)
+    refund_page = f"/manage/events/summit2027/orders/{paying.reference}/refund"
+
+    response = client.post(refund_page, data={"csrf_token": csrf_token(client, refund_page)})
+
+    page = client.get(response.location).get_data(as_text=True)
+    assert "flash-error" in page and "Vänta på bankens beslut" in page
+    assert fake.refunds == {}
+    with pytest.raises(OrderError) as refused:
+        refunds.refund(paying)
+    assert refused.value.reason == "disputed"

@@ -10,11 +10,14 @@ from ...extensions import db
 from ...forms import form_page
 from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
+from ...models.payments import DisputeDecision
+from ...requests import page_number
 from ...services import sales
 from ...services.badge_printing import last_printed
-from ...services.ordering import OrderError
+from ...services.codes import is_guessable
+from ...services.ordering import OrderError, normalize_code
 from ...services.payments import core as payments
-from ...services.payments import refunds
+from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
 from ...services.sales import DiscountCodeData, SalesError, TicketTypeData
 from .forms import EventForm
@@ -23,6 +26,7 @@ from .ticketing_forms import (
     DeactivateForm,
     DeleteForm,
     DiscountCodeForm,
+    DisputeDecisionForm,
     InvoicePaidForm,
     OrderSearchForm,
     RefundForm,
@@ -40,6 +44,14 @@ SALES_ERRORS = {
     "format": lambda: _("Use 3–64 letters A–Z, digits, hyphens or underscores, e.g. EARLYBIRD."),
     "required_when_hidden": lambda: _(
         "A hidden ticket type needs an access code, or nobody can buy it."
+    ),
+    "guessable": lambda: _(
+        "Too easy to guess: use at least 8 characters, and not a word and a year. "
+        "Leave it empty for a random code."
+    ),
+    "guessable_free": lambda: _(
+        "A code that makes tickets free must be hard to guess: use at least 8 characters, "
+        "and not a word and a year."
     ),
     "taken": lambda: _("The event already has this code."),
     "percent_range": lambda: _("Enter a percentage from 1 to 100."),
@@ -61,13 +73,38 @@ ORDER_ERRORS = {
     "not_invoiced": lambda: _("Only an order with an unpaid invoice can be marked paid."),
     "not_confirmed": lambda: _("The order is not confirmed, so there are no tickets to send."),
     "no_email": lambda: _("The order has no email address to send to."),
+    "not_disputed": lambda: _("There is no dispute on this order."),
+    "dispute_tickets_cancelled": lambda: _("The tickets are already cancelled."),
+    "disputed": lambda: _(
+        "The payment is disputed, so it cannot be refunded now. Wait for the bank's decision."
+    ),
 }
+
+# Stripe's words for where a dispute is, in the organizers' words.
+DISPUTE_STATUSES = {
+    "warning_needs_response": lambda: _("Inquiry from the bank: answer it at Stripe"),
+    "warning_under_review": lambda: _("Inquiry under review"),
+    "warning_closed": lambda: _("Inquiry closed: the money stays"),
+    "needs_response": lambda: _("Open: answer it at Stripe"),
+    "under_review": lambda: _("Under review by the bank"),
+    "appeal_needs_response": lambda: _("Appeal: answer it at Stripe"),
+    "appeal_under_review": lambda: _("Appeal under review"),
+    "won": lambda: _("Won: the money stays"),
+    "lost": lambda: _("Lost: the money went back to the buyer"),
+    "prevented": lambda: _("Prevented: the money stays"),
+}
+
+
+def dispute_status(status: str | None) -> str:
+    known = DISPUTE_STATUSES.get(status or "")
+    return known() if known else (status or "–")
 
 
 REFUND_REASONS = {
     "organizer": lambda: _("By an organizer"),
     "stripe": lambda: _("At Stripe"),
     "paid_twice": lambda: _("Paid twice"),
+    "superseded": lambda: _("Paid on a checkout the buyer had left"),
     "sold_out_after_expiry": lambda: _("Paid after the reservation ended, when sold out"),
     "retry": lambda: _("Automatic refund"),
 }
@@ -118,6 +155,7 @@ def ticket_types(slug):
         event=g.event,
         overview=sales.sales_overview(g.event),
         deactivate_form=DeactivateForm(),
+        guessable=lambda code: is_guessable(normalize_code(code)),
     )
 
 
@@ -150,12 +188,25 @@ def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None):
         return None
 
 
+def _saved(form: TicketTypeForm, ticket_type: TicketType) -> None:
+    if not ticket_type.is_visible and not form.access_code.data:
+        flash(
+            _(
+                "The ticket type is saved. Its access code is %(code)s (made at random).",
+                code=ticket_type.access_code,
+            ),
+            "success",
+        )
+    else:
+        flash(_("The ticket type is saved."), "success")
+
+
 @bp.route("/events/<slug>/tickets/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_ticket_type(slug):
     form = TicketTypeForm()
-    if form.validate_on_submit() and _save_ticket_type(form, None) is not None:
-        flash(_("The ticket type is saved."), "success")
+    if form.validate_on_submit() and (saved := _save_ticket_type(form, None)) is not None:
+        _saved(form, saved)
         return redirect(url_for("admin.ticket_types", slug=slug))
     return form_page("admin/tickets/type_form.html", form, event=g.event, ticket_type=None)
 
@@ -167,7 +218,7 @@ def edit_ticket_type(slug, type_id):
     initial = TicketTypeForm.initial(ticket_type, g.event.tz) if request.method == "GET" else None
     form = TicketTypeForm(data=initial)
     if form.validate_on_submit() and _save_ticket_type(form, ticket_type) is not None:
-        flash(_("The ticket type is saved."), "success")
+        _saved(form, ticket_type)
         return redirect(url_for("admin.ticket_types", slug=slug))
     return form_page(
         "admin/tickets/type_form.html",
@@ -340,8 +391,7 @@ def orders(slug):
         if exact is not None:  # a reference read out on the phone: straight to it
             return redirect(url_for("admin.order_detail", slug=slug, reference=exact.reference))
     # A page number too large for the database is simply a page past the end (empty).
-    page = min(request.args.get("page", 1, type=int), 100_000)
-    pagination = sales.search_orders(g.event, query, status, page=page)
+    pagination = sales.search_orders(g.event, query, status, page=page_number())
     return render_template(
         "admin/tickets/orders.html",
         event=g.event,
@@ -375,6 +425,9 @@ def order_detail(slug, reference):
         can_cancel=refunds.can_cancel(order),
         resend_form=ResendForm(),
         invoice_paid_form=InvoicePaidForm(),
+        disputed=disputes.disputed_payment(order),
+        dispute_status=dispute_status,
+        dispute_form=DisputeDecisionForm(),
     )
 
 
@@ -411,6 +464,25 @@ def order_invoice_paid(slug, reference):
         flash(_order_error(error), "error")
     else:
         flash(_("The invoice is marked paid."), "success")
+    return _back_to(order)
+
+
+@bp.post("/events/<slug>/orders/<reference>/dispute")
+@event_role_required(ORGANIZER)
+def order_dispute(slug, reference):
+    """The organizers' choice for the tickets of a disputed order."""
+    order = _order(reference)
+    form = DisputeDecisionForm()
+    if not form.validate_on_submit() or form.keep.data == form.cancel.data:
+        abort(400)
+    decision = DisputeDecision.CANCEL if form.cancel.data else DisputeDecision.KEEP
+    try:
+        disputes.decide_dispute(order, decision)
+    except OrderError as error:
+        db.session.rollback()
+        flash(_order_error(error), "error")
+    else:
+        flash(decision.label, "success")
     return _back_to(order)
 
 
@@ -470,7 +542,17 @@ def order_refund(slug, reference):
                 "error",
             )
         else:
-            flash(_("Refunded %(amount)s.", amount=money(amount, g.event.currency)), "success")
+            if refunds.pending_amount(order):
+                flash(
+                    _(
+                        "The refund of %(amount)s has started, and the payment provider "
+                        "reports it pending: the tickets are refunded when it goes through.",
+                        amount=money(amount, g.event.currency),
+                    ),
+                    "info",
+                )
+            else:
+                flash(_("Refunded %(amount)s.", amount=money(amount, g.event.currency)), "success")
         return _back_to(order)
     ticket = _numbered_ticket(order, request.args.get("ticket", type=int))
     amount = sales.refundable_amount(order, ticket)

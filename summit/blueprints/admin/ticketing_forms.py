@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     Field,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -39,6 +40,7 @@ from ...forms import (
     upper,
 )
 from ...models import BadgeRole, DiscountKind, OrderStatus
+from ...services.codes import random_code
 from ...services.sales import MAX_CAPACITY, MAX_PRICE, VAT_RATES
 
 AMOUNT_RE = re.compile(r"(\d{1,9})(?:[.,](\d{1,2}))?")
@@ -143,9 +145,12 @@ class TicketTypeForm(Form):
         filters=[upper],
         validators=[Optional(), at_most(64), code_format],
         description=_l(
-            "A hidden ticket type is offered only to people who enter this code "
-            "(e.g. speakers, partners)."
+            "A hidden ticket type is offered only to people who enter this code (e.g. "
+            "partners). Leave it empty for a random code of 12 characters; one of your "
+            "own needs at least 8, and not a word and a year. To give single tickets "
+            "(e.g. one per speaker), make vouchers instead."
         ),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
     )
     is_active = BooleanField(_l("On sale (active)"), default=True)
     position = CountField(
@@ -196,7 +201,12 @@ class DiscountCodeForm(Form):
         _l("Code"),
         filters=[upper],
         validators=[DataRequired(message=_l("Enter a code.")), at_most(64), code_format],
-        description=_l("What buyers type in the shop; capitals and lower case are the same."),
+        default=random_code,
+        description=_l(
+            "What buyers type in the shop; capitals and lower case are the same. The "
+            "suggested code is random and hard to guess; a word of your own (EARLYBIRD) "
+            "is easier to pass on, and easier to guess."
+        ),
         render_kw={"autocomplete": "off", "autocapitalize": "characters"},
     )
     kind = SelectField(_l("Kind of discount"), choices=enum_choices(DiscountKind))
@@ -319,3 +329,54 @@ class RefundForm(Form):
 
 class InvoicePaidForm(Form):
     submit = SubmitField(_l("Mark the invoice as paid"))
+
+
+class DisputeDecisionForm(Form):
+    """The organizers' choice for the tickets of a disputed order."""
+
+    keep = SubmitField(_l("Keep the tickets valid"))
+    cancel = SubmitField(_l("Cancel the tickets"))
+
+
+class VoucherForm(Form):
+    """Make vouchers: a number of them to hand out, or one per confirmed speaker."""
+
+    ticket_type = SelectField(_l("Ticket type"), coerce=int, choices=[], validate_choice=True)
+    recipients = RadioField(
+        _l("For whom"),
+        choices=[
+            SelectChoice("count", _l("A number of vouchers that you hand out")),
+            SelectChoice("speakers", _l("One for each confirmed speaker, sent by email")),
+        ],
+        default="count",
+    )
+    count = CountField(
+        _l("Number of vouchers"),
+        default=10,
+        validators=[Optional(), between(1, 500, _l("Enter a number from 1 to 500."))],
+        description=_l("For vouchers that you hand out, e.g. one per partner seat."),
+    )
+    free = BooleanField(
+        _l("Free of charge"),
+        default=True,
+        description=_l("Untick to sell the ticket at the ticket type's price."),
+    )
+    note = StringField(
+        _l("Note"),
+        filters=[strip],
+        validators=[Optional(), at_most(200)],
+        description=_l("For the organizers: whom they are for, e.g. a partner's name."),
+    )
+    submit = SubmitField(_l("Make vouchers"))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.recipients.data == "count" and self.count.data is None:
+            if not self.count.errors:
+                self.count.errors.append(_l("Enter a number from 1 to 500."))
+            valid = False
+        return valid
+
+
+class RevokeVoucherForm(Form):
+    submit = SubmitField(_l("Withdraw"))

@@ -22,6 +22,7 @@ from ...access import event_role_required, signed_in, site_admin_required
 from ...extensions import db
 from ...forms import form_page
 from ...models import Event, EventFormat, EventKind, EventRole, MessageStatus, OutboxMessage, Role
+from ...requests import page_number
 from ...services import accounts, branding, events, outbox
 from .forms import EventForm, GrantRoleForm, PublishForm, RetryForm, RevokeRoleForm, UnpublishForm
 
@@ -198,9 +199,8 @@ def revoke_role(slug):
 @bp.get("/outbox")
 @site_admin_required
 def outbox_list():
-    page = request.args.get("page", 1, type=int)
     pagination = db.paginate(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()), page=page, per_page=50
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()), page=page_number(), per_page=50
     )
     counts = dict(
         db.session.execute(
@@ -262,4 +262,5 @@ def outbox_retry(message_id):
     return redirect(url_for("admin.outbox_message", message_id=message_id))
 
 
-from . import ticketing  # noqa: E402, F401  (organizer ticketing pages on this blueprint)
+# The organizer's ticketing and voucher pages, on this blueprint.
+from . import ticketing, vouchers  # noqa: E402, F401

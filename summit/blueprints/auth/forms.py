@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ...forms import Form, strip
 from ...services.accounts import MIN_PASSWORD_LENGTH
@@ -73,12 +73,22 @@ class AccountForm(Form):
         _l("Language for emails"),
         choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")],
     )
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[Length(max=500)],
+        description=_l("Needed only to change the password."),
+        render_kw={"autocomplete": "current-password"},
+    )
     password = PasswordField(
         _l("New password (leave empty to keep)"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save"))
+
+    def validate_current_password(self, field):
+        if self.password.data and not field.data:
+            raise ValidationError(_l("Enter your current password to change it."))
 
 
 class LogoutForm(Form):

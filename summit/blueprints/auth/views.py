@@ -1,5 +1,7 @@
 """Signing in and out: password, emailed one-time link, password reset, own account."""
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     current_app,
@@ -10,15 +12,16 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ...access import public, signed_in
 from ...extensions import db, limiter
 from ...forms import form_page
 from ...models import Role
-from ...services import accounts
+from ...services import accounts, sign_in
 from ...urls import is_safe_next
 from .forms import AccountForm, ConfirmForm, EmailLinkForm, LoginForm, LogoutForm, ResetPasswordForm
 
@@ -30,11 +33,14 @@ def _login_limit():
 
 
 def _email_key():
-    """Limits per email address too, so many machines cannot take turns at one account."""
+    """Mail to one address is limited too, however many machines ask for it (the links
+    already sent keep working)."""
     return "email:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
-# Per client address, and (for forms that name an account) per email address.
+# Per client address, and (for forms that send mail) per email address. Wrong passwords
+# are counted by services/sign_in.py instead, per client address and per account: a
+# limit per email address that anyone can fill would lock the owner out.
 limit_by_client = limiter.limit(_login_limit, methods=["POST"])
 limit_by_email = limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
 
@@ -76,25 +82,44 @@ LINK_ERRORS = {
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limit_by_client
-@limit_by_email
 @public
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        try:
+            user = sign_in.sign_in_with_password(
+                form.email.data, form.password.data, get_remote_address()
+            )
+        except sign_in.PasswordRefused as refusal:
+            if refusal.reason != "wrong":
+                return _password_paused(form, refusal)
+            form.password.errors.append(_("Wrong email address or password."))
+        else:
             login_user(user)
-            accounts.record_login(user)
             return _next(form.next.data, user)
-        form.password.errors.append(_("Wrong email address or password."))
     return form_page("auth/login.html", form)
+
+
+def _password_paused(form, refusal):
+    """Passwords may not be tried for this account now: for how long, and the emailed
+    link, filled in and one press away, which works meanwhile."""
+    link_form = EmailLinkForm(formdata=None, email=form.email.data, next=form.next.data)
+    body = render_template(
+        "auth/login.html",
+        form=form,
+        paused=refusal.reason,
+        minutes=_minutes(refusal.retry_after),
+        link_form=link_form,
+    )
+    return body, 429, {"Retry-After": str(refusal.retry_after)}
 
 
 @bp.post("/logout")
 @public
 def logout():
     if LogoutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.end_session(current_user.login_session)
         logout_user()
         flash(_("You are signed out."), "info")
     return redirect(url_for("site.home"))
@@ -126,7 +151,7 @@ def magic(token):
         except accounts.LinkError as error:
             flash(LINK_ERRORS[error.reason](), "error")
             return redirect(url_for("auth.request_link"))
-        login_user(user)
+        login_user(user)  # with the login session the link began
         flash(_("You are signed in."), "success")
         return _next(target, user)
     return render_template("auth/confirm_link.html", form=form)
@@ -162,27 +187,81 @@ def reset_password(token):
     return form_page("auth/reset_password.html", form)
 
 
+def _password_refusal(refusal) -> str:
+    if refusal.reason == "wrong":
+        return _("The current password is wrong.")
+    if refusal.reason == "link_too_old":
+        return _("Sign in with a new emailed link first.")
+    return ngettext(
+        "Too many wrong passwords. Try again in %(num)d minute.",
+        "Too many wrong passwords. Try again in %(num)d minutes.",
+        _minutes(refusal.retry_after),
+    )
+
+
+def _minutes(seconds: int) -> int:
+    """A wait as whole minutes, as a person reads it (at least one)."""
+    return max(-(-seconds // 60), 1)
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @signed_in
 def account():
-    form = AccountForm(obj=current_user)
+    user = current_user._get_current_object()
+    form = AccountForm(obj=user)
+    # A password is changed with the current one; an account without one may choose
+    # one shortly after signing in by emailed link (services/sign_in.py).
+    choose_until = None if user.has_password else sign_in.set_password_until(user.login_session)
+    if not user.has_password:
+        del form.current_password
+        if choose_until is None:
+            del form.password
+        else:
+            form.password.label.text = _("Choose a password (optional)")
     if request.method == "GET":
-        form.password.data = ""
-        form.locale.data = current_user.locale or _locale()
+        form.locale.data = user.locale or _locale()
     if form.validate_on_submit():
-        current_user.name = form.name.data.strip()
-        current_user.locale = form.locale.data
-        password_changed = bool(form.password.data)
-        if password_changed:
-            current_user.set_password(form.password.data)
+        if "password" in form and form.password.data:
+            current = form.current_password.data if "current_password" in form else ""
+            try:
+                sign_in.change_password(
+                    user, user.login_session, form.password.data, current, get_remote_address()
+                )
+            except sign_in.PasswordRefused as refusal:
+                field = form.current_password if "current_password" in form else form.password
+                field.errors.append(_password_refusal(refusal))
+                return _account_page(form, choose_until)
+            login_user(user)  # the new login session: the others ended with the change
+        user.name = form.name.data.strip()
+        user.locale = form.locale.data
         db.session.commit()
-        if password_changed:
-            login_user(
-                current_user._get_current_object()
-            )  # the session token changed with the password
         flash(_("Saved."), "success")
         return redirect(url_for("auth.account"))
-    return form_page("auth/account.html", form)
+    return _account_page(form, choose_until)
+
+
+def _account_page(form, choose_until):
+    return form_page(
+        "auth/account.html",
+        form,
+        choose_until=choose_until,
+        choose_minutes=sign_in.SET_PASSWORD_AFTER_LINK // timedelta(minutes=1),
+        link_form=EmailLinkForm(
+            formdata=None, email=current_user.email, next=url_for("auth.account")
+        ),
+        everywhere_form=LogoutForm(formdata=None),
+    )
+
+
+@bp.post("/account/sign-out-everywhere")
+@signed_in
+def sign_out_everywhere():
+    if LogoutForm().validate_on_submit():
+        accounts.end_all_sessions(current_user)
+        logout_user()
+        flash(_("You are signed out everywhere, here too."), "info")
+        return redirect(url_for("site.home"))  # as after signing out
+    return redirect(url_for("auth.account"))
 
 
 @bp.app_context_processor

@@ -16,7 +16,6 @@ per station (CHECKIN_RATE_LIMIT). Every answer is JSON, errors included.
     GET  .../checkin/door     who is scanning, on which list
 """
 
-import hashlib
 from datetime import datetime
 
 from flask import current_app, g, jsonify, render_template, request, url_for
@@ -25,8 +24,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ...access import api_token_required
+from ...access import api_token_required, bearer_station
 from ...extensions import csrf, limiter
+from ...requests import read_json
 from ...services import arrival_badges, checkin, checkin_lookup
 from ...services.checkin import CheckinError, Door, OfflineScan
 from ...services.checkin_setup import get_list, list_for_today
@@ -43,13 +43,16 @@ def _rate_limit() -> str:
 
 
 def _door_key() -> str:
-    """Per station (its token's hash), else per account, else per address."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "station:" + hashlib.sha256(header.encode("utf-8", "replace")).hexdigest()[:32]
+    """Per station (the one its token resolves to, however the header is spelled), per
+    account, else per client address: unknown tokens share their sender's limit."""
+    if request.headers.get("Authorization", ""):
+        station = bearer_station()
+        if station is not None:
+            return f"station:{station.id}"
+        return "address:" + (get_remote_address() or "")
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
-    return get_remote_address()
+    return "address:" + (get_remote_address() or "")
 
 
 limited = limiter.limit(_rate_limit, key_func=_door_key)
@@ -82,8 +85,9 @@ for _code in (400, 401, 403, 404, 405, 413, 429, 500):
 
 
 def _json_object(limit: int) -> dict | None:
-    request.max_content_length = limit
-    data = request.get_json(force=True, silent=True)
+    # Bounded: too deep or huge numbers read as None. A scanned code may hold any
+    # character (a NUL is an unknown code, not a bad request).
+    data = read_json(limit, allow_nul=True)
     return data if isinstance(data, dict) else None
 
 

@@ -7,13 +7,13 @@ whatever the number of sessions.
 """
 
 import re
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, make_response, render_template, request, url_for
 from markupsafe import Markup
 
 from ...access import public
+from ...models import utcnow
 from ...services.cfp.speakers import current_photo
 from ...services.program.changelog import CHANGE_LABELS, counts
 from ...services.program.published import latest_release_stamp, published_program
@@ -33,7 +33,7 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def _today(event):
-    return datetime.now(ZoneInfo(event.timezone)).date()
+    return utcnow().astimezone(ZoneInfo(event.timezone)).date()
 
 
 def initials(name: str) -> str:

@@ -40,6 +40,7 @@ from ...forms import (
     upper,
 )
 from ...models import DecisionKind, QuestionKind, ReviewMode, SessionKind
+from ...services.codes import random_code
 
 LANGUAGE_CHOICES = [SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))]
 # The kinds of session a speaker can propose (keynotes, breaks and lunch are the
@@ -257,7 +258,11 @@ class AccessCodeForm(Form):
         _l("Code"),
         filters=[upper],
         validators=[DataRequired(message=_l("Enter a code.")), Length(max=64)],
-        description=_l("Letters A–Z, digits and dashes, e.g. INBJUDEN-2027."),
+        default=random_code,
+        description=_l(
+            "Letters A–Z, digits and dashes. The suggested code is random; one of your own "
+            "needs at least 8 characters, and not a word and a year."
+        ),
         render_kw={"autocomplete": "off", "autocapitalize": "characters"},
     )
     note = StringField(

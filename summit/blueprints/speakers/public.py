@@ -8,11 +8,12 @@ Thin: every rule is a service's (services/cfp).
 """
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
+from ... import code_attempts
 from ...access import public, signed_in
 from ...extensions import db
 from ...forms import ButtonForm
@@ -83,11 +84,29 @@ def enter_code(slug):
     event = get_event_or_404(slug, public_only=True)
     call_ = get_call_or_404(event)
     form = AccessCodeForm()
+    scope = f"event:{event.id}"
+    wait = code_attempts.wait_before_code(scope) if form.code.data else None
+    if wait is not None:
+        # Not even looked at: the answer would tell a guesser whether they hit.
+        minutes = code_attempts.minutes(wait)
+        form.code.errors = [
+            _("Too many wrong codes have been tried.")
+            + " "
+            + ngettext(
+                "Please wait %(num)d minute before you try a code again.",
+                "Please wait %(num)d minutes before you try a code again.",
+                minutes,
+            )
+        ]
+        response, _status = call_page(event, call_, code_form=form)
+        return response, 429, code_attempts.retry_after_header(wait)
     if form.validate_on_submit():
         try:
             access_code = cfp.code_for(call_, form.code.data, utcnow())
         except CfpError as error:
             form.code.errors = [*form.code.errors, error.message]
+            if error.reason == "unknown_code":
+                code_attempts.wrong_code(scope)
         else:
             session[code_key(call_)] = access_code.code
             flash(_("The code is valid: you can submit and change a proposal."), "success")

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ...i18n import format_time, money
 from ...services.ordering import OrderError
 
 MESSAGES = {
@@ -34,10 +35,54 @@ MESSAGES = {
         "The code does not apply to the tickets you chose; it applies to: %(names)s.", **p
     ),
     "code_used_up": lambda p: _("That code has been used as many times as it allows."),
+    "code_voucher": lambda p: (
+        _("The voucher gives you one %(name)s ticket, free of charge.", **p)
+        if p.get("free")
+        else _("The voucher gives you one %(name)s ticket.", **p)
+    ),
+    "voucher_not_chosen": lambda p: _(
+        "The voucher is for one %(name)s ticket: choose 1 of %(name)s.", **p
+    ),
+    "voucher_used": lambda p: _("That voucher has already been used."),
+    "voucher_held": lambda p: (
+        _(
+            "That voucher is in a reservation that has not been paid for. If it is not, "
+            "it can be used again after %(time)s.",
+            time=format_time(p["until"], "time"),
+        )
+        if p.get("until")
+        else _("That voucher is in an order whose payment is under way.")
+    ),
+    "too_many_held": lambda p: (
+        ngettext(
+            "%(num)d ticket is already reserved from your connection and not paid for. At "
+            "most %(n)d can be reserved at once: pay for or release those first, or wait "
+            "until their reservation ends.",
+            "%(num)d tickets are already reserved from your connection and not paid for. At "
+            "most %(n)d can be reserved at once: pay for or release those first, or wait "
+            "until their reservation ends.",
+            p["held"],
+            n=p["n"],
+        )
+        if p.get("held")
+        else _(
+            "At most %(n)d tickets can be reserved at once from one connection. For more, "
+            "please contact the organizers.",
+            n=p["n"],
+        )
+    ),
     "expired": lambda p: _("Your reservation has expired. Please start again."),
     "not_reserved": lambda p: _("This order can no longer be changed."),
     "renewed": lambda p: _("These tickets have already been reserved again."),
     "bad_method": lambda p: _("Choose one of the payment options shown."),
+    "below_card_minimum": lambda p: _(
+        "Card payment needs at least %(minimum)s in total. Choose invoice instead.",
+        minimum=money(p["minimum"]),
+    ),
+    "paid_meanwhile": lambda p: _(
+        "Your earlier payment for this order has gone through, so nothing more is needed. "
+        "Your order page shows it."
+    ),
     "invoice_details": lambda p: _("Fill in the invoice details."),
     "bad_attendees": lambda p: _("Fill in one attendee for each ticket."),
 }

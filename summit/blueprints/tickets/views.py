@@ -9,12 +9,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
-from flask_babel import format_time, get_locale
+from flask_babel import format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ... import code_attempts
 from ...access import public
 from ...extensions import db, limiter
 from ...forms import ButtonForm, form_page
@@ -60,33 +62,80 @@ def _quantities(form_data) -> dict[int, int]:
     return quantities
 
 
+def _held_key(event) -> str:
+    return f"reservation:{event.id}"
+
+
+def _held_token(event) -> str | None:
+    """The token of this browser's reservation for the event (it holds one at a time)."""
+    token = session.get(_held_key(event))
+    return token if isinstance(token, str) else None
+
+
+def _hold(event, order) -> None:
+    session[_held_key(event)] = order.token
+
+
+def _reserver():
+    """Who reserves: the signed-in person and the client's address (for the cap)."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    return user_id, code_attempts.client_address()
+
+
+def _code_given(form) -> str:
+    return (form.code.data or "").strip()
+
+
 @bp.route("/events/<slug>/tickets/", methods=["GET", "POST"])
 @limiter.limit(_reservation_limit, methods=["POST"])
 @public
 def shop(slug):
+    """The ticket shop. A code (typed, or in a ?code= or ?voucher= link) may unlock
+    hidden types, lower prices or give one ticket; wrong codes are counted per client and
+    per event (code_attempts), and past the limit no code is looked at for a while."""
     event = _event(slug)
-    form = ShopForm(code=request.args.get("code", ""))
+    form = ShopForm(code=request.args.get("code") or request.args.get("voucher") or "")
     error = failure = None
-    if form.validate_on_submit():
+    scope = f"event:{event.id}"
+    wait = code_attempts.wait_before_code(scope) if _code_given(form) else None
+    if wait is not None:
+        # Not even looked at: the answer would tell a guesser whether they hit.
+        form.code.data, form.code.errors = "", []
+        error = _too_many_codes(wait)
+    elif form.validate_on_submit():
+        user_id, address = _reserver()
         try:
             order = ordering.reserve_tickets(
                 event,
                 _quantities(request.form),
                 code=form.code.data,
                 locale=str(get_locale() or "sv"),
-                user_id=current_user.id if current_user.is_authenticated else None,
+                user_id=user_id,
+                address=address,
+                replaces=_held_token(event),
             )
         except OrderError as refused:
             failure = refused
             error = order_error_message(failure)
+            if refused.reason == "unknown_code":
+                code_attempts.wrong_code(scope)
         else:
+            _hold(event, order)
             return redirect(url_for("tickets.checkout", slug=slug, token=order.token))
     elif form.code.errors:  # far longer than any code
+        code_attempts.wrong_code(scope)
         error = order_error_message(OrderError("unknown_code"))
     elif request.method == "POST":
         error = _("The form had expired. Please choose again.")
-    types = ordering.ticket_types_for_sale(event, form.code.data)
     now = utcnow()
+    voucher = ordering.find_voucher(event, form.code.data) if form.code.data else None
+    mine = _held_token(event)
+    if (
+        voucher is not None
+        and ordering.describe_voucher(voucher, now, mine).reason != "code_voucher"
+    ):
+        voucher = None  # withdrawn, used or held (by others): it unlocks nothing now
+    types = ordering.ticket_types_for_sale(event, form.code.data, voucher)
     left = ordering.availability(event, types, now)
     free_again = ordering.seats_free_again(event, types, left, now)
     if failure is not None and failure.reason in ("sold_out", "event_sold_out"):
@@ -106,10 +155,12 @@ def shop(slug):
                 )
             )
     # A code in a link (or kept after an error): say what it does before anyone chooses.
-    described = ordering.describe_code(event, form.code.data, now) if not error else None
+    described = ordering.describe_code(event, form.code.data, now, mine) if not error else None
+    if described is not None and described.reason == "unknown_code":
+        code_attempts.wrong_code(scope)
     code_note = order_error_message(described) if described is not None else None
     chosen = {k: v for k, v in request.form.items() if k.startswith("qty-")}
-    return render_template(
+    response = render_template(
         "tickets/shop.html",
         event=event,
         form=form,
@@ -117,11 +168,48 @@ def shop(slug):
         left=left,
         free_again=free_again,
         code_note=code_note,
-        code_ok=described is not None and described.reason in ("code_discount", "code_access"),
+        code_ok=described is not None
+        and described.reason in ("code_discount", "code_access", "code_voucher"),
+        voucher=voucher,
+        held=ordering.open_reservation(event, _held_token(event), now),
+        release_form=ButtonForm(formdata=None),
         now=now,
         chosen=chosen,
         error=error,
-    ), 422 if error else 200
+    )
+    if wait is not None:
+        return response, 429, code_attempts.retry_after_header(wait)
+    return response, 422 if error else 200
+
+
+def _too_many_codes(wait: int) -> str:
+    minutes = code_attempts.minutes(wait)
+    return " ".join(
+        (
+            _("Too many wrong codes have been tried."),
+            ngettext(
+                "Please wait %(num)d minute before you try a code again.",
+                "Please wait %(num)d minutes before you try a code again.",
+                minutes,
+            ),
+        )
+    )
+
+
+@bp.post("/events/<slug>/orders/<token>/release")
+@public
+def release(slug, token):
+    """The buyer gives the seats of their reservation back (from the shop's box)."""
+    order = _order(slug, token)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if ordering.release_reservation(order.event, token):
+        flash(_("Your reservation is released and the tickets are back on sale."), "success")
+    else:
+        flash(_("That reservation had already ended or its payment has started."), "info")
+    if _held_token(order.event) == token:
+        session.pop(_held_key(order.event), None)
+    return redirect(url_for("tickets.shop", slug=slug))
 
 
 def _fill_from_order(form: CheckoutForm, order, methods) -> None:
@@ -251,6 +339,7 @@ def checkout(slug, token):
         error=error,
         now=now,
         failed=payments.payment_did_not_go_through(order),
+        card_minimum=payments.card_minimum(order),
     )
 
 
@@ -270,6 +359,7 @@ def renew(slug, token):
         abort(400)
     form.validate()
     buyer, attendees, invoice = _typed_details(form)
+    user_id, address = _reserver()
     try:
         new = renewal.renew_reservation(
             order,
@@ -277,7 +367,9 @@ def renew(slug, token):
             attendees,
             invoice,
             locale=str(get_locale() or "sv"),
-            user_id=current_user.id if current_user.is_authenticated else None,
+            user_id=user_id,
+            address=address,
+            replaces=_held_token(order.event),
         )
     except OrderError as failure:
         db.session.rollback()
@@ -286,6 +378,7 @@ def renew(slug, token):
             return redirect(url_for("tickets.checkout", slug=slug, token=again.token))
         flash(order_error_message(failure), "error")
         return redirect(url_for("tickets.shop", slug=slug))
+    _hold(order.event, new)
     method = form.method.data if form.method.data in {m.value for m in methods} else None
     return redirect(url_for("tickets.checkout", slug=slug, token=new.token, method=method))
 

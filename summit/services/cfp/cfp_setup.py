@@ -30,6 +30,7 @@ from ...models import (
     SessionFormat,
     SessionKind,
 )
+from ..codes import is_guessable
 from .errors import CfpError
 from .validation import clean_int, clean_long_text, clean_text, local_to_utc
 
@@ -258,6 +259,9 @@ def save_access_code(
     code = normalize_code(data.code)
     if not CODE_RE.match(code):
         raise CfpError("invalid_code", "code")
+    if is_guessable(code) and (access_code is None or access_code.code != code):
+        # Tried one after another, a short code lets anyone past the deadline.
+        raise CfpError("guessable_code", "code")
     note = clean_text(data.note, "note", 200)
     valid_until = (
         None

@@ -34,6 +34,9 @@ _MESSAGES = {
     "invalid_url": lambda p: _("Enter a web address that starts with https:// or http://."),
     "invalid_code": lambda p: _("Use letters, digits and dashes only (at most 64)."),
     "code_taken": lambda p: _("This code already exists."),
+    "guessable_code": lambda p: _(
+        "Too easy to guess: use at least 8 characters, and not a word and a year."
+    ),
     "duplicate_option": lambda p: _("Two options have the same text."),
     "options_needed": lambda p: _("A choice needs at least two options."),
     "closes_before_opens": lambda p: _("The call must close after it opens."),

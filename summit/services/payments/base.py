@@ -1,6 +1,6 @@
 """The interface every payment provider offers, and the registry of providers."""
 
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from flask import current_app
 
@@ -16,6 +16,14 @@ class PaymentError(Exception):
         self.detail = detail
 
 
+class ProviderRefund(NamedTuple):
+    """A refund as the provider made it: its reference and status (pending,
+    requires_action, succeeded, failed or canceled, as Stripe says)."""
+
+    ref: str
+    status: str
+
+
 class Provider(Protocol):
     """A way to pay that sends the buyer elsewhere (Stripe Checkout, the dev page)."""
 
@@ -26,11 +34,12 @@ class Provider(Protocol):
         """Prepare the payment (set payment.provider_ref) and return the URL to send the
         buyer to. May move order.expires_at later when the provider needs it."""
 
-    def cancel(self, payment: Payment) -> None:
-        """Stop a payment that has not been made (e.g. expire a Checkout Session)."""
+    def cancel(self, payment: Payment) -> bool:
+        """Stop a payment that has not been made (e.g. expire a Checkout Session). True
+        when it can no longer be paid; False when the buyer completed it meanwhile."""
 
-    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
-        """Pay `amount` öre back; returns the provider's refund reference."""
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> ProviderRefund:
+        """Pay `amount` öre back; returns the provider's refund reference and status."""
 
 
 def stripe_configured() -> bool:

@@ -39,6 +39,7 @@ from ..ordering import (
     availability,
     fill_details,
     lock_sales,
+    vouchers_still_free,
 )
 from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
 from .refunds import auto_refund
@@ -54,13 +55,30 @@ class InvoiceDetails:
     reference: str = ""
 
 
+# The least Stripe charges per currency (öre/cents; docs.stripe.com/currencies). Under it
+# Stripe refuses the Checkout Session, however often the buyer tries again.
+CARD_MINIMUM = {"SEK": 300, "NOK": 300, "DKK": 250, "EUR": 50, "USD": 50}
+CARD_METHODS = (PaymentMethod.STRIPE, PaymentMethod.DEV)
+
+
+def card_minimum(order: Order) -> int | None:
+    """The card minimum (öre) when this order costs something but less than that (a
+    fixed discount can do it), else None. The development provider follows the same
+    rule, so the flow on a laptop is the flow for real."""
+    minimum = CARD_MINIMUM.get(order.event.currency.upper(), 50)
+    return minimum if 0 < order.total < minimum else None
+
+
 def payment_methods(order: Order) -> list[PaymentMethod]:
     """How this order can be paid: free orders need nothing; otherwise card (Stripe, or
-    the development provider where allowed) and invoice."""
+    the development provider where allowed; not under Stripe's minimum charge) and
+    invoice."""
     if order.total == 0:
         return [PaymentMethod.FREE]
     methods = []
-    if stripe_configured():
+    if card_minimum(order) is not None:
+        pass
+    elif stripe_configured():
         methods.append(PaymentMethod.STRIPE)
     elif dev_payments_allowed():
         methods.append(PaymentMethod.DEV)
@@ -77,8 +95,15 @@ def start_payment(
     """Start paying a reserved order, with the buyer's and attendees' `details` if given
     (saved in the same unit of work). Returns the URL to send the buyer to, or None when
     the order is confirmed at once (free, invoice). Refused: nothing is stored."""
+    if method in CARD_METHODS and card_minimum(order) is not None:
+        raise OrderError("below_card_minimum", minimum=card_minimum(order))
     if method not in payment_methods(order):
         raise OrderError("bad_method")
+    if order.status is OrderStatus.RESERVED and _end_open_payments(order):
+        db.session.refresh(order)
+        if order.status is not OrderStatus.RESERVED:
+            db.session.rollback()
+            raise OrderError("paid_meanwhile")
     provider = (
         None if method in (PaymentMethod.FREE, PaymentMethod.INVOICE) else get_provider(method)
     )
@@ -141,6 +166,33 @@ def start_payment(
     order.payment_method = method
     db.session.commit()
     return url
+
+
+def _end_open_payments(order: Order) -> bool:
+    """Before another payment starts (or an invoice is issued): end the payments the
+    buyer left open, so a forgotten Checkout Session tab cannot pay any more. One that
+    went through meanwhile is applied as the provider has it. Returns True if one did.
+
+    One the provider could not end stays open; should it be paid after all, the money
+    goes back (record_payment: a superseded payment)."""
+    went_through = False
+    for payment in list(order.payments):
+        if payment.status is not PaymentStatus.CREATED or payment.method not in CARD_METHODS:
+            continue
+        try:
+            provider = get_provider(payment.method)
+            if provider.cancel(payment):
+                record_payment_cancelled(payment)
+                continue
+            if payment.method is PaymentMethod.STRIPE:
+                from .stripe_webhooks import sync_session  # it builds on this module
+
+                sync_session(payment)
+                went_through = True
+        except PaymentError as error:
+            db.session.rollback()
+            log.warning("Ending payment %s before a new one failed: %s", payment.id, error)
+    return went_through
 
 
 def _confirm(order: Order, status: OrderStatus, now: datetime) -> None:
@@ -221,17 +273,24 @@ def record_payment(
             notices.payment_mismatch(order, payment, amount, currency)
         db.session.commit()
         return order.status
+    # A payment the buyer left for a newer one (or for an invoice), paid all the same
+    # from a forgotten tab: the order is settled by the newer way, never twice.
+    superseded = order.status is OrderStatus.INVOICED or any(
+        other.id > payment.id for other in order.payments
+    )
     payment.status = PaymentStatus.SUCCEEDED
     payment.settled_at = now
     payment.provider_intent = intent or payment.provider_intent
-    order.payment_method = payment.method
 
-    if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED:
-        # Paid twice (two sessions, or paid after a refund): give this money back.
+    if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED or superseded:
+        # Paid twice (after being paid or refunded, or on a superseded session): give
+        # this money back.
         payment.refund_due = True
         db.session.commit()
-        auto_refund(payment, reason="paid_twice")
+        paid_before = order.status in (OrderStatus.PAID, OrderStatus.REFUNDED)
+        auto_refund(payment, reason="paid_twice" if paid_before else "superseded")
         return order.status
+    order.payment_method = payment.method
     if order.holds_seats(now) or order.status is OrderStatus.PENDING:
         _confirm(order, OrderStatus.PAID, now)
         db.session.commit()
@@ -256,6 +315,8 @@ def _seats_still_free(order: Order, now: datetime) -> bool:
         wanted[ticket.ticket_type] = wanted.get(ticket.ticket_type, 0) + 1
     left = availability(order.event, list(wanted), now)
     if left.event_left is not None and sum(wanted.values()) > left.event_left:
+        return False
+    if not vouchers_still_free(order, now):
         return False
     return all(left.by_type.get(t.id) is None or q <= left.by_type[t.id] for t, q in wanted.items())
 

@@ -8,6 +8,7 @@ import secrets
 
 from ...models import Order, Payment, PaymentMethod
 from ...urls import external_url
+from .base import ProviderRefund
 
 
 class DevProvider:
@@ -18,8 +19,8 @@ class DevProvider:
         payment.provider_ref = "dev_" + secrets.token_urlsafe(16)
         return external_url("payments.dev_pay", token=order.token, ref=payment.provider_ref)
 
-    def cancel(self, payment: Payment) -> None:
-        return None
+    def cancel(self, payment: Payment) -> bool:
+        return True
 
-    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
-        return "dev_re_" + secrets.token_urlsafe(12)
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> ProviderRefund:
+        return ProviderRefund("dev_re_" + secrets.token_urlsafe(12), "succeeded")

@@ -22,6 +22,7 @@ from ...models import (
     TicketStatus,
     utcnow,
 )
+from ...models.payments import RefundStatus
 from .. import order_mail as notices
 from ..ordering import OrderError, lock_sales
 from .base import PaymentError, get_provider
@@ -34,7 +35,7 @@ def auto_refund(payment: Payment, reason: str, retry: bool = False) -> None:
     provider's idempotency key and record_refund make a retry a no-op)."""
     order = payment.order
     try:
-        ref = get_provider(payment.method).refund(
+        made = get_provider(payment.method).refund(
             payment, payment.amount - payment.refunded_amount, f"auto-{payment.id}"
         )
     except PaymentError as error:
@@ -44,7 +45,13 @@ def auto_refund(payment: Payment, reason: str, retry: bool = False) -> None:
             notices.refund_failed(order, payment, str(error))
             db.session.commit()
         return
-    if record_refund(payment, payment.amount - payment.refunded_amount, ref, reason=reason):
+    if record_refund(
+        payment,
+        payment.amount - payment.refunded_amount,
+        made.ref,
+        reason=reason,
+        status=made.status,
+    ):
         begin_write()
         notices.payment_refunded_automatically(order, payment, reason)
         db.session.commit()
@@ -65,57 +72,139 @@ def retry_due_refunds(now: datetime | None = None, grace: timedelta = timedelta(
     return len(due)
 
 
+def _status(value) -> RefundStatus:
+    """The provider's word for a refund's state; one we do not know is taken as pending
+    (never as final, either way)."""
+    try:
+        return RefundStatus(value)
+    except ValueError:
+        return RefundStatus.PENDING
+
+
+def _succeeded_amount(payment: Payment) -> int:
+    return sum(r.amount for r in payment.refunds if r.status is RefundStatus.SUCCEEDED)
+
+
 def record_refund(
     payment: Payment,
     amount: int,
     provider_ref: str | None,
     tickets: list | None = None,
     reason: str = "",
+    status: RefundStatus | str = RefundStatus.SUCCEEDED,
 ) -> bool:
-    """Money went back to the buyer. Idempotent by provider_ref. Tickets named are
-    refunded; when the whole payment is refunded, every ticket is, unless another
-    payment of the order still pays for them (a second payment given back). Returns
-    False if this refund was recorded before."""
+    """Money is going back to the buyer, or its state changed (pending, succeeded,
+    failed...). Idempotent by provider_ref: a refund is recorded once and then follows
+    its status.
+
+    The tickets and the order reflect only a succeeded refund: the tickets named are
+    refunded; when the whole payment is, every ticket is, unless another payment of the
+    order still pays for them (a second payment given back). A pending refund keeps its
+    amount from being refunded twice; a failed or canceled one counts as never made,
+    reopens what it had refunded, and the organizers are told. Returns False if this
+    refund was recorded before."""
+    status = _status(status.value if isinstance(status, RefundStatus) else status)
     lock_sales(payment.order.event_id)
     db.session.refresh(payment)
-    known = bool(provider_ref) and (
-        db.session.scalar(select(Refund.id).where(Refund.provider_ref == provider_ref)) is not None
-    )
-    if known and not tickets:
-        db.session.commit()
-        return False
     order = payment.order
-    if not known:  # else the provider's webhook recorded it first; the tickets still go
-        amount = min(amount, payment.amount - payment.refunded_amount)
-        payment.refunded_amount += amount
-        if payment.refunded_amount >= payment.amount:
-            payment.refund_due = False
-        db.session.add(
-            Refund(
-                payment=payment,
-                amount=amount,
-                provider_ref=provider_ref,
-                reason=reason[:200],
-                ticket_id=tickets[0].id if tickets and len(tickets) == 1 else None,
+    # Money we decided to give back (paid twice, or on a superseded checkout) never paid
+    # for the tickets, so giving it back leaves them as they are; the same for a card
+    # payment refunded while an invoice settles the order.
+    extra = (
+        payment.refund_due and order.status is not OrderStatus.CANCELLED
+    ) or order.status is OrderStatus.INVOICED
+    known = (
+        db.session.scalar(select(Refund).where(Refund.provider_ref == provider_ref))
+        if provider_ref
+        else None
+    )
+    single = tickets[0].id if tickets and len(tickets) == 1 else None
+    if known is None:
+        if status.counts:
+            amount = min(amount, payment.amount - payment.refunded_amount)
+            payment.refunded_amount += amount
+            if payment.refunded_amount >= payment.amount:
+                payment.refund_due = False
+        refund = Refund(
+            payment=payment,
+            amount=amount,
+            provider_ref=provider_ref,
+            reason=reason[:200],
+            ticket_id=single,
+            status=status,
+        )
+        db.session.add(refund)
+    else:  # known: e.g. the provider's webhook recorded it first, or its status moved
+        refund = known
+        if single and refund.ticket_id is None:
+            refund.ticket_id = single
+        if refund.status is not status and refund.status.counts:
+            was = refund.status
+            refund.status = status
+            if not status.counts:
+                _reopen(payment, refund, was)
+    if refund.status is RefundStatus.SUCCEEDED:
+        db.session.flush()
+        if tickets is None:
+            if refund.ticket_id is not None:
+                tickets = [t for t in order.tickets if t.id == refund.ticket_id]
+            else:
+                still_paid_by_another = any(
+                    other.id != payment.id
+                    and other.status is PaymentStatus.SUCCEEDED
+                    and other.refunded_amount < other.amount
+                    for other in order.payments
+                )
+                whole = (
+                    _succeeded_amount(payment) >= payment.amount
+                    and not still_paid_by_another
+                    and not extra
+                )
+                tickets = order.valid_tickets if whole else []
+        for ticket in tickets:
+            if ticket.status is TicketStatus.VALID:
+                ticket.status = TicketStatus.REFUNDED
+                ticket.refunded_amount = ticket.price
+        if not order.valid_tickets:
+            order.status = (
+                OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED
             )
-        )
-    if tickets is None:
-        still_paid_by_another = any(
-            other.id != payment.id
-            and other.status is PaymentStatus.SUCCEEDED
-            and other.refunded_amount < other.amount
-            for other in order.payments
-        )
-        whole = payment.refunded_amount >= payment.amount and not still_paid_by_another
-        tickets = order.valid_tickets if whole else []
-    for ticket in tickets:
-        ticket.status = TicketStatus.REFUNDED
-        ticket.refunded_amount = ticket.price
-    if not order.valid_tickets:
-        order.status = OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED
-        order.cancelled_at = order.cancelled_at or utcnow()
+            order.cancelled_at = order.cancelled_at or utcnow()
     db.session.commit()
-    return not known
+    return known is None
+
+
+def _reopen(payment: Payment, refund: Refund, was: RefundStatus) -> None:
+    """A refund failed (or was canceled): its money counts as never given back, the
+    tickets it had refunded are valid again, and the organizers are told, so they can
+    refund again, or cancel the tickets."""
+    order = payment.order
+    payment.refunded_amount = max(0, payment.refunded_amount - refund.amount)
+    if was is RefundStatus.SUCCEEDED:
+        named_elsewhere = {
+            r.ticket_id
+            for p in order.payments
+            for r in p.refunds
+            if r is not refund and r.status is RefundStatus.SUCCEEDED and r.ticket_id
+        }
+        if refund.ticket_id is not None:
+            reopened = [t for t in order.tickets if t.id == refund.ticket_id]
+        elif order.status is not OrderStatus.INVOICED:
+            reopened = [
+                t
+                for t in order.tickets
+                if t.status is TicketStatus.REFUNDED and t.id not in named_elsewhere
+            ]
+        else:
+            reopened = []
+        for ticket in reopened:
+            if ticket.status is TicketStatus.REFUNDED:
+                ticket.status = TicketStatus.VALID
+                ticket.refunded_amount = 0
+        if order.valid_tickets and order.status in (OrderStatus.REFUNDED, OrderStatus.CANCELLED):
+            order.status = OrderStatus.PAID
+            order.cancelled_at = None
+    notices.refund_reversed(order, payment, refund.amount)
 
 
 def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
@@ -131,6 +220,10 @@ def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
     )
     if payment is None:
         raise OrderError("nothing_to_refund")
+    if payment.dispute_ref and payment.dispute_status not in ("won", "warning_closed"):
+        # The bank holds the money (or gave it back): a refund would pay the buyer twice,
+        # and Stripe refuses it.
+        raise OrderError("disputed")
     if ticket is not None:
         if ticket.order_id != order.id or ticket.status is not TicketStatus.VALID:
             raise OrderError("nothing_to_refund")
@@ -141,16 +234,32 @@ def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
         # A free ticket: nothing to pay back, the ticket is simply cancelled.
         cancel_tickets(order, tickets)
         return 0
-    key = f"refund-{payment.id}-{ticket.id if ticket else 'all'}-{payment.refunded_amount}"
+    # The same key for a repeated click; a new one after a refund failed (its amount is
+    # refundable again, and Stripe would answer the old key with the failed refund).
+    key = (
+        f"refund-{payment.id}-{ticket.id if ticket else 'all'}-{payment.refunded_amount}"
+        f"-{len(payment.refunds)}"
+    )
     if payment.method in (PaymentMethod.INVOICE,):
-        ref = None  # paid back by bank transfer outside summit
+        ref, status = None, RefundStatus.SUCCEEDED  # paid back by bank transfer outside summit
     else:
-        ref = get_provider(payment.method).refund(payment, amount, key)
-    record_refund(payment, amount, ref, tickets=tickets, reason=reason)
+        ref, status = get_provider(payment.method).refund(payment, amount, key)
+    record_refund(payment, amount, ref, tickets=tickets, reason=reason, status=status)
     begin_write()
     notices.order_refunded(order, amount)
     db.session.commit()
     return amount
+
+
+def pending_amount(order: Order) -> int:
+    """What is on its way back to the buyer and not yet confirmed by the provider (öre):
+    refunds pending or waiting for an action at the provider."""
+    return sum(
+        r.amount
+        for p in order.payments
+        for r in p.refunds
+        if r.status in (RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION)
+    )
 
 
 def cancel_tickets(order: Order, tickets: list) -> None:
@@ -177,13 +286,26 @@ def cancel_order(order: Order) -> None:
     Orders paid with money are refunded instead."""
     if not can_cancel(order):
         raise OrderError("cannot_cancel")
+    went_through = False
     for payment in order.payments:
         if payment.status is PaymentStatus.CREATED and payment.method is not PaymentMethod.INVOICE:
             try:
-                get_provider(payment.method).cancel(payment)
+                if not get_provider(payment.method).cancel(payment):
+                    # The buyer completed it a moment ago: apply it as the provider has it.
+                    if payment.method is PaymentMethod.STRIPE:
+                        from .stripe_webhooks import sync_session
+
+                        sync_session(payment)
+                    went_through = True
             except PaymentError as error:
+                db.session.rollback()
                 log.warning("Cancelling payment %s at the provider failed: %s", payment.id, error)
     lock_sales(order.event_id)
+    if went_through:
+        db.session.refresh(order)
+        if not can_cancel(order):
+            db.session.rollback()
+            raise OrderError("cannot_cancel")
     was_confirmed = order.status.is_confirmed
     order.status = OrderStatus.CANCELLED
     order.cancelled_at = utcnow()

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 
 from ...models import Order, Payment, PaymentMethod, TicketStatus, utcnow
 from ...urls import external_url
-from .base import PaymentError
+from .base import PaymentError, ProviderRefund
 
 # Stripe accepts a Checkout Session's expires_at from 30 minutes to 24 hours after it
 # is created; the margin covers the time the request takes.
@@ -136,22 +136,26 @@ class StripeProvider:
         payment.provider_ref = session.id
         return session.url
 
-    def cancel(self, payment: Payment) -> None:
-        """Expire the Checkout Session so it cannot be paid any more. A session that is
-        already expired or complete has nothing left to stop."""
+    def cancel(self, payment: Payment) -> bool:
+        """Expire the Checkout Session so it cannot be paid any more. True when it can no
+        longer be paid (expired now or before), False when the buyer completed it (paid,
+        or waiting for the bank): then there was nothing left to stop."""
         if not payment.provider_ref:
-            return
+            return True
         try:
             self.client.v1.checkout.sessions.expire(payment.provider_ref)
         except stripe.InvalidRequestError as error:
             # Stripe refuses to expire a session that is not open; whether that is the
             # reason is read from the session itself, not from the error's wording.
-            if self.retrieve_session(payment.provider_ref).get("status") == "open":
+            status = self.retrieve_session(payment.provider_ref).get("status")
+            if status == "open":
                 raise payment_error(error) from error
+            return status != "complete"
         except stripe.StripeError as error:
             raise payment_error(error) from error
+        return True
 
-    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> str:
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> ProviderRefund:
         if not payment.provider_intent:
             raise PaymentError("provider_refused", f"payment {payment.id} has no PaymentIntent")
         try:
@@ -169,7 +173,8 @@ class StripeProvider:
             )
         except stripe.StripeError as error:
             raise payment_error(error) from error
-        return refund.id
+        # Not every refund is final at once: Stripe may answer pending or requires_action.
+        return ProviderRefund(refund.id, refund.status or "pending")
 
     def retrieve_session(self, session_id: str) -> dict:
         """The Checkout Session as Stripe has it now (a plain dict)."""

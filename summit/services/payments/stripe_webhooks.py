@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ...database import begin_write
 from ...extensions import db
 from ...models import OrderStatus, Payment, PaymentMethod, PaymentStatus, ProviderEvent
-from . import core
+from . import core, disputes
 from .base import PaymentError
 from .refunds import record_refund
 from .stripe import StripeProvider
@@ -161,18 +161,36 @@ def _expired(payment: Payment, _session: dict) -> str:
     return "cancelled"
 
 
+def _payment_of_intent(intent) -> Payment | None:
+    if not isinstance(intent, str):
+        return None
+    return db.session.scalar(
+        select(Payment).where(
+            Payment.method == PaymentMethod.STRIPE, Payment.provider_intent == intent
+        )
+    )
+
+
+def _apply_refund(payment: Payment, refund: dict) -> bool:
+    """One refund as Stripe has it now: recorded once by its id, then following its
+    status (pending, requires_action, succeeded, failed, canceled)."""
+    if not isinstance(refund.get("id"), str):
+        return False
+    return record_refund(
+        payment,
+        int(refund.get("amount") or 0),
+        refund["id"],
+        reason="stripe",
+        status=str(refund.get("status") or "pending"),
+    )
+
+
 def _charge_refunded(charge: dict) -> str:
     """Refunds made anywhere (our refund(), or the Stripe dashboard), each recorded once
     by its id. Since API version 2022-11-15 a charge no longer carries its refunds, so
     they are asked for when the event has none."""
     intent = charge.get("payment_intent")
-    if not isinstance(intent, str):
-        return "no payment intent"
-    payment = db.session.scalar(
-        select(Payment).where(
-            Payment.method == PaymentMethod.STRIPE, Payment.provider_intent == intent
-        )
-    )
+    payment = _payment_of_intent(intent)
     if payment is None:
         return "unknown payment"
     listed = charge.get("refunds")
@@ -182,12 +200,48 @@ def _charge_refunded(charge: dict) -> str:
         refunds = StripeProvider().list_refunds(intent)
     recorded = 0
     for refund in sorted(refunds, key=lambda r: (r.get("created") or 0, r.get("id") or "")):
-        if refund.get("status") in ("failed", "canceled") or not refund.get("id"):
-            continue
-        amount = int(refund.get("amount") or 0)
-        if record_refund(payment, amount, refund["id"], reason="stripe"):
+        if _apply_refund(payment, refund):
             recorded += 1
     return f"{recorded} refunds recorded"
+
+
+def _refund_changed(refund: dict) -> str:
+    """refund.created / refund.updated / refund.failed and charge.refund.updated: the
+    Refund object itself, e.g. a pending refund that succeeded, or one that failed."""
+    payment = _payment_of_intent(refund.get("payment_intent"))
+    if payment is None:
+        return "unknown payment"
+    _apply_refund(payment, refund)
+    return f"refund {refund.get('status')}"
+
+
+def _dispute_payment(dispute: dict) -> Payment | None:
+    if not isinstance(dispute.get("id"), str):
+        return None
+    return _payment_of_intent(dispute.get("payment_intent"))
+
+
+def _dispute_opened(dispute: dict) -> str:
+    """charge.dispute.created (and .updated): the order is flagged, organizers told."""
+    payment = _dispute_payment(dispute)
+    if payment is None:
+        return "unknown payment"
+    disputes.record_dispute(
+        payment,
+        dispute["id"],
+        str(dispute.get("status") or "needs_response"),
+        int(dispute.get("amount") or 0),
+        str(dispute.get("reason") or ""),
+    )
+    return f"dispute {dispute.get('status')}"
+
+
+def _dispute_closed(dispute: dict) -> str:
+    payment = _dispute_payment(dispute)
+    if payment is None:
+        return "unknown payment"
+    disputes.record_dispute_closed(payment, dispute["id"], str(dispute.get("status") or ""))
+    return f"dispute closed {dispute.get('status')}"
 
 
 HANDLERS = {
@@ -196,4 +250,11 @@ HANDLERS = {
     "checkout.session.async_payment_failed": _on_session(_async_failed),
     "checkout.session.expired": _on_session(_expired),
     "charge.refunded": _charge_refunded,
+    "charge.refund.updated": _refund_changed,
+    "refund.created": _refund_changed,
+    "refund.updated": _refund_changed,
+    "refund.failed": _refund_changed,
+    "charge.dispute.created": _dispute_opened,
+    "charge.dispute.updated": _dispute_opened,
+    "charge.dispute.closed": _dispute_closed,
 }

@@ -1,7 +1,7 @@
 """A workshop's door: a station on the session's door list lets in the people signed up
 and tells everyone else they are not signed up (scan, offline list, search)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,8 @@ from summit.services import checkin_setup
 from summit.services.checkin import secret_hash
 from summit.services.program import signups
 from summit.services.program.releases import publish
-from tests.checkin_world import station, ticket, ticket_type
+from tests.checkin_world import DAY_END, DAY_START, station, ticket, ticket_type
+from tests.conftest import event_day_noon
 from tests.schedule_world import session
 
 API = "/api/v1/events/summit2027/checkin"
@@ -21,10 +22,10 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @pytest.fixture
-def summit(make_event):
+def summit(make_event, clock):
     # Running today, so the workshop's door list (on the workshop's day) admits now.
-    today = datetime.now(STOCKHOLM).replace(hour=0, minute=1, second=0, microsecond=0)
-    return make_event(slug="summit2027", starts_at=today, ends_at=today + timedelta(hours=23))
+    clock.set(event_day_noon())
+    return make_event(slug="summit2027", starts_at=DAY_START, ends_at=DAY_END)
 
 
 @pytest.fixture

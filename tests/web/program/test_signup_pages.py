@@ -41,15 +41,9 @@ def page(made):
 
 
 @pytest.fixture(autouse=True)
-def before_the_workshop(monkeypatch):
-    """The views ask the service for the time: pretend it is May 2027, before the
-    workshop, whatever today's date is."""
-    from summit.services.program import signups as service
-
-    monkeypatch.setattr(service, "utcnow", lambda: BEFORE)
-    import summit.blueprints.program.signups as views
-
-    monkeypatch.setattr(views, "utcnow", lambda: BEFORE)
+def before_the_workshop(clock):
+    """The app's clock in May 2027, before the workshop, whatever today's date is."""
+    clock.set(BEFORE)
 
 
 def active(db) -> int:
@@ -125,14 +119,9 @@ def test_full_is_said_and_refused(client, db, event, regular, made, anna, page, 
     assert active(db) == 2
 
 
-def test_closed_once_the_session_started(client, db, event, regular, made, anna, page, monkeypatch):
+def test_closed_once_the_session_started(client, db, event, regular, made, anna, page, clock):
     mine = ticket(event, regular, "anna@example.org")
-    later = made.starts_at + timedelta(minutes=1)
-    import summit.blueprints.program.signups as views
-    from summit.services.program import signups as service
-
-    monkeypatch.setattr(service, "utcnow", lambda: later)
-    monkeypatch.setattr(views, "utcnow", lambda: later)
+    clock.set(made.starts_at + timedelta(minutes=1))
     sign_in(client, anna)
     body = text(client.get(page, headers={"Accept-Language": "en"}))
     assert "Sign-up closed when the session started." in body

@@ -1,0 +1,163 @@
+"""Organizer pages for one-use vouchers: make them (a number, or one per confirmed
+speaker, emailed), list them with their state, withdraw one, download them as CSV.
+Registered on the admin blueprint."""
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from wtforms.fields import SelectChoice
+
+from ...access import event_role_required
+from ...extensions import db
+from ...models import Role, TicketType, Voucher
+from ...services import sales, vouchers
+from ...services.vouchers import VoucherError
+from .ticketing_forms import RevokeVoucherForm, VoucherForm
+from .views import bp
+
+ORGANIZER = Role.ORGANIZER
+
+VOUCHER_ERRORS = {
+    "unknown_type": lambda: _("Choose among this event's ticket types."),
+    "price": lambda: _("A voucher's price can be the ticket type's or nothing."),
+    "count": lambda: _("Enter a number from 1 to 500."),
+    "note": lambda: _("At most %(n)d characters.", n=200),
+    "used": lambda: _(
+        "The voucher has been used, so it cannot be withdrawn. Cancel or refund the order instead."
+    ),
+}
+
+
+def _voucher_form() -> VoucherForm:
+    form = VoucherForm()
+    form.ticket_type.choices = [
+        SelectChoice(t.id, t.name + ("" if t.is_active else f" ({_('inactive')})"))
+        for t in sales.ticket_types(g.event)
+    ]
+    if request.method == "GET":
+        # The type asked for, else the first hidden one (what vouchers are mostly for).
+        hidden = [t.id for t in sales.ticket_types(g.event) if not t.is_visible and t.is_active]
+        wanted = request.args.get("type", type=int) or (hidden[0] if hidden else None)
+        if wanted is not None:
+            form.ticket_type.data = wanted
+    return form
+
+
+def _chosen_type() -> TicketType | None:
+    type_id = request.args.get("type", type=int)
+    if type_id is None:
+        return None
+    ticket_type = db.session.get(TicketType, type_id)
+    if ticket_type is None or ticket_type.event_id != g.event.id:
+        abort(404)
+    return ticket_type
+
+
+def _page(form: VoucherForm, status: int = 200):
+    ticket_type = _chosen_type()
+    rows = vouchers.vouchers_of(g.event, ticket_type)
+    counts = {state: 0 for state in vouchers.VoucherState}
+    for row in rows:
+        counts[row.state] += 1
+    return render_template(
+        "admin/tickets/vouchers.html",
+        event=g.event,
+        form=form,
+        rows=rows,
+        counts=counts,
+        States=vouchers.VoucherState,
+        ticket_type=ticket_type,
+        types=sales.ticket_types(g.event),
+        speakers=len(vouchers.confirmed_speakers(g.event)),
+        revoke_form=RevokeVoucherForm(formdata=None),
+    ), status
+
+
+@bp.get("/events/<slug>/vouchers/")
+@event_role_required(ORGANIZER)
+def voucher_list(slug):
+    return _page(_voucher_form())
+
+
+@bp.post("/events/<slug>/vouchers/")
+@event_role_required(ORGANIZER)
+def make_vouchers(slug):
+    form = _voucher_form()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    ticket_type = db.session.get(TicketType, form.ticket_type.data)
+    if ticket_type is None or ticket_type.event_id != g.event.id:
+        abort(404)
+    try:
+        if form.recipients.data == "speakers":
+            made = vouchers.generate_for_speakers(
+                g.event, ticket_type, free=form.free.data, note=form.note.data or ""
+            )
+            message = ngettext(
+                "%(num)d voucher made and sent to a confirmed speaker.",
+                "%(num)d vouchers made, each sent to a confirmed speaker.",
+                len(made),
+            )
+            if not made:
+                message = _(
+                    "Every confirmed speaker already has a voucher for %(name)s.",
+                    name=ticket_type.name,
+                )
+        else:
+            made = vouchers.generate_vouchers(
+                g.event,
+                ticket_type,
+                form.count.data,
+                free=form.free.data,
+                note=form.note.data or "",
+            )
+            message = ngettext("%(num)d voucher made.", "%(num)d vouchers made.", len(made))
+    except VoucherError as error:
+        field = {"unknown_type": "ticket_type", "price": "free", "count": "count"}
+        form[field.get(error.reason, "note")].errors.append(VOUCHER_ERRORS[error.reason]())
+        return _page(form, 422)
+    flash(message, "success")
+    return redirect(url_for("admin.voucher_list", slug=slug, type=ticket_type.id))
+
+
+@bp.post("/events/<slug>/vouchers/<int:voucher_id>/withdraw")
+@event_role_required(ORGANIZER)
+def revoke_voucher(slug, voucher_id):
+    voucher = db.session.get(Voucher, voucher_id)
+    if voucher is None or voucher.event_id != g.event.id:
+        abort(404)
+    if not RevokeVoucherForm().validate_on_submit():
+        abort(400)
+    code = voucher.display_code
+    try:
+        vouchers.revoke_voucher(voucher)
+    except VoucherError as error:
+        flash(VOUCHER_ERRORS[error.reason](), "error")
+    else:
+        flash(_("The voucher %(code)s no longer works.", code=code), "success")
+    return redirect(url_for("admin.voucher_list", slug=slug, type=request.args.get("type")))
+
+
+@bp.get("/events/<slug>/vouchers.csv")
+@event_role_required(ORGANIZER)
+def vouchers_csv(slug):
+    header = [
+        _("Code"),
+        _("Link"),
+        _("Ticket type"),
+        _("Price (kronor)"),
+        _("Recipient"),
+        _("Email"),
+        _("Note"),
+        _("State"),
+        _("Order"),
+    ]
+    rows = vouchers.csv_rows(vouchers.vouchers_of(g.event, _chosen_type()))
+    return Response(
+        sales.csv_for_excel(header, rows).encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="vouchers-{g.event.slug}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

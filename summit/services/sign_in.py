@@ -1,0 +1,141 @@
+"""Passwords: signing in with one and changing it, so that an attacker learns nothing
+from the answer and cannot lock the owner out.
+
+- Equal work: every attempt costs one password hash, whether the address has an
+  account with a password, one without, or none (a hash of the typed password is made
+  and thrown away), so the time of the answer does not tell accounts apart.
+- Wrong passwords are counted (right ones never: a room of door staff behind one
+  address signs in freely), in Flask-Limiter's storage: memory in development, Redis
+  shared by the workers in production. LOGIN_RATE_LIMIT per client address, whatever
+  account it tries: someone guessing from one machine is stopped there, while the
+  owner at theirs is not. LOGIN_ACCOUNT_RATE_LIMIT per account over all addresses (the
+  address as typed, account or not, so a refusal tells nothing either): many machines
+  taking turns; past it, password sign-in for that account waits, and the emailed
+  link (which proves the address, not the password) is offered and keeps working.
+- A refused attempt checks no password, so guessing on while refused learns nothing.
+"""
+
+import time
+from datetime import datetime, timedelta
+
+from flask import current_app
+from limits import parse_many
+
+from ..extensions import limiter
+from ..models import LoginSession, User, utcnow
+from ..models.users import hash_password
+from .accounts import begin_session, find_user, normalize_email
+
+# How long after signing in by emailed link an account without a password may choose
+# one without giving a current password (the link just proved the address).
+SET_PASSWORD_AFTER_LINK = timedelta(minutes=15)
+
+
+class PasswordRefused(Exception):
+    """The password was wrong, or may not be tried now.
+
+    reason: "wrong"; "wait_here" (too many wrong from this client address);
+    "wait_account" (too many wrong for this account from everywhere);
+    "link_too_old" (no password yet, and the emailed link that signed in is too old).
+    retry_after: seconds until a password may be tried again (the waits).
+    """
+
+    def __init__(self, reason: str, retry_after: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def sign_in_with_password(email: str, password: str, client: str | None) -> User:
+    """The account the email address and password open, with a new login session
+    (user.login_session); else PasswordRefused."""
+    user = _checked(normalize_email(email), password, client)
+    begin_session(user)
+    return user
+
+
+def change_password(
+    user: User,
+    login_session: LoginSession,
+    new_password: str,
+    current_password: str,
+    client: str | None,
+) -> LoginSession:
+    """Sets a new password. An account with a password gives the current one (counted
+    as sign-in attempts are); one without may choose a password within
+    SET_PASSWORD_AFTER_LINK of signing in by emailed link. Every login session ends with
+    the change; the one returned keeps this browser signed in."""
+    if user.has_password:
+        _checked(user.email, current_password, client)
+    elif set_password_until(login_session) is None:
+        raise PasswordRefused("link_too_old")
+    user.set_password(new_password)  # a new session_token: every session ends
+    return begin_session(user)
+
+
+def set_password_until(login_session: LoginSession) -> datetime | None:
+    """Until when this session may choose a first password: SET_PASSWORD_AFTER_LINK
+    after signing in by emailed link; None when that has passed or it was no link."""
+    if not login_session.by_link:
+        return None
+    until = login_session.created_at + SET_PASSWORD_AFTER_LINK
+    return until if utcnow() < until else None
+
+
+def _checked(email: str, password: str, client: str) -> User:
+    account_wait, here_wait = _waits(email, client)
+    if account_wait:
+        raise PasswordRefused("wait_account", account_wait)
+    if here_wait:
+        raise PasswordRefused("wait_here", here_wait)
+    user = find_user(email)
+    if user is None or not user.has_password:
+        hash_password(password)  # the work a real check does, so the time says nothing
+    elif user.check_password(password):
+        return user
+    _count_wrong(email, client)
+    raise PasswordRefused("wrong")
+
+
+# Counting wrong passwords ---------------------------------------------------------------
+
+
+def _budgets(email: str, client: str):
+    """(the account's, this client's) lists of (limit, keys) a wrong password spends."""
+    config = current_app.config
+    account = [
+        (item, ("wrong-password", "account", email))
+        for item in parse_many(config["LOGIN_ACCOUNT_RATE_LIMIT"])
+    ]
+    here = [
+        (item, ("wrong-password", "client", client or "unknown"))
+        for item in parse_many(config["LOGIN_RATE_LIMIT"])
+    ]
+    return account, here
+
+
+def _waits(email: str, client: str) -> tuple[int | None, int | None]:
+    """Seconds to wait before a password may be tried (account-wide, from this client);
+    None where there is room."""
+    if not limiter.enabled:
+        return None, None
+    strategy = limiter.limiter
+
+    def wait(budget) -> int | None:
+        resets = [
+            strategy.get_window_stats(item, *keys).reset_time
+            for item, keys in budget
+            if not strategy.test(item, *keys)
+        ]
+        return max(int(max(resets) - time.time()) + 1, 1) if resets else None
+
+    account, here = _budgets(email, client)
+    return wait(account), wait(here)
+
+
+def _count_wrong(email: str, client: str) -> None:
+    if not limiter.enabled:
+        return
+    account, here = _budgets(email, client)
+    for item, keys in account + here:
+        limiter.limiter.hit(item, *keys)
