@@ -71,6 +71,7 @@ STEPS = ("shop", "reserve", "checkout", "details")
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 QUANTITY = re.compile(r'<select[^>]*name="(qty-\d+)"')
 SOLD_OUT = "is sold out"  # "Sorry, <ticket type> is sold out." (Accept-Language: en)
+HELD = "All seats are reserved right now."  # the rest are held in others' reservations
 
 
 # Database ----------------------------------------------------------------------------
@@ -206,12 +207,12 @@ class Buyer:
         if token is None:
             raise FlowError("shop: no CSRF token")
         if quantity is None:  # nothing to choose: the shop must say why
-            if "Sold out" not in page:
-                raise FlowError("shop: no quantity to choose and no 'Sold out'")
+            if "Sold out" not in page and HELD not in page:
+                raise FlowError("shop: no quantity to choose and no 'Sold out' or 'reserved'")
             return "sold_out"
         form = {"csrf_token": token[1], quantity[1]: "1", "code": ""}
         status, headers, page = self.request("reserve", "POST", shop, form)
-        if status == 422 and SOLD_OUT in page:
+        if status == 422 and (SOLD_OUT in page or HELD in page):
             return "sold_out"
         checkout = urlsplit(headers.get("Location", "")).path
         if status != 302 or not checkout.endswith("/checkout"):

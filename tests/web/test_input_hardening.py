@@ -3,15 +3,13 @@ a normal answer, never a 500; the door's rate limit holds however the header is 
 personal pages are never stored by a browser or a proxy."""
 
 import io
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from summit.models import Order, OutboxMessage, Role, Ticket, User
 from tests.checkin_world import station, ticket_type
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, event_day_noon, sign_in
 
 API = "/api/v1/events/summit2027/checkin"
 DEEP = "[" * 30_000 + "]" * 30_000
@@ -24,9 +22,10 @@ def count(db, model) -> int:
 
 
 @pytest.fixture
-def summit(make_event):
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).replace(hour=0, minute=1)
-    return make_event(slug="summit2027", starts_at=today, ends_at=today + timedelta(hours=23))
+def summit(make_event, clock):
+    """The summit on its first day, at noon: the door is open and the shop still sells."""
+    clock.set(event_day_noon())
+    return make_event(slug="summit2027")
 
 
 @pytest.fixture

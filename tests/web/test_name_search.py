@@ -50,8 +50,6 @@ GARBAGE = [
     "\\",
     "\\%",
     "'; DROP TABLE tickets; --",
-    "\x00\x00",
-    "zq\x00",
     "ö" * 500,
 ]
 
@@ -160,6 +158,20 @@ def test_organizer_order_search_finds_swedish_names(client, orders, query, expec
 @pytest.mark.parametrize("query", GARBAGE[:-1])
 def test_organizer_order_search_takes_garbage_calmly(client, orders, query):
     assert listed(client, query) == set()
+
+
+@pytest.mark.parametrize("query", ["\x00\x00", "zq\x00"])
+def test_a_nul_in_a_search_is_refused_as_a_bad_request(client, orders, summit, query):
+    """PostgreSQL cannot hold a NUL: the request is refused before any search runs."""
+    page = client.get(ORDERS, query_string={"q": query})
+    assert page.status_code == 400
+    assert "<h1" in page.get_data(as_text=True)
+    _door, token = checkin_world.station(summit)
+    answer = client.get(
+        API, query_string={"q": query}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 400
+    assert answer.get_json() == {"status": "error", "error": "bad_request"}
 
 
 def test_organizer_order_search_too_long_is_explained(client, orders):

@@ -94,7 +94,7 @@ def test_filters_by_track_language_and_format(client, world):
 @pytest.mark.parametrize(
     "query",
     [
-        "?day=nonsense&track=%00&language=xx&format=<script>",
+        "?day=nonsense&track=%01%ff&language=xx&format=<script>",
         "?day=2031-01-01&track=&language=&format=",
         "?day=2027-05-18&day=2027-05-19&track[]=1",
         "?day=" + "9" * 5000,
@@ -106,6 +106,10 @@ def test_garbage_filters_are_ignored(client, world, query):
     assert response.status_code == 200
     assert len(titles(text(response))) >= 1
     assert "<script>" not in text(response)
+
+
+def test_a_nul_in_the_filters_is_a_bad_request(client, world):
+    assert client.get(PROGRAM + "?track=%00").status_code == 400
 
 
 def test_work_in_progress_is_not_shown(client, world, db):
