@@ -16,23 +16,28 @@ import base64
 import io
 import re
 import secrets
-import warnings
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from ..extensions import db
 from ..models import Event
 from ..models.events import DEFAULT_ACCENT
+from . import images
 from .refusal import Refusal
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
-MAX_LOGO_PIXELS = 40_000_000  # a 2 MB file can unpack to gigabytes; refuse before that
 LOGO_SIDE = 800  # stored at most this wide and high: sharp at 300 dpi on a badge
-LOGO_KINDS = ("PNG", "JPEG", "WEBP")
+# A JPEG stays a JPEG; the rest become PNG, which every PDF renderer takes.
+LOGO = images.ImageRules(
+    stored_as={"PNG": "PNG", "JPEG": "JPEG", "WEBP": "PNG"},
+    max_bytes=MAX_LOGO_BYTES,
+    side=LOGO_SIDE,
+    quality=90,
+)
 ACCENT_RE = re.compile(r"#[0-9a-fA-F]{6}")
 DARK = "#1b1b1b"  # the documents' text colour
 AA = 4.5  # WCAG 2.1 AA contrast for normal text
@@ -50,47 +55,12 @@ class BrandingError(Refusal):
 def clean_logo(data: bytes) -> tuple[bytes, str]:
     """The logo re-encoded from its pixels (at most LOGO_SIDE each way, metadata
     dropped) and its content type; or BrandingError."""
-    if not isinstance(data, bytes | bytearray) or not data:
-        raise BrandingError("logo_empty", "logo")
-    if len(data) > MAX_LOGO_BYTES:
-        raise BrandingError("logo_too_large", "logo", mb=MAX_LOGO_BYTES // (1024 * 1024))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=list(LOGO_KINDS)) as probe:
-                kind = probe.format
-                if probe.width * probe.height > MAX_LOGO_PIXELS:
-                    raise BrandingError("logo_type", "logo")
-                probe.verify()  # the file's structure (e.g. PNG checksums)
-            with Image.open(io.BytesIO(data), formats=[kind]) as image:
-                image.load()  # every pixel: a truncated or broken file fails here
-                image.thumbnail((LOGO_SIDE, LOGO_SIDE))
-                has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-                    image.mode == "P" and "transparency" in image.info
-                )
-                mode = "RGBA" if has_alpha and kind != "JPEG" else "RGB"
-                pixels = image.convert(mode)
-    except BrandingError:
-        raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-    ) as error:
-        raise BrandingError("logo_type", "logo") from error
-    # A new image holds only the pixels: none of the original's info, EXIF, ICC or text.
-    clean = Image.new(mode, pixels.size)
-    clean.paste(pixels)
-    out = io.BytesIO()
-    if kind == "JPEG":
-        clean.save(out, "JPEG", quality=90, optimize=True)
-        return out.getvalue(), "image/jpeg"
-    clean.save(out, "PNG", optimize=True)
-    return out.getvalue(), "image/png"
+        return images.reencode(data, LOGO)
+    except images.ImageRefused as refused:
+        raise BrandingError(
+            f"logo_{refused.reason}", "logo", mb=MAX_LOGO_BYTES // (1024 * 1024)
+        ) from refused
 
 
 def clean_accent(value) -> str:

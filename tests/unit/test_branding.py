@@ -57,6 +57,14 @@ def test_a_logo_is_re_encoded_from_its_pixels_without_metadata():
     assert content_type == "image/png" and webp.startswith(b"\x89PNG")
 
 
+def test_a_phone_photo_of_a_logo_is_turned_the_way_its_exif_says():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was held turned 90°
+    cleaned, _ = branding.clean_logo(image_bytes("JPEG", (400, 200), exif=exif))
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert image.size == (200, 400) and not image.getexif()
+
+
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
 
 

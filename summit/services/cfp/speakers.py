@@ -6,26 +6,27 @@ pixels, so no metadata (GPS position, camera, comments) and nothing hidden in th
 survives. Anything else is refused and nothing is stored.
 """
 
-import io
 import secrets
-import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from ...database import begin_write
 from ...extensions import db
 from ...models import CFP_LANGUAGES, SpeakerProfile, User
+from .. import images
 from .errors import CfpError, PhotoError
 from .validation import clean_long_text, clean_text
 
 BIO_MAX = 1000
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
-MAX_PHOTO_PIXELS = 40_000_000  # a 2 MB file can unpack to gigabytes; refuse before that
 PHOTO_SIDE = 1200  # stored at most this wide and high
-PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+PHOTO = images.ImageRules(
+    stored_as={"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP"},
+    max_bytes=MAX_PHOTO_BYTES,
+    side=PHOTO_SIDE,
+)
 
 
 @dataclass
@@ -129,50 +130,12 @@ def save_profile(user: User, data: ProfileData) -> SpeakerProfile:
 def clean_photo(data: bytes) -> tuple[bytes, str]:
     """The photo re-encoded from its pixels (at most PHOTO_SIDE on each side, turned the
     way its EXIF says, every metadata dropped) and its content type; or PhotoError."""
-    if not isinstance(data, bytes | bytearray) or not data:
-        raise PhotoError("photo_empty", "photo")
-    if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoError("photo_too_large", "photo", mb=MAX_PHOTO_BYTES // (1024 * 1024))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=list(PHOTO_TYPES)) as probe:
-                kind = probe.format
-                if probe.width * probe.height > MAX_PHOTO_PIXELS:
-                    raise PhotoError("photo_type", "photo")
-                probe.verify()  # checks the file's structure (e.g. PNG checksums)
-            with Image.open(io.BytesIO(data), formats=[kind]) as image:
-                image.load()  # decodes every pixel: a truncated or broken file fails here
-                image = ImageOps.exif_transpose(image)
-                image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
-                has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-                    image.mode == "P" and "transparency" in image.info
-                )
-                mode = "RGBA" if has_alpha and kind != "JPEG" else "RGB"
-                pixels = image.convert(mode)
-    except PhotoError:
-        raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-    ) as error:
-        raise PhotoError("photo_type", "photo") from error
-    # A new image holds only the pixels: none of the original's info, EXIF, ICC or text.
-    clean = Image.new(mode, pixels.size)
-    clean.paste(pixels)
-    out = io.BytesIO()
-    if kind == "JPEG":
-        clean.save(out, "JPEG", quality=85, optimize=True)
-    elif kind == "PNG":
-        clean.save(out, "PNG", optimize=True)
-    else:
-        clean.save(out, "WEBP", quality=85)
-    return out.getvalue(), PHOTO_TYPES[kind]
+        return images.reencode(data, PHOTO)
+    except images.ImageRefused as refused:
+        raise PhotoError(
+            f"photo_{refused.reason}", "photo", mb=MAX_PHOTO_BYTES // (1024 * 1024)
+        ) from refused
 
 
 def set_photo(user: User, data: bytes) -> SpeakerProfile:
