@@ -11,65 +11,30 @@ Two budgets, both must have room: CODE_RATE_LIMIT per client address (over all e
 and CODE_EVENT_RATE_LIMIT per event (many addresses taking turns at one event's codes).
 """
 
-import logging
-import time
-
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
-from limits import parse_many
 
-from .extensions import limiter
-
-log = logging.getLogger(__name__)
+from .services import attempts
 
 
-def _budgets(scope: str):
-    """(limit, identifiers) for each budget a code entry at `scope` (an event) spends."""
+def _budgets(scope: str) -> list[attempts.Budget]:
+    """The budgets a wrong code at `scope` (an event) spends."""
     config = current_app.config
     address = get_remote_address() or "unknown"
     return [
-        *(
-            (item, ("wrong-code", "client", address))
-            for item in parse_many(config["CODE_RATE_LIMIT"])
-        ),
-        *(
-            (item, ("wrong-code", "event", scope))
-            for item in parse_many(config["CODE_EVENT_RATE_LIMIT"])
-        ),
+        *attempts.budgets(config["CODE_RATE_LIMIT"], "wrong-code", "client", address),
+        *attempts.budgets(config["CODE_EVENT_RATE_LIMIT"], "wrong-code", "event", scope),
     ]
-
-
-def _enabled() -> bool:
-    return bool(limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True))
 
 
 def wait_before_code(scope: str) -> int | None:
     """Seconds to wait before a code may be tried here again; None: go ahead."""
-    if not _enabled():
-        return None
-    try:
-        strategy = limiter.limiter
-        waits = []
-        for item, keys in _budgets(scope):
-            if not strategy.test(item, *keys):
-                reset_at, _left = strategy.get_window_stats(item, *keys)
-                waits.append(max(int(reset_at - time.time()) + 1, 1))
-        return max(waits) if waits else None
-    except Exception:  # noqa: BLE001  (the limiter's storage is down: do not lock out buyers)
-        log.exception("Counting wrong codes failed")
-        return None
+    return attempts.wait(_budgets(scope))
 
 
 def wrong_code(scope: str) -> None:
     """A code that was not one was tried here: spend one from each budget."""
-    if not _enabled():
-        return
-    try:
-        strategy = limiter.limiter
-        for item, keys in _budgets(scope):
-            strategy.hit(item, *keys)
-    except Exception:  # noqa: BLE001
-        log.exception("Counting wrong codes failed")
+    attempts.fail(_budgets(scope))
 
 
 def retry_after_header(seconds: int) -> dict[str, str]:

@@ -15,15 +15,13 @@ from the answer and cannot lock the owner out.
 - A refused attempt checks no password, so guessing on while refused learns nothing.
 """
 
-import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from limits import parse_many
 
-from ..extensions import limiter
 from ..models import LoginSession, User, utcnow
 from ..models.users import hash_password
+from . import attempts
 from .accounts import begin_session, find_user, normalize_email
 
 # How long after signing in by emailed link an account without a password may choose
@@ -101,41 +99,24 @@ def _checked(email: str, password: str, client: str) -> User:
 
 
 def _budgets(email: str, client: str):
-    """(the account's, this client's) lists of (limit, keys) a wrong password spends."""
+    """(the account's, this client's) budgets a wrong password spends."""
     config = current_app.config
-    account = [
-        (item, ("wrong-password", "account", email))
-        for item in parse_many(config["LOGIN_ACCOUNT_RATE_LIMIT"])
-    ]
-    here = [
-        (item, ("wrong-password", "client", client or "unknown"))
-        for item in parse_many(config["LOGIN_RATE_LIMIT"])
-    ]
+    account = attempts.budgets(
+        config["LOGIN_ACCOUNT_RATE_LIMIT"], "wrong-password", "account", email
+    )
+    here = attempts.budgets(
+        config["LOGIN_RATE_LIMIT"], "wrong-password", "client", client or "unknown"
+    )
     return account, here
 
 
 def _waits(email: str, client: str) -> tuple[int | None, int | None]:
     """Seconds to wait before a password may be tried (account-wide, from this client);
     None where there is room."""
-    if not limiter.enabled:
-        return None, None
-    strategy = limiter.limiter
-
-    def wait(budget) -> int | None:
-        resets = [
-            strategy.get_window_stats(item, *keys).reset_time
-            for item, keys in budget
-            if not strategy.test(item, *keys)
-        ]
-        return max(int(max(resets) - time.time()) + 1, 1) if resets else None
-
     account, here = _budgets(email, client)
-    return wait(account), wait(here)
+    return attempts.wait(account), attempts.wait(here)
 
 
 def _count_wrong(email: str, client: str) -> None:
-    if not limiter.enabled:
-        return
     account, here = _budgets(email, client)
-    for item, keys in account + here:
-        limiter.limiter.hit(item, *keys)
+    attempts.fail(account + here)
