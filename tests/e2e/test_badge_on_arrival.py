@@ -89,12 +89,16 @@ def frame_type(page) -> str | None:
 
 def pdf_viewer_shows_the_badge(page) -> None:
     """Wait until Chromium's PDF viewer (its own extension frame, inside the badge frame)
-    says it has loaded the document."""
-    viewers = [f for f in page.frames if f.url.startswith(PDF_VIEWER)]
-    assert viewers, [f.url for f in page.frames]
-    viewers[-1].wait_for_function(
-        "() => document.querySelector('pdf-viewer')?.loadState_ === 'success'"
-    )
+    says it has loaded the document. The viewer's frame may come a moment after the
+    badge frame's load event: waited for, not assumed (the sync API handles no browser
+    event between reading page.frames and starting the wait, so none is missed)."""
+
+    def viewer(frame) -> bool:
+        return frame.url.startswith(PDF_VIEWER)
+
+    viewers = [f for f in page.frames if viewer(f)]
+    shown = viewers[-1] if viewers else page.wait_for_event("framenavigated", predicate=viewer)
+    shown.wait_for_function("() => document.querySelector('pdf-viewer')?.loadState_ === 'success'")
 
 
 def test_ok_scan_shows_the_badge_ready_to_print(browsing, printing, db):
