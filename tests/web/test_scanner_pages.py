@@ -3,6 +3,7 @@ tested in test_checkin_api.py, the pages in a real browser in e2e/test_scanner.p
 
 import json
 import re
+from pathlib import Path
 
 from summit.models import Role
 
@@ -67,3 +68,24 @@ def test_service_worker_is_served_where_its_scope_covers_the_scanner(client):
     assert response.status_code == 200
     assert response.mimetype in ("text/javascript", "application/javascript")
     assert "caches" in response.get_data(as_text=True)
+
+
+SCRIPTS = re.compile(r'<script type="module" src="([^"]+)"></script>')
+PRELOADS = re.compile(r'<link rel="modulepreload" href="([^"]+)">')
+
+
+def test_page_names_every_scanner_module_so_it_opens_offline(client, app):
+    """The scanner is ES modules; the page keeps for offline use the files it names (the
+    entry module and the preloaded ones, static/js/scanner/offline.js). A module left out
+    would be missing when a phone reloads the page without network."""
+    html = client.get("/events/summit2027/checkin/station").get_data(as_text=True)
+    named = SCRIPTS.findall(html) + PRELOADS.findall(html)
+    assert SCRIPTS.findall(html) == ["/static/js/scanner/main.js"]
+    folder = Path(app.static_folder) / "js" / "scanner"
+    on_disk = sorted(f"/static/js/scanner/{path.name}" for path in folder.glob("*.js"))
+    assert sorted(named) == on_disk
+    for url in named:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # Module scripts must come as JavaScript from our own origin (script-src 'self').
+        assert response.mimetype in ("text/javascript", "application/javascript"), url
