@@ -1,6 +1,6 @@
 """The scanner page door staff use, phone first.
 
-Two ways in, one page (templates/checkin/scanner.html, static/js/scanner.js):
+Two ways in, one page (templates/checkin/scanner.html, static/js/scanner/main.js):
 
 - A station link, /events/<slug>/checkin/station#<token>: a public shell that knows
   nothing. The token travels in the URL fragment, which browsers never send (no server
@@ -33,7 +33,7 @@ with_wasm = talisman(content_security_policy=SCANNER_CSP)
 
 
 def _texts() -> dict:
-    """What scanner.js says, in the page's language (the script has no catalogue)."""
+    """What the scanner's scripts say, in the page's language (they have no catalogue)."""
     return {
         "online": _("Online"),
         "offline": _("Offline"),
