@@ -5,7 +5,7 @@
 // touched here; the page handles being offline itself.
 "use strict";
 
-var CACHE = "summit-scanner-v1";
+var CACHE = "summit-scanner-v1"; // the cache the page fills (scanner/offline.js)
 var WAIT_MS = 4000;
 
 self.addEventListener("install", function () { self.skipWaiting(); });

@@ -31,30 +31,30 @@ function resultItem(hit) {
   var status = span("sc-r-state", stateText);
   status.setAttribute("data-state", hit.state);
   item.appendChild(status);
-  var button = null;
-  if (hit.state === "ok") {
-    button = document.createElement("button");
-    button.className = "sc-action sc-check-in";
-    button.textContent = T.check_in;
-    button.addEventListener("click", function () {
-      el.search.close();
-      scan(null, { ticket_id: hit.ticket_id, name: hit.name });
-    });
-  } else if (hit.state === "already_checked_in") {
-    button = document.createElement("button");
-    button.className = "sc-action sc-secondary";
-    button.textContent = T.undo;
-    button.addEventListener("click", function () {
-      el.search.close();
-      askUndo({ ticket_id: hit.ticket_id, name: hit.name });
-    });
-  }
+  var ticket = { ticket_id: hit.ticket_id, name: hit.name };
+  var button = hit.state === "ok"
+    ? resultAction("sc-check-in", T.check_in, function () { scan(null, ticket); })
+    : hit.state === "already_checked_in"
+      ? resultAction("sc-secondary", T.undo, function () { askUndo(ticket); })
+      : null;
   if (button) {
-    button.type = "button";
     button.setAttribute("aria-label", button.textContent + ": " + (hit.name || hit.email));
     item.appendChild(button);
   }
   return item;
+}
+
+// A result's button closes the search, then acts.
+function resultAction(className, text, act) {
+  var button = document.createElement("button");
+  button.className = "sc-action " + className;
+  button.textContent = text;
+  button.type = "button";
+  button.addEventListener("click", function () {
+    el.search.close();
+    act();
+  });
+  return button;
 }
 
 function listenSearch() {
