@@ -29,7 +29,7 @@ ROLES = ["deltagare", "deltagare", "deltagare", "talare", "arrangör", "press", 
 
 
 def badges(count: int):
-    from summit.demo_branding import ACCENT, demo_logo
+    from summit.demo.branding import ACCENT, demo_logo
     from summit.services.badges import Badge
     from summit.services.branding import Brand, clean_logo
 

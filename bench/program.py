@@ -76,20 +76,20 @@ def build_program(app) -> dict:
     """The summit (as in the demo, with 8 rooms), its program days, 300 speakers and 150
     sessions, committed, then published as release 1. Rows are added through the ORM in
     a few flushes (the speakers and sessions in bulk); publishing is the service's."""
-    from summit.demo import EVENTS, _ensure_event
-    from summit.demo_cfp import abstract
-    from summit.demo_cfp_texts import (
+    from summit.demo import EVENTS, ensure_event
+    from summit.demo.cfp import abstract
+    from summit.demo.cfp_texts import (
         ABSTRACT_MIDDLES,
         ORGANISATIONS,
         TITLES_OF_PEOPLE,
         TITLES_SV,
     )
-    from summit.demo_program import ensure_days, frame_session, furnish_rooms, layout
-    from summit.demo_program_texts import (
+    from summit.demo.program import ensure_days, frame_session, furnish_rooms, layout
+    from summit.demo.program_texts import (
         KEYNOTES,
         ROOMS,
     )
-    from summit.demo_sales import FIRST, LAST
+    from summit.demo.sales import FIRST, LAST
     from summit.extensions import db
     from summit.models import (
         ProgramSession,
@@ -103,7 +103,7 @@ def build_program(app) -> dict:
     rng = random.Random(150)
     with app.app_context():
         spec = {**EVENTS[0], "rooms": EVENTS[0]["rooms"] + EXTRA_ROOMS}
-        summit = _ensure_event(spec)
+        summit = ensure_event(spec)
         db.session.commit()
         days = ensure_days(summit)
         furnish_rooms(summit, ROOMS)

@@ -165,14 +165,14 @@ HYPHEN = "\u2010"  # what WeasyPrint draws at a hyphenated line end
 
 def demo_people() -> list[tuple[str, str, str]]:
     """(first name, last name, organisation) covering every first name, every last name
-    and every organisation of the demo (attendees are drawn from demo_sales' lists;
+    and every organisation of the demo (attendees are drawn from demo/sales.py's lists;
     organizers, reviewers and speakers are named in the other demo modules), and the
     long words, as first and as last names."""
     import summit.demo as demo
-    import summit.demo_cfp as demo_cfp
-    import summit.demo_cfp_texts as demo_cfp_texts
-    import summit.demo_program_texts as demo_program_texts
-    from summit.demo_sales import FIRST, LAST, ORGANISATIONS
+    import summit.demo.cfp as demo_cfp
+    import summit.demo.cfp_texts as demo_cfp_texts
+    import summit.demo.program_texts as demo_program_texts
+    from summit.demo.sales import FIRST, LAST, ORGANISATIONS
     from summit.services.badge_printing import split_name
 
     named = set()

@@ -113,8 +113,8 @@ def test_nothing_is_stored_when_the_logo_or_colour_is_refused(db, make_event):
 
 
 def test_the_demo_summit_has_a_logo_and_an_accent(db, make_event):
-    from summit.demo_branding import ACCENT as DEMO_ACCENT
-    from summit.demo_branding import create_demo_branding
+    from summit.demo.branding import ACCENT as DEMO_ACCENT
+    from summit.demo.branding import create_demo_branding
 
     event = make_event(slug="summit2027")
     create_demo_branding(event)

@@ -9,10 +9,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .extensions import db
-from .services import accounts, badge_jobs, outbox, reminders
-from .services.payments import core as payments
-from .services.payments import refunds
+from ..extensions import db
+from ..services import accounts, badge_jobs, outbox, reminders
+from ..services.payments import core as payments
+from ..services.payments import refunds
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 users_cli = AppGroup("users", help="Accounts.")
@@ -101,15 +101,15 @@ def create_user(email, name, admin, password):
 @click.command("demo")
 def demo():
     """Create demo events and users; running it again changes nothing."""
-    from .demo import create_demo
+    from ..demo import create_demo
 
     for line in create_demo():
         click.echo(line)
 
 
 def register_cli(app: Flask) -> None:
-    from .badges_cli import badges
-    from .checkin_cli import checkin_cli
+    from .badges import badges
+    from .checkin import checkin_cli
 
     app.cli.add_command(badges)
     app.cli.add_command(checkin_cli)

@@ -16,23 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from .demo_cfp_texts import (
-    ABSTRACT_ENDS,
-    ABSTRACT_MIDDLES,
-    ABSTRACT_OPENINGS,
-    AUDIENCES,
-    COMMENTS,
-    ENGLISH_ABSTRACT,
-    INTRO_EN,
-    INTRO_SV,
-    ORGANISATIONS,
-    TITLES_EN,
-    TITLES_OF_PEOPLE,
-    TITLES_SV,
-)
-from .demo_sales import FIRST, LAST
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     CallForProposals,
     CfpQuestion,
     Event,
@@ -51,11 +36,26 @@ from .models import (
     TicketType,
     User,
 )
-from .services import accounts
-from .services.cfp.cfp_setup import get_call
-from .services.cfp.confirmation import confirm_speakers
-from .services.cfp.links import new_link_token
-from .services.ordering import lock_sales
+from ..services import accounts
+from ..services.cfp.cfp_setup import get_call
+from ..services.cfp.confirmation import confirm_speakers
+from ..services.cfp.links import new_link_token
+from ..services.ordering import lock_sales
+from .cfp_texts import (
+    ABSTRACT_ENDS,
+    ABSTRACT_MIDDLES,
+    ABSTRACT_OPENINGS,
+    AUDIENCES,
+    COMMENTS,
+    ENGLISH_ABSTRACT,
+    INTRO_EN,
+    INTRO_SV,
+    ORGANISATIONS,
+    TITLES_EN,
+    TITLES_OF_PEOPLE,
+    TITLES_SV,
+)
+from .sales import FIRST, LAST
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 S = ProposalState
@@ -102,7 +102,7 @@ QUALITY = {S.SUBMITTED: 3.3, S.ACCEPTED: 4.2, S.CONFIRMED: 4.3, S.DECLINED: 4.0}
 QUALITY |= {S.WAITLISTED: 3.5, S.REJECTED: 2.3}
 
 REVIEWERS = [
-    # The demo's own reviewer (granskare@example.org, made in demo.py) and the rest of
+    # The demo's own reviewer (granskare@example.org, made in __init__.py) and the rest of
     # the committee.
     ("maja.lund@example.org", "Maja Lund"),
     ("per.eklund@example.org", "Per Eklund"),
@@ -159,7 +159,7 @@ def _ensure_call(summit: Event) -> CallForProposals:
             position=2,
         ),
     ]
-    # Confirmed speakers get the summit's existing speaker ticket (demo_sales made it).
+    # Confirmed speakers get the summit's existing speaker ticket (sales.py made it).
     speaker_type = db.session.scalar(
         select(TicketType).where(TicketType.event_id == summit.id, TicketType.name_sv == "Talare")
     )

@@ -1,6 +1,6 @@
 """The demo call for speakers' texts: the call's introduction, about 80 proposal titles
 from social innovation in Sweden and the Nordic countries, organisations, and the pieces
-abstracts and review comments are made of (see demo_cfp.py)."""
+abstracts and review comments are made of (see cfp.py)."""
 
 INTRO_SV = (
     "Vi söker praktiker och forskare som vill dela vad som fungerar – och vad som inte "

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from .extensions import db
-from .models import Checkin, Event, Order, OrderStatus, Station, Ticket, TicketStatus, utcnow
-from .services.checkin_setup import create_station, ensure_default_list, renew_token
-from .urls import external_url
+from ..extensions import db
+from ..models import Checkin, Event, Order, OrderStatus, Station, Ticket, TicketStatus, utcnow
+from ..services.checkin_setup import create_station, ensure_default_list, renew_token
+from ..urls import external_url
 
 
 def create_demo_checkin(summit: Event) -> list[str]:

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from .demo_branding import create_demo_branding
-from .demo_cfp import create_demo_cfp
-from .demo_checkin import create_demo_checkin
-from .demo_program import create_demo_program
-from .demo_sales import create_demo_sales, create_demo_vouchers, speaker_code
-from .extensions import db
-from .models import Event, EventFormat, EventKind, EventStatus, Role, Room, Track, User
-from .services import accounts
+from ..extensions import db
+from ..models import Event, EventFormat, EventKind, EventStatus, Role, Room, Track, User
+from ..services import accounts
+from .branding import create_demo_branding
+from .cfp import create_demo_cfp
+from .checkin import create_demo_checkin
+from .program import create_demo_program
+from .sales import create_demo_sales, create_demo_vouchers, speaker_code
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEMO_PASSWORD = "demo-summit-2027"  # noqa: S105 - printed for the demo, never used in production
@@ -129,7 +129,7 @@ USERS = [
 ]
 
 
-def _ensure_event(spec: dict) -> Event:
+def ensure_event(spec: dict) -> Event:
     event = db.session.scalar(select(Event).where(Event.slug == spec["slug"]))
     if event is None:
         fields = {k: v for k, v in spec.items() if k not in ("rooms", "tracks")}
@@ -159,7 +159,7 @@ def _ensure_user(email: str, name: str, with_password: bool, admin: bool) -> Use
 
 
 def create_demo() -> list[str]:
-    events = [_ensure_event(spec) for spec in EVENTS]
+    events = [ensure_event(spec) for spec in EVENTS]
     db.session.commit()
     summit = events[0]
     lines = ["Demo data is ready.", "", "Events:"]

@@ -3,8 +3,8 @@
 import click
 from flask.cli import AppGroup
 
-from .services import checkin_setup
-from .services.events import get_event
+from ..services import checkin_setup
+from ..services.events import get_event
 
 checkin_cli = AppGroup("checkin", help="Check-in at the door.")
 

@@ -5,8 +5,8 @@ import io
 
 from PIL import Image, ImageDraw
 
-from .models import Event
-from .services.branding import save_branding
+from ..models import Event
+from ..services.branding import save_branding
 
 ACCENT = "#a3264f"  # raspberry: white text on it 7.1:1, as text on white the same
 

@@ -21,21 +21,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from .demo_cfp import abstract
-from .demo_program_texts import (
-    AFTERNOON_BREAK,
-    AVAILABLE_ONLY,
-    INVITED_PANELS,
-    INVITED_TALKS,
-    INVITED_WORKSHOPS,
-    KEYNOTES,
-    LUNCH,
-    MORNING_BREAK,
-    RELEASE_NOTES,
-    ROOMS,
-)
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     Event,
     Order,
     OrderStatus,
@@ -52,8 +39,21 @@ from .models import (
     User,
     WorkshopSignup,
 )
-from .services import accounts
-from .services.program import releases, scheduling
+from ..services import accounts
+from ..services.program import releases, scheduling
+from .cfp import abstract
+from .program_texts import (
+    AFTERNOON_BREAK,
+    AVAILABLE_ONLY,
+    INVITED_PANELS,
+    INVITED_TALKS,
+    INVITED_WORKSHOPS,
+    KEYNOTES,
+    LUNCH,
+    MORNING_BREAK,
+    RELEASE_NOTES,
+    ROOMS,
+)
 
 ORGANIZER = "arrangor@example.org"
 DEMO_USERS = {"talare@example.org", "deltagare@example.org"}  # never speakers here

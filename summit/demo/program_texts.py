@@ -1,10 +1,10 @@
-"""The demo program's own texts (see demo_program.py): the rooms' accessibility notes
+"""The demo program's own texts (see program.py): the rooms' accessibility notes
 and hours, the keynotes and their speakers, and the sessions the programme committee
 invited besides the confirmed proposals."""
 
 from datetime import time
 
-# Room name → (accessibility notes, opens, closes); the rooms are made in demo.py.
+# Room name → (accessibility notes, opens, closes); the rooms are made in __init__.py.
 ROOMS = {
     "Stora salen": (
         "Hörslinga, stegfritt. Rullstolsplatser på parkett, teckenspråkstolkning av alla keynotes.",

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     BadgeRole,
     Event,
     Invoice,
@@ -21,8 +21,8 @@ from .models import (
     Voucher,
     utcnow,
 )
-from .services.codes import is_guessable, random_code
-from .services.vouchers import generate_vouchers
+from ..services.codes import is_guessable, random_code
+from ..services.vouchers import generate_vouchers
 
 SUMMIT_TYPES = [
     # name_sv, name_en, price (öre), capacity, visible, access code
