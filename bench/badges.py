@@ -30,7 +30,7 @@ ROLES = ["deltagare", "deltagare", "deltagare", "talare", "arrangör", "press", 
 
 def badges(count: int):
     from summit.demo.branding import ACCENT, demo_logo
-    from summit.services.badges import Badge
+    from summit.services.badges.render import Badge
     from summit.services.branding import Brand, clean_logo
 
     # As a real event's run: its logo on every badge, its accent colour.
@@ -62,7 +62,7 @@ def _cpu_seconds() -> float:
 
 def one(layout: str, count: int) -> dict:
     """Run in a child process: render, then report this process tree's figures."""
-    from summit.services.badges import render_badges
+    from summit.services.badges.render import render_badges
 
     people = badges(count)
     # Timed as in a running server or worker, which has rendered a badge before: one
@@ -93,7 +93,7 @@ def one(layout: str, count: int) -> dict:
 
 
 def main() -> None:
-    from summit.services.badges import LAYOUTS
+    from summit.services.badges.render import LAYOUTS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--badges", type=int, default=1000)

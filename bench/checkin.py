@@ -79,7 +79,7 @@ def prepare(app, tickets: int) -> tuple[list[str], list[str]]:
         utcnow,
     )
     from summit.models.orders import new_reference, new_token
-    from summit.services import checkin_setup
+    from summit.services.checkin import setup as checkin_setup
 
     with app.app_context():
         # The schema is the migrations' (`flask db upgrade` in main()), as in production.

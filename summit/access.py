@@ -92,7 +92,7 @@ def bearer_station():
     """The station named by the request's `Authorization: Bearer <token>` header (the
     scheme in any case, spaces around the token ignored), or None. The door API's
     access check and its rate limit (keyed on the station) both read it here."""
-    from .services.checkin import station_for_token
+    from .services.checkin.decision import station_for_token
 
     scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
     return station_for_token(token.strip()) if scheme.lower() == "bearer" else None

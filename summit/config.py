@@ -6,7 +6,7 @@ from pathlib import Path
 
 DEV_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme"}
 
-# Who sells the tickets, as receipts and invoices (services/documents.py) name them.
+# Who sells the tickets, as receipts and invoices (services/tickets/documents.py) name them.
 SELLER_DEFAULTS = {
     "SELLER_NAME": "Mötesplats Social Innovation",
     "SELLER_ADDRESS": "c/o Malmö universitet, 205 06 Malmö",  # lines separated by commas

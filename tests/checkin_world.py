@@ -5,8 +5,8 @@ from itertools import count
 
 from summit.extensions import db
 from summit.models import Order, OrderStatus, Ticket, TicketStatus, TicketType, utcnow
-from summit.services import checkin_setup
-from summit.services.checkin import Door, station_for_token
+from summit.services.checkin import setup as checkin_setup
+from summit.services.checkin.decision import Door, station_for_token
 from tests.conftest import STOCKHOLM
 
 # The first morning of the test summit (tests/conftest.py make_event: 18–20 May 2027).

@@ -654,7 +654,7 @@ def ticket_type(db, event, name="Ordinarie", price=150000, **kwargs):
 def reserved_order(event, quantities: dict, email="kim@example.org", locale="sv", code=None):
     """Seats reserved through reserve_tickets and the details saved, as the checkout
     page does before the buyer chooses how to pay."""
-    from summit.services.ordering import (
+    from summit.services.tickets.ordering import (
         AttendeeDetails,
         BuyerDetails,
         reserve_tickets,

@@ -10,9 +10,11 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..services import accounts, badge_jobs, outbox, reminders
+from ..services import accounts, outbox
+from ..services.badges import jobs as badge_jobs
 from ..services.payments import core as payments
 from ..services.payments import refunds
+from ..services.tickets import reminders
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 users_cli = AppGroup("users", help="Accounts.")

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from ..models import PrintChannel
-from ..services import badge_jobs
-from ..services.badge_printing import SORTS, badges_for, record_prints
-from ..services.badges import LAYOUTS, render_badges
+from ..services.badges import jobs as badge_jobs
+from ..services.badges.printing import SORTS, badges_for, record_prints
+from ..services.badges.render import LAYOUTS, render_badges
 from ..services.events import get_event
-from ..services.sales import ticket_types
+from ..services.tickets.sales import ticket_types
 
 
 def _ticket_type_ids(event, wanted: tuple[str, ...]) -> list[int]:

@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from ..services import checkin_setup
+from ..services.checkin import setup as checkin_setup
 from ..services.events import get_event
 
 checkin_cli = AppGroup("checkin", help="Check-in at the door.")

@@ -40,7 +40,7 @@ from ..services import accounts
 from ..services.cfp.cfp_setup import get_call
 from ..services.cfp.confirmation import confirm_speakers
 from ..services.cfp.links import new_link_token
-from ..services.ordering import lock_sales
+from ..services.tickets.ordering import lock_sales
 from .cfp_texts import (
     ABSTRACT_ENDS,
     ABSTRACT_MIDDLES,

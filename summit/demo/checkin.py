@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Checkin, Event, Order, OrderStatus, Station, Ticket, TicketStatus, utcnow
-from ..services.checkin_setup import create_station, ensure_default_list, renew_token
+from ..services.checkin.setup import create_station, ensure_default_list, renew_token
 from ..urls import external_url
 
 

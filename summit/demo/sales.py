@@ -21,8 +21,8 @@ from ..models import (
     Voucher,
     utcnow,
 )
-from ..services.codes import is_guessable, random_code
-from ..services.vouchers import generate_vouchers
+from ..services.tickets.codes import is_guessable, random_code
+from ..services.tickets.vouchers import generate_vouchers
 
 SUMMIT_TYPES = [
     # name_sv, name_en, price (öre), capacity, visible, access code
@@ -30,7 +30,7 @@ SUMMIT_TYPES = [
     ("Offentlig sektor", "Public sector", 295000, 600, True, None),
     ("Ideell organisation", "Non-profit organisation", 145000, 300, True, None),
     ("Student", "Student", 45000, 100, True, None),
-    # A hidden type's code is random, made when the demo is (services/codes.py).
+    # A hidden type's code is random, made when the demo is (services/tickets/codes.py).
     ("Talare", "Speaker", 0, None, False, None),
 ]
 SEMINAR_TYPES = [("Deltagare", "Participant", 0, 60, True, None)]

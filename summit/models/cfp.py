@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
-from .events import Event, Track, _localized
+from .events import Event, Track, localized
 from .program import SessionKind
 from .tickets import TicketType
 from .types import StrEnum, UTCDateTime, utcnow
@@ -93,7 +93,7 @@ class CallForProposals(db.Model):
 
     @property
     def intro(self) -> str:
-        return _localized(self.intro_sv, self.intro_en)
+        return localized(self.intro_sv, self.intro_en)
 
     def is_open(self, now: datetime) -> bool:
         """Compared in UTC (the deadline's local time was turned into UTC when it was
@@ -136,7 +136,7 @@ class SessionFormat(db.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self.name_sv, self.name_en)
+        return localized(self.name_sv, self.name_en)
 
 
 class QuestionKind(enum.Enum):
@@ -186,11 +186,11 @@ class CfpQuestion(db.Model):
 
     @property
     def label(self) -> str:
-        return _localized(self.label_sv, self.label_en)
+        return localized(self.label_sv, self.label_en)
 
     @property
     def help(self) -> str:
-        return _localized(self.help_sv, self.help_en)
+        return localized(self.help_sv, self.help_en)
 
     @property
     def option_keys(self) -> list[str]:
@@ -199,7 +199,7 @@ class CfpQuestion(db.Model):
     def option_label(self, key: str) -> str:
         for option in self.options:
             if option["key"] == key:
-                return _localized(option.get("sv"), option.get("en"))
+                return localized(option.get("sv"), option.get("en"))
         return ""
 
 

@@ -94,7 +94,7 @@ class Station(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Print on arrival: after an OK scan the station offers the attendee's badge, one
-    # badge per page in this layout (a6 or ql-62, see services/badges.py).
+    # badge per page in this layout (a6 or ql-62, see services/badges/render.py).
     prints_badges: Mapped[bool] = mapped_column(default=False, server_default=false())
     badge_layout: Mapped[str] = mapped_column(String(20), default="a6", server_default="a6")
 

@@ -51,7 +51,7 @@ class EventFormat(enum.Enum):
         return self is not EventFormat.ON_SITE
 
 
-def _localized(sv: str | None, en: str | None) -> str:
+def localized(sv: str | None, en: str | None) -> str:
     """English where the page is English and a text exists, else the Swedish text."""
     locale = get_locale()
     if locale is not None and locale.language == "en" and en:
@@ -105,11 +105,11 @@ class Event(db.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self.name_sv, self.name_en)
+        return localized(self.name_sv, self.name_en)
 
     @property
     def description(self) -> str:
-        return _localized(self.description_sv, self.description_en)
+        return localized(self.description_sv, self.description_en)
 
     @property
     def is_published(self) -> bool:
@@ -170,4 +170,4 @@ class Track(db.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self.name_sv, self.name_en)
+        return localized(self.name_sv, self.name_en)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .cfp import CallForProposals, Proposal
-from .events import Track, _localized
+from .events import Track, localized
 from .types import UTCDateTime, utcnow
 from .users import User
 
@@ -29,7 +29,7 @@ class ReviewCriterion(db.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self.name_sv, self.name_en)
+        return localized(self.name_sv, self.name_en)
 
 
 class Review(db.Model):

@@ -8,7 +8,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .events import Event, _localized
+from .events import Event, localized
 from .types import StrEnum, UTCDateTime, utcnow
 
 discount_code_ticket_types = Table(
@@ -66,7 +66,7 @@ class TicketType(db.Model):
     max_per_order: Mapped[int] = mapped_column(default=10)
     position: Mapped[int] = mapped_column(default=0)
     # The ribbon on its holders' badges (a confirmed speaker gets "talare" whatever the
-    # ticket: services/badge_printing.py decides).
+    # ticket: services/badges/printing.py decides).
     badge_role: Mapped[BadgeRole] = mapped_column(
         StrEnum(BadgeRole), default=BadgeRole.ATTENDEE, server_default=BadgeRole.ATTENDEE.value
     )
@@ -75,11 +75,11 @@ class TicketType(db.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self.name_sv, self.name_en)
+        return localized(self.name_sv, self.name_en)
 
     @property
     def description(self) -> str:
-        return _localized(self.description_sv, self.description_en)
+        return localized(self.description_sv, self.description_en)
 
     @property
     def is_free(self) -> bool:
@@ -155,7 +155,7 @@ class Voucher(db.Model):
     ticket_type_id: Mapped[int] = mapped_column(
         ForeignKey("ticket_types.id", ondelete="CASCADE"), index=True
     )
-    code: Mapped[str] = mapped_column(String(32), unique=True)  # services/codes.py alphabet
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # services/tickets/codes.py alphabet
     price: Mapped[int | None]  # öre, VAT included; None: the ticket type's price
     recipient_name: Mapped[str] = mapped_column(String(200), default="")
     recipient_email: Mapped[str] = mapped_column(String(254), default="")

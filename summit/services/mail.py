@@ -17,7 +17,7 @@ from ..models import OutboxAttachment, OutboxMessage
 
 @dataclass(frozen=True)
 class Attachment:
-    """Bytes, or `document`: a reference rendered by services.documents when sent."""
+    """Bytes, or `document`: a reference rendered by services.tickets.documents when sent."""
 
     filename: str
     content_type: str

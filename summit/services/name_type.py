@@ -142,9 +142,9 @@ def _advances(bold: bool) -> dict[int, float]:
     from weasyprint.text.ffi import TO_UNITS, ffi, gobject, harfbuzz, pango
     from weasyprint.text.fonts import get_hb_object_data, get_pango_font_hb_face
 
-    from .documents import _renderer
+    from .pdf import shared_renderer
 
-    font_map = _renderer().fonts.font_map
+    font_map = shared_renderer().fonts.font_map
     context = pango.pango_font_map_create_context(font_map)
     description = pango.pango_font_description_new()
     try:

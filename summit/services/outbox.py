@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from ..database import begin_write
 from ..extensions import db
 from ..models import MessageStatus, OutboxAttachment, OutboxMessage, utcnow
-from .documents import render_document
+from .tickets.documents import render_document
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from summit.models import BadgePrint, PrintChannel
-from summit.services import checkin_setup
+from summit.services.checkin import setup as checkin_setup
 from tests import checkin_world, pdf
 from tests.e2e.test_scanner import LOCALE, expect_verdict, hand_scan, verdict
 

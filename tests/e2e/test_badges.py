@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from summit.models import BadgeJob, BadgePrint, BadgeRole, PrintChannel, Role, TicketType
-from summit.services import badge_jobs
+from summit.services.badges import jobs as badge_jobs
 from tests import pdf
 from tests.conftest import PASSWORD
 from tests.unit.test_sales import buy

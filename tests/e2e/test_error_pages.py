@@ -9,8 +9,8 @@ import pytest
 
 from summit.database import begin_write
 from summit.models import PaymentMethod
-from summit.services import ordering
 from summit.services.payments import core as payments
+from summit.services.tickets import ordering
 
 from .conftest import CHROMIUM
 

@@ -9,8 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from summit.models import DiscountCode, DiscountKind, Order, Role, utcnow
-from summit.services.ordering import AttendeeDetails, BuyerDetails, reserve_tickets, save_details
 from summit.services.payments import core
+from summit.services.tickets.ordering import (
+    AttendeeDetails,
+    BuyerDetails,
+    reserve_tickets,
+    save_details,
+)
 from tests.conftest import PASSWORD
 from tests.smtp import app_config
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from summit.models import Checkin, CheckinConflict, OrderStatus, Role, Ticket
-from summit.services import checkin_setup
+from summit.services.checkin import setup as checkin_setup
 from tests import checkin_world
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Browsing

@@ -4,7 +4,7 @@ and connections: exactly one lets the person in, the other says "already checked
 from sqlalchemy import func, select
 
 from summit.models import Checkin
-from summit.services.checkin import check_in
+from summit.services.checkin.decision import check_in
 from tests.checkin_world import MORNING, station, ticket, ticket_type
 from tests.threads import in_threads
 

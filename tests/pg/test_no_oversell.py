@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from summit.models import Ticket, TicketStatus
 from summit.services.events import get_event
-from summit.services.ordering import OrderError, reserve_tickets
+from summit.services.tickets.ordering import OrderError, reserve_tickets
 from tests.threads import in_threads
 
 

@@ -4,9 +4,9 @@ the voucher's row locks), and the rest are told it is taken."""
 from sqlalchemy import func, select
 
 from summit.models import Ticket, TicketStatus
-from summit.services import vouchers
 from summit.services.events import get_event
-from summit.services.ordering import OrderError, reserve_tickets
+from summit.services.tickets import vouchers
+from summit.services.tickets.ordering import OrderError, reserve_tickets
 from tests.threads import in_threads
 
 

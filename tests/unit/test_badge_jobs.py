@@ -1,4 +1,4 @@
-"""Badge print runs (services/badge_jobs.py) without HTTP: what a run selects and in which
+"""Badge print runs (services/badges/jobs.py) without HTTP: what a run selects and in which
 order, the PDF it makes and the prints it logs, its claim and lease when several
 renderers are about, and how it fails."""
 
@@ -17,8 +17,8 @@ from summit.models import (
     TicketType,
     utcnow,
 )
-from summit.services import badge_jobs
-from summit.services.badge_jobs import BadgeJobError, start_job
+from summit.services.badges import jobs as badge_jobs
+from summit.services.badges.jobs import BadgeJobError, start_job
 from tests import pdf
 from tests.threads import in_threads
 from tests.unit.test_sales import buy

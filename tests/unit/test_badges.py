@@ -5,7 +5,7 @@ import secrets
 
 import pytest
 
-from summit.services.badges import LAYOUTS, Badge, render_badges
+from summit.services.badges.render import LAYOUTS, Badge, render_badges
 from tests import pdf
 
 LONG_FIRST = "Åsa-Märta-Öjvor"
@@ -92,13 +92,13 @@ def test_every_code_of_a_hundred_badges_decodes_after_pdftoppm(layout):
 def test_long_names_stay_inside_their_badge():
     """Laid out by WeasyPrint: every line of the names ends inside the name block, which
     is inside the badge and clear of the QR code; the role ribbon ends inside the badge."""
-    from summit.services.badges import LAYOUTS as layouts
-    from summit.services.badges import _document, _html
+    from summit.services.badges.render import LAYOUTS as layouts
+    from summit.services.badges.render import badges_document, badges_html
 
     person = make_badges(2)[1]
     assert person.first_name == LONG_FIRST
     for name, layout in layouts.items():
-        page = _document(_html([person], layout)).pages[0]
+        page = badges_document(badges_html([person], layout)).pages[0]
         badge, names, qr, role = (
             _find(page._page_box, css_class)[0] for css_class in ("badge", "names", "qr", "role")
         )
@@ -173,7 +173,7 @@ def demo_people() -> list[tuple[str, str, str]]:
     import summit.demo.cfp_texts as demo_cfp_texts
     import summit.demo.program_texts as demo_program_texts
     from summit.demo.sales import FIRST, LAST, ORGANISATIONS
-    from summit.services.badge_printing import split_name
+    from summit.services.badges.printing import split_name
 
     named = set()
 
@@ -255,12 +255,12 @@ def test_no_word_of_a_demo_name_is_broken_on_any_layout():
     badge's), each layout one document, read from WeasyPrint's line boxes: each line
     of a name or organisation ends at the end of a word, unhyphenated, and inside the
     names block."""
-    from summit.services.badges import _document, _html
+    from summit.services.badges.render import badges_document, badges_html
 
     people = demo_people()
     badges = [_badge(first, last, org, n) for n, (first, last, org) in enumerate(people)]
     for name, layout in LAYOUTS.items():
-        document = _document(_html(badges, layout))
+        document = badges_document(badges_html(badges, layout))
         boxes = [box for page in document.pages for box in _find(page._page_box, "badge")]
         assert len(boxes) == len(badges), name
         for badge, box in zip(badges, boxes, strict=True):
@@ -280,11 +280,11 @@ def test_no_word_of_a_demo_name_is_broken_on_any_layout():
 
 
 def test_a_name_too_long_for_any_badge_wraps_with_drawn_hyphens():
-    from summit.services.badges import _document, _html
+    from summit.services.badges.render import badges_document, badges_html
 
     badges = [_badge(ENDLESS, "Mohammed", "", 0), _badge("Mohammed", ENDLESS, "", 1)]
     for name, layout in LAYOUTS.items():
-        document = _document(_html(badges, layout))
+        document = badges_document(badges_html(badges, layout))
         boxes = [box for page in document.pages for box in _find(page._page_box, "badge")]
         for box, tag in zip(boxes, ("h1", "h2"), strict=True):
             names = _find(box, "names")[0]
@@ -313,7 +313,7 @@ def _tags(box, tag):
 def test_the_names_sit_in_the_middle_of_their_room(layout):
     """No bare stretch above or below: the names are centred between the event and
     the QR code (to a millimetre or two), however many lines they take."""
-    from summit.services.badges import _document, _html
+    from summit.services.badges.render import badges_document, badges_html
 
     people = [
         ("Mohammed", "Ängström", "Försäkringskassan"),
@@ -321,7 +321,7 @@ def test_the_names_sit_in_the_middle_of_their_room(layout):
         (LONG_FIRST, LONG_LAST, LONG_ORG),
     ]
     badges = [_badge(first, last, org, n) for n, (first, last, org) in enumerate(people)]
-    document = _document(_html(badges, LAYOUTS[layout]))
+    document = badges_document(badges_html(badges, LAYOUTS[layout]))
     mm = 96 / 25.4  # CSS px
     for page in document.pages:
         for box in _find(page._page_box, "badge"):

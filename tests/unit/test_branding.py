@@ -6,9 +6,10 @@ import io
 import pytest
 from PIL import Image
 
-from summit.services import branding, documents
-from summit.services.badges import LAYOUTS, Badge, render_badges
+from summit.services import branding
+from summit.services.badges.render import LAYOUTS, Badge, render_badges
 from summit.services.branding import Brand, BrandingError, contrast
+from summit.services.tickets import documents
 from tests import pdf
 from tests.images import image_bytes
 from tests.unit.test_documents import make_order  # noqa: F401  (fixture)
@@ -165,9 +166,9 @@ def test_every_badge_shows_the_event_logo_and_accent(layout):
         strip = (left + 2, top + 1, left + bw * scale - 2, top + 3)
         assert share_of(page, hex_rgb(ACCENT), strip) > 0.9, (layout, n, "accent")
 
-    from summit.services.badges import _document, _html
+    from summit.services.badges.render import badges_document, badges_html
 
-    laid_out = _document(_html(badges[:1], spec)).pages[0]._page_box
+    laid_out = badges_document(badges_html(badges[:1], spec)).pages[0]._page_box
     first = _tags(laid_out, "h1")[0]
     others = _tags(laid_out, "h2") + _tags(laid_out, "p")
     assert all(first.style["font_size"] > box.style["font_size"] for box in others), layout
@@ -179,11 +180,11 @@ def test_every_badge_shows_the_event_logo_and_accent(layout):
 
 
 def test_a_pale_accent_gets_dark_text_on_the_badge():
-    from summit.services.badges import _document, _html
+    from summit.services.badges.render import badges_document, badges_html
     from tests.unit.test_badges import _find
 
     brand = Brand("#ffd700", logo_png(), "image/png")
-    laid_out = _document(_html(_badges(brand, 1), LAYOUTS["a6"])).pages[0]._page_box
+    laid_out = badges_document(badges_html(_badges(brand, 1), LAYOUTS["a6"])).pages[0]._page_box
     event = _find(laid_out, "event")[0]
     red, green, blue, _alpha = event.style["color"]
     ink = "#" + "".join(f"{round(c * 255):02x}" for c in (red, green, blue))

@@ -21,7 +21,7 @@ from summit.models import (
     SessionKind,
     Ticket,
 )
-from summit.services.badge_printing import badge_role, confirmed_speaker_emails, printable_tickets
+from summit.services.badges.printing import badge_role, confirmed_speaker_emails, printable_tickets
 from summit.services.cfp import CfpError, LinkRefused, NotAllowed, TransitionError
 from summit.services.cfp.co_speakers import accept_invitation
 from summit.services.cfp.decision_mail import preview_decision, reset_template, save_template

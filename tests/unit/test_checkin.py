@@ -16,8 +16,9 @@ from summit.models import (
     Station,
     TicketStatus,
 )
-from summit.services import checkin_lookup, checkin_setup
-from summit.services.checkin import (
+from summit.services.checkin import lookup as checkin_lookup
+from summit.services.checkin import setup as checkin_setup
+from summit.services.checkin.decision import (
     CheckinError,
     Door,
     OfflineScan,

@@ -20,7 +20,8 @@ from summit.models import (
     TicketStatus,
     TicketType,
 )
-from summit.services import documents
+from summit.services.pdf import qr_png
+from summit.services.tickets import documents
 from tests import pdf
 from tests.conftest import STOCKHOLM
 
@@ -184,7 +185,7 @@ def test_the_qr_code_is_a_tiny_png_drawn_sharp(make_order):
     order = make_order()
     ticket = order.tickets[0]
 
-    png = documents.qr_png(ticket.secret)
+    png = qr_png(ticket.secret)
 
     image = Image.open(io.BytesIO(png))
     # One pixel per module: version 3 (29 modules) and a quiet zone of 4 on each side.

@@ -3,8 +3,8 @@ hyphenation only for a word too long for any size; on tickets as printed."""
 
 import pytest
 
-from summit.services import documents
 from summit.services.name_type import MIN_PT, em_width, fit_name
+from summit.services.tickets import documents
 from tests import pdf
 from tests.unit.test_documents import make_order  # noqa: F401  (fixture)
 

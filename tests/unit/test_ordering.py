@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from summit.models import DiscountCode, DiscountKind, Order, Ticket, TicketStatus, utcnow
 from summit.services.events import get_event
-from summit.services.ordering import OrderError, availability, reserve_tickets
+from summit.services.tickets.ordering import OrderError, availability, reserve_tickets
 from tests.threads import in_threads
 
 

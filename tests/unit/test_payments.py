@@ -13,9 +13,9 @@ from summit.models import (
     Refund,
     utcnow,
 )
-from summit.services import ordering
 from summit.services.payments import core as payments
 from summit.services.payments import refunds
+from summit.services.tickets import ordering
 
 
 def paid_order(event, ticket_type):
@@ -85,7 +85,7 @@ def test_a_paid_order_is_refunded_not_cancelled_and_a_ticket_refund_names_its_ti
 ):
     import pytest
 
-    from summit.services.ordering import OrderError
+    from summit.services.tickets.ordering import OrderError
 
     event = make_event(slug="summit2027")
     regular = make_ticket_type(event, price=50000)

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from summit.models import EventFormat, OutboxMessage, PaymentMethod
-from summit.services import ordering
 from summit.services.payments import core as payments
-from summit.services.reminders import send_due_reminders
+from summit.services.tickets import ordering
+from summit.services.tickets.reminders import send_due_reminders
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

@@ -1,5 +1,5 @@
 """The organizer's sales figures, order search, attendee list and the rules for ticket
-types and discount codes (services/sales.py), without HTTP."""
+types and discount codes (services/tickets/sales.py), without HTTP."""
 
 import csv
 import io
@@ -19,18 +19,18 @@ from summit.models import (
     TicketType,
     utcnow,
 )
-from summit.services import sales
-from summit.services.ordering import (
+from summit.services.payments import core as payments
+from summit.services.payments import refunds
+from summit.services.payments.core import InvoiceDetails
+from summit.services.tickets import sales
+from summit.services.tickets.ordering import (
     AttendeeDetails,
     BuyerDetails,
     OrderError,
     reserve_tickets,
     save_details,
 )
-from summit.services.payments import core as payments
-from summit.services.payments import refunds
-from summit.services.payments.core import InvoiceDetails
-from summit.services.sales import DiscountCodeData, SalesError, TicketTypeData
+from summit.services.tickets.sales import DiscountCodeData, SalesError, TicketTypeData
 
 INVOICE = InvoiceDetails("Malmö stad", "212000-1124", "Box 1\n205 80 Malmö", "Kst 4711")
 

@@ -20,10 +20,11 @@ from summit.models import (
     Voucher,
     utcnow,
 )
-from summit.services import sales, vouchers
-from summit.services.codes import ALPHABET, is_guessable, random_code
 from summit.services.events import get_event
-from summit.services.ordering import (
+from summit.services.payments import core as payments
+from summit.services.tickets import sales, vouchers
+from summit.services.tickets.codes import ALPHABET, is_guessable, random_code
+from summit.services.tickets.ordering import (
     AttendeeDetails,
     BuyerDetails,
     OrderError,
@@ -33,10 +34,9 @@ from summit.services.ordering import (
     reserve_tickets,
     ticket_types_for_sale,
 )
-from summit.services.payments import core as payments
-from summit.services.renewal import renew_reservation
-from summit.services.sales import DiscountCodeData, SalesError, TicketTypeData
-from summit.services.vouchers import VoucherError, VoucherState
+from summit.services.tickets.renewal import renew_reservation
+from summit.services.tickets.sales import DiscountCodeData, SalesError, TicketTypeData
+from summit.services.tickets.vouchers import VoucherError, VoucherState
 from tests.threads import in_threads
 
 

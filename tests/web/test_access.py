@@ -35,7 +35,7 @@ from summit.models import (
     Track,
     utcnow,
 )
-from summit.services import checkin_setup
+from summit.services.checkin import setup as checkin_setup
 from tests import signup_world
 from tests.conftest import CFP_OPEN_NOW, csrf_token, sign_in
 
@@ -578,7 +578,7 @@ def _api_body(method: str, endpoint: str, world):
 @pytest.fixture
 def stations(world, db):
     from summit.models import Station
-    from summit.services import checkin_setup
+    from summit.services.checkin import setup as checkin_setup
     from summit.services.events import get_event
 
     _ok, valid = checkin_setup.create_station(world["event"], "Entré A")

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from summit.models import BadgePrint, OrderStatus, PrintChannel, Role, Station, utcnow
-from summit.services import arrival_badges, checkin_setup
-from summit.services.checkin import iso
+from summit.services.badges import arrival as arrival_badges
+from summit.services.checkin import setup as checkin_setup
+from summit.services.checkin.decision import iso
 from tests import pdf
 from tests.checkin_world import DAY_END, DAY_START, ticket, ticket_type
 from tests.conftest import csrf_token, event_day_noon, sign_in

@@ -19,7 +19,7 @@ from summit.models import (
     TicketStatus,
     TicketType,
 )
-from summit.services import badge_jobs
+from summit.services.badges import jobs as badge_jobs
 from tests import pdf
 from tests.conftest import csrf_token, sign_in
 from tests.unit.test_sales import buy

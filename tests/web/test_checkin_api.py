@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from summit.models import Checkin, CheckinConflict, OrderStatus, Role, Station
-from summit.services import checkin_setup
+from summit.services.checkin import setup as checkin_setup
 from tests.checkin_world import DAY_END, DAY_START, station, ticket, ticket_type
 from tests.conftest import event_day_noon, sign_in
 

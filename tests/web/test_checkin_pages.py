@@ -1,13 +1,17 @@
 """The organizers' check-in pages: stations and their links, lists, the status page, and
 search with check-in by hand and undo for door staff."""
 
+import base64
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from summit.models import Checkin, CheckinList, Role, Station
+from tests import pdf
 from tests.checkin_world import DAY_START, ticket, ticket_type
 from tests.conftest import csrf_token, event_day_noon
 
@@ -50,7 +54,10 @@ def test_organizer_creates_a_station_and_gets_its_link_once(client, db, summit, 
     assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
     link, token = LINK.search(page).groups()
-    assert 'src="data:image/png;base64,' in page  # the QR code to open it with
+    # The QR code to open it with (one pixel per module, shown scaled up) carries the link.
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', page)[1])
+    qr = Image.open(io.BytesIO(png)).convert("L")
+    assert pdf.qr_codes(qr.resize((qr.width * 8, qr.height * 8), Image.NEAREST)) == [link]
     assert scan(client, token, ticket(summit, regular).secret).get_json()["status"] == "ok"
     listing = client.get(f"{MANAGE}/stations").get_data(as_text=True)
     assert "Entré A" in listing and token not in listing

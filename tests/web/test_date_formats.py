@@ -14,10 +14,10 @@ from sqlalchemy import select
 from summit import i18n
 from summit.database import begin_write
 from summit.models import OutboxMessage, PaymentMethod, ProposalState, Role
-from summit.services import documents, ordering
 from summit.services.cfp.proposals import ProposalData, create_draft, submit_proposal
 from summit.services.payments import core as payments
 from summit.services.program import releases
+from summit.services.tickets import documents, ordering
 from tests import pdf
 from tests.conftest import CFP_OPEN_NOW
 from tests.schedule_world import at, program, session

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from summit import models as m
 from summit.demo import DEMO_PASSWORD, create_demo
 from summit.extensions import limiter
-from summit.services import checkin_setup
+from summit.services.checkin import setup as checkin_setup
 from tests.conftest import csrf_token, sign_in
 
 SKIPPED = {"static", "auth.logout"}  # signing out would end the run's session

@@ -22,14 +22,15 @@ from summit.models import (
     Role,
     utcnow,
 )
-from summit.services import accounts, ordering
+from summit.services import accounts
 from summit.services.cfp.co_speakers import invite_co_speaker
 from summit.services.cfp.decisions import decide, respond
 from summit.services.cfp.proposals import ProposalData, create_draft, submit_proposal
 from summit.services.outbox import claim_batch, deliver_pending
 from summit.services.payments import core as payments
 from summit.services.program import releases, signups
-from summit.services.reminders import send_due_reminders
+from summit.services.tickets import ordering
+from summit.services.tickets.reminders import send_due_reminders
 from tests import signup_world
 from tests.conftest import CFP_OPEN_NOW, csrf_token
 from tests.schedule_world import at, program, session

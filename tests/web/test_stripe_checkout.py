@@ -38,7 +38,7 @@ def return_page(order, session_id) -> str:
 
 
 def test_the_buyer_pays_by_card_from_the_checkout_page(client, db, fake, event):
-    from summit.services.ordering import reserve_tickets
+    from summit.services.tickets.ordering import reserve_tickets
 
     order = reserve_tickets(event, {ticket_type(db, event, "Ordinarie", 150000).id: 2})
     checkout = f"/events/summit2027/orders/{order.token}/checkout"

@@ -20,10 +20,10 @@ from summit.models import (
     User,
     utcnow,
 )
-from summit.services import sales
-from summit.services.ordering import OrderError, reserve_tickets
 from summit.services.payments import core, refunds
 from summit.services.payments.stripe import StripeProvider
+from summit.services.tickets import sales
+from summit.services.tickets.ordering import OrderError, reserve_tickets
 from tests import fakestripe
 from tests.fakestripe import reserved_order, start_stripe, ticket_type
 

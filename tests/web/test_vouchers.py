@@ -19,7 +19,7 @@ from summit.models import (
     Ticket,
     Voucher,
 )
-from summit.services import vouchers
+from summit.services.tickets import vouchers
 from tests.conftest import csrf_token
 
 BASE = "/manage/events/summit2027"

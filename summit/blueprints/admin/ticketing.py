@@ -12,14 +12,14 @@ from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...models.payments import DisputeDecision
 from ...requests import page_number
-from ...services import sales
-from ...services.badge_printing import last_printed
-from ...services.codes import is_guessable
-from ...services.ordering import OrderError, normalize_code
+from ...services.badges.printing import last_printed
 from ...services.payments import core as payments
 from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
-from ...services.sales import DiscountCodeData, SalesError, TicketTypeData
+from ...services.tickets import sales
+from ...services.tickets.codes import is_guessable
+from ...services.tickets.ordering import OrderError, normalize_code
+from ...services.tickets.sales import DiscountCodeData, SalesError, TicketTypeData
 from .forms import EventForm
 from .ticketing_forms import (
     CancelOrderForm,

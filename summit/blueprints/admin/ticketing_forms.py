@@ -40,8 +40,8 @@ from ...forms import (
     upper,
 )
 from ...models import BadgeRole, DiscountKind, OrderStatus
-from ...services.codes import random_code
-from ...services.sales import MAX_CAPACITY, MAX_PRICE, VAT_RATES
+from ...services.tickets.codes import random_code
+from ...services.tickets.sales import MAX_CAPACITY, MAX_PRICE, VAT_RATES
 
 AMOUNT_RE = re.compile(r"(\d{1,9})(?:[.,](\d{1,2}))?")
 CODE_FORMAT = re.compile(r"^[A-Z0-9_-]{3,64}$")

@@ -10,8 +10,8 @@ from wtforms.fields import SelectChoice
 from ...access import event_role_required
 from ...extensions import db
 from ...models import Role, TicketType, Voucher
-from ...services import sales, vouchers
-from ...services.vouchers import VoucherError
+from ...services.tickets import sales, vouchers
+from ...services.tickets.vouchers import VoucherError
 from .ticketing_forms import RevokeVoucherForm, VoucherForm
 from .views import bp
 

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...forms import Form
-from ...services.badge_printing import LAYOUT_LABELS
+from ...services.badges.printing import LAYOUT_LABELS
 
 LAYOUT_HINTS = {
     "a6": _l("For A6 badge holders; print on A6 paper or card."),

@@ -22,9 +22,10 @@ from ...access import event_role_required
 from ...extensions import db
 from ...forms import form_page
 from ...models import BadgeJob, BadgeJobStatus, Role
-from ...services import badge_jobs, checkin_lookup
-from ...services.badge_jobs import BadgeJobError
-from ...services.sales import ticket_types
+from ...services.badges import jobs as badge_jobs
+from ...services.badges.jobs import BadgeJobError
+from ...services.checkin import lookup as checkin_lookup
+from ...services.tickets.sales import ticket_types
 from . import bp
 from .forms import LAYOUT_HINTS, LAYOUT_LABELS, BadgeRunForm
 

@@ -27,9 +27,11 @@ from werkzeug.exceptions import HTTPException
 from ...access import api_token_required, bearer_station
 from ...extensions import csrf, limiter
 from ...requests import read_json
-from ...services import arrival_badges, checkin, checkin_lookup
-from ...services.checkin import CheckinError, Door, OfflineScan
-from ...services.checkin_setup import get_list, list_for_today
+from ...services.badges import arrival as arrival_badges
+from ...services.checkin import decision as checkin
+from ...services.checkin import lookup as checkin_lookup
+from ...services.checkin.decision import CheckinError, Door, OfflineScan
+from ...services.checkin.setup import get_list, list_for_today
 from . import bp
 
 API = "/api/v1/events/<slug>/checkin"

@@ -1,5 +1,5 @@
 """Print on arrival: the badge a station offers after an OK scan, as a PDF for the
-browser's viewer and print dialog (services/arrival_badges.py has the rules).
+browser's viewer and print dialog (services/badges/arrival.py has the rules).
 
 GET /events/<slug>/arrival-badge/<token>: public, as the link itself is the proof (a
 signed token valid for ten minutes; an iframe or a new tab cannot send the station's
@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 
 from ...access import public
 from ...extensions import limiter, talisman
-from ...services import arrival_badges
+from ...services.badges import arrival as arrival_badges
 from . import bp
 
 # The PDF (or the refusal shown in the frame instead) is a document of its own: no

@@ -7,8 +7,8 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...forms import Form, strip
-from ...services import arrival_badges
-from ...services.badge_printing import LAYOUT_LABELS
+from ...services.badges import arrival as arrival_badges
+from ...services.badges.printing import LAYOUT_LABELS
 
 # Print on arrival: one badge per page.
 BADGE_LAYOUTS = {layout: LAYOUT_LABELS[layout] for layout in arrival_badges.LAYOUTS}

@@ -25,7 +25,7 @@ from ... import CSP
 from ...access import event_role_required, public
 from ...extensions import talisman
 from ...models import Role
-from ...services import checkin_setup
+from ...services.checkin import setup as checkin_setup
 from . import bp
 
 SCANNER_CSP = dict(CSP, **{"script-src": "'self' 'wasm-unsafe-eval'"})

@@ -2,10 +2,6 @@
 the stations (doors) with their links, the check-in lists, and search with check-in by
 hand and undo for door staff."""
 
-import base64
-import io
-
-import qrcode
 from flask import (
     abort,
     current_app,
@@ -20,17 +16,18 @@ from flask import (
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from qrcode.constants import ERROR_CORRECT_M
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
 from ...forms import form_page
 from ...models import Checkin, Role, utcnow
-from ...services import checkin_lookup, checkin_setup
-from ...services.checkin import Door, check_in
-from ...services.checkin_setup import SetupError
-from ...services.sales import ticket_types
+from ...services.checkin import lookup as checkin_lookup
+from ...services.checkin import setup as checkin_setup
+from ...services.checkin.decision import Door, check_in
+from ...services.checkin.setup import SetupError
+from ...services.pdf import data_uri, qr_png
+from ...services.tickets.sales import ticket_types
 from . import bp
 from .forms import BADGE_LAYOUTS, ActionForm, ListForm, StationForm
 
@@ -91,15 +88,6 @@ def scanner_link(slug: str, token: str) -> str:
     return f"{current_app.config['BASE_URL']}/events/{slug}/checkin/station#{token}"
 
 
-def _qr_data_uri(text: str) -> str:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=6, border=4)
-    code.add_data(text)
-    code.make(fit=True)
-    out = io.BytesIO()
-    code.make_image().save(out)
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
-
-
 def _station_or_404(station_id: int):
     station = checkin_setup.get_station(g.event, station_id)
     if station is None:
@@ -141,7 +129,7 @@ def _station_link_page(station, token: str):
             station=station,
             link=link,
             token=token,
-            qr=_qr_data_uri(link),
+            qr=data_uri(qr_png(link)),
         )
     )
     response.headers["Cache-Control"] = "no-store"

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from ...access import public
 from ...extensions import csrf
 from ...models import OrderStatus, PaymentMethod, PaymentStatus
-from ...services import ordering
 from ...services.payments import core as payments
 from ...services.payments import stripe_webhooks
 from ...services.payments.base import PaymentError
+from ...services.tickets import ordering
 from . import bp
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 
 from ...access import public
 from ...models import PaymentMethod, PaymentStatus
-from ...services import ordering
 from ...services.payments import core as payments
 from ...services.payments.base import dev_payments_allowed
+from ...services.tickets import ordering
 from . import bp
 from .forms import DevPaymentForm
 

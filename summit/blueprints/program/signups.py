@@ -28,10 +28,10 @@ from ...extensions import db
 from ...forms import Form
 from ...i18n import format_datetime
 from ...models import ProgramSession, Role, utcnow
-from ...services import sales
 from ...services.program import signups as service
 from ...services.program.errors import ProgramError
 from ...services.program.sessions import session_by_token
+from ...services.tickets import sales
 from . import MANAGE_PREFIX, PUBLIC_PREFIX, bp
 from .exports import event_or_404
 from .manage_forms import ButtonForm

@@ -17,8 +17,9 @@ from flask_login import current_user
 from ...access import public, signed_in
 from ...extensions import db
 from ...models import utcnow
-from ...services import documents, events, my_tickets
+from ...services import events
 from ...services.cfp import cfp_setup
+from ...services.tickets import documents, my_tickets
 from ...urls import is_safe_next
 from .forms import LanguageForm
 

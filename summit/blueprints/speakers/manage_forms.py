@@ -40,7 +40,7 @@ from ...forms import (
     upper,
 )
 from ...models import DecisionKind, QuestionKind, ReviewMode, SessionKind
-from ...services.codes import random_code
+from ...services.tickets.codes import random_code
 
 LANGUAGE_CHOICES = [SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))]
 # The kinds of session a speaker can propose (keynotes, breaks and lunch are the

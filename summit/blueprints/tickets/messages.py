@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ...i18n import format_time, money
-from ...services.ordering import OrderError
+from ...services.tickets.ordering import OrderError
 
 MESSAGES = {
     "bad_quantity": lambda p: _("Choose how many tickets you want with the number fields."),

@@ -21,10 +21,11 @@ from ...access import public
 from ...extensions import db, limiter
 from ...forms import ButtonForm, form_page
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
-from ...services import documents, events, ordering, renewal
-from ...services.ordering import AttendeeDetails, BuyerDetails, OrderError
+from ...services import events
 from ...services.payments import core as payments
 from ...services.payments.base import PaymentError
+from ...services.tickets import documents, ordering, renewal
+from ...services.tickets.ordering import AttendeeDetails, BuyerDetails, OrderError
 from .forms import AttendeeEditForm, CheckoutForm, ShopForm
 from .messages import order_error_message
 

@@ -30,7 +30,7 @@ from ...models import (
     SessionFormat,
     SessionKind,
 )
-from ..codes import is_guessable
+from ..tickets.codes import is_guessable
 from .errors import CfpError
 from .validation import clean_int, clean_long_text, clean_text, local_to_utc
 

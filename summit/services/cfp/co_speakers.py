@@ -16,12 +16,12 @@ from ...extensions import db
 from ...models import Proposal, ProposalSpeaker, ProposalState, User, utcnow
 from ..accounts import find_user
 from ..mail import queue_mail
-from ..ordering import lock_sales
+from ..tickets.ordering import lock_sales
 from .confirmation import add_late_speaker
 from .errors import CfpError, LinkRefused, NotAllowed, TransitionError
 from .links import invitation_url, looks_like_token, new_link_token, token_hash
 from .proposal_states import is_submitter, lock_again, lock_proposal
-from .proposals import EDITABLE, _check_window
+from .proposals import EDITABLE, check_window
 from .speakers import speaker_language, speaker_name
 from .validation import clean_email
 
@@ -48,7 +48,7 @@ def invite_co_speaker(
             raise NotAllowed("not_primary")
         if proposal.state not in EDITABLE:
             raise TransitionError("transition", state=proposal.state)
-        _check_window(proposal, now, None)
+        check_window(proposal, now, None)
         speakers = db.session.scalars(
             select(ProposalSpeaker).where(ProposalSpeaker.proposal_id == proposal.id)
         ).all()

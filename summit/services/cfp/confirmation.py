@@ -31,8 +31,8 @@ from ...models import (
     TicketType,
     User,
 )
-from .. import order_mail
-from ..ordering import AttendeeDetails, update_attendee
+from ..tickets import order_mail
+from ..tickets.ordering import AttendeeDetails, update_attendee
 from .cfp_setup import get_call, next_position
 from .speakers import display_name_of, language_of, profile_of
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ...database import begin_write
 from ...extensions import db
 from ...models import DecisionKind, Proposal, ProposalState, User, utcnow
-from ..ordering import lock_sales
+from ..tickets.ordering import lock_sales
 from .confirmation import confirm_speakers
 from .decision_mail import queue_decision
 from .decline_mail import queue_declined

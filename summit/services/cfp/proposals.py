@@ -166,7 +166,7 @@ def _window_open(proposal: Proposal, now: datetime) -> bool:
     return proposal.call.is_open(now) or (code is not None and code.valid_at(now))
 
 
-def _check_window(proposal: Proposal, now: datetime, code) -> None:
+def check_window(proposal: Proposal, now: datetime, code) -> None:
     """Open for this proposal, or a valid code given now (remembered on it)."""
     if _window_open(proposal, now):
         return
@@ -243,7 +243,7 @@ def update_proposal(
             raise TransitionError("transition", state=proposal.state)
         if proposal.version != expected_version:
             raise StaleEdit("stale")
-        _check_window(proposal, now, code)
+        check_window(proposal, now, code)
     except CfpError:
         db.session.rollback()
         raise
@@ -267,7 +267,7 @@ def submit_proposal(
         missing = missing_fields(proposal.call, proposal)
         if missing:
             raise CfpError("required", missing[0])
-        _check_window(proposal, now, code)
+        check_window(proposal, now, code)
         _check_uses(proposal)
         transition(proposal, Action.SUBMIT, user, now)
     except CfpError:

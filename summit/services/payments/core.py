@@ -31,8 +31,8 @@ from ...models import (
     User,
     utcnow,
 )
-from .. import order_mail as notices
-from ..ordering import (
+from ..tickets import order_mail as notices
+from ..tickets.ordering import (
     AttendeeDetails,
     BuyerDetails,
     OrderError,

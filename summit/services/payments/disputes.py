@@ -11,8 +11,8 @@ from datetime import datetime
 from ...extensions import db
 from ...models import Order, OrderStatus, Payment, TicketStatus, utcnow
 from ...models.payments import DisputeDecision
-from .. import order_mail as notices
-from ..ordering import OrderError, lock_sales
+from ..tickets import order_mail as notices
+from ..tickets.ordering import OrderError, lock_sales
 
 # Stripe's statuses of a dispute that has ended.
 CLOSED = {"won", "lost", "warning_closed", "prevented"}

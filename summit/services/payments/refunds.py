@@ -23,8 +23,8 @@ from ...models import (
     utcnow,
 )
 from ...models.payments import RefundStatus
-from .. import order_mail as notices
-from ..ordering import OrderError, lock_sales
+from ..tickets import order_mail as notices
+from ..tickets.ordering import OrderError, lock_sales
 from .base import PaymentError, get_provider
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from ...models.events import _localized
+from ...models.events import localized
 from .snapshot import PublishedSession, ReleasedProgram
 
 PRODID = "-//summit//program//SV"
@@ -33,11 +33,11 @@ def session_uid(program: ReleasedProgram, token: str) -> str:
 
 
 def track_name(track: dict | None) -> str:
-    return _localized(track["name_sv"], track["name_en"]) if track else ""
+    return localized(track["name_sv"], track["name_en"]) if track else ""
 
 
 def event_name(program: ReleasedProgram) -> str:
-    return _localized(program.event["name_sv"], program.event["name_en"])
+    return localized(program.event["name_sv"], program.event["name_en"])
 
 
 @lru_cache(maxsize=32)

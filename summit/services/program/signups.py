@@ -4,7 +4,7 @@ ticket, and the session's sign-up list as a check-in list for the door scanner.
 Guarantees:
 - Never more active sign-ups than the session's limit (its own signup_limit, else its
   room's capacity), however many people sign up at once: the count and the insert
-  happen under the session's lock, the rule tickets use (services/ordering.py
+  happen under the session's lock, the rule tickets use (services/tickets/ordering.py
   lock_sales): on PostgreSQL its program_sessions row (SELECT ... FOR UPDATE), on
   SQLite the database write lock (begin_write()). Only sign-ups whose ticket still
   holds (valid, in a paid or invoiced order) take a place.

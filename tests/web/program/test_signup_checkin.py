@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from summit.extensions import db as _db
 from summit.models import Checkin, ProgramDay, Room, SessionKind
-from summit.services import checkin_setup
-from summit.services.checkin import secret_hash
+from summit.services.checkin import setup as checkin_setup
+from summit.services.checkin.decision import secret_hash
 from summit.services.program import signups
 from summit.services.program.releases import publish
 from tests.checkin_world import DAY_END, DAY_START, station, ticket, ticket_type

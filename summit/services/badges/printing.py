@@ -1,6 +1,6 @@
 """Whose badges to print and what is printed on them, and the log of what was printed.
 
-services/badges.py renders Badges to PDF and knows nothing of the database; this module
+render.py renders Badges to PDF and knows nothing of the database; this module
 picks the tickets (valid tickets of confirmed orders), decides each badge's role, puts
 the words on it in the badge's language, and logs every badge made for printing, so
 "only those not printed yet" is exact and a reprint is a deliberate choice.
@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from ..i18n import event_when
-from ..models import (
+from ...extensions import db
+from ...i18n import event_when
+from ...models import (
     BadgePrint,
     BadgeRole,
     Event,
@@ -27,12 +27,12 @@ from ..models import (
     TicketStatus,
     TicketType,
 )
-from ..models.search import collation_key
-from .badges import Badge
-from .branding import brand_of
+from ...models.search import collation_key
+from ..branding import brand_of
+from .render import Badge
 
 SORTS = ("last_name", "organisation")
-# Each layout of services/badges.py, in the words of the person at the printer.
+# Each layout of services/badges/render.py, in the words of the person at the printer.
 LAYOUT_LABELS = {
     "a6": _l("A6, one per page"),
     "a6x4": _l("4 × A6 on A4"),
@@ -104,7 +104,7 @@ def confirmed_speaker_emails(event: Event) -> frozenset[str]:
     """E-mail addresses (casefolded) of the event's confirmed speakers, whose badges say
     "talare" whatever their ticket: the speakers (submitter and co-speakers who accepted)
     of the event's confirmed proposals."""
-    from ..models import Proposal, ProposalSpeaker, ProposalState, User
+    from ...models import Proposal, ProposalSpeaker, ProposalState, User
 
     rows = db.session.execute(
         select(ProposalSpeaker.email, User.email)

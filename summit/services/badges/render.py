@@ -2,7 +2,7 @@
 or Durable 54 x 90 mm cards on A4 (with crop marks), or Brother QL 62 mm labels.
 
 render_badges(badges, layout) returns ONE PDF. It needs no app context and no database:
-a Badge holds everything printed on it (badge_printing.badges_for makes them from
+a Badge holds everything printed on it (printing.badges_for makes them from
 tickets), so a view, a CLI command, a worker or a bench all get the same document.
 
 Speed (bench/badges.py): WeasyPrint's time goes by the box laid out, so a badge is a
@@ -27,11 +27,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .branding import Brand
-from .documents import _data_uri, _renderer, qr_png
-from .name_type import PT_MM, SetName, em_width, fit_name, line_count
+from ..branding import Brand
+from ..name_type import PT_MM, SetName, em_width, fit_name, line_count
+from ..pdf import data_uri, qr_png, shared_renderer
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 ROLES = ("deltagare", "talare", "arrangör", "press", "personal")  # BadgeRole values
 
@@ -144,7 +144,7 @@ def render_badges(
         return _merge(pdfs)
     documents = []
     for part, _ in chunks:
-        documents.append(_document(_html(part, spec)))
+        documents.append(badges_document(badges_html(part, spec)))
         done += len(part)
         if progress:
             progress(done)
@@ -171,7 +171,7 @@ def _pool() -> ProcessPoolExecutor:
     """Rendering processes that start with WeasyPrint loaded and its fonts set up: forked
     from this process when it runs no other thread, else from a clean fork server (a
     fork of a process with threads can inherit a lock held by one of them)."""
-    _renderer()
+    shared_renderer()
     em_width("M")  # the printing font's measures, read once here for every process
     if threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
@@ -192,7 +192,7 @@ def _start_worker() -> None:
 def _chunk_pdf(chunk: tuple[list[Badge], str]) -> bytes:
     part, layout = chunk
     try:
-        return _document(_html(part, LAYOUTS[layout])).write_pdf()
+        return badges_document(badges_html(part, LAYOUTS[layout])).write_pdf()
     finally:
         gc.collect()
 
@@ -214,7 +214,7 @@ def _merge(pdfs: list[bytes]) -> bytes:
         merged.close()
 
 
-def _html(badges: list[Badge], layout: Layout) -> str:
+def badges_html(badges: list[Badge], layout: Layout) -> str:
     style = STYLES[layout.name]
     geometry = _geometry(layout)
     sizes, offsets = set(), set()
@@ -261,7 +261,7 @@ def _html(badges: list[Badge], layout: Layout) -> str:
                 "badge": badge,
                 "brand": f"k{brands.setdefault(badge.brand, len(brands))}",
                 "header": header(badge),
-                "qr": _data_uri(qr_png(badge.secret)),
+                "qr": data_uri(qr_png(badge.secret)),
                 "first": first,
                 "last": last,
                 "org": org,
@@ -438,10 +438,10 @@ def _crop_marks_svg(layout: Layout) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
-def _document(html: str):
+def badges_document(html: str):
     from weasyprint import HTML
 
-    renderer = _renderer()
+    renderer = shared_renderer()
     # No shared stylesheet: the badge template carries its own, sized to the layout.
     return HTML(string=html, base_url=None, url_fetcher=renderer.fetcher).render(
         font_config=renderer.fonts

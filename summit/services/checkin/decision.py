@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, exists, func, null, or_, select
 
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     Checkin,
     CheckinConflict,
     CheckinList,
@@ -42,8 +42,8 @@ from ..models import (
     WorkshopSignup,
     utcnow,
 )
-from ..models.checkin import checkin_list_ticket_types, token_hash
-from ..models.events import _localized
+from ...models.checkin import checkin_list_ticket_types, token_hash
+from ...models.events import localized
 
 REASONS = (
     "already_checked_in",
@@ -284,7 +284,7 @@ def _attendee(row) -> Attendee:
     return Attendee(
         name=row.attendee_name or row.buyer_name or "",
         organisation=row.attendee_organisation or row.buyer_organisation or "",
-        ticket_type=_localized(row.type_sv, row.type_en),
+        ticket_type=localized(row.type_sv, row.type_en),
     )
 
 
@@ -515,7 +515,7 @@ class StationAuth:
     name: str
     token_hash: str
     revoked: bool
-    prints_badges: bool = False  # print on arrival (services/arrival_badges.py)
+    prints_badges: bool = False  # print on arrival (services/badges/arrival.py)
 
     @property
     def door(self) -> Door:

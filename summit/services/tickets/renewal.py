@@ -10,19 +10,19 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import DiscountCode, Order, OrderStatus, TicketType, Voucher, utcnow
+from ...extensions import db
+from ...models import DiscountCode, Order, OrderStatus, TicketType, Voucher, utcnow
 from .ordering import (
     AttendeeDetails,
     BuyerDetails,
     OrderError,
-    _clean,
-    _reserve,
-    _validate_quantities,
     availability,
     holder_key,
     holding_condition,
+    store_reservation,
+    stripped,
     update_attendee,
+    validate_quantities,
     voucher_holder,
 )
 
@@ -50,7 +50,7 @@ def _renewal(
         quantities[ticket.ticket_type_id] = quantities.get(ticket.ticket_type_id, 0) + 1
     # The order's own types, hidden ones too: the buyer had their code before.
     types = {t.ticket_type_id: t.ticket_type for t in tickets}
-    _validate_quantities(order.event, quantities, types, now)
+    validate_quantities(order.event, quantities, types, now)
     discount = next((t.discount_code for t in tickets if t.discount_code is not None), None)
     if discount is not None and not discount.valid_at(now):
         raise OrderError("code_not_valid")
@@ -109,16 +109,16 @@ def renew_reservation(
         if order.cancelled_at is not None:
             raise OrderError("renewed")
         order.status, order.cancelled_at = OrderStatus.EXPIRED, now
-        new.buyer_name, new.buyer_email = _clean(buyer.name), _clean(buyer.email).lower()
-        new.buyer_organisation = _clean(buyer.organisation)
+        new.buyer_name, new.buyer_email = stripped(buyer.name), stripped(buyer.email).lower()
+        new.buyer_organisation = stripped(buyer.organisation)
         for ticket, attendee in zip(new.tickets, attendees, strict=True):
             update_attendee(ticket, attendee)
         if invoice is not None:
-            new.org_number = _clean(invoice.org_number)
-            new.invoice_address = _clean(invoice.address)
-            new.invoice_reference = _clean(invoice.reference)
+            new.org_number = stripped(invoice.org_number)
+            new.invoice_address = stripped(invoice.address)
+            new.invoice_reference = stripped(invoice.reference)
 
-    return _reserve(
+    return store_reservation(
         order.event,
         seats,
         discount,

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     Checkin,
     CheckinConflict,
     CheckinList,
@@ -28,10 +28,10 @@ from ..models import (
     User,
     utcnow,
 )
-from ..models.checkin import new_station_token, token_hash
-from .arrival_badges import LAYOUTS as ARRIVAL_LAYOUTS
-from .checkin import forget_station
-from .program.signups import signup_counts
+from ...models.checkin import new_station_token, token_hash
+from ..badges.arrival import LAYOUTS as ARRIVAL_LAYOUTS
+from ..program.signups import signup_counts
+from .decision import forget_station
 
 DEFAULT_LIST_NAME = "Entré"
 BUCKET = timedelta(minutes=10)

@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     Event,
     Order,
     OrderStatus,
@@ -32,10 +32,10 @@ from ..models import (
     Voucher,
     utcnow,
 )
-from ..urls import external_url
-from .cfp.speakers import display_name_of, language_of, profiles_for
+from ...urls import external_url
+from ..cfp.speakers import display_name_of, language_of, profiles_for
+from ..mail import queue_mail
 from .codes import GENERATED_LENGTH, random_code
-from .mail import queue_mail
 from .ordering import holding_condition, lock_sales
 
 MAX_AT_ONCE = 500

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select, update
 
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     BadgeJob,
     BadgeJobStatus,
     BadgePrint,
@@ -33,7 +33,7 @@ from ..models import (
     User,
     utcnow,
 )
-from .badge_printing import (
+from .printing import (
     CONFIRMED,
     LOCALES,
     SORTS,
@@ -41,7 +41,7 @@ from .badge_printing import (
     printable_tickets,
     record_prints,
 )
-from .badges import LAYOUTS, render_badges
+from .render import LAYOUTS, render_badges
 
 log = logging.getLogger(__name__)
 

@@ -1,15 +1,15 @@
 """Emails about orders, queued in the outbox in the caller's transaction.
 
 Ticket, receipt and invoice PDFs are attached as document references, rendered by
-the worker when it sends (services/documents.py).
+the worker when it sends (services/tickets/documents.py).
 """
 
 from flask_babel import gettext as _
 
-from ..i18n import money
-from ..models import Order, OrderStatus, Payment
-from ..urls import external_url
-from .mail import Attachment, queue_mail
+from ...i18n import money
+from ...models import Order, OrderStatus, Payment
+from ...urls import external_url
+from ..mail import Attachment, queue_mail
 
 
 def order_url(order: Order) -> str:
@@ -17,7 +17,7 @@ def order_url(order: Order) -> str:
 
 
 def _organizers(order: Order) -> list[str]:
-    from .payments.core import organizer_emails
+    from ..payments.core import organizer_emails
 
     return organizer_emails(order.event)
 

@@ -1,7 +1,7 @@
 """What door staff look up: the offline list, search by name for people without
 their QR code, and undoing a check-in made by mistake.
 
-The states here are the scan's own rule (services.checkin.refusal), so the list a phone
+The states here are the scan's own rule (decision.refusal), so the list a phone
 works from offline and the search agree with what a scan would answer.
 """
 
@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     Checkin,
     CheckinList,
     Order,
@@ -25,9 +25,9 @@ from ..models import (
     WorkshopSignup,
     utcnow,
 )
-from ..models.events import _localized
-from ..models.search import collation_key, fold, like_pattern
-from .checkin import Attendee, Door, clean_secret, refusal, secret_hash
+from ...models.events import localized
+from ...models.search import collation_key, fold, like_pattern
+from .decision import Attendee, Door, clean_secret, refusal, secret_hash
 
 
 def _state(
@@ -141,7 +141,7 @@ def offline_list(door: Door, now: datetime | None = None) -> OfflineList | None:
                 attendee=Attendee(
                     row.attendee_name or row.buyer_name or "",
                     row.attendee_organisation or row.buyer_organisation or "",
-                    _localized(row.name_sv, row.name_en),
+                    localized(row.name_sv, row.name_en),
                 ),
                 state=state,
                 checked_in_at=row.offline_scanned_at or row.created_at,
@@ -303,7 +303,7 @@ def search(
                 name=row.attendee_name or row.buyer_name or "",
                 email=row.attendee_email or row.buyer_email or "",
                 organisation=row.attendee_organisation or row.buyer_organisation or "",
-                ticket_type=_localized(row.name_sv, row.name_en),
+                ticket_type=localized(row.name_sv, row.name_en),
                 order_reference=row.reference,
                 state=_state(checkin_list, admits, today, row, row.created_at is not None, signed),
                 checked_in_at=row.offline_scanned_at or row.created_at,

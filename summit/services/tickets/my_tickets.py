@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Event, Order, OrderStatus, Ticket, TicketStatus, User, utcnow
+from ...extensions import db
+from ...models import Event, Order, OrderStatus, Ticket, TicketStatus, User, utcnow
 
 # Orders an attendee who did not buy may see their ticket in: bought, or being paid.
 _ATTENDED = (

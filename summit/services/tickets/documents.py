@@ -9,36 +9,24 @@ stylesheet, QR codes as data: URIs), and the renderer fetches nothing else: no f
 network, whatever a name typed into a form contains.
 """
 
-import base64
-import io
 import re
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 
-import qrcode
 from babel.numbers import format_percent
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from PIL import Image
-from qrcode.constants import ERROR_CORRECT_M
 from sqlalchemy import select
 
-from ..config import SELLER_DEFAULTS
-from ..extensions import db
-from ..i18n import format_date, format_datetime, format_time
-from ..models import Invoice, Order, OrderStatus, PaymentStatus, Ticket, TicketStatus
-from .branding import brand_of
-from .name_type import fit_name
+from ...config import SELLER_DEFAULTS
+from ...extensions import db
+from ...i18n import format_date, format_datetime, format_time
+from ...models import Invoice, Order, OrderStatus, PaymentStatus, Ticket, TicketStatus
+from ..branding import brand_of
+from ..name_type import fit_name
+from ..pdf import data_uri, html_to_pdf, qr_png
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
-STYLESHEET = STATIC / "css" / "documents.css"
-# A fixed mask skips qrcode's trial of all eight (most of the time it takes); any mask
-# scans the same.
-QR_MASK = 4
 _REF = re.compile(r"(ticket|tickets|receipt|invoice):([1-9][0-9]{0,9})")
 _MAX_ID = 2**31 - 1  # the integer column on PostgreSQL; a larger id exists nowhere
 # The holder's name and organisation on a ticket: lines 91 mm wide (A6 less the
@@ -62,24 +50,6 @@ def render_document(ref: str) -> bytes:
     if order is None:
         raise LookupError(f"no such order: {key}")
     return {"tickets": tickets_pdf, "receipt": receipt_pdf, "invoice": invoice_pdf}[kind](order)
-
-
-def qr_png(secret: str) -> bytes:
-    """A QR code carrying only `secret`: one pixel per module with the standard quiet zone
-    of four; the document scales it up without smoothing. The image is made from the
-    module matrix in one go (qrcode's own image drew each module as a rectangle: most of
-    the time a badge run spent on its QR codes)."""
-    code = qrcode.QRCode(
-        error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=QR_MASK
-    )
-    code.add_data(secret)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    size = len(matrix)
-    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
-    out = io.BytesIO()
-    Image.frombytes("L", (size, size), pixels).convert("1").save(out, "PNG")
-    return out.getvalue()
 
 
 def ticket_pdf(ticket: Ticket) -> bytes:
@@ -228,7 +198,7 @@ def _tickets(tickets: list[Ticket], order: Order) -> bytes:
                 {
                     "ticket": ticket,
                     "starts": starts,
-                    "qr": _data_uri(qr_png(ticket.secret)) if usable else None,
+                    "qr": data_uri(qr_png(ticket.secret)) if usable else None,
                     "holder": fit_name(ticket.attendee_name or order.buyer_name, *TICKET_HOLDER),
                     "holder_org": fit_name(
                         ticket.attendee_organisation, *TICKET_HOLDER_ORG, bold=False
@@ -254,56 +224,6 @@ def _html(template: str, order: Order, **context) -> str:
         percent=_percent,
         **context,
     )
-
-
-def html_to_pdf(html: str) -> bytes:
-    """A PDF of `html` styled by documents.css, with this thread's shared renderer.
-    Only data: URLs are fetched: embed images; a link to a file or a host stays empty."""
-    from weasyprint import HTML  # imported on first use: it takes half a second
-
-    renderer = _renderer()
-    return HTML(string=html, base_url=str(STATIC), url_fetcher=renderer.fetcher).write_pdf(
-        stylesheets=[renderer.stylesheet],
-        font_config=renderer.fonts,
-        pdf_tags=True,  # tagged PDF: screen readers get headings, tables and reading order
-    )
-
-
-@dataclass(frozen=True)
-class _Renderer:
-    fonts: object
-    fetcher: object
-    stylesheet: object
-
-
-_local = threading.local()
-
-
-def _renderer() -> _Renderer:
-    """The font configuration, URL fetcher and parsed stylesheet, made once per thread:
-    reusing them saves most of the cost of a small document."""
-    renderer = getattr(_local, "renderer", None)
-    if renderer is None:
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-        from weasyprint.urls import URLFetcher
-
-        fonts = FontConfiguration()
-        fetcher = URLFetcher(allowed_protocols={"data"})
-        stylesheet = CSS(
-            string=_stylesheet_text(), url_fetcher=fetcher, font_config=fonts, base_url=None
-        )
-        renderer = _local.renderer = _Renderer(fonts, fetcher, stylesheet)
-    return renderer
-
-
-@cache
-def _stylesheet_text() -> str:
-    return STYLESHEET.read_text(encoding="utf-8")
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _seller() -> dict:

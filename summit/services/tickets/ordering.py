@@ -20,9 +20,9 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..database import begin_write, commit_without_waiting_for_disk
-from ..extensions import db
-from ..models import (
+from ...database import begin_write, commit_without_waiting_for_disk
+from ...extensions import db
+from ...models import (
     HOLDING,
     DiscountCode,
     Event,
@@ -236,7 +236,7 @@ def lock_sales(event_id: int) -> bool:
     return fresh
 
 
-def _validate_quantities(
+def validate_quantities(
     event: Event, quantities: dict[int, int], types: dict[int, TicketType], now: datetime
 ) -> dict[TicketType, int]:
     chosen: dict[TicketType, int] = {}
@@ -290,7 +290,7 @@ def reserve_tickets(
         if usable.reason != "code_voucher":
             raise usable
     types = {t.id: t for t in ticket_types_for_sale(event, code, voucher)}
-    chosen = _validate_quantities(event, quantities, types, now)
+    chosen = validate_quantities(event, quantities, types, now)
     unlocks = any(
         t.access_code and normalize_code(t.access_code) == normalize_code(code)
         for t in types.values()
@@ -304,7 +304,7 @@ def reserve_tickets(
     if voucher is not None:
         _check_voucher_choice(voucher, chosen)
     seats = [t for t, quantity in chosen.items() for _ in range(quantity)]
-    return _reserve(
+    return store_reservation(
         event,
         seats,
         discount,
@@ -381,7 +381,7 @@ def code_scope(discount: DiscountCode) -> str:
     return ", ".join(t.name for t in discount.ticket_types)
 
 
-def _reserve(
+def store_reservation(
     event: Event,
     seats: list[TicketType],
     discount: DiscountCode | None,
@@ -614,22 +614,22 @@ def fill_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDeta
         raise OrderError("expired")
     if len(attendees) != len(order.tickets):
         raise OrderError("bad_attendees")
-    order.buyer_name, order.buyer_email = _clean(buyer.name), _clean(buyer.email).lower()
-    order.buyer_organisation = _clean(buyer.organisation)
+    order.buyer_name, order.buyer_email = stripped(buyer.name), stripped(buyer.email).lower()
+    order.buyer_organisation = stripped(buyer.organisation)
     for ticket, attendee in zip(order.tickets, attendees, strict=True):
         update_attendee(ticket, attendee)
 
 
 def update_attendee(ticket: Ticket, attendee: AttendeeDetails) -> None:
     """Name and details on a ticket (a colleague may go instead); the caller commits."""
-    ticket.attendee_name = _clean(attendee.name)
-    ticket.attendee_email = _clean(attendee.email).lower()
-    ticket.attendee_organisation = _clean(attendee.organisation)
-    ticket.dietary_needs = _clean(attendee.dietary_needs)
-    ticket.accessibility_needs = _clean(attendee.accessibility_needs)
+    ticket.attendee_name = stripped(attendee.name)
+    ticket.attendee_email = stripped(attendee.email).lower()
+    ticket.attendee_organisation = stripped(attendee.organisation)
+    ticket.dietary_needs = stripped(attendee.dietary_needs)
+    ticket.accessibility_needs = stripped(attendee.accessibility_needs)
 
 
-def _clean(value: str | None) -> str:
+def stripped(value: str | None) -> str:
     return (value or "").strip()
 
 

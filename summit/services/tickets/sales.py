@@ -17,8 +17,8 @@ from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     BadgeRole,
     DiscountCode,
     DiscountKind,
@@ -31,7 +31,7 @@ from ..models import (
     TicketType,
     utcnow,
 )
-from ..models.search import fold, like_pattern
+from ...models.search import fold, like_pattern
 from . import order_mail
 from .codes import is_guessable, random_code
 from .ordering import MAX_TICKETS_PER_ORDER, OrderError, availability, discount_uses, normalize_code

@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
-from ..extensions import db
-from ..models import PrintChannel, Station, Ticket, utcnow
-from .badge_printing import badges_for, last_printed, record_prints
-from .badges import render_badges
+from ...extensions import db
+from ...models import PrintChannel, Station, Ticket, utcnow
+from .printing import badges_for, last_printed, record_prints
+from .render import render_badges
 
 # One badge per page, for a printer next to the door: A6 card or a Brother QL label.
 LAYOUTS = ("a6", "ql-62")

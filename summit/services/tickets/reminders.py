@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from ..database import begin_write
-from ..extensions import db
-from ..models import Event, EventFormat, EventStatus, Order, OrderStatus, utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import Event, EventFormat, EventStatus, Order, OrderStatus, utcnow
 from . import order_mail
 
 

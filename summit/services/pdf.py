@@ -1,0 +1,91 @@
+"""PDF rendering with WeasyPrint, and the QR codes on tickets, badges and station links.
+
+html_to_pdf() and shared_renderer() share one font configuration, URL fetcher and parsed
+documents.css per thread; the renderer fetches only data: URLs (no file, no network,
+whatever a name typed into a form contains), so every image is embedded: data_uri().
+"""
+
+import base64
+import io
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import qrcode
+from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+STYLESHEET = STATIC / "css" / "documents.css"
+# A fixed mask skips qrcode's trial of all eight (most of the time it takes); any mask
+# scans the same.
+QR_MASK = 4
+
+
+def qr_png(secret: str) -> bytes:
+    """A QR code carrying only `secret`: one pixel per module with the standard quiet zone
+    of four; the document scales it up without smoothing. The image is made from the
+    module matrix in one go (qrcode's own image drew each module as a rectangle: most of
+    the time a badge run spent on its QR codes)."""
+    code = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=QR_MASK
+    )
+    code.add_data(secret)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
+    out = io.BytesIO()
+    Image.frombytes("L", (size, size), pixels).convert("1").save(out, "PNG")
+    return out.getvalue()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A PDF of `html` styled by documents.css, with this thread's shared renderer.
+    Only data: URLs are fetched: embed images; a link to a file or a host stays empty."""
+    from weasyprint import HTML  # imported on first use: it takes half a second
+
+    renderer = shared_renderer()
+    return HTML(string=html, base_url=str(STATIC), url_fetcher=renderer.fetcher).write_pdf(
+        stylesheets=[renderer.stylesheet],
+        font_config=renderer.fonts,
+        pdf_tags=True,  # tagged PDF: screen readers get headings, tables and reading order
+    )
+
+
+@dataclass(frozen=True)
+class Renderer:
+    fonts: object
+    fetcher: object
+    stylesheet: object
+
+
+_local = threading.local()
+
+
+def shared_renderer() -> Renderer:
+    """The font configuration, URL fetcher and parsed stylesheet, made once per thread:
+    reusing them saves most of the cost of a small document."""
+    renderer = getattr(_local, "renderer", None)
+    if renderer is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        fonts = FontConfiguration()
+        fetcher = URLFetcher(allowed_protocols={"data"})
+        stylesheet = CSS(
+            string=_stylesheet_text(), url_fetcher=fetcher, font_config=fonts, base_url=None
+        )
+        renderer = _local.renderer = Renderer(fonts, fetcher, stylesheet)
+    return renderer
+
+
+@cache
+def _stylesheet_text() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
