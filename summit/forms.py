@@ -1,6 +1,7 @@
 """Small helpers shared by the blueprints' forms."""
 
 import re
+from zoneinfo import ZoneInfo
 
 import wtforms
 from flask import abort, render_template, request
@@ -14,6 +15,15 @@ from wtforms.validators import Length, StopValidation, ValidationError
 
 # What <input type="datetime-local"> sends: minutes, or seconds when a browser adds them.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def aware(naive, tz: ZoneInfo):
+    """A wall-clock time in the event's zone; times that do not exist (the hour
+    skipped in spring) are refused rather than silently moved (None)."""
+    moment = naive.replace(tzinfo=tz)
+    if moment.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
+        return None
+    return moment
 
 
 def strip(value):

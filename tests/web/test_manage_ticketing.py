@@ -557,3 +557,14 @@ def test_attendee_csv_opens_in_swedish_excel_and_runs_no_formulas(
     assert second["Name"] == "Märta Ärlig" and second["Ticket type"] == "Student"
     assert second["Order status"] == "Confirmed, invoice sent"
     assert text.splitlines()[0].count(";") == 9
+
+
+@pytest.mark.parametrize(
+    "page, item", [("tickets/", "Tickets"), ("sales", "Tickets"), ("orders/", "Orders")]
+)
+def test_the_ticketing_pages_are_in_the_manage_section(client, event, organizer, page, item):
+    # The organizer pages live in the tickets blueprint; the header still shows them
+    # under Manage, and the event's menu marks their item.
+    html = client.get(f"/manage/events/summit2027/{page}").text
+    assert re.search(r'<a href="/manage/" aria-current="page">Manage</a>', html)
+    assert re.search(rf'aria-current="page">{item}</a>', html)

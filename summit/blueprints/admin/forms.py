@@ -1,5 +1,4 @@
 import re
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -110,15 +109,6 @@ class EventForm(Form):
     def validate_stream_url(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError(_l("Enter a full web address, e.g. https://…"))
-
-    @staticmethod
-    def aware(naive, tz: ZoneInfo):
-        """A wall-clock time in the event's zone; times that do not exist (the hour
-        skipped in spring) are refused rather than silently moved."""
-        aware = naive.replace(tzinfo=tz)
-        if aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
-            return None
-        return aware
 
 
 class PublishForm(Form):

@@ -20,7 +20,7 @@ from werkzeug.datastructures import FileStorage
 
 from ...access import event_role_required, signed_in, site_admin_required
 from ...extensions import db
-from ...forms import form_page
+from ...forms import aware, form_page
 from ...models import Event, EventFormat, EventKind, EventRole, MessageStatus, OutboxMessage, Role
 from ...requests import page_number
 from ...services import accounts, branding, events, outbox
@@ -44,7 +44,7 @@ def dashboard():
 
 def _event_data(form: EventForm, tz) -> events.EventData | None:
     """The form's values as EventData, or None with errors put on the form."""
-    starts, ends = form.aware(form.starts_at.data, tz), form.aware(form.ends_at.data, tz)
+    starts, ends = aware(form.starts_at.data, tz), aware(form.ends_at.data, tz)
     for field, value in ((form.starts_at, starts), (form.ends_at, ends)):
         if value is None:
             field.errors.append(_("This time does not exist (clocks move forward that night)."))
@@ -260,7 +260,3 @@ def outbox_retry(message_id):
         outbox.retry_message(message)
         flash(_("The message will be sent again."), "success")
     return redirect(url_for("admin.outbox_message", message_id=message_id))
-
-
-# The organizer's ticketing and voucher pages, on this blueprint.
-from . import ticketing, vouchers  # noqa: E402, F401

@@ -198,6 +198,6 @@ def ticket_badge(slug, ticket_id):
     except BadgeJobError:
         db.session.rollback()
         flash(_("Only valid tickets of paid or invoiced orders have a badge."), "error")
-        return redirect(url_for("admin.order_detail", slug=slug, reference=order.reference))
+        return redirect(url_for("tickets.order_detail", slug=slug, reference=order.reference))
     number = order.tickets.index(ticket) + 1
     return _pdf_download(pdf, f"namnbricka-{g.event.slug}-{order.reference}-{number}.pdf")

@@ -488,3 +488,7 @@ def edit_attendee(slug, token, number):
     return form_page(
         "tickets/attendee.html", form, order=found, event=found.event, ticket=ticket, number=number
     )
+
+
+# The organizers' ticketing and voucher pages, on this blueprint.
+from . import manage, manage_vouchers  # noqa: E402, F401

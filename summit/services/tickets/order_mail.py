@@ -69,7 +69,7 @@ def _to_organizers(order: Order, subject, lines) -> None:
             lines=lines,
             order=order,
             link=external_url(
-                "admin.order_detail", slug=order.event.slug, reference=order.reference
+                "tickets.order_detail", slug=order.event.slug, reference=order.reference
             ),
             link_label=lambda: _("Open the order"),
         )

@@ -1,6 +1,6 @@
 """Organizer pages for one-use vouchers: make them (a number, or one per confirmed
 speaker, emailed), list them with their state, withdraw one, download them as CSV.
-Registered on the admin blueprint."""
+Under /manage/events/<slug>/vouchers."""
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,7 +12,8 @@ from ...extensions import db
 from ...models import Role, TicketType, Voucher
 from ...services.tickets import sales, vouchers
 from ...services.tickets.vouchers import VoucherError
-from .ticketing_forms import RevokeVoucherForm, VoucherForm
+from . import MANAGE
+from .manage_forms import RevokeVoucherForm, VoucherForm
 from .views import bp
 
 ORGANIZER = Role.ORGANIZER
@@ -60,7 +61,7 @@ def _page(form: VoucherForm, status: int = 200):
     for row in rows:
         counts[row.state] += 1
     return render_template(
-        "admin/tickets/vouchers.html",
+        "tickets/manage/vouchers.html",
         event=g.event,
         form=form,
         rows=rows,
@@ -73,13 +74,13 @@ def _page(form: VoucherForm, status: int = 200):
     ), status
 
 
-@bp.get("/events/<slug>/vouchers/")
+@bp.get(MANAGE + "/vouchers/")
 @event_role_required(ORGANIZER)
 def voucher_list(slug):
     return _page(_voucher_form())
 
 
-@bp.post("/events/<slug>/vouchers/")
+@bp.post(MANAGE + "/vouchers/")
 @event_role_required(ORGANIZER)
 def make_vouchers(slug):
     form = _voucher_form()
@@ -117,10 +118,10 @@ def make_vouchers(slug):
         form[field.get(error.reason, "note")].errors.append(VOUCHER_ERRORS[error.reason]())
         return _page(form, 422)
     flash(message, "success")
-    return redirect(url_for("admin.voucher_list", slug=slug, type=ticket_type.id))
+    return redirect(url_for("tickets.voucher_list", slug=slug, type=ticket_type.id))
 
 
-@bp.post("/events/<slug>/vouchers/<int:voucher_id>/withdraw")
+@bp.post(MANAGE + "/vouchers/<int:voucher_id>/withdraw")
 @event_role_required(ORGANIZER)
 def revoke_voucher(slug, voucher_id):
     voucher = db.session.get(Voucher, voucher_id)
@@ -135,10 +136,10 @@ def revoke_voucher(slug, voucher_id):
         flash(VOUCHER_ERRORS[error.reason](), "error")
     else:
         flash(_("The voucher %(code)s no longer works.", code=code), "success")
-    return redirect(url_for("admin.voucher_list", slug=slug, type=request.args.get("type")))
+    return redirect(url_for("tickets.voucher_list", slug=slug, type=request.args.get("type")))
 
 
-@bp.get("/events/<slug>/vouchers.csv")
+@bp.get(MANAGE + "/vouchers.csv")
 @event_role_required(ORGANIZER)
 def vouchers_csv(slug):
     header = [

@@ -1,5 +1,5 @@
 """Organizer pages for ticketing: ticket types, discount codes, sales figures, orders and
-their actions, and the attendee list. Registered on the admin blueprint."""
+their actions, and the attendee list, under /manage/events/<slug>/."""
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,7 +7,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import form_page
+from ...forms import aware, form_page
 from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...models.payments import DisputeDecision
@@ -20,8 +20,8 @@ from ...services.tickets import sales
 from ...services.tickets.codes import is_guessable
 from ...services.tickets.ordering import OrderError, normalize_code
 from ...services.tickets.sales import DiscountCodeData, SalesError, TicketTypeData
-from .forms import EventForm
-from .ticketing_forms import (
+from . import MANAGE
+from .manage_forms import (
     CancelOrderForm,
     DeactivateForm,
     DeleteForm,
@@ -125,10 +125,10 @@ def _local(form_field, tz):
     wall-clock time does not exist (the hour skipped in spring)."""
     if form_field.data is None:
         return None
-    aware = EventForm.aware(form_field.data, tz)
-    if aware is None:
+    moment = aware(form_field.data, tz)
+    if moment is None:
         form_field.errors.append(_("This time does not exist (clocks move forward that night)."))
-    return aware
+    return moment
 
 
 def _field_error(form, error: SalesError, fields: dict | None = None) -> None:
@@ -147,11 +147,11 @@ def _ticket_type(type_id: int) -> TicketType:
     return ticket_type
 
 
-@bp.get("/events/<slug>/tickets/")
+@bp.get(MANAGE + "/tickets/")
 @event_role_required(ORGANIZER)
 def ticket_types(slug):
     return render_template(
-        "admin/tickets/types.html",
+        "tickets/manage/types.html",
         event=g.event,
         overview=sales.sales_overview(g.event),
         deactivate_form=DeactivateForm(),
@@ -201,17 +201,17 @@ def _saved(form: TicketTypeForm, ticket_type: TicketType) -> None:
         flash(_("The ticket type is saved."), "success")
 
 
-@bp.route("/events/<slug>/tickets/new", methods=["GET", "POST"])
+@bp.route(MANAGE + "/tickets/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_ticket_type(slug):
     form = TicketTypeForm()
     if form.validate_on_submit() and (saved := _save_ticket_type(form, None)) is not None:
         _saved(form, saved)
-        return redirect(url_for("admin.ticket_types", slug=slug))
-    return form_page("admin/tickets/type_form.html", form, event=g.event, ticket_type=None)
+        return redirect(url_for("tickets.ticket_types", slug=slug))
+    return form_page("tickets/manage/type_form.html", form, event=g.event, ticket_type=None)
 
 
-@bp.route("/events/<slug>/tickets/<int:type_id>/", methods=["GET", "POST"])
+@bp.route(MANAGE + "/tickets/<int:type_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_ticket_type(slug, type_id):
     ticket_type = _ticket_type(type_id)
@@ -219,9 +219,9 @@ def edit_ticket_type(slug, type_id):
     form = TicketTypeForm(data=initial)
     if form.validate_on_submit() and _save_ticket_type(form, ticket_type) is not None:
         _saved(form, ticket_type)
-        return redirect(url_for("admin.ticket_types", slug=slug))
+        return redirect(url_for("tickets.ticket_types", slug=slug))
     return form_page(
-        "admin/tickets/type_form.html",
+        "tickets/manage/type_form.html",
         form,
         event=g.event,
         ticket_type=ticket_type,
@@ -231,7 +231,7 @@ def edit_ticket_type(slug, type_id):
     )
 
 
-@bp.post("/events/<slug>/tickets/<int:type_id>/deactivate")
+@bp.post(MANAGE + "/tickets/<int:type_id>/deactivate")
 @event_role_required(ORGANIZER)
 def deactivate_ticket_type(slug, type_id):
     ticket_type = _ticket_type(type_id)
@@ -239,10 +239,10 @@ def deactivate_ticket_type(slug, type_id):
         abort(400)
     sales.deactivate_ticket_type(ticket_type)
     flash(_("%(name)s is no longer sold. Tickets already sold stay valid.", name=ticket_type.name))
-    return redirect(url_for("admin.ticket_types", slug=slug))
+    return redirect(url_for("tickets.ticket_types", slug=slug))
 
 
-@bp.post("/events/<slug>/tickets/<int:type_id>/delete")
+@bp.post(MANAGE + "/tickets/<int:type_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_ticket_type(slug, type_id):
     ticket_type = _ticket_type(type_id)
@@ -254,9 +254,9 @@ def delete_ticket_type(slug, type_id):
     except SalesError as error:
         db.session.rollback()
         flash(SALES_ERRORS[error.message](), "error")
-        return redirect(url_for("admin.edit_ticket_type", slug=slug, type_id=type_id))
+        return redirect(url_for("tickets.edit_ticket_type", slug=slug, type_id=type_id))
     flash(_("%(name)s is deleted.", name=name), "success")
-    return redirect(url_for("admin.ticket_types", slug=slug))
+    return redirect(url_for("tickets.ticket_types", slug=slug))
 
 
 # Discount codes ------------------------------------------------------------------------
@@ -299,28 +299,28 @@ def _save_discount_code(form: DiscountCodeForm, code: DiscountCode | None):
         return None
 
 
-@bp.get("/events/<slug>/discounts/")
+@bp.get(MANAGE + "/discounts/")
 @event_role_required(ORGANIZER)
 def discount_codes(slug):
     return render_template(
-        "admin/tickets/discounts.html",
+        "tickets/manage/discounts.html",
         event=g.event,
         codes=sales.discount_codes(g.event),
         deactivate_form=DeactivateForm(),
     )
 
 
-@bp.route("/events/<slug>/discounts/new", methods=["GET", "POST"])
+@bp.route(MANAGE + "/discounts/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_discount_code(slug):
     form = _discount_form()
     if form.validate_on_submit() and _save_discount_code(form, None) is not None:
         flash(_("The discount code is saved."), "success")
-        return redirect(url_for("admin.discount_codes", slug=slug))
-    return form_page("admin/tickets/discount_form.html", form, event=g.event, code=None)
+        return redirect(url_for("tickets.discount_codes", slug=slug))
+    return form_page("tickets/manage/discount_form.html", form, event=g.event, code=None)
 
 
-@bp.route("/events/<slug>/discounts/<int:code_id>/", methods=["GET", "POST"])
+@bp.route(MANAGE + "/discounts/<int:code_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_discount_code(slug, code_id):
     code = _discount_code(code_id)
@@ -329,9 +329,9 @@ def edit_discount_code(slug, code_id):
     )
     if form.validate_on_submit() and _save_discount_code(form, code) is not None:
         flash(_("The discount code is saved."), "success")
-        return redirect(url_for("admin.discount_codes", slug=slug))
+        return redirect(url_for("tickets.discount_codes", slug=slug))
     return form_page(
-        "admin/tickets/discount_form.html",
+        "tickets/manage/discount_form.html",
         form,
         event=g.event,
         code=code,
@@ -340,7 +340,7 @@ def edit_discount_code(slug, code_id):
     )
 
 
-@bp.post("/events/<slug>/discounts/<int:code_id>/deactivate")
+@bp.post(MANAGE + "/discounts/<int:code_id>/deactivate")
 @event_role_required(ORGANIZER)
 def deactivate_discount_code(slug, code_id):
     code = _discount_code(code_id)
@@ -348,10 +348,10 @@ def deactivate_discount_code(slug, code_id):
         abort(400)
     sales.deactivate_discount_code(code)
     flash(_("The code %(code)s no longer works.", code=code.code), "success")
-    return redirect(url_for("admin.discount_codes", slug=slug))
+    return redirect(url_for("tickets.discount_codes", slug=slug))
 
 
-@bp.post("/events/<slug>/discounts/<int:code_id>/delete")
+@bp.post(MANAGE + "/discounts/<int:code_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_discount_code(slug, code_id):
     code = _discount_code(code_id)
@@ -363,23 +363,23 @@ def delete_discount_code(slug, code_id):
     except SalesError as error:
         db.session.rollback()
         flash(SALES_ERRORS[error.message](), "error")
-        return redirect(url_for("admin.edit_discount_code", slug=slug, code_id=code_id))
+        return redirect(url_for("tickets.edit_discount_code", slug=slug, code_id=code_id))
     flash(_("The code %(code)s is deleted.", code=text), "success")
-    return redirect(url_for("admin.discount_codes", slug=slug))
+    return redirect(url_for("tickets.discount_codes", slug=slug))
 
 
 # Sales and orders ----------------------------------------------------------------------
 
 
-@bp.get("/events/<slug>/sales")
+@bp.get(MANAGE + "/sales")
 @event_role_required(ORGANIZER)
 def sales_overview(slug):
     return render_template(
-        "admin/tickets/sales.html", event=g.event, overview=sales.sales_overview(g.event)
+        "tickets/manage/sales.html", event=g.event, overview=sales.sales_overview(g.event)
     )
 
 
-@bp.get("/events/<slug>/orders/")
+@bp.get(MANAGE + "/orders/")
 @event_role_required(ORGANIZER)
 def orders(slug):
     form = OrderSearchForm(request.args)
@@ -389,11 +389,11 @@ def orders(slug):
     if query and status is None and request.args.get("page") is None:
         exact = sales.find_order(g.event, query)
         if exact is not None:  # a reference read out on the phone: straight to it
-            return redirect(url_for("admin.order_detail", slug=slug, reference=exact.reference))
+            return redirect(url_for("tickets.order_detail", slug=slug, reference=exact.reference))
     # A page number too large for the database is simply a page past the end (empty).
     pagination = sales.search_orders(g.event, query, status, page=page_number())
     return render_template(
-        "admin/tickets/orders.html",
+        "tickets/manage/orders.html",
         event=g.event,
         form=form,
         pagination=pagination,
@@ -409,12 +409,12 @@ def _order(reference: str):
     return order
 
 
-@bp.get("/events/<slug>/orders/<reference>")
+@bp.get(MANAGE + "/orders/<reference>")
 @event_role_required(ORGANIZER)
 def order_detail(slug, reference):
     order = _order(reference)
     return render_template(
-        "admin/tickets/order.html",
+        "tickets/manage/order.html",
         event=g.event,
         order=order,
         invoice=payments.invoice_of(order),
@@ -432,10 +432,10 @@ def order_detail(slug, reference):
 
 
 def _back_to(order):
-    return redirect(url_for("admin.order_detail", slug=g.event.slug, reference=order.reference))
+    return redirect(url_for("tickets.order_detail", slug=g.event.slug, reference=order.reference))
 
 
-@bp.post("/events/<slug>/orders/<reference>/resend")
+@bp.post(MANAGE + "/orders/<reference>/resend")
 @event_role_required(ORGANIZER)
 def order_resend(slug, reference):
     order = _order(reference)
@@ -451,7 +451,7 @@ def order_resend(slug, reference):
     return _back_to(order)
 
 
-@bp.post("/events/<slug>/orders/<reference>/invoice-paid")
+@bp.post(MANAGE + "/orders/<reference>/invoice-paid")
 @event_role_required(ORGANIZER)
 def order_invoice_paid(slug, reference):
     order = _order(reference)
@@ -467,7 +467,7 @@ def order_invoice_paid(slug, reference):
     return _back_to(order)
 
 
-@bp.post("/events/<slug>/orders/<reference>/dispute")
+@bp.post(MANAGE + "/orders/<reference>/dispute")
 @event_role_required(ORGANIZER)
 def order_dispute(slug, reference):
     """The organizers' choice for the tickets of a disputed order."""
@@ -486,7 +486,7 @@ def order_dispute(slug, reference):
     return _back_to(order)
 
 
-@bp.route("/events/<slug>/orders/<reference>/cancel", methods=["GET", "POST"])
+@bp.route(MANAGE + "/orders/<reference>/cancel", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def order_cancel(slug, reference):
     """GET asks to confirm; POST cancels."""
@@ -507,7 +507,7 @@ def order_cancel(slug, reference):
         flash(_order_error(OrderError("cannot_cancel")), "error")
         return _back_to(order)
     return render_template(
-        "admin/tickets/confirm.html", event=g.event, order=order, form=form, action="cancel"
+        "tickets/manage/confirm.html", event=g.event, order=order, form=form, action="cancel"
     )
 
 
@@ -520,7 +520,7 @@ def _numbered_ticket(order, number):
     return order.tickets[number - 1]
 
 
-@bp.route("/events/<slug>/orders/<reference>/refund", methods=["GET", "POST"])
+@bp.route(MANAGE + "/orders/<reference>/refund", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def order_refund(slug, reference):
     """GET (?ticket=N for one ticket) asks to confirm and shows the amount; POST refunds."""
@@ -561,7 +561,7 @@ def order_refund(slug, reference):
         return _back_to(order)
     form.ticket.data = request.args.get("ticket", type=int)
     return render_template(
-        "admin/tickets/confirm.html",
+        "tickets/manage/confirm.html",
         event=g.event,
         order=order,
         form=form,
@@ -574,7 +574,7 @@ def order_refund(slug, reference):
 # Attendee list -------------------------------------------------------------------------
 
 
-@bp.get("/events/<slug>/attendees.csv")
+@bp.get(MANAGE + "/attendees.csv")
 @event_role_required(ORGANIZER)
 def attendees_csv(slug):
     header = [
