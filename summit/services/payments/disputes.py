@@ -14,6 +14,7 @@ from ...models import Order, OrderStatus, Payment, TicketStatus, utcnow
 from ...models.payments import DisputeDecision
 from .. import locks
 from .. import order_mail as notices
+from ..order_states import transition
 from ..ordering import OrderError
 
 # Stripe's statuses of a dispute that has ended.
@@ -90,5 +91,5 @@ def decide_dispute(order: Order, decision: DisputeDecision) -> None:
                 if ticket.status is TicketStatus.VALID:
                     ticket.status = TicketStatus.CANCELLED
             if order.status.is_confirmed:
-                order.status = OrderStatus.CANCELLED
+                transition(order, OrderStatus.CANCELLED)
                 order.cancelled_at = order.cancelled_at or utcnow()
