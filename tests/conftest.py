@@ -81,6 +81,20 @@ def _app(database_url, tmp_path_factory):
     return app
 
 
+@pytest.fixture(autouse=True)
+def _limiter_kept(_app):
+    """The rate limiter is one object for the process, and create_app() re-initialises
+    it: a test that makes another app (a config test, a REDIS_URL) would leave the test
+    app limiting with that app's storage and settings, e.g. the machine's Redis, where
+    other test processes reset the counts. Its state is put back after every test, and
+    its counts emptied. (After the test app is made, so that it is its state.)"""
+    kept = dict(vars(limiter))
+    yield
+    vars(limiter).clear()
+    vars(limiter).update(kept)
+    limiter.reset()
+
+
 @pytest.fixture
 def app(_app):
     """The app with empty tables for every test."""
@@ -90,7 +104,6 @@ def app(_app):
         with _db.engine.begin() as conn:
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
-    limiter.reset()
 
 
 @pytest.fixture
