@@ -7,9 +7,11 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from summit import create_app
 from summit.extensions import db as _db
@@ -25,8 +27,47 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 def _database_url(tmp_path_factory) -> str:
     if PG_URL:
-        return PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        return _worker_database(PG_URL).replace("postgresql://", "postgresql+psycopg://", 1)
+    # Under pytest-xdist each worker has its own temporary directory, and so its own file.
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _worker_database(url: str) -> str:
+    """TEST_DATABASE_URL itself in a serial run. Under pytest-xdist, a database of the
+    worker's own next to it (summit_ci -> summit_ci_gw0), created afresh for the run:
+    tests empty the tables after themselves, so workers must not share them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = given.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+# Under pytest-xdist (`make test` runs `pytest -n auto`) the tests in these folders run on
+# one worker, one after another: the browser tests (one Chromium; the screenshots in
+# test-artifacts/ written by one process) and the PostgreSQL concurrency tests (each opens
+# up to 65 connections: two at once would pass the server's 100). The rest is handed out
+# test by test. (`xdist_group` marks would say the same, but pytest-xdist 3.8 loses them
+# on pytest 9.2's node ids.)
+SERIAL_GROUPS = ("tests/e2e/", "tests/pg/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "load":
+        return None  # another distribution asked for on the command line
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SerialGroupsScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((group for group in SERIAL_GROUPS if nodeid.startswith(group)), nodeid)
+
+    return SerialGroupsScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +113,10 @@ def _app(database_url, tmp_path_factory):
         }
     )
     app.test_client_class = RequestIsolatedClient
+    # The limiter is one object for every app: creating another app (tests of the
+    # configuration do) points it at that app's storage, Redis even, shared with every
+    # other test run on the machine. Each test puts the session app's back.
+    app.extensions["test_limiter"] = (limiter.enabled, limiter._storage, limiter._limiter)
     with app.app_context():
         _db.drop_all()
         if _db.engine.dialect.name == "postgresql":
@@ -84,13 +129,19 @@ def _app(database_url, tmp_path_factory):
 @pytest.fixture
 def app(_app):
     """The app with empty tables for every test."""
+    _own_limiter(_app)
     with _app.app_context():
         yield _app
         _db.session.remove()
         with _db.engine.begin() as conn:
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
+    _own_limiter(_app)
     limiter.reset()
+
+
+def _own_limiter(app) -> None:
+    limiter.enabled, limiter._storage, limiter._limiter = app.extensions["test_limiter"]
 
 
 @pytest.fixture
