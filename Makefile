@@ -16,10 +16,12 @@ run: setup
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-## make test: set up and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+## make test: set up and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set),
+## one pytest-xdist worker per core (PYTEST_WORKERS=0 runs it in one process)
+PYTEST_WORKERS ?= auto
 test: setup
 	@scripts/check-system test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make test-pg: the suite on the local PostgreSQL (creates the database summit_test)
 test-pg: setup

@@ -1,15 +1,18 @@
 """Fixtures: an app on a fresh database (SQLite file by default, PostgreSQL when
 TEST_DATABASE_URL is set), a client, and factories for the things tests need."""
 
+import contextlib
 import contextvars
 import os
 import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from summit import create_app
 from summit.extensions import db as _db
@@ -25,8 +28,47 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 def _database_url(tmp_path_factory) -> str:
     if PG_URL:
-        return PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        return _worker_database(PG_URL).replace("postgresql://", "postgresql+psycopg://", 1)
+    # Under pytest-xdist each worker has its own temporary directory, and so its own file.
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _worker_database(url: str) -> str:
+    """TEST_DATABASE_URL itself in a serial run. Under pytest-xdist, a database of the
+    worker's own next to it (summit_ci -> summit_ci_gw0), created afresh for the run:
+    tests empty the tables after themselves, so workers must not share them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = given.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+# Under pytest-xdist (`make test` runs `pytest -n auto`) the tests in these folders run on
+# one worker, one after another: the browser tests (one Chromium; the screenshots in
+# test-artifacts/ written by one process) and the PostgreSQL concurrency tests (each opens
+# up to 65 connections: two at once would pass the server's 100). The rest is handed out
+# test by test. (`xdist_group` marks would say the same, but pytest-xdist 3.8 loses them
+# on pytest 9.2's node ids.)
+SERIAL_GROUPS = ("tests/e2e/", "tests/pg/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "load":
+        return None  # another distribution asked for on the command line
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SerialGroupsScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((group for group in SERIAL_GROUPS if nodeid.startswith(group)), nodeid)
+
+    return SerialGroupsScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -81,18 +123,26 @@ def _app(database_url, tmp_path_factory):
     return app
 
 
-@pytest.fixture(autouse=True)
-def _limiter_kept(_app):
+@contextlib.contextmanager
+def limiter_kept():
     """The rate limiter is one object for the process, and create_app() re-initialises
     it: a test that makes another app (a config test, a REDIS_URL) would leave the test
     app limiting with that app's storage and settings, e.g. the machine's Redis, where
-    other test processes reset the counts. Its state is put back after every test, and
-    its counts emptied. (After the test app is made, so that it is its state.)"""
+    other test runs reset the counts. Its state is put back afterwards, counts emptied."""
     kept = dict(vars(limiter))
-    yield
-    vars(limiter).clear()
-    vars(limiter).update(kept)
-    limiter.reset()
+    try:
+        yield
+    finally:
+        vars(limiter).clear()
+        vars(limiter).update(kept)
+        limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _limiter_kept(_app):
+    """Every test: the limiter as the test app made it (after the app, so its state)."""
+    with limiter_kept():
+        yield
 
 
 @pytest.fixture
