@@ -1,6 +1,14 @@
-"""Engine set-up and the unit-of-work helper the services use for atomic writes."""
+"""Engine set-up and the one way services write: `with unit_of_work(*locks) as unit:`.
 
-from sqlalchemy import event, text
+A unit of work opens the write transaction (BEGIN IMMEDIATE on SQLite: the database's
+single write lock, which covers every named lock), takes its named locks on PostgreSQL
+(row locks or advisory locks, see services/locks.py), runs its body and commits, or
+rolls back on any exception, a refusal too: a view never rolls back by hand.
+"""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -33,7 +41,8 @@ def configure_engine(engine: Engine) -> None:
 
 
 def begin_write() -> bool:
-    """Start a unit of work that will write, holding the database's write lock on SQLite.
+    """Start a transaction that will write, holding the database's write lock on SQLite
+    (the first step of unit_of_work; the check-in scan uses it alone, see checkin.py).
 
     On SQLite the whole transaction holds the single write lock from its first
     statement, so a read-check-write cannot be overtaken by another process. On
@@ -54,12 +63,6 @@ def begin_write() -> bool:
     return True
 
 
-def write_needs_new_transaction() -> bool:
-    """SQLite cannot turn a transaction that has read into one that writes once another
-    connection has written meanwhile; such writes start over under begin_write()."""
-    return db.session().get_bind().dialect.name == "sqlite"
-
-
 def commit_without_waiting_for_disk() -> None:
     """For units of work whose loss in a crash harms nobody (a seat reservation that
     would expire in minutes anyway): PostgreSQL commits without waiting for the
@@ -68,3 +71,114 @@ def commit_without_waiting_for_disk() -> None:
     Must be called inside the transaction it applies to."""
     if db.session().get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+class Lock:
+    """A named lock a unit of work takes: see services/locks.py for the ones we use."""
+
+    def take(self):  # pragma: no cover - every lock says how it is taken
+        raise NotImplementedError
+
+
+class RowLock(Lock):
+    """The row of `model` with id `row_id`: SELECT ... FOR UPDATE on PostgreSQL (the
+    write lock already covers it on SQLite). Taking it returns the row's object, read
+    again under the lock (None if the row is gone); `columns` instead reads only these
+    columns of the locked row (a Row, or None)."""
+
+    def __init__(self, model, row_id: int, *columns, shared: bool = False):
+        self.model, self.row_id, self.columns, self.shared = model, row_id, columns, shared
+
+    def take(self):
+        model = self.model
+        if self.columns:
+            query = select(*self.columns).where(model.id == self.row_id)
+            if self.shared:
+                return db.session.execute(
+                    query.with_for_update(key_share=True, read=True)
+                ).one_or_none()
+            return db.session.execute(query.with_for_update()).one_or_none()
+        return db.session.execute(
+            select(model)
+            .where(model.id == self.row_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+
+
+class RowsLock(Lock):
+    """Several rows of `model`, locked in the order of their ids (so two units locking
+    overlapping sets cannot deadlock); taking it returns their objects read again."""
+
+    def __init__(self, model, row_ids):
+        self.model, self.row_ids = model, sorted(set(row_ids))
+
+    def take(self):
+        model = self.model
+        return db.session.scalars(
+            select(model)
+            .where(model.id.in_(self.row_ids))
+            .order_by(model.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+
+
+class AdvisoryLock(Lock):
+    """A lock on a name rather than a row, for what has no row of its own to lock or
+    must not block what locks that row: a transaction-scoped advisory lock keyed on
+    (purpose, key) on PostgreSQL, the write lock on SQLite."""
+
+    def __init__(self, purpose: int, key: int = 0):
+        self.purpose, self.key = purpose, key
+
+    def take(self):
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(
+                text("SELECT pg_advisory_xact_lock(:purpose, :key)"),
+                {"purpose": self.purpose, "key": self.key},
+            )
+
+
+class UnitOfWork:
+    """What a unit of work's body gets: `fresh` is True when the unit began a new
+    transaction (SQLite), so objects read before it are stale and must be read again
+    (`reread`); `lock` takes one more named lock inside the unit."""
+
+    def __init__(self, fresh: bool):
+        self.fresh = fresh
+
+    def reread(self, *objects) -> None:
+        if self.fresh:
+            for obj in objects:
+                db.session.refresh(obj)
+
+    def lock(self, lock: Lock):
+        return lock.take()
+
+
+@contextmanager
+def unit_of_work(*locks: Lock, durable: bool = True, keep_loaded: bool = False):
+    """One service operation that writes: opens the write transaction (begin_write),
+    takes the named `locks` in order, runs the body and commits, or rolls back on any
+    exception (a refusal too), so callers never roll back by hand.
+
+    `durable=False`: the commit does not wait for the disk (commit_without_waiting_for
+    _disk). `keep_loaded`: objects stay loaded after the commit (nothing in them is
+    stale; the caller may read them without a query)."""
+    unit = UnitOfWork(begin_write())
+    try:
+        for lock in locks:
+            lock.take()
+        yield unit
+        if not durable:
+            commit_without_waiting_for_disk()
+        if keep_loaded:
+            db.session.expire_on_commit = False
+        try:
+            db.session.commit()
+        finally:
+            db.session.expire_on_commit = True
+    except BaseException:
+        db.session.rollback()
+        raise

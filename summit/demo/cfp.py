@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from ..database import unit_of_work
 from ..extensions import db
 from ..models import (
     CallForProposals,
@@ -36,11 +37,10 @@ from ..models import (
     TicketType,
     User,
 )
-from ..services import accounts
+from ..services import accounts, locks
 from ..services.cfp.cfp_setup import get_call
 from ..services.cfp.confirmation import confirm_speakers
 from ..services.cfp.links import new_link_token
-from ..services.tickets.ordering import lock_sales
 from .cfp_texts import (
     ABSTRACT_ENDS,
     ABSTRACT_MIDDLES,
@@ -375,9 +375,8 @@ def _confirm(summit: Event, proposals: list[Proposal]) -> int:
     """The confirmed proposals' sessions and speaker tickets, as confirming makes them."""
     confirmed = [p for p in proposals if p.state is S.CONFIRMED]
     for proposal in confirmed:
-        lock_sales(summit.id)
-        confirm_speakers(proposal, proposal.responded_at)
-        db.session.commit()
+        with unit_of_work(locks.sales(summit.id)):
+            confirm_speakers(proposal, proposal.responded_at)
     return len(confirmed)
 
 

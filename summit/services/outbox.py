@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from ..database import begin_write
+from ..database import unit_of_work
 from ..extensions import db
 from ..models import MessageStatus, OutboxAttachment, OutboxMessage, utcnow
 from .tickets.documents import render_document
@@ -62,23 +62,22 @@ def _due_conditions(now):
 def claim_batch(limit: int = 50, lease: timedelta = LEASE) -> list[OutboxMessage]:
     """Take up to `limit` due messages for this worker; nobody else gets them meanwhile."""
     token = secrets.token_hex(16)
-    begin_write()
-    now = utcnow()  # after the write lock: the lease starts when the claim does
-    ids = db.session.scalars(
-        select(OutboxMessage.id)
-        .where(*_due_conditions(now))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), *_due_conditions(now))
-            .values(locked_until=now + lease, claim_token=token)
-            .execution_options(synchronize_session=False)
-        )
-    db.session.commit()
+    with unit_of_work():
+        now = utcnow()  # after the write lock: the lease starts when the claim does
+        ids = db.session.scalars(
+            select(OutboxMessage.id)
+            .where(*_due_conditions(now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if ids:
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), *_due_conditions(now))
+                .values(locked_until=now + lease, claim_token=token)
+                .execution_options(synchronize_session=False)
+            )
     if not ids:
         return []
     return list(
@@ -211,14 +210,13 @@ def _prepare(message: OutboxMessage) -> _Outgoing:
 
 def _write(message: _Outgoing, **values) -> None:
     """Update a message we still hold, in its own unit of work."""
-    begin_write()
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
-        .values(locked_until=None, claim_token=None, **values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
+            .values(locked_until=None, claim_token=None, **values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _mark_sent(message: _Outgoing) -> None:

@@ -16,7 +16,6 @@ from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ...access import event_role_required
-from ...extensions import db
 from ...forms import Form, strip
 from ...models import Role
 from ...services.program import releases
@@ -103,7 +102,6 @@ def publish(slug):
             confirm_conflicts=bool(form.confirm.data),
         )
     except ProgramError as refused:
-        db.session.rollback()
         if refused.reason == "unconfirmed_conflicts":
             form.confirm.errors = [refused.message]
             return _publish_page(form)

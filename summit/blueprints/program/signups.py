@@ -24,7 +24,6 @@ from wtforms import HiddenField, IntegerField
 from wtforms.validators import AnyOf, DataRequired, NumberRange
 
 from ...access import event_role_required, signed_in
-from ...extensions import db
 from ...forms import Form
 from ...i18n import format_datetime
 from ...models import ProgramSession, Role, utcnow
@@ -127,7 +126,6 @@ def signup(slug, token):
             service.cancel_signup(signup_, current_user)
             flash(_("The sign-up is cancelled and the place is free for someone else."), "success")
     except ProgramError as refused:
-        db.session.rollback()
         return _signup_page(event, session, refused.message, 409)
     return redirect(url_for(".signup", slug=slug, token=token), code=303)
 

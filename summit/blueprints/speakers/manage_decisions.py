@@ -72,7 +72,6 @@ def manage_decide(slug):
         try:
             decide(chosen, kind, current_user, notify=form.notify.data)
         except CfpError as error:
-            db.session.rollback()
             proposal = getattr(error, "proposal", None)
             form.proposals.errors.append(
                 f"{proposal.title}: {error.message}" if proposal else error.message
@@ -204,7 +203,6 @@ def manage_reopen(slug, token):
     try:
         reopen(proposal, current_user)
     except CfpError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(_("The decision is taken back: the proposal is submitted again."), "success")
@@ -220,7 +218,6 @@ def manage_resend(slug, token):
     try:
         send_decision(proposal, current_user)
     except CfpError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(_("The decision email is in the outbox again."), "success")

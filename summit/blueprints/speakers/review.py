@@ -109,7 +109,6 @@ def review_proposal(slug, token):
             try:
                 save_review(proposal, user, form.scores, form.comment.data or "")
             except CfpError as error:
-                db.session.rollback()
                 target = form.comment if error.field == "comment" else form.score_fields[0][1]
                 target.errors.append(error.message)
             else:

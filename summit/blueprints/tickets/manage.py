@@ -460,7 +460,6 @@ def order_invoice_paid(slug, reference):
     try:
         payments.mark_invoice_paid(order)
     except OrderError as error:
-        db.session.rollback()
         flash(_order_error(error), "error")
     else:
         flash(_("The invoice is marked paid."), "success")
@@ -479,7 +478,6 @@ def order_dispute(slug, reference):
     try:
         disputes.decide_dispute(order, decision)
     except OrderError as error:
-        db.session.rollback()
         flash(_order_error(error), "error")
     else:
         flash(decision.label, "success")
@@ -498,7 +496,6 @@ def order_cancel(slug, reference):
         try:
             refunds.cancel_order(order)
         except OrderError as error:
-            db.session.rollback()
             flash(_order_error(error), "error")
         else:
             flash(_("Order %(ref)s is cancelled.", ref=order.reference), "success")
@@ -533,7 +530,6 @@ def order_refund(slug, reference):
         try:
             amount = refunds.refund(order, ticket)
         except OrderError as error:
-            db.session.rollback()
             flash(_order_error(error), "error")
         except PaymentError as error:
             db.session.rollback()

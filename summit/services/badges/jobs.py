@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select, update
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     BadgeJob,
@@ -258,21 +258,20 @@ def _unattended(now: datetime, queued_before: datetime | None = None):
 def _claim(job_id: int) -> datetime | None:
     """Take the run if it is queued or its renderer's lease has ended. Returns the claim's
     mark (the run's new started_at), or None when someone else holds it or it is over."""
-    begin_write()
-    now = utcnow()
-    claimed = db.session.execute(
-        update(BadgeJob)
-        .where(BadgeJob.id == job_id, _unattended(now))
-        .values(
-            status=BadgeJobStatus.RUNNING,
-            started_at=now,
-            lease_until=now + LEASE,
-            done=0,
-            error="",
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    with unit_of_work():
+        now = utcnow()
+        claimed = db.session.execute(
+            update(BadgeJob)
+            .where(BadgeJob.id == job_id, _unattended(now))
+            .values(
+                status=BadgeJobStatus.RUNNING,
+                started_at=now,
+                lease_until=now + LEASE,
+                done=0,
+                error="",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
     return now if claimed == 1 else None
 
 
@@ -291,33 +290,31 @@ class _LostClaim(Exception):
 def _update(job_id: int, mark: datetime, **values) -> None:
     """Progress (or a corrected total), and a longer lease, in a short unit of work of
     its own; _LostClaim if the run is no longer ours."""
-    begin_write()
-    held = db.session.execute(
-        update(BadgeJob)
-        .where(*_ours(job_id, mark))
-        .values(lease_until=utcnow() + LEASE, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    with unit_of_work():
+        held = db.session.execute(
+            update(BadgeJob)
+            .where(*_ours(job_id, mark))
+            .values(lease_until=utcnow() + LEASE, **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     if held != 1:
         raise _LostClaim()
 
 
 def _fail(job_id: int, mark: datetime, error: str) -> None:
     db.session.rollback()
-    begin_write()
-    db.session.execute(
-        update(BadgeJob)
-        .where(*_ours(job_id, mark))
-        .values(
-            status=BadgeJobStatus.FAILED,
-            error=error[:MAX_ERROR],
-            finished_at=utcnow(),
-            lease_until=None,
+    with unit_of_work():
+        db.session.execute(
+            update(BadgeJob)
+            .where(*_ours(job_id, mark))
+            .values(
+                status=BadgeJobStatus.FAILED,
+                error=error[:MAX_ERROR],
+                finished_at=utcnow(),
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
 
 
 def _tickets_of(job: BadgeJob) -> list[Ticket]:
@@ -356,35 +353,33 @@ def run_job(job_id: int) -> bool:
             pdf = render_badges(
                 badges, layout, progress=lambda done: _update(job_id, mark, done=done)
             )
-            begin_write()
-            finished = db.session.execute(
-                update(BadgeJob)
-                .where(*_ours(job_id, mark))
-                .values(
-                    status=BadgeJobStatus.DONE,
-                    pdf=pdf,
-                    done=len(badges),
-                    finished_at=utcnow(),
-                    lease_until=None,
+            with unit_of_work():
+                finished = db.session.execute(
+                    update(BadgeJob)
+                    .where(*_ours(job_id, mark))
+                    .values(
+                        status=BadgeJobStatus.DONE,
+                        pdf=pdf,
+                        done=len(badges),
+                        finished_at=utcnow(),
+                        lease_until=None,
+                    )
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if finished != 1:
+                    raise _LostClaim()
+                # The log of prints is written in the same commit as DONE.
+                record_prints(
+                    ticket_ids,
+                    PrintChannel.SHEETS,
+                    layout,
+                    by_id=requested_by_id,
+                    job_id=job_id,
+                    now=utcnow(),
+                    commit=False,
                 )
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if finished != 1:
-                raise _LostClaim()
-            # The log of prints is written in the same commit as DONE.
-            record_prints(
-                ticket_ids,
-                PrintChannel.SHEETS,
-                layout,
-                by_id=requested_by_id,
-                job_id=job_id,
-                now=utcnow(),
-                commit=False,
-            )
-            db.session.commit()
             return True
         except _LostClaim:
-            db.session.rollback()
             log.warning("Badge run %s was taken over by another renderer", job_id)
             return False
         except Exception as error:
@@ -437,14 +432,13 @@ def _thread_name(job_id: int) -> str:
 def purge_old_pdfs(now: datetime | None = None) -> int:
     """Drop the PDFs of runs finished more than a day ago (the run and its log stay)."""
     now = now or utcnow()
-    begin_write()
-    purged = db.session.execute(
-        update(BadgeJob)
-        .where(BadgeJob.finished_at < now - KEEP_PDF, BadgeJob.pdf.is_not(None))
-        .values(pdf=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    with unit_of_work():
+        purged = db.session.execute(
+            update(BadgeJob)
+            .where(BadgeJob.finished_at < now - KEEP_PDF, BadgeJob.pdf.is_not(None))
+            .values(pdf=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     return purged
 
 

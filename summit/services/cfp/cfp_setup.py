@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     CFP_LANGUAGES,
@@ -72,16 +72,15 @@ def save_call(event: Event, data: CallSettings) -> CallForProposals:
     if not languages or set(data.languages) - set(CFP_LANGUAGES):
         raise CfpError("invalid_choice", "languages")
 
-    begin_write()
-    call = get_call(event) or CallForProposals(event_id=event.id)
-    db.session.add(call)
-    call.opens_at, call.closes_at = opens_at, closes_at
-    call.intro_sv, call.intro_en = intro_sv, intro_en
-    call.max_co_speakers = max_co
-    call.anonymous_review = bool(data.anonymous_review)
-    call.review_mode = data.review_mode
-    call.languages = languages
-    db.session.commit()
+    with unit_of_work():
+        call = get_call(event) or CallForProposals(event_id=event.id)
+        db.session.add(call)
+        call.opens_at, call.closes_at = opens_at, closes_at
+        call.intro_sv, call.intro_en = intro_sv, intro_en
+        call.max_co_speakers = max_co
+        call.anonymous_review = bool(data.anonymous_review)
+        call.review_mode = data.review_mode
+        call.languages = languages
     return call
 
 
@@ -104,23 +103,21 @@ def save_format(
     minutes = clean_int(data.duration_minutes, "duration_minutes", 5, 8 * 60)
     if not isinstance(data.kind, SessionKind):
         raise CfpError("invalid_choice", "kind")
-    begin_write()
-    if session_format is None:
-        session_format = SessionFormat(
-            call_id=call.id, position=_next_position(SessionFormat, call)
-        )
-        db.session.add(session_format)
-    session_format.name_sv, session_format.name_en = name_sv, name_en
-    session_format.duration_minutes, session_format.kind = minutes, data.kind
-    db.session.commit()
+    with unit_of_work():
+        if session_format is None:
+            session_format = SessionFormat(
+                call_id=call.id, position=_next_position(SessionFormat, call)
+            )
+            db.session.add(session_format)
+        session_format.name_sv, session_format.name_en = name_sv, name_en
+        session_format.duration_minutes, session_format.kind = minutes, data.kind
     return session_format
 
 
 def delete_format(session_format: SessionFormat) -> None:
     """Proposals of this format keep their text and lose the format (set to none)."""
-    begin_write()
-    db.session.delete(session_format)
-    db.session.commit()
+    with unit_of_work():
+        db.session.delete(session_format)
 
 
 def next_position(column, *where) -> int:
@@ -186,23 +183,21 @@ def save_question(
     help_sv = clean_long_text(data.help_sv, "help_sv", 1000)
     help_en = clean_long_text(data.help_en, "help_en", 1000)
     options = _clean_options(data.kind, data.options)
-    begin_write()
-    if question is None:
-        question = CfpQuestion(call_id=call.id, position=_next_position(CfpQuestion, call))
-        db.session.add(question)
-    question.kind = data.kind
-    question.label_sv, question.label_en = label_sv, label_en
-    question.help_sv, question.help_en = help_sv, help_en
-    question.required = bool(data.required)
-    question.options = options
-    db.session.commit()
+    with unit_of_work():
+        if question is None:
+            question = CfpQuestion(call_id=call.id, position=_next_position(CfpQuestion, call))
+            db.session.add(question)
+        question.kind = data.kind
+        question.label_sv, question.label_en = label_sv, label_en
+        question.help_sv, question.help_en = help_sv, help_en
+        question.required = bool(data.required)
+        question.options = options
     return question
 
 
 def delete_question(question: CfpQuestion) -> None:
-    begin_write()
-    db.session.delete(question)
-    db.session.commit()
+    with unit_of_work():
+        db.session.delete(question)
 
 
 # Review criteria ----------------------------------------------------------------------
@@ -221,21 +216,19 @@ def save_criterion(
     name_sv = clean_text(data.name_sv, "name_sv", 120, required=True)
     name_en = clean_text(data.name_en, "name_en", 120)
     weight = clean_int(data.weight, "weight", 1, 10)
-    begin_write()
-    if criterion is None:
-        position = _next_position(ReviewCriterion, call)
-        criterion = ReviewCriterion(call_id=call.id, position=position)
-        db.session.add(criterion)
-    criterion.name_sv, criterion.name_en, criterion.weight = name_sv, name_en, weight
-    db.session.commit()
+    with unit_of_work():
+        if criterion is None:
+            position = _next_position(ReviewCriterion, call)
+            criterion = ReviewCriterion(call_id=call.id, position=position)
+            db.session.add(criterion)
+        criterion.name_sv, criterion.name_en, criterion.weight = name_sv, name_en, weight
     return criterion
 
 
 def delete_criterion(criterion: ReviewCriterion) -> None:
     """Its scores go with it; reviews keep their scores on the other criteria."""
-    begin_write()
-    db.session.delete(criterion)
-    db.session.commit()
+    with unit_of_work():
+        db.session.delete(criterion)
 
 
 # Access codes -------------------------------------------------------------------------
@@ -269,27 +262,24 @@ def save_access_code(
         else local_to_utc(data.valid_until, call.event.tz, "valid_until")
     )
     max_uses = None if data.max_uses is None else clean_int(data.max_uses, "max_uses", 1, 10_000)
-    begin_write()
-    taken = db.session.scalar(
-        select(AccessCode.id).where(AccessCode.call_id == call.id, AccessCode.code == code)
-    )
-    if taken is not None and (access_code is None or taken != access_code.id):
-        db.session.rollback()
-        raise CfpError("code_taken", "code")
-    if access_code is None:
-        access_code = AccessCode(call_id=call.id)
-        db.session.add(access_code)
-    access_code.code, access_code.note = code, note
-    access_code.valid_until, access_code.max_uses = valid_until, max_uses
-    db.session.commit()
-    return access_code
+    with unit_of_work():
+        taken = db.session.scalar(
+            select(AccessCode.id).where(AccessCode.call_id == call.id, AccessCode.code == code)
+        )
+        if taken is not None and (access_code is None or taken != access_code.id):
+            raise CfpError("code_taken", "code")
+        if access_code is None:
+            access_code = AccessCode(call_id=call.id)
+            db.session.add(access_code)
+        access_code.code, access_code.note = code, note
+        access_code.valid_until, access_code.max_uses = valid_until, max_uses
+        return access_code
 
 
 def delete_access_code(access_code: AccessCode) -> None:
     """Proposals submitted with it stay as they are."""
-    begin_write()
-    db.session.delete(access_code)
-    db.session.commit()
+    with unit_of_work():
+        db.session.delete(access_code)
 
 
 def find_access_code(call: CallForProposals, code) -> AccessCode | None:
@@ -343,16 +333,17 @@ def move(item: SessionFormat | CfpQuestion | ReviewCriterion, step: int) -> None
     if step not in (-1, 1):
         raise CfpError("invalid_choice", "step")
     model = type(item)
-    begin_write()
-    items = list(
-        db.session.scalars(
-            select(model).where(model.call_id == item.call_id).order_by(model.position, model.id)
+    with unit_of_work():
+        items = list(
+            db.session.scalars(
+                select(model)
+                .where(model.call_id == item.call_id)
+                .order_by(model.position, model.id)
+            )
         )
-    )
-    index = next(i for i, other in enumerate(items) if other.id == item.id)
-    target = index + step
-    if 0 <= target < len(items):
-        items[index], items[target] = items[target], items[index]
-    for position, other in enumerate(items):
-        other.position = position
-    db.session.commit()
+        index = next(i for i, other in enumerate(items) if other.id == item.id)
+        target = index + step
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+        for position, other in enumerate(items):
+            other.position = position

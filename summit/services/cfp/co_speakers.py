@@ -12,15 +12,16 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import Proposal, ProposalSpeaker, ProposalState, User, utcnow
+from .. import locks
 from ..accounts import find_user
 from ..mail import queue_mail
-from ..tickets.ordering import lock_sales
 from .confirmation import add_late_speaker
 from .errors import CfpError, LinkRefused, NotAllowed, TransitionError
 from .links import invitation_url, looks_like_token, new_link_token, token_hash
-from .proposal_states import is_submitter, lock_again, lock_proposal
+from .proposal_states import is_submitter
 from .proposals import EDITABLE, check_window
 from .speakers import speaker_language, speaker_name
 from .validation import clean_email
@@ -42,8 +43,8 @@ def invite_co_speaker(
     the proposal can be edited, and up to the call's number of co-speakers."""
     now = now or utcnow()
     email = clean_email(email)
-    proposal = lock_proposal(proposal)
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))
         if not is_submitter(inviter, proposal):
             raise NotAllowed("not_primary")
         if proposal.state not in EDITABLE:
@@ -56,17 +57,13 @@ def invite_co_speaker(
             raise CfpError("already_speaker", "email")
         if sum(not s.is_primary for s in speakers) >= proposal.call.max_co_speakers:
             raise CfpError("too_many_co_speakers", "email", n=proposal.call.max_co_speakers)
-    except CfpError:
-        db.session.rollback()
-        raise
-    token, hashed = new_link_token()
-    speaker = ProposalSpeaker(
-        proposal_id=proposal.id, email=email, invitation_token_hash=hashed, invited_at=now
-    )
-    db.session.add(speaker)
-    _queue_invitation(proposal, inviter, email, token)
-    db.session.commit()
-    return speaker
+        token, hashed = new_link_token()
+        speaker = ProposalSpeaker(
+            proposal_id=proposal.id, email=email, invitation_token_hash=hashed, invited_at=now
+        )
+        db.session.add(speaker)
+        _queue_invitation(proposal, inviter, email, token)
+        return speaker
 
 
 def resend_invitation(
@@ -74,41 +71,33 @@ def resend_invitation(
 ) -> None:
     """A new link for an invitation not answered yet (the old one stops working)."""
     now = now or utcnow()
-    proposal = lock_proposal(proposal)
-    speaker = db.session.get(ProposalSpeaker, speaker.id)
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))
+        speaker = db.session.get(ProposalSpeaker, speaker.id)
         if not is_submitter(inviter, proposal):
             raise NotAllowed("not_primary")
         if speaker is None or speaker.proposal_id != proposal.id or speaker.accepted_at:
             raise LinkRefused("invitation_invalid")
         if proposal.state not in EDITABLE:
             raise TransitionError("transition", state=proposal.state)
-    except CfpError:
-        db.session.rollback()
-        raise
-    token, speaker.invitation_token_hash = new_link_token()
-    speaker.invited_at = now
-    _queue_invitation(proposal, inviter, speaker.email, token)
-    db.session.commit()
+        token, speaker.invitation_token_hash = new_link_token()
+        speaker.invited_at = now
+        _queue_invitation(proposal, inviter, speaker.email, token)
 
 
 def remove_co_speaker(proposal: Proposal, actor: User, speaker: ProposalSpeaker) -> None:
     """The submitter takes a co-speaker (or an invitation) off an editable proposal."""
-    proposal = lock_proposal(proposal)
-    speaker = db.session.get(ProposalSpeaker, speaker.id)
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))
+        speaker = db.session.get(ProposalSpeaker, speaker.id)
         if not is_submitter(actor, proposal):
             raise NotAllowed("not_primary")
         if proposal.state not in EDITABLE:
             raise TransitionError("transition", state=proposal.state)
         if speaker is None or speaker.proposal_id != proposal.id or speaker.is_primary:
             raise CfpError("invalid_choice", "speaker")
-    except CfpError:
-        db.session.rollback()
-        raise
-    db.session.delete(speaker)
-    proposal.version += 1
-    db.session.commit()
+        db.session.delete(speaker)
+        proposal.version += 1
 
 
 def invitation_by_token(token) -> ProposalSpeaker | None:
@@ -128,42 +117,35 @@ def accept_invitation(token, user: User, now: datetime | None = None) -> Proposa
     of its session too, with a speaker ticket, if it is already confirmed."""
     now = now or utcnow()
     speaker = _check_invitation(token, user)
-    lock_sales(speaker.proposal.event_id)  # a confirmed proposal gives a ticket
-    proposal = lock_again(speaker.proposal)
-    speaker = _check_invitation(token, user)
-    try:
+    # A confirmed proposal gives a ticket: under the event's sales lock.
+    with unit_of_work(locks.sales(speaker.proposal.event_id)) as unit:
+        proposal = unit.lock(locks.proposal(speaker.proposal_id))
+        speaker = _check_invitation(token, user)
         if any(s.user_id == user.id for s in proposal.speakers if s.id != speaker.id):
             raise CfpError("already_speaker")
-    except CfpError:
-        db.session.rollback()
-        raise
-    speaker.user_id, speaker.accepted_at = user.id, now
-    speaker.invitation_token_hash = None
-    proposal.version += 1
-    if proposal.state is ProposalState.CONFIRMED:
-        db.session.flush()
-        db.session.expire(proposal, ["speakers"])
-        add_late_speaker(proposal, user, now)
-    db.session.commit()
-    return speaker
+        speaker.user_id, speaker.accepted_at = user.id, now
+        speaker.invitation_token_hash = None
+        proposal.version += 1
+        if proposal.state is ProposalState.CONFIRMED:
+            db.session.flush()
+            db.session.expire(proposal, ["speakers"])
+            add_late_speaker(proposal, user, now)
+        return speaker
 
 
 def decline_invitation(token, user: User) -> None:
     """The invited person says no: the invitation is gone."""
     speaker = _check_invitation(token, user)
-    lock_proposal(speaker.proposal)
-    speaker = _check_invitation(token, user)
-    db.session.delete(speaker)
-    db.session.commit()
+    with unit_of_work(locks.proposal(speaker.proposal_id)):
+        speaker = _check_invitation(token, user)
+        db.session.delete(speaker)
 
 
 def _check_invitation(token, user: User) -> ProposalSpeaker:
     speaker = invitation_by_token(token)
     if speaker is None:
-        db.session.rollback()
         raise LinkRefused("invitation_invalid")
     if user is None or user.email.casefold() != speaker.email.casefold():
-        db.session.rollback()
         raise LinkRefused("invitation_other_user")
     return speaker
 

@@ -5,7 +5,7 @@ The ticket is an order like any 0 kr order (paid, by the free method) of a hidde
 ticket type that is never sold ("Talare", badge role speaker), made once per event; the
 speaker gets the usual confirmation email with the ticket PDF and is on the door list.
 Complimentary tickets do not wait for free seats: a speaker is never sold out. Callers
-hold the event's sales lock (ordering.lock_sales) and commit.
+hold the event's sales lock (locks.sales) and commit.
 """
 
 import secrets
@@ -31,6 +31,7 @@ from ...models import (
     TicketType,
     User,
 )
+from .. import locks
 from ..tickets import order_mail
 from ..tickets.ordering import AttendeeDetails, update_attendee
 from .cfp_setup import get_call, next_position
@@ -135,8 +136,17 @@ def give_program_speakers_tickets(event, users: list[User], now: datetime) -> No
     call = get_call(event)
     if call is None or not users:
         return
+    emails = {user.email.lower() for user in users}
+    known = call.speaker_ticket_type_id and db.session.get(TicketType, call.speaker_ticket_type_id)
+    if known and emails <= _speaker_tickets(known, emails).keys():
+        return
+    # Tickets (and their type) are made under the event's sales lock, one per speaker
+    # however many confirm at once; taken only when someone lacks one, so republishing
+    # the program does not wait for ticket sales. All is read again under it.
+    locks.sales(event.id).take()
+    db.session.refresh(call)
     ticket_type = speaker_ticket_type(call)
-    held = _speaker_tickets(ticket_type, (user.email.lower() for user in users))
+    held = _speaker_tickets(ticket_type, emails)
     for user in users:
         email = user.email.lower()
         if email not in held:

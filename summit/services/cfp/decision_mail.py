@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     CFP_LANGUAGES,
@@ -135,23 +135,21 @@ def save_template(
     _check_placeholders(body, kind, "body")
     if kind is DecisionKind.ACCEPTED and "{confirm_url}" not in body:
         raise CfpError("confirm_url_needed", "body")
-    begin_write()
-    template = saved_template(call, kind, locale) or DecisionTemplate(
-        call_id=call.id, kind=kind, locale=locale
-    )
-    db.session.add(template)
-    template.subject, template.body = subject, body
-    db.session.commit()
+    with unit_of_work():
+        template = saved_template(call, kind, locale) or DecisionTemplate(
+            call_id=call.id, kind=kind, locale=locale
+        )
+        db.session.add(template)
+        template.subject, template.body = subject, body
     return template
 
 
 def reset_template(call: CallForProposals, kind: DecisionKind, locale: str) -> None:
     """Back to the default wording."""
-    begin_write()
-    template = saved_template(call, kind, locale)
-    if template is not None:
-        db.session.delete(template)
-    db.session.commit()
+    with unit_of_work():
+        template = saved_template(call, kind, locale)
+        if template is not None:
+            db.session.delete(template)
 
 
 # Rendering ----------------------------------------------------------------------------

@@ -15,16 +15,16 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import DecisionKind, Proposal, ProposalState, User, utcnow
-from ..tickets.ordering import lock_sales
+from .. import locks
 from .confirmation import confirm_speakers
 from .decision_mail import queue_decision
 from .decline_mail import queue_declined
 from .errors import CfpError, LinkRefused
 from .links import looks_like_token, new_link_token, token_hash
-from .proposal_states import Action, check_actor, lock_again, transition
+from .proposal_states import Action, check_actor, transition
 
 ACTIONS = {
     DecisionKind.ACCEPTED: Action.ACCEPT,
@@ -58,26 +58,17 @@ def decide(
         return []
     if len({p.event_id for p in proposals}) > 1:
         raise CfpError("mixed_events")
-    ids = sorted({p.id for p in proposals})
-    begin_write()
-    locked = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.id.in_(ids))
-        .order_by(Proposal.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
-    for proposal in locked:
-        try:
-            transition(proposal, ACTIONS[kind], actor, now)
-        except CfpError as error:
-            db.session.rollback()
-            error.proposal = proposal
-            raise
-    for proposal in locked:
-        _announce(proposal, kind, notify)
-    db.session.commit()
-    return list(locked)
+    with unit_of_work() as unit:
+        locked = unit.lock(locks.proposals(p.id for p in proposals))
+        for proposal in locked:
+            try:
+                transition(proposal, ACTIONS[kind], actor, now)
+            except CfpError as error:
+                error.proposal = proposal
+                raise
+        for proposal in locked:
+            _announce(proposal, kind, notify)
+        return list(locked)
 
 
 def _announce(proposal: Proposal, kind: DecisionKind, notify: bool) -> None:
@@ -91,31 +82,21 @@ def _announce(proposal: Proposal, kind: DecisionKind, notify: bool) -> None:
 def send_decision(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
     """(Re)send the email of the decision the proposal has; an acceptance gets a new
     confirm link and the old one stops working."""
-    begin_write()
-    proposal = lock_again(proposal)
-    kind = KINDS.get(proposal.state)
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))
+        kind = KINDS.get(proposal.state)
         check_actor(proposal, Action.ACCEPT, actor)
         if kind is None:
             raise CfpError("transition", state=proposal.state)
-    except CfpError:
-        db.session.rollback()
-        raise
-    _announce(proposal, kind, notify=True)
-    db.session.commit()
+        _announce(proposal, kind, notify=True)
 
 
 def reopen(proposal: Proposal, actor: User, now: datetime | None = None) -> Proposal:
     """Take a decision back (before the speaker answered): submitted again, no email."""
-    begin_write()
-    proposal = lock_again(proposal)
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))
         transition(proposal, Action.REOPEN, actor, now or utcnow())
-    except CfpError:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return proposal
+        return proposal
 
 
 # The speakers' answer ---------------------------------------------------------------------
@@ -185,20 +166,15 @@ def _respond(
     now,
     by: User | None,
 ) -> Proposal:
-    lock_sales(proposal.event_id)  # tickets are given under the event's sales lock
-    proposal = lock_again(proposal)
-    try:
+    with unit_of_work(locks.sales(proposal.event_id)) as unit:  # tickets are given under it
+        proposal = unit.lock(locks.proposal(proposal.id))
         if expected_hash is not None and proposal.response_token_hash != expected_hash:
             raise LinkRefused("link_invalid")
         transition(proposal, Action.CONFIRM if confirm else Action.DECLINE, actor, now)
-    except CfpError:
-        db.session.rollback()
-        raise
-    by = speaker_by_id(proposal, by.id) if by is not None else None
-    proposal.responded_by_id = by.id if by is not None else None
-    if confirm:
-        confirm_speakers(proposal, now)
-    else:
-        queue_declined(proposal, by)
-    db.session.commit()
-    return proposal
+        by = speaker_by_id(proposal, by.id) if by is not None else None
+        proposal.responded_by_id = by.id if by is not None else None
+        if confirm:
+            confirm_speakers(proposal, now)
+        else:
+            queue_declined(proposal, by)
+        return proposal

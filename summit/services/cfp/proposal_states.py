@@ -14,18 +14,16 @@ speaker of it, or whoever holds the link from the acceptance email: actor None).
 Organizers accept, waitlist, reject and reopen. A confirmed session is not withdrawn
 here: the speaker contacts the organizers, who change the program.
 
-transition() neither locks nor commits: the caller (a service) has locked the proposal
-(lock_proposal) and commits with whatever else belongs to the same change.
+transition() neither locks nor commits: the caller (a service) runs it in a unit of work
+holding the proposal's lock (locks.proposal), which commits with whatever else belongs
+to the same change.
 """
 
 import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from ...database import begin_write
-from ...extensions import db
 from ...models import Proposal, ProposalState, Role, User
 from .errors import NotAllowed, TransitionError
 
@@ -138,22 +136,3 @@ def transition(
     proposal.version += 1
     proposal.updated_at = now
     return new_state
-
-
-def lock_proposal(proposal: Proposal) -> Proposal:
-    """Start a unit of work that changes the proposal: the write lock on SQLite, the
-    proposal's row (SELECT ... FOR UPDATE) on PostgreSQL, its columns read again."""
-    begin_write()
-    return lock_again(proposal)
-
-
-def lock_again(proposal: Proposal) -> Proposal:
-    """Lock (and read afresh) one more proposal in a unit of work already begun."""
-    locked = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.id == proposal.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    db.session.expire(locked, ["speakers"])  # read again too, when next used
-    return locked

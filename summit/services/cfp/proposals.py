@@ -16,7 +16,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...i18n import format_datetime
 from ...models import (
@@ -31,11 +31,12 @@ from ...models import (
     User,
     utcnow,
 )
+from .. import locks
 from ..mail import queue_mail
 from .cfp_setup import access_code_uses, find_access_code
 from .errors import CfpError, NotAllowed, StaleEdit, TransitionError
 from .links import proposal_url
-from .proposal_states import Action, check_actor, is_speaker, lock_proposal, transition
+from .proposal_states import Action, check_actor, is_speaker, transition
 from .speakers import display_name_of, language_of, profile_of
 from .validation import clean_long_text, clean_text, clean_url
 
@@ -205,21 +206,22 @@ def create_draft(
         if not code:
             raise closed_error(call, now)
         access_code = code_for(call, code, now)
-    begin_write()
-    proposal = Proposal(
-        event_id=call.event_id,
-        call_id=call.id,
-        submitted_by_id=user.id,
-        access_code_id=access_code.id if access_code else None,
-        created_at=now,
-        updated_at=now,
-        **values,
-    )
-    proposal.speakers.append(
-        ProposalSpeaker(user_id=user.id, email=user.email.lower(), is_primary=True, accepted_at=now)
-    )
-    db.session.add(proposal)
-    db.session.commit()
+    with unit_of_work():
+        proposal = Proposal(
+            event_id=call.event_id,
+            call_id=call.id,
+            submitted_by_id=user.id,
+            access_code_id=access_code.id if access_code else None,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
+        proposal.speakers.append(
+            ProposalSpeaker(
+                user_id=user.id, email=user.email.lower(), is_primary=True, accepted_at=now
+            )
+        )
+        db.session.add(proposal)
     return proposal
 
 
@@ -235,8 +237,8 @@ def update_proposal(
     (or its code) lets them."""
     now = now or utcnow()
     values = clean_proposal(proposal.call, data)
-    proposal = lock_proposal(proposal)
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))
         if not is_speaker(user, proposal):
             raise NotAllowed("not_speaker")
         if proposal.state not in EDITABLE:
@@ -244,15 +246,11 @@ def update_proposal(
         if proposal.version != expected_version:
             raise StaleEdit("stale")
         check_window(proposal, now, code)
-    except CfpError:
-        db.session.rollback()
-        raise
-    for name, value in values.items():
-        setattr(proposal, name, value)
-    proposal.version += 1
-    proposal.updated_at = now
-    db.session.commit()
-    return proposal
+        for name, value in values.items():
+            setattr(proposal, name, value)
+        proposal.version += 1
+        proposal.updated_at = now
+        return proposal
 
 
 def submit_proposal(
@@ -261,8 +259,8 @@ def submit_proposal(
     """Submit a complete draft while the call is open, or later with a valid access code
     that has a use left. The speaker gets a receipt by email."""
     now = now or utcnow()
-    proposal = lock_proposal(proposal)
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))
         check_actor(proposal, Action.SUBMIT, user)
         missing = missing_fields(proposal.call, proposal)
         if missing:
@@ -270,28 +268,20 @@ def submit_proposal(
         check_window(proposal, now, code)
         _check_uses(proposal)
         transition(proposal, Action.SUBMIT, user, now)
-    except CfpError:
-        db.session.rollback()
-        raise
-    _queue_receipt(proposal, user, now)
-    db.session.commit()
-    return proposal
+        _queue_receipt(proposal, user, now)
+        return proposal
 
 
 def withdraw_proposal(proposal: Proposal, user: User, now: datetime | None = None) -> Proposal:
     """The submitter takes the proposal back (a draft, submitted or waitlisted one); any
     time, deadline or not. Invitations still open stop working."""
     now = now or utcnow()
-    proposal = lock_proposal(proposal)
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))
         transition(proposal, Action.WITHDRAW, user, now)
-    except CfpError:
-        db.session.rollback()
-        raise
-    for speaker in proposal.speakers:
-        speaker.invitation_token_hash = None
-    db.session.commit()
-    return proposal
+        for speaker in proposal.speakers:
+            speaker.invitation_token_hash = None
+        return proposal
 
 
 def _queue_receipt(proposal: Proposal, user: User, now: datetime) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Event,
@@ -34,9 +34,9 @@ from ...models import (
     User,
     utcnow,
 )
+from .. import locks
 from .cfp_setup import get_call
 from .errors import CfpError, NotAllowed, TransitionError
-from .proposal_states import lock_again
 from .validation import clean_long_text
 
 # Reviewers see proposals from submission on; they score while no decision is final.
@@ -48,6 +48,7 @@ SEEN_BY_REVIEWERS = (
     ProposalState.CONFIRMED,
     ProposalState.DECLINED,
 )
+
 SCORABLE = (ProposalState.SUBMITTED, ProposalState.WAITLISTED)
 COMMENT_MAX = 5000
 
@@ -167,31 +168,29 @@ def assign(proposal: Proposal, reviewer: User, actor: User) -> None:
         raise CfpError("invalid_choice", "reviewer")
     if is_own_proposal(reviewer, proposal):
         raise NotAllowed("own_proposal", "reviewer")
-    begin_write()
-    exists_already = db.session.scalar(
-        select(ReviewerAssignment.id).where(
-            ReviewerAssignment.proposal_id == proposal.id,
-            ReviewerAssignment.reviewer_id == reviewer.id,
+    with unit_of_work():
+        exists_already = db.session.scalar(
+            select(ReviewerAssignment.id).where(
+                ReviewerAssignment.proposal_id == proposal.id,
+                ReviewerAssignment.reviewer_id == reviewer.id,
+            )
         )
-    )
-    if exists_already is None:
-        db.session.add(ReviewerAssignment(proposal_id=proposal.id, reviewer_id=reviewer.id))
-    db.session.commit()
+        if exists_already is None:
+            db.session.add(ReviewerAssignment(proposal_id=proposal.id, reviewer_id=reviewer.id))
 
 
 def unassign(proposal: Proposal, reviewer: User, actor: User) -> None:
     """Take a hand assignment back; a review already written stays."""
     _check_organizer(actor, proposal.event)
-    begin_write()
-    assignment = db.session.scalar(
-        select(ReviewerAssignment).where(
-            ReviewerAssignment.proposal_id == proposal.id,
-            ReviewerAssignment.reviewer_id == reviewer.id,
+    with unit_of_work():
+        assignment = db.session.scalar(
+            select(ReviewerAssignment).where(
+                ReviewerAssignment.proposal_id == proposal.id,
+                ReviewerAssignment.reviewer_id == reviewer.id,
+            )
         )
-    )
-    if assignment is not None:
-        db.session.delete(assignment)
-    db.session.commit()
+        if assignment is not None:
+            db.session.delete(assignment)
 
 
 def set_reviewer_tracks(
@@ -205,18 +204,17 @@ def set_reviewer_tracks(
         raise CfpError("invalid_choice", "tracks")
     if not reviewer.has_role(event, Role.REVIEWER):
         raise CfpError("invalid_choice", "reviewer")
-    begin_write()
-    current = db.session.scalars(
-        select(ReviewerTrack).where(
-            ReviewerTrack.reviewer_id == reviewer.id, ReviewerTrack.track_id.in_(known)
-        )
-    ).all()
-    for row in current:
-        if row.track_id not in wanted:
-            db.session.delete(row)
-    for track_id in wanted - {row.track_id for row in current}:
-        db.session.add(ReviewerTrack(reviewer_id=reviewer.id, track_id=track_id))
-    db.session.commit()
+    with unit_of_work():
+        current = db.session.scalars(
+            select(ReviewerTrack).where(
+                ReviewerTrack.reviewer_id == reviewer.id, ReviewerTrack.track_id.in_(known)
+            )
+        ).all()
+        for row in current:
+            if row.track_id not in wanted:
+                db.session.delete(row)
+        for track_id in wanted - {row.track_id for row in current}:
+            db.session.add(ReviewerTrack(reviewer_id=reviewer.id, track_id=track_id))
 
 
 def reviewer_track_ids(event: Event, reviewer: User) -> set[int]:
@@ -253,27 +251,22 @@ def save_review(
     comment = clean_long_text(comment, "comment", COMMENT_MAX)
     check_may_review(reviewer, proposal)
 
-    begin_write()
-    proposal = lock_again(proposal)  # a decision taken meanwhile ends the scoring
-    try:
+    with unit_of_work() as unit:
+        proposal = unit.lock(locks.proposal(proposal.id))  # a decision meanwhile ends the scoring
         check_may_review(reviewer, proposal)
-    except CfpError:
-        db.session.rollback()
-        raise
-    review = own_review(reviewer, proposal)
-    if review is None:
-        review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id, created_at=now)
-        db.session.add(review)
-    by_criterion = {s.criterion_id: s for s in review.scores}
-    for criterion_id, value in scores.items():
-        if criterion_id in by_criterion:
-            by_criterion[criterion_id].score = value
-        else:
-            review.scores.append(ReviewScore(criterion_id=criterion_id, score=value))
-    review.comment = comment
-    review.updated_at = now
-    db.session.commit()
-    return review
+        review = own_review(reviewer, proposal)
+        if review is None:
+            review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id, created_at=now)
+            db.session.add(review)
+        by_criterion = {s.criterion_id: s for s in review.scores}
+        for criterion_id, value in scores.items():
+            if criterion_id in by_criterion:
+                by_criterion[criterion_id].score = value
+            else:
+                review.scores.append(ReviewScore(criterion_id=criterion_id, score=value))
+        review.comment = comment
+        review.updated_at = now
+        return review
 
 
 def own_review(reviewer: User, proposal: Proposal) -> Review | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import CFP_LANGUAGES, SpeakerProfile, User
 from .. import images
@@ -115,15 +115,18 @@ def save_profile(user: User, data: ProfileData) -> SpeakerProfile:
     clean = {field: check() for field, check in _profile_checks(data)}
     display_name, organisation, title = clean["display_name"], clean["organisation"], clean["title"]
     bio, pronouns = clean["bio"], clean["pronouns"]
-    begin_write()
-    profile = profile_of(user) or SpeakerProfile(user_id=user.id)
-    db.session.add(profile)
-    profile.display_name, profile.organisation, profile.title = display_name, organisation, title
-    profile.bio, profile.pronouns = bio, pronouns
-    profile.preferred_language = data.preferred_language
-    if not user.name:
-        user.name = display_name
-    db.session.commit()
+    with unit_of_work():
+        profile = profile_of(user) or SpeakerProfile(user_id=user.id)
+        db.session.add(profile)
+        profile.display_name, profile.organisation, profile.title = (
+            display_name,
+            organisation,
+            title,
+        )
+        profile.bio, profile.pronouns = bio, pronouns
+        profile.preferred_language = data.preferred_language
+        if not user.name:
+            user.name = display_name
     return profile
 
 
@@ -144,20 +147,18 @@ def set_photo(user: User, data: bytes) -> SpeakerProfile:
     photo, content_type = clean_photo(data)
     if profile_of(user) is None:
         raise CfpError("required", "display_name")
-    begin_write()
-    profile = profile_of(user)
-    profile.photo, profile.photo_content_type = photo, content_type
-    profile.photo_token = secrets.token_urlsafe(16)
-    db.session.commit()
+    with unit_of_work():
+        profile = profile_of(user)
+        profile.photo, profile.photo_content_type = photo, content_type
+        profile.photo_token = secrets.token_urlsafe(16)
     return profile
 
 
 def remove_photo(user: User) -> None:
-    begin_write()
-    profile = profile_of(user)
-    if profile is not None:
-        profile.photo = profile.photo_content_type = profile.photo_token = None
-    db.session.commit()
+    with unit_of_work():
+        profile = profile_of(user)
+        if profile is not None:
+            profile.photo = profile.photo_content_type = profile.photo_token = None
 
 
 def photo_by_token(token) -> tuple[bytes, str] | None:

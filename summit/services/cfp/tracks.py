@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import Event, Track
 from .cfp_setup import next_position
@@ -30,20 +30,19 @@ def save_track(event: Event, data: TrackData, track: Track | None = None) -> Tra
     color = data.color if isinstance(data.color, str) else ""
     if not COLOR_RE.match(color):
         raise CfpError("invalid_color", "color")
-    begin_write()
-    taken = db.session.scalar(
-        select(Track.id).where(
-            Track.event_id == event.id, func.lower(Track.name_sv) == name_sv.lower()
+    with unit_of_work():
+        taken = db.session.scalar(
+            select(Track.id).where(
+                Track.event_id == event.id, func.lower(Track.name_sv) == name_sv.lower()
+            )
         )
-    )
-    if taken is not None and (track is None or taken != track.id):
-        db.session.rollback()
-        raise CfpError("name_taken", "name_sv")
-    if track is None:
-        track = Track(
-            event_id=event.id, position=next_position(Track.position, Track.event_id == event.id)
-        )
-        db.session.add(track)
-    track.name_sv, track.name_en, track.color = name_sv, name_en, color.lower()
-    db.session.commit()
-    return track
+        if taken is not None and (track is None or taken != track.id):
+            raise CfpError("name_taken", "name_sv")
+        if track is None:
+            track = Track(
+                event_id=event.id,
+                position=next_position(Track.position, Track.event_id == event.id),
+            )
+            db.session.add(track)
+        track.name_sv, track.name_en, track.color = name_sv, name_en, color.lower()
+        return track

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Checkin,
@@ -208,13 +208,12 @@ def undo_checkin(checkin: Checkin, by: User | Door, now: datetime | None = None)
     else:
         values["undone_by_id"] = by.user_id
         values["undone_by_station_id"] = by.station_id
-    begin_write()
-    result = db.session.execute(
-        Checkin.__table__.update()
-        .where(Checkin.id == checkin.id, Checkin.undone_at.is_(None))
-        .values(**values)
-    )
-    db.session.commit()
+    with unit_of_work():
+        result = db.session.execute(
+            Checkin.__table__.update()
+            .where(Checkin.id == checkin.id, Checkin.undone_at.is_(None))
+            .values(**values)
+        )
     return result.rowcount == 1
 
 

@@ -13,9 +13,9 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from ...database import begin_write, write_needs_new_transaction
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Event,
@@ -31,6 +31,7 @@ from ...models import (
     User,
     utcnow,
 )
+from .. import locks
 from ..tickets import order_mail as notices
 from ..tickets.ordering import (
     AttendeeDetails,
@@ -38,7 +39,6 @@ from ..tickets.ordering import (
     OrderError,
     availability,
     fill_details,
-    lock_sales,
     vouchers_still_free,
 )
 from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
@@ -109,10 +109,8 @@ def start_payment(
     )
     now = utcnow()
     # Free and invoice orders are confirmed at once: check the reservation under the lock.
-    fresh = lock_sales(order.event_id) if provider is None else begin_write()
-    if fresh:
-        db.session.refresh(order)
-    try:
+    with unit_of_work(*([locks.sales(order.event_id)] if provider is None else [])) as unit:
+        unit.reread(order)
         if details is not None:
             fill_details(order, *details)
         if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
@@ -123,27 +121,22 @@ def start_payment(
             )
         if method is PaymentMethod.INVOICE and invoice is None:
             raise OrderError("invoice_details")
-    except OrderError:
-        db.session.rollback()
-        raise
-    if method is PaymentMethod.FREE:
-        _confirm(order, OrderStatus.PAID, now)
-        db.session.commit()
-        return None
-    if method is PaymentMethod.INVOICE:
-        _issue_invoice(order, invoice, now)
-        db.session.commit()
-        return None
-    payment = Payment(order=order, method=method, amount=order.total, currency=order.event.currency)
-    db.session.add(payment)
-    if not provider.remote:
-        # A provider of our own (the test payment page) needs no network: one unit.
-        db.session.flush()
-        payment.checkout_url = provider.start(order, payment)
-        order.payment_method = method
-        db.session.commit()
-        return payment.checkout_url
-    db.session.commit()
+        if method is PaymentMethod.FREE:
+            _confirm(order, OrderStatus.PAID, now)
+            return None
+        if method is PaymentMethod.INVOICE:
+            _issue_invoice(order, invoice, now)
+            return None
+        payment = Payment(
+            order=order, method=method, amount=order.total, currency=order.event.currency
+        )
+        db.session.add(payment)
+        if not provider.remote:
+            # A provider of our own (the test payment page) needs no network: one unit.
+            db.session.flush()
+            payment.checkout_url = provider.start(order, payment)
+            order.payment_method = method
+            return payment.checkout_url
     # The provider is called with no transaction open: on SQLite a write transaction
     # would hold the database's single write lock for the whole network call.
     try:
@@ -151,20 +144,17 @@ def start_payment(
             url = provider.start(order, payment)
     except PaymentError:
         db.session.rollback()  # also undoes a moved reservation end
-        begin_write()
-        db.session.delete(payment)  # nothing was started: nothing to keep
-        db.session.commit()
+        with unit_of_work():
+            db.session.delete(payment)  # nothing was started: nothing to keep
         raise
     # What the provider set is written in a unit of its own (on SQLite a write after the
     # reads above would have to upgrade a stale snapshot, which SQLite refuses).
-    if write_needs_new_transaction():
-        ref, expires_at = payment.provider_ref, order.expires_at
-        db.session.rollback()
-        begin_write()
+    ref, expires_at = payment.provider_ref, order.expires_at
+    db.session.rollback()
+    with unit_of_work():
         payment.provider_ref, order.expires_at = ref, expires_at
-    payment.checkout_url = url
-    order.payment_method = method
-    db.session.commit()
+        payment.checkout_url = url
+        order.payment_method = method
     return url
 
 
@@ -212,7 +202,7 @@ def _issue_invoice(order: Order, details: InvoiceDetails, now: datetime) -> None
     order.invoice_reference = details.reference.strip()
     today = now.astimezone(order.event.tz).date()
     order.invoice_due_on = today + timedelta(days=order.event.invoice_due_days)
-    _lock_invoice_numbers()
+    locks.invoice_numbers().take()  # one sequence over all events, no gaps or repeats
     number = (db.session.scalar(select(func.max(Invoice.number))) or 0) + 1
     db.session.add(
         Invoice(
@@ -224,14 +214,6 @@ def _issue_invoice(order: Order, details: InvoiceDetails, now: datetime) -> None
         )
     )
     _confirm(order, OrderStatus.INVOICED, now)
-
-
-def _lock_invoice_numbers() -> None:
-    """Invoice numbers run in one sequence over all events, without gaps or repeats.
-    SQLite's write lock already serialises this; PostgreSQL takes an advisory lock
-    held until the transaction ends."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(724101)"))
 
 
 def find_payment(method: PaymentMethod, provider_ref: str) -> Payment | None:
@@ -260,53 +242,50 @@ def record_payment(
     """The provider says the money arrived. Idempotent. Returns the order's new status."""
     now = now or utcnow()
     order = payment.order
-    lock_sales(order.event_id)
-    db.session.refresh(payment)
-    db.session.refresh(order)
-    if payment.status is PaymentStatus.SUCCEEDED:
-        return order.status
-    if amount != payment.amount or currency.upper() != payment.currency.upper():
-        # Never mark paid on a mismatch; people must look at it (told once, though the
-        # webhook and the return page may both report it).
-        if payment.status is not PaymentStatus.FAILED:
-            payment.status = PaymentStatus.FAILED
-            notices.payment_mismatch(order, payment, amount, currency)
-        db.session.commit()
-        return order.status
-    # A payment the buyer left for a newer one (or for an invoice), paid all the same
-    # from a forgotten tab: the order is settled by the newer way, never twice.
-    superseded = order.status is OrderStatus.INVOICED or any(
-        other.id > payment.id for other in order.payments
-    )
-    payment.status = PaymentStatus.SUCCEEDED
-    payment.settled_at = now
-    payment.provider_intent = intent or payment.provider_intent
+    with unit_of_work(locks.sales(order.event_id)):
+        db.session.refresh(payment)
+        db.session.refresh(order)
+        if payment.status is PaymentStatus.SUCCEEDED:
+            return order.status
+        if amount != payment.amount or currency.upper() != payment.currency.upper():
+            # Never mark paid on a mismatch; people must look at it (told once, though the
+            # webhook and the return page may both report it).
+            if payment.status is not PaymentStatus.FAILED:
+                payment.status = PaymentStatus.FAILED
+                notices.payment_mismatch(order, payment, amount, currency)
+            return order.status
+        # A payment the buyer left for a newer one (or for an invoice), paid all the same
+        # from a forgotten tab: the order is settled by the newer way, never twice.
+        superseded = order.status is OrderStatus.INVOICED or any(
+            other.id > payment.id for other in order.payments
+        )
+        payment.status = PaymentStatus.SUCCEEDED
+        payment.settled_at = now
+        payment.provider_intent = intent or payment.provider_intent
 
-    if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED or superseded:
-        # Paid twice (after being paid or refunded, or on a superseded session): give
-        # this money back.
+        if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED or superseded:
+            # Paid twice (after being paid or refunded, or on a superseded session): give
+            # this money back.
+            payment.refund_due = True
+            db.session.commit()
+            paid_before = order.status in (OrderStatus.PAID, OrderStatus.REFUNDED)
+            auto_refund(payment, reason="paid_twice" if paid_before else "superseded")
+            return order.status
+        order.payment_method = payment.method
+        if order.holds_seats(now) or order.status is OrderStatus.PENDING:
+            _confirm(order, OrderStatus.PAID, now)
+            return order.status
+        # Paid after the reservation ended (expired or cancelled): keep it if seats remain.
+        if _seats_still_free(order, now):
+            _confirm(order, OrderStatus.PAID, now)
+            notices.late_payment_kept(order)
+            return order.status
+        order.status = OrderStatus.CANCELLED
+        order.cancelled_at = now
         payment.refund_due = True
         db.session.commit()
-        paid_before = order.status in (OrderStatus.PAID, OrderStatus.REFUNDED)
-        auto_refund(payment, reason="paid_twice" if paid_before else "superseded")
+        auto_refund(payment, reason="sold_out_after_expiry")
         return order.status
-    order.payment_method = payment.method
-    if order.holds_seats(now) or order.status is OrderStatus.PENDING:
-        _confirm(order, OrderStatus.PAID, now)
-        db.session.commit()
-        return order.status
-    # Paid after the reservation ended (expired or cancelled): keep it if seats remain.
-    if _seats_still_free(order, now):
-        _confirm(order, OrderStatus.PAID, now)
-        notices.late_payment_kept(order)
-        db.session.commit()
-        return order.status
-    order.status = OrderStatus.CANCELLED
-    order.cancelled_at = now
-    payment.refund_due = True
-    db.session.commit()
-    auto_refund(payment, reason="sold_out_after_expiry")
-    return order.status
 
 
 def _seats_still_free(order: Order, now: datetime) -> bool:
@@ -326,72 +305,66 @@ def record_payment_pending(payment: Payment, now: datetime | None = None) -> Non
     they are still the buyer's (when the news comes after the reservation ended and the
     seats went to someone else, the payment, should it succeed, is a late one)."""
     now = now or utcnow()
-    lock_sales(payment.order.event_id)
-    db.session.refresh(payment)
-    order = payment.order
-    db.session.refresh(order)
-    if payment.status is PaymentStatus.CREATED:
-        payment.status = PaymentStatus.PENDING
-        if order.status is OrderStatus.RESERVED and (
-            order.holds_seats(now) or _seats_still_free(order, now)
-        ):
-            order.status = OrderStatus.PENDING
-    db.session.commit()
+    with unit_of_work(locks.sales(payment.order.event_id)):
+        db.session.refresh(payment)
+        order = payment.order
+        db.session.refresh(order)
+        if payment.status is PaymentStatus.CREATED:
+            payment.status = PaymentStatus.PENDING
+            if order.status is OrderStatus.RESERVED and (
+                order.holds_seats(now) or _seats_still_free(order, now)
+            ):
+                order.status = OrderStatus.PENDING
 
 
 def record_payment_failed(payment: Payment, now: datetime | None = None) -> None:
     """A payment that was pending failed: the order goes back to its reservation (or
     expires) and the buyer is told how to try again."""
     now = now or utcnow()
-    lock_sales(payment.order.event_id)
-    db.session.refresh(payment)
-    order = payment.order
-    db.session.refresh(order)
-    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED):
-        db.session.commit()
-        return
-    payment.status = PaymentStatus.FAILED
-    if order.status is OrderStatus.PENDING:
-        order.status = OrderStatus.RESERVED if order.expires_at > now else OrderStatus.EXPIRED
-        notices.payment_failed(order)
-    db.session.commit()
+    with unit_of_work(locks.sales(payment.order.event_id)):
+        db.session.refresh(payment)
+        order = payment.order
+        db.session.refresh(order)
+        if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED):
+            return
+        payment.status = PaymentStatus.FAILED
+        if order.status is OrderStatus.PENDING:
+            order.status = OrderStatus.RESERVED if order.expires_at > now else OrderStatus.EXPIRED
+            notices.payment_failed(order)
 
 
 def record_payment_cancelled(payment: Payment, now: datetime | None = None) -> None:
     """The provider ended an unpaid payment (e.g. a Checkout Session expired)."""
     now = now or utcnow()
-    lock_sales(payment.order.event_id)
-    db.session.refresh(payment)
-    order = payment.order
-    db.session.refresh(order)
-    if payment.status is PaymentStatus.CREATED:
-        payment.status = PaymentStatus.CANCELLED
-        if order.status is OrderStatus.RESERVED and order.expires_at <= now:
-            order.status = OrderStatus.EXPIRED
-    db.session.commit()
+    with unit_of_work(locks.sales(payment.order.event_id)):
+        db.session.refresh(payment)
+        order = payment.order
+        db.session.refresh(order)
+        if payment.status is PaymentStatus.CREATED:
+            payment.status = PaymentStatus.CANCELLED
+            if order.status is OrderStatus.RESERVED and order.expires_at <= now:
+                order.status = OrderStatus.EXPIRED
 
 
 def mark_invoice_paid(order: Order, paid_on: date | None = None) -> None:
     """An organizer saw the invoice's money arrive."""
-    lock_sales(order.event_id)
-    db.session.refresh(order)
-    if order.status is not OrderStatus.INVOICED:
-        db.session.commit()
-        raise OrderError("not_invoiced")
-    now = utcnow()
-    db.session.add(
-        Payment(
-            order=order,
-            method=PaymentMethod.INVOICE,
-            status=PaymentStatus.SUCCEEDED,
-            amount=order.total,
-            currency=order.event.currency,
-            settled_at=now,
+    with unit_of_work(locks.sales(order.event_id)):
+        db.session.refresh(order)
+        if order.status is not OrderStatus.INVOICED:
+            raise OrderError("not_invoiced")
+        now = utcnow()
+        db.session.add(
+            Payment(
+                order=order,
+                method=PaymentMethod.INVOICE,
+                status=PaymentStatus.SUCCEEDED,
+                amount=order.total,
+                currency=order.event.currency,
+                settled_at=now,
+            )
         )
-    )
-    order.status = OrderStatus.PAID
-    order.paid_at = now
-    db.session.commit()
+        order.status = OrderStatus.PAID
+        order.paid_at = now
 
 
 def expire_reservations(now: datetime | None = None, limit: int = 200) -> int:
@@ -415,11 +388,10 @@ def expire_reservations(now: datetime | None = None, limit: int = 200) -> int:
                     log.warning("Expiring payment %s failed: %s", payment.id, error)
                     continue
                 record_payment_cancelled(payment, now)
-        begin_write()
-        db.session.refresh(order)
-        if order.status is OrderStatus.RESERVED and order.expires_at <= now:
-            order.status = OrderStatus.EXPIRED
-        db.session.commit()
+        with unit_of_work():
+            db.session.refresh(order)
+            if order.status is OrderStatus.RESERVED and order.expires_at <= now:
+                order.status = OrderStatus.EXPIRED
     return len(orders)
 
 

@@ -8,11 +8,13 @@ event twice has the effect of once.
 
 from datetime import datetime
 
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import Order, OrderStatus, Payment, TicketStatus, utcnow
 from ...models.payments import DisputeDecision
+from .. import locks
 from ..tickets import order_mail as notices
-from ..tickets.ordering import OrderError, lock_sales
+from ..tickets.ordering import OrderError
 
 # Stripe's statuses of a dispute that has ended.
 CLOSED = {"won", "lost", "warning_closed", "prevented"}
@@ -30,21 +32,20 @@ def record_dispute(
     Later news of the same dispute only updates its status. Returns True the first
     time."""
     now = now or utcnow()
-    lock_sales(payment.order.event_id)
-    db.session.refresh(payment)
-    first = payment.dispute_ref != dispute_ref
-    if first:
-        payment.dispute_ref = dispute_ref
-        payment.dispute_amount = amount
-        payment.dispute_reason = reason[:60]
-        payment.disputed_at = now
-        payment.dispute_closed_at = None
-        payment.dispute_decision = None
-        notices.dispute_opened(payment.order, payment)
-    if payment.dispute_closed_at is None:
-        payment.dispute_status = status[:40]
-    db.session.commit()
-    return first
+    with unit_of_work(locks.sales(payment.order.event_id)):
+        db.session.refresh(payment)
+        first = payment.dispute_ref != dispute_ref
+        if first:
+            payment.dispute_ref = dispute_ref
+            payment.dispute_amount = amount
+            payment.dispute_reason = reason[:60]
+            payment.disputed_at = now
+            payment.dispute_closed_at = None
+            payment.dispute_decision = None
+            notices.dispute_opened(payment.order, payment)
+        if payment.dispute_closed_at is None:
+            payment.dispute_status = status[:40]
+        return first
 
 
 def record_dispute_closed(
@@ -53,20 +54,18 @@ def record_dispute_closed(
     """The bank decided (won, lost, ...): the outcome is recorded and the organizers
     told, once. A closing for a dispute not heard of before is recorded as opened too."""
     now = now or utcnow()
-    lock_sales(payment.order.event_id)
-    db.session.refresh(payment)
-    if payment.dispute_ref == dispute_ref and payment.dispute_closed_at is not None:
-        db.session.commit()
-        return False
-    if payment.dispute_ref != dispute_ref:
-        payment.dispute_ref = dispute_ref
-        payment.disputed_at = now
-        payment.dispute_amount = payment.amount - payment.refunded_amount
-    payment.dispute_status = status[:40]
-    payment.dispute_closed_at = now
-    notices.dispute_closed(payment.order, payment)
-    db.session.commit()
-    return True
+    with unit_of_work(locks.sales(payment.order.event_id)):
+        db.session.refresh(payment)
+        if payment.dispute_ref == dispute_ref and payment.dispute_closed_at is not None:
+            return False
+        if payment.dispute_ref != dispute_ref:
+            payment.dispute_ref = dispute_ref
+            payment.disputed_at = now
+            payment.dispute_amount = payment.amount - payment.refunded_amount
+        payment.dispute_status = status[:40]
+        payment.dispute_closed_at = now
+        notices.dispute_closed(payment.order, payment)
+        return True
 
 
 def disputed_payment(order: Order) -> Payment | None:
@@ -78,21 +77,18 @@ def disputed_payment(order: Order) -> Payment | None:
 def decide_dispute(order: Order, decision: DisputeDecision) -> None:
     """The organizers' choice for the tickets of a disputed order: keep them valid, or
     cancel them (they no longer get anyone in). Cancelling is final."""
-    lock_sales(order.event_id)
-    db.session.refresh(order)
-    payment = disputed_payment(order)
-    if payment is None:
-        db.session.commit()
-        raise OrderError("not_disputed")
-    if payment.dispute_decision is DisputeDecision.CANCEL and decision is DisputeDecision.KEEP:
-        db.session.commit()
-        raise OrderError("dispute_tickets_cancelled")
-    payment.dispute_decision = decision
-    if decision is DisputeDecision.CANCEL:
-        for ticket in order.tickets:
-            if ticket.status is TicketStatus.VALID:
-                ticket.status = TicketStatus.CANCELLED
-        if order.status.is_confirmed:
-            order.status = OrderStatus.CANCELLED
-            order.cancelled_at = order.cancelled_at or utcnow()
-    db.session.commit()
+    with unit_of_work(locks.sales(order.event_id)):
+        db.session.refresh(order)
+        payment = disputed_payment(order)
+        if payment is None:
+            raise OrderError("not_disputed")
+        if payment.dispute_decision is DisputeDecision.CANCEL and decision is DisputeDecision.KEEP:
+            raise OrderError("dispute_tickets_cancelled")
+        payment.dispute_decision = decision
+        if decision is DisputeDecision.CANCEL:
+            for ticket in order.tickets:
+                if ticket.status is TicketStatus.VALID:
+                    ticket.status = TicketStatus.CANCELLED
+            if order.status.is_confirmed:
+                order.status = OrderStatus.CANCELLED
+                order.cancelled_at = order.cancelled_at or utcnow()

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Order,
@@ -23,8 +23,9 @@ from ...models import (
     utcnow,
 )
 from ...models.payments import RefundStatus
+from .. import locks
 from ..tickets import order_mail as notices
-from ..tickets.ordering import OrderError, lock_sales
+from ..tickets.ordering import OrderError
 from .base import PaymentError, get_provider
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,8 @@ def auto_refund(payment: Payment, reason: str, retry: bool = False) -> None:
     except PaymentError as error:
         log.error("Automatic refund of payment %s failed: %s", payment.id, error)
         if not retry:  # the worker keeps trying; people are told the first time
-            begin_write()
-            notices.refund_failed(order, payment, str(error))
-            db.session.commit()
+            with unit_of_work():
+                notices.refund_failed(order, payment, str(error))
         return
     if record_refund(
         payment,
@@ -52,9 +52,8 @@ def auto_refund(payment: Payment, reason: str, retry: bool = False) -> None:
         reason=reason,
         status=made.status,
     ):
-        begin_write()
-        notices.payment_refunded_automatically(order, payment, reason)
-        db.session.commit()
+        with unit_of_work():
+            notices.payment_refunded_automatically(order, payment, reason)
 
 
 def retry_due_refunds(now: datetime | None = None, grace: timedelta = timedelta(minutes=2)) -> int:
@@ -104,74 +103,73 @@ def record_refund(
     reopens what it had refunded, and the organizers are told. Returns False if this
     refund was recorded before."""
     status = _status(status.value if isinstance(status, RefundStatus) else status)
-    lock_sales(payment.order.event_id)
-    db.session.refresh(payment)
-    order = payment.order
-    # Money we decided to give back (paid twice, or on a superseded checkout) never paid
-    # for the tickets, so giving it back leaves them as they are; the same for a card
-    # payment refunded while an invoice settles the order.
-    extra = (
-        payment.refund_due and order.status is not OrderStatus.CANCELLED
-    ) or order.status is OrderStatus.INVOICED
-    known = (
-        db.session.scalar(select(Refund).where(Refund.provider_ref == provider_ref))
-        if provider_ref
-        else None
-    )
-    single = tickets[0].id if tickets and len(tickets) == 1 else None
-    if known is None:
-        if status.counts:
-            amount = min(amount, payment.amount - payment.refunded_amount)
-            payment.refunded_amount += amount
-            if payment.refunded_amount >= payment.amount:
-                payment.refund_due = False
-        refund = Refund(
-            payment=payment,
-            amount=amount,
-            provider_ref=provider_ref,
-            reason=reason[:200],
-            ticket_id=single,
-            status=status,
+    with unit_of_work(locks.sales(payment.order.event_id)):
+        db.session.refresh(payment)
+        order = payment.order
+        # Money we decided to give back (paid twice, or on a superseded checkout) never paid
+        # for the tickets, so giving it back leaves them as they are; the same for a card
+        # payment refunded while an invoice settles the order.
+        extra = (
+            payment.refund_due and order.status is not OrderStatus.CANCELLED
+        ) or order.status is OrderStatus.INVOICED
+        known = (
+            db.session.scalar(select(Refund).where(Refund.provider_ref == provider_ref))
+            if provider_ref
+            else None
         )
-        db.session.add(refund)
-    else:  # known: e.g. the provider's webhook recorded it first, or its status moved
-        refund = known
-        if single and refund.ticket_id is None:
-            refund.ticket_id = single
-        if refund.status is not status and refund.status.counts:
-            was = refund.status
-            refund.status = status
-            if not status.counts:
-                _reopen(payment, refund, was)
-    if refund.status is RefundStatus.SUCCEEDED:
-        db.session.flush()
-        if tickets is None:
-            if refund.ticket_id is not None:
-                tickets = [t for t in order.tickets if t.id == refund.ticket_id]
-            else:
-                still_paid_by_another = any(
-                    other.id != payment.id
-                    and other.status is PaymentStatus.SUCCEEDED
-                    and other.refunded_amount < other.amount
-                    for other in order.payments
-                )
-                whole = (
-                    _succeeded_amount(payment) >= payment.amount
-                    and not still_paid_by_another
-                    and not extra
-                )
-                tickets = order.valid_tickets if whole else []
-        for ticket in tickets:
-            if ticket.status is TicketStatus.VALID:
-                ticket.status = TicketStatus.REFUNDED
-                ticket.refunded_amount = ticket.price
-        if not order.valid_tickets:
-            order.status = (
-                OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED
+        single = tickets[0].id if tickets and len(tickets) == 1 else None
+        if known is None:
+            if status.counts:
+                amount = min(amount, payment.amount - payment.refunded_amount)
+                payment.refunded_amount += amount
+                if payment.refunded_amount >= payment.amount:
+                    payment.refund_due = False
+            refund = Refund(
+                payment=payment,
+                amount=amount,
+                provider_ref=provider_ref,
+                reason=reason[:200],
+                ticket_id=single,
+                status=status,
             )
-            order.cancelled_at = order.cancelled_at or utcnow()
-    db.session.commit()
-    return known is None
+            db.session.add(refund)
+        else:  # known: e.g. the provider's webhook recorded it first, or its status moved
+            refund = known
+            if single and refund.ticket_id is None:
+                refund.ticket_id = single
+            if refund.status is not status and refund.status.counts:
+                was = refund.status
+                refund.status = status
+                if not status.counts:
+                    _reopen(payment, refund, was)
+        if refund.status is RefundStatus.SUCCEEDED:
+            db.session.flush()
+            if tickets is None:
+                if refund.ticket_id is not None:
+                    tickets = [t for t in order.tickets if t.id == refund.ticket_id]
+                else:
+                    still_paid_by_another = any(
+                        other.id != payment.id
+                        and other.status is PaymentStatus.SUCCEEDED
+                        and other.refunded_amount < other.amount
+                        for other in order.payments
+                    )
+                    whole = (
+                        _succeeded_amount(payment) >= payment.amount
+                        and not still_paid_by_another
+                        and not extra
+                    )
+                    tickets = order.valid_tickets if whole else []
+            for ticket in tickets:
+                if ticket.status is TicketStatus.VALID:
+                    ticket.status = TicketStatus.REFUNDED
+                    ticket.refunded_amount = ticket.price
+            if not order.valid_tickets:
+                order.status = (
+                    OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED
+                )
+                order.cancelled_at = order.cancelled_at or utcnow()
+        return known is None
 
 
 def _reopen(payment: Payment, refund: Refund, was: RefundStatus) -> None:
@@ -245,9 +243,8 @@ def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
     else:
         ref, status = get_provider(payment.method).refund(payment, amount, key)
     record_refund(payment, amount, ref, tickets=tickets, reason=reason, status=status)
-    begin_write()
-    notices.order_refunded(order, amount)
-    db.session.commit()
+    with unit_of_work():
+        notices.order_refunded(order, amount)
     return amount
 
 
@@ -263,13 +260,12 @@ def pending_amount(order: Order) -> int:
 
 
 def cancel_tickets(order: Order, tickets: list) -> None:
-    lock_sales(order.event_id)
-    for ticket in tickets:
-        ticket.status = TicketStatus.CANCELLED
-    if not order.valid_tickets:
-        order.status = OrderStatus.CANCELLED
-        order.cancelled_at = utcnow()
-    db.session.commit()
+    with unit_of_work(locks.sales(order.event_id)):
+        for ticket in tickets:
+            ticket.status = TicketStatus.CANCELLED
+        if not order.valid_tickets:
+            order.status = OrderStatus.CANCELLED
+            order.cancelled_at = utcnow()
 
 
 def can_cancel(order: Order) -> bool:
@@ -300,21 +296,20 @@ def cancel_order(order: Order) -> None:
             except PaymentError as error:
                 db.session.rollback()
                 log.warning("Cancelling payment %s at the provider failed: %s", payment.id, error)
-    lock_sales(order.event_id)
-    if went_through:
-        db.session.refresh(order)
-        if not can_cancel(order):
-            db.session.rollback()
-            raise OrderError("cannot_cancel")
-    was_confirmed = order.status.is_confirmed
-    order.status = OrderStatus.CANCELLED
-    order.cancelled_at = utcnow()
-    for ticket in order.tickets:
-        if ticket.status is TicketStatus.VALID:
-            ticket.status = TicketStatus.CANCELLED
-    for payment in order.payments:
-        if payment.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
-            payment.status = PaymentStatus.CANCELLED
-    if was_confirmed or order.buyer_email:
-        notices.order_cancelled(order)
-    db.session.commit()
+    with unit_of_work(locks.sales(order.event_id)):
+        if went_through:
+            db.session.refresh(order)
+            if not can_cancel(order):
+                db.session.rollback()
+                raise OrderError("cannot_cancel")
+        was_confirmed = order.status.is_confirmed
+        order.status = OrderStatus.CANCELLED
+        order.cancelled_at = utcnow()
+        for ticket in order.tickets:
+            if ticket.status is TicketStatus.VALID:
+                ticket.status = TicketStatus.CANCELLED
+        for payment in order.payments:
+            if payment.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
+                payment.status = PaymentStatus.CANCELLED
+        if was_confirmed or order.buyer_email:
+            notices.order_cancelled(order)

@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import OrderStatus, Payment, PaymentMethod, PaymentStatus, ProviderEvent
 from . import core, disputes
@@ -77,13 +77,11 @@ def _seen(event_id: str) -> bool:
 
 
 def _remember(event_id: str, event_type: str) -> None:
-    begin_write()
     try:
-        core.already_handled(PROVIDER, event_id, event_type)
-        db.session.commit()
+        with unit_of_work():
+            core.already_handled(PROVIDER, event_id, event_type)
     except IntegrityError:
-        # The same event, delivered twice at once, was recorded by the other delivery.
-        db.session.rollback()
+        pass  # the same event, delivered twice at once, was recorded by the other delivery
 
 
 def _payment(session: dict) -> Payment | None:

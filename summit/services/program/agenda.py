@@ -18,9 +18,10 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import delete, select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import AgendaItem, Event, ProgramSession, User
+from .. import locks
 from .errors import ProgramError
 from .snapshot import ReleasedProgram
 
@@ -39,12 +40,6 @@ def agenda_tokens(user: User, event: Event) -> list[str]:
             .order_by(AgendaItem.created_at, AgendaItem.id)
         )
     )
-
-
-def _lock_person(user: User) -> None:
-    begin_write()
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
 
 
 def _session_ids(event: Event, tokens: Iterable[str]) -> dict[str, int]:
@@ -88,19 +83,18 @@ def set_in_agenda(
         raise ProgramError("required", "token")
     if add and (program is None or program.session(token) is None):
         raise ProgramError("not_published", "token")
-    _lock_person(user)
-    if add:
-        _add(user, event, [token])
-    else:
-        session_id = _session_ids(event, [token]).get(token)
-        if session_id is not None:
-            db.session.execute(
-                delete(AgendaItem).where(
-                    AgendaItem.user_id == user.id, AgendaItem.session_id == session_id
+    with unit_of_work(locks.person(user.id)):
+        if add:
+            _add(user, event, [token])
+        else:
+            session_id = _session_ids(event, [token]).get(token)
+            if session_id is not None:
+                db.session.execute(
+                    delete(AgendaItem).where(
+                        AgendaItem.user_id == user.id, AgendaItem.session_id == session_id
+                    )
                 )
-            )
-    db.session.commit()
-    return agenda_tokens(user, event)
+        return agenda_tokens(user, event)
 
 
 def merge_into_agenda(
@@ -117,10 +111,9 @@ def merge_into_agenda(
     unique = list(dict.fromkeys(tokens))
     known = [t for t in unique if program is not None and program.session(t) is not None]
     ignored = [t for t in unique if t not in set(known)]
-    _lock_person(user)
-    _add(user, event, known)
-    db.session.commit()
-    return agenda_tokens(user, event), ignored
+    with unit_of_work(locks.person(user.id)):
+        _add(user, event, known)
+        return agenda_tokens(user, event), ignored
 
 
 # -- the calendar feed's signed address ----------------------------------------------

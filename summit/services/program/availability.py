@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import delete, exists, select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...i18n import format_time, local_day
 from ...models import (
@@ -129,18 +129,17 @@ def set_availability(
         raise ProgramError("not_a_speaker")
     stretches = _check(event, list(periods))
     event_id, user_id = event.id, user.id
-    begin_write()
-    db.session.execute(
-        delete(SpeakerAvailability).where(
-            SpeakerAvailability.event_id == event_id, SpeakerAvailability.user_id == user_id
+    with unit_of_work():
+        db.session.execute(
+            delete(SpeakerAvailability).where(
+                SpeakerAvailability.event_id == event_id, SpeakerAvailability.user_id == user_id
+            )
         )
-    )
-    rows = [
-        SpeakerAvailability(event_id=event_id, user_id=user_id, starts_at=s, ends_at=e)
-        for s, e in stretches
-    ]
-    db.session.add_all(rows)
-    db.session.commit()
+        rows = [
+            SpeakerAvailability(event_id=event_id, user_id=user_id, starts_at=s, ends_at=e)
+            for s, e in stretches
+        ]
+        db.session.add_all(rows)
     return rows
 
 

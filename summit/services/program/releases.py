@@ -2,9 +2,10 @@
 program, with a changelog against the release before and an email to the speakers
 whose sessions are new to them, moved or were removed.
 
-`publish` is one unit of work under the event's lock (SQLite: the write lock;
-PostgreSQL: the event row, SELECT ... FOR UPDATE), so two organizers publishing at
-once get releases n and n+1, never two n's. The release, the speakers' page tokens and
+`publish` is one unit of work under the event's program lock (locks.program: SQLite's
+write lock; on PostgreSQL an advisory lock of its own, so a release never holds up
+ticket sales), so two organizers publishing at once get releases n and n+1, never two
+n's. The release, the speakers' page tokens and
 the emails are committed together or not at all.
 
 Every speaker and co-speaker is told where and when they speak the first time their
@@ -19,9 +20,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import Event, ProgramRelease, User, utcnow
+from .. import locks
 from ..cfp.confirmation import give_program_speakers_tickets
 from .changelog import counts, diff, speakers_to_tell
 from .conflicts import Conflict, find_conflicts
@@ -121,11 +123,6 @@ def preview(event: Event) -> Preview:
     )
 
 
-def _lock_event(event: Event) -> None:
-    if not begin_write():  # PostgreSQL: the event row is the lock
-        db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
-
-
 def publish(
     event: Event, by: User | None = None, note: str = "", confirm_conflicts: bool = False
 ) -> ProgramRelease:
@@ -137,8 +134,7 @@ def publish(
     note = (note or "").strip() if isinstance(note, str) else ""
     if len(note) > NOTE_MAX:
         raise ProgramError("too_long", "note", n=NOTE_MAX)
-    _lock_event(event)
-    try:
+    with unit_of_work(locks.program(event.id)):
         conflicts = find_conflicts(event)
         if conflicts and not confirm_conflicts:
             raise ProgramError("unconfirmed_conflicts", None, n=len(conflicts))
@@ -165,10 +161,6 @@ def publish(
             draft.number,
             reply_to=by.email if by is not None else None,
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return new
 
 

@@ -1,8 +1,8 @@
 """Placing sessions in a room and a time, and taking them out of the schedule.
 
 Each change is one unit of work: the input is checked, the session's row is locked
-(SELECT ... FOR UPDATE on PostgreSQL, the write lock on SQLite), its version compared
-with the one the organizer edited, and the change committed with the version bumped.
+(locks.row: SELECT ... FOR UPDATE on PostgreSQL, the write lock on SQLite), its version
+compared with the one the organizer edited, and the change committed with the version bumped.
 Two organizers moving the same session at once: one wins, the other gets StaleEdit.
 Conflicts (overlaps, speakers in two places...) are warnings and never block saving:
 see conflicts.py.
@@ -10,11 +10,10 @@ see conflicts.py.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
-from ...database import begin_write
+from ...database import UnitOfWork, unit_of_work
 from ...extensions import db
 from ...models import ProgramDay, ProgramSession, Room
+from .. import locks
 from .errors import ProgramError, StaleEdit
 from .setup import days_of
 
@@ -60,19 +59,11 @@ def day_containing(days: list[ProgramDay], start: datetime, end: datetime) -> Pr
     return None
 
 
-def locked_session(session: ProgramSession, expected_version) -> ProgramSession:
-    """The session again under its lock, if still at `expected_version`; else StaleEdit
-    (nothing written)."""
-    session_id = session.id
-    begin_write()
-    current = db.session.execute(
-        select(ProgramSession)
-        .where(ProgramSession.id == session_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+def locked_session(unit: UnitOfWork, session: ProgramSession, expected_version) -> ProgramSession:
+    """In `unit`: the session again under its lock, if still at `expected_version`; else
+    StaleEdit (the unit stores nothing)."""
+    current = unit.lock(locks.row(ProgramSession, session.id))
     if current is None or isinstance(expected_version, bool) or current.version != expected_version:
-        db.session.rollback()
         raise StaleEdit()
     return current
 
@@ -99,28 +90,25 @@ def place_session(
     if day_containing(days, start, end) is None:
         raise ProgramError("outside_days", "start")
     room_id = room.id
-    locked = locked_session(session, expected_version)
-    # The room again, under a share lock: a room being deleted at this moment is waited
-    # for and then refused, instead of failing on the foreign key at commit.
-    if not db.session.scalar(
-        select(Room.id).where(Room.id == room_id).with_for_update(key_share=True, read=True)
-    ):
-        db.session.rollback()
-        raise ProgramError("unknown_room", "room")
-    locked.room_id = room_id
-    locked.starts_at = start
-    locked.duration_minutes = duration
-    locked.version += 1
-    db.session.commit()
-    return locked
+    with unit_of_work() as unit:
+        locked = locked_session(unit, session, expected_version)
+        # The room again, under a share lock: a room being deleted at this moment is waited
+        # for and then refused, instead of failing on the foreign key at commit.
+        if not unit.lock(locks.room_kept(room_id)):
+            raise ProgramError("unknown_room", "room")
+        locked.room_id = room_id
+        locked.starts_at = start
+        locked.duration_minutes = duration
+        locked.version += 1
+        return locked
 
 
 def unschedule(session: ProgramSession, expected_version: int) -> ProgramSession:
     """Take the session out of the schedule (back to the unscheduled list), unless
     someone changed it since `expected_version` (StaleEdit, nothing stored). Commits."""
-    locked = locked_session(session, expected_version)
-    locked.room_id = None
-    locked.starts_at = None
-    locked.version += 1
-    db.session.commit()
-    return locked
+    with unit_of_work() as unit:
+        locked = locked_session(unit, session, expected_version)
+        locked.room_id = None
+        locked.starts_at = None
+        locked.version += 1
+        return locked

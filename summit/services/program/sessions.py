@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Event,
@@ -149,11 +149,10 @@ def _apply(session: ProgramSession, values: _Checked, from_proposal: bool) -> No
 def add_session(event: Event, data: SessionData) -> ProgramSession:
     """A session made by hand, not scheduled (the schedule editor places it)."""
     values = _check(event, data, from_proposal=False)
-    begin_write()
-    session = ProgramSession(event_id=event.id, version=1)
-    db.session.add(session)
-    _apply(session, values, from_proposal=False)
-    db.session.commit()
+    with unit_of_work():
+        session = ProgramSession(event_id=event.id, version=1)
+        db.session.add(session)
+        _apply(session, values, from_proposal=False)
     return session
 
 
@@ -164,11 +163,11 @@ def update_session(
     `expected_version`. A session from a proposal keeps its kind and speakers."""
     from_proposal = session.proposal_id is not None
     values = _check(session.event, data, from_proposal)
-    session = locked_session(session, expected_version)
-    _apply(session, values, from_proposal)
-    session.version += 1
-    db.session.commit()
-    return session
+    with unit_of_work() as unit:
+        session = locked_session(unit, session, expected_version)
+        _apply(session, values, from_proposal)
+        session.version += 1
+        return session
 
 
 def active_signups(session: ProgramSession) -> int:
@@ -184,13 +183,12 @@ def delete_session(session: ProgramSession, expected_version: int) -> None:
     (from_proposal), nor sessions attendees have signed up for (has_signups)."""
     if session.proposal_id is not None:
         raise ProgramError("from_proposal")
-    session = locked_session(session, expected_version)
-    signed_up = active_signups(session)
-    if signed_up:
-        db.session.rollback()
-        raise ProgramError("has_signups", n=signed_up)
-    db.session.delete(session)
-    db.session.commit()
+    with unit_of_work() as unit:
+        session = locked_session(unit, session, expected_version)
+        signed_up = active_signups(session)
+        if signed_up:
+            raise ProgramError("has_signups", n=signed_up)
+        db.session.delete(session)
 
 
 # Reading ------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import Event, ProgramDay, ProgramSession, Room
+from .. import locks
 from ..cfp.errors import CfpError
 from ..cfp.validation import clean_int, clean_long_text, clean_text, local_to_utc
 from .errors import ProgramError
@@ -34,16 +35,6 @@ def checked(check, *args, **kwargs):
         return check(*args, **kwargs)
     except CfpError as error:
         raise ProgramError(error.reason, error.field, **error.params) from None
-
-
-def _lock(model, row_id: int):
-    """The row again, under a row lock on PostgreSQL (SQLite: begin_write holds all)."""
-    return db.session.execute(
-        select(model)
-        .where(model.id == row_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
 
 
 # Rooms --------------------------------------------------------------------------------
@@ -84,21 +75,21 @@ def save_room(event: Event, data: RoomData, room: Room | None = None) -> Room:
     """Add a room to the event (last in the order) or change one. Names are unique in
     the event, whatever their case."""
     name, capacity, notes = _check_room(data)
-    begin_write()
-    taken = db.session.scalar(
-        select(Room.id).where(Room.event_id == event.id, func.lower(Room.name) == name.lower())
-    )
-    if taken is not None and (room is None or taken != room.id):
-        db.session.rollback()
-        raise ProgramError("name_taken", "name")
-    if room is None:
-        last = db.session.scalar(select(func.max(Room.position)).where(Room.event_id == event.id))
-        room = Room(event_id=event.id, position=0 if last is None else last + 1)
-        db.session.add(room)
-    room.name, room.capacity, room.accessibility_notes = name, capacity, notes
-    room.opens_at, room.closes_at = data.opens_at, data.closes_at
-    db.session.commit()
-    return room
+    with unit_of_work():
+        taken = db.session.scalar(
+            select(Room.id).where(Room.event_id == event.id, func.lower(Room.name) == name.lower())
+        )
+        if taken is not None and (room is None or taken != room.id):
+            raise ProgramError("name_taken", "name")
+        if room is None:
+            last = db.session.scalar(
+                select(func.max(Room.position)).where(Room.event_id == event.id)
+            )
+            room = Room(event_id=event.id, position=0 if last is None else last + 1)
+            db.session.add(room)
+        room.name, room.capacity, room.accessibility_notes = name, capacity, notes
+        room.opens_at, room.closes_at = data.opens_at, data.closes_at
+        return room
 
 
 def _reorder(rooms: list[Room]) -> None:
@@ -121,24 +112,22 @@ def place_room(room: Room, position: int | None, step: int = 0) -> None:
     if position is not None and position < 1:
         raise ProgramError("range", "position", low=1, high=1000)
     event_id, room_id = room.event_id, room.id
-    begin_write()
-    rooms = list(
-        db.session.scalars(
-            select(Room)
-            .where(Room.event_id == event_id)
-            .order_by(Room.position, Room.id)
-            .with_for_update()
+    with unit_of_work():
+        rooms = list(
+            db.session.scalars(
+                select(Room)
+                .where(Room.event_id == event_id)
+                .order_by(Room.position, Room.id)
+                .with_for_update()
+            )
         )
-    )
-    index = next((i for i, r in enumerate(rooms) if r.id == room_id), None)
-    if index is None:
-        db.session.rollback()
-        return
-    target = index + step if position is None else position - 1
-    target = max(0, min(target, len(rooms) - 1))
-    rooms.insert(target, rooms.pop(index))
-    _reorder(rooms)
-    db.session.commit()
+        index = next((i for i, r in enumerate(rooms) if r.id == room_id), None)
+        if index is None:
+            return
+        target = index + step if position is None else position - 1
+        target = max(0, min(target, len(rooms) - 1))
+        rooms.insert(target, rooms.pop(index))
+        _reorder(rooms)
 
 
 def scheduled_in_room(room: Room) -> int:
@@ -153,29 +142,26 @@ def delete_room(room: Room) -> None:
     """Remove a room with no session scheduled in it (else ProgramError room_in_use).
     Sessions that only remember it (not scheduled) forget it."""
     room_id = room.id
-    begin_write()
-    room = _lock(Room, room_id)
-    if room is None:
-        db.session.rollback()
-        return
-    in_use = scheduled_in_room(room)
-    if in_use:
-        db.session.rollback()
-        raise ProgramError("room_in_use", n=in_use)
-    db.session.execute(
-        update(ProgramSession).where(ProgramSession.room_id == room.id).values(room_id=None)
-    )
-    event_id = room.event_id
-    db.session.delete(room)
-    db.session.flush()
-    _reorder(
-        list(
-            db.session.scalars(
-                select(Room).where(Room.event_id == event_id).order_by(Room.position, Room.id)
+    with unit_of_work() as unit:
+        room = unit.lock(locks.row(Room, room_id))
+        if room is None:
+            return
+        in_use = scheduled_in_room(room)
+        if in_use:
+            raise ProgramError("room_in_use", n=in_use)
+        db.session.execute(
+            update(ProgramSession).where(ProgramSession.room_id == room.id).values(room_id=None)
+        )
+        event_id = room.event_id
+        db.session.delete(room)
+        db.session.flush()
+        _reorder(
+            list(
+                db.session.scalars(
+                    select(Room).where(Room.event_id == event_id).order_by(Room.position, Room.id)
+                )
             )
         )
-    )
-    db.session.commit()
 
 
 # Days ---------------------------------------------------------------------------------
@@ -249,40 +235,34 @@ def save_day(event: Event, data: DayData, program_day: ProgramDay | None = None)
     may change: sessions outside them are then shown as conflicts)."""
     day, starts_at, ends_at = _check_day(event, data)
     day_id = program_day.id if program_day is not None else None
-    begin_write()
-    taken = db.session.scalar(
-        select(ProgramDay.id).where(ProgramDay.event_id == event.id, ProgramDay.day == day)
-    )
-    if taken is not None and taken != day_id:
-        db.session.rollback()
-        raise ProgramError("overlapping_day", "day")
-    if day_id is None:
-        program_day = ProgramDay(event_id=event.id)
-        db.session.add(program_day)
-    else:
-        program_day = _lock(ProgramDay, day_id)
-        if program_day.day != day:
-            in_it = sessions_on(event, program_day.day)
-            if in_it:
-                db.session.rollback()
-                raise ProgramError("day_has_sessions", "day", n=in_it)
-    program_day.day, program_day.starts_at, program_day.ends_at = day, starts_at, ends_at
-    db.session.commit()
-    return program_day
+    with unit_of_work() as unit:
+        taken = db.session.scalar(
+            select(ProgramDay.id).where(ProgramDay.event_id == event.id, ProgramDay.day == day)
+        )
+        if taken is not None and taken != day_id:
+            raise ProgramError("overlapping_day", "day")
+        if day_id is None:
+            program_day = ProgramDay(event_id=event.id)
+            db.session.add(program_day)
+        else:
+            program_day = unit.lock(locks.row(ProgramDay, day_id))
+            if program_day.day != day:
+                in_it = sessions_on(event, program_day.day)
+                if in_it:
+                    raise ProgramError("day_has_sessions", "day", n=in_it)
+        program_day.day, program_day.starts_at, program_day.ends_at = day, starts_at, ends_at
+        return program_day
 
 
 def delete_day(program_day: ProgramDay) -> None:
     """Remove a day from the program; refused (day_has_sessions) while sessions are
     scheduled on it."""
     day_id = program_day.id
-    begin_write()
-    program_day = _lock(ProgramDay, day_id)
-    if program_day is None:
-        db.session.rollback()
-        return
-    in_it = sessions_on(program_day.event, program_day.day)
-    if in_it:
-        db.session.rollback()
-        raise ProgramError("day_has_sessions", n=in_it)
-    db.session.delete(program_day)
-    db.session.commit()
+    with unit_of_work() as unit:
+        program_day = unit.lock(locks.row(ProgramDay, day_id))
+        if program_day is None:
+            return
+        in_it = sessions_on(program_day.event, program_day.day)
+        if in_it:
+            raise ProgramError("day_has_sessions", n=in_it)
+        db.session.delete(program_day)

@@ -4,9 +4,9 @@ ticket, and the session's sign-up list as a check-in list for the door scanner.
 Guarantees:
 - Never more active sign-ups than the session's limit (its own signup_limit, else its
   room's capacity), however many people sign up at once: the count and the insert
-  happen under the session's lock, the rule tickets use (services/tickets/ordering.py
-  lock_sales): on PostgreSQL its program_sessions row (SELECT ... FOR UPDATE), on
-  SQLite the database write lock (begin_write()). Only sign-ups whose ticket still
+  happen under the session's sign-up lock (locks.signups), the rule tickets use: on
+  PostgreSQL its program_sessions row (SELECT ... FOR UPDATE), on SQLite the database
+  write lock (unit_of_work). Only sign-ups whose ticket still
   holds (valid, in a paid or invoiced order) take a place.
 - One active sign-up per ticket per session (a partial unique index): signing up again
   answers with the sign-up already there.
@@ -29,7 +29,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ...database import begin_write
+from ...database import UnitOfWork, unit_of_work
 from ...extensions import db
 from ...models import (
     CheckinList,
@@ -44,6 +44,7 @@ from ...models import (
     WorkshopSignup,
     utcnow,
 )
+from .. import locks
 from .errors import Full, ProgramError
 from .published import published_program
 from .signup_mail import add_to_agenda, attendee_account, queue_signup_confirmation
@@ -216,14 +217,9 @@ def _existing(session_id: int, ticket_id: int) -> WorkshopSignup | None:
     )
 
 
-def _lock(session_id: int) -> tuple[bool, int | None]:
-    """Take the session's lock; (takes_signups, limit) read from the locked row."""
-    begin_write()
-    row = db.session.execute(
-        select(ProgramSession.takes_signups, ProgramSession.signup_limit, ProgramSession.room_id)
-        .where(ProgramSession.id == session_id)
-        .with_for_update()
-    ).one()
+def _places(unit: UnitOfWork, session_id: int) -> tuple[bool, int | None]:
+    """Take the session's sign-up lock; (takes_signups, limit) read from the locked row."""
+    row = unit.lock(locks.signups(session_id))
     limit = row.signup_limit
     if limit is None and row.room_id is not None:
         limit = db.session.scalar(select(Room.capacity).where(Room.id == row.room_id))
@@ -245,34 +241,29 @@ def sign_up(
     session_id, ticket_id, user_id = session.id, ticket.id, user.id
     db.session.commit()  # end the reads; the unit of work starts under the lock
     try:
-        takes_signups, limit = _lock(session_id)
-        if not takes_signups:
-            raise ProgramError("no_signups")
-        existing = _existing(session_id, ticket_id)
-        if existing is not None:
-            db.session.commit()
-            return existing
-        taken = db.session.scalar(_active().where(WorkshopSignup.session_id == session_id))
-        if limit is not None and taken >= limit:
-            raise Full()
-        signup = WorkshopSignup(
-            session_id=session_id, ticket_id=ticket_id, user_id=user_id, created_at=now
-        )
-        db.session.add(signup)
-        # The place, the attendee's own program and their confirmation: together.
-        account = attendee_account(ticket)
-        add_to_agenda(account, session_id)
-        queue_signup_confirmation(ticket, session, published, account)
-        db.session.commit()
+        with unit_of_work() as unit:
+            takes_signups, limit = _places(unit, session_id)
+            if not takes_signups:
+                raise ProgramError("no_signups")
+            existing = _existing(session_id, ticket_id)
+            if existing is not None:
+                return existing
+            taken = db.session.scalar(_active().where(WorkshopSignup.session_id == session_id))
+            if limit is not None and taken >= limit:
+                raise Full()
+            signup = WorkshopSignup(
+                session_id=session_id, ticket_id=ticket_id, user_id=user_id, created_at=now
+            )
+            db.session.add(signup)
+            # The place, the attendee's own program and their confirmation: together.
+            account = attendee_account(ticket)
+            add_to_agenda(account, session_id)
+            queue_signup_confirmation(ticket, session, published, account)
     except IntegrityError:  # the same ticket signed up at the same moment elsewhere
-        db.session.rollback()
         existing = _existing(session_id, ticket_id)
         if existing is None:
             raise
         return existing
-    except BaseException:
-        db.session.rollback()
-        raise
     return signup
 
 
@@ -284,17 +275,12 @@ def cancel_signup(signup: WorkshopSignup, user: User, now: datetime | None = Non
         raise SignupError("not_your_signup")
     signup_id = signup.id
     db.session.commit()
-    begin_write()
-    try:
+    with unit_of_work():
         result = db.session.execute(
             WorkshopSignup.__table__.update()
             .where(WorkshopSignup.id == signup_id, WorkshopSignup.cancelled_at.is_(None))
             .values(cancelled_at=now)
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     db.session.expire_all()
     return result.rowcount == 1
 

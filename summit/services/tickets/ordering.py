@@ -2,8 +2,8 @@
 buyer's and attendees' details.
 
 Seats are counted from the orders themselves (reserved and unexpired, pending,
-invoiced, paid). reserve_tickets() takes the event's lock before it counts: a row
-lock on the event (SELECT ... FOR UPDATE) on PostgreSQL, the write lock on SQLite,
+invoiced, paid). reserve_tickets() takes the event's sales lock (locks.sales) before
+it counts: a row lock on the event on PostgreSQL, the write lock on SQLite,
 so two buyers can never both get the last seat, nor the same one-use voucher.
 
 Nobody hoards: a browser holds one open reservation per event (a new one replaces
@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ...database import begin_write, commit_without_waiting_for_disk
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     HOLDING,
@@ -35,6 +35,7 @@ from ...models import (
     Voucher,
     utcnow,
 )
+from .. import locks
 
 MAX_TICKETS_PER_ORDER = 50
 # Orders whose seats are held without having been paid for or invoiced.
@@ -227,15 +228,6 @@ def discount_uses(code: DiscountCode, now: datetime) -> int:
     )
 
 
-def lock_sales(event_id: int) -> bool:
-    """The lock every sale and payment of one event takes before it checks seats or an
-    order's state: the event's row (SELECT ... FOR UPDATE) on PostgreSQL, the database
-    write lock on SQLite. True when what was read before must be read again."""
-    fresh = begin_write()
-    db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
-    return fresh
-
-
 def validate_quantities(
     event: Event, quantities: dict[int, int], types: dict[int, TicketType], now: datetime
 ) -> dict[TicketType, int]:
@@ -400,8 +392,10 @@ def store_reservation(
     chosen: dict[TicketType, int] = {}
     for ticket_type in seats:
         chosen[ticket_type] = chosen.get(ticket_type, 0) + 1
-    lock_sales(event.id)
-    try:
+    # A reservation is worth no disk wait: lost in a crash, it frees its seats, as it
+    # would on expiry. And nothing in it is stale after the commit, so the caller may
+    # read it (its token for the redirect) without loading it again.
+    with unit_of_work(locks.sales(event.id), durable=False, keep_loaded=True):
         if replaces:
             _release(event, replaces, now)
         left = availability(event, list(chosen), now)
@@ -452,18 +446,6 @@ def store_reservation(
         if fill is not None:
             fill(order)
         db.session.add(order)
-        # A reservation is worth no disk wait: lost in a crash, it frees its seats, as
-        # it would on expiry. And nothing in it is stale after the commit, so the
-        # caller may read it (its token for the redirect) without loading it again.
-        commit_without_waiting_for_disk()
-        db.session.expire_on_commit = False
-        try:
-            db.session.commit()
-        finally:
-            db.session.expire_on_commit = True
-    except BaseException:
-        db.session.rollback()
-        raise
     return order
 
 
@@ -480,9 +462,7 @@ def _check_holder(event: Event, holder: str | None, wanted: int, now: datetime) 
 def _check_voucher_free(voucher: Voucher, now: datetime) -> None:
     """Under the event's lock (and the voucher's row lock on PostgreSQL): nobody else
     holds the voucher, and it has not been withdrawn meanwhile."""
-    row = db.session.execute(
-        select(Voucher.revoked_at).where(Voucher.id == voucher.id).with_for_update()
-    ).one_or_none()
+    row = locks.voucher(voucher.id).take()
     if row is None or row.revoked_at is not None:
         raise OrderError("code_not_valid")
     holder = voucher_holder(voucher, now)
@@ -507,14 +487,8 @@ def _release(event: Event, token: str, now: datetime) -> bool:
 def release_reservation(event: Event, token: str, now: datetime | None = None) -> bool:
     """The buyer gives back the seats of their open reservation at once. True when they
     were released; False when it was no longer a reservation that could be."""
-    lock_sales(event.id)
-    try:
-        released = _release(event, token, now or utcnow())
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return released
+    with unit_of_work(locks.sales(event.id)):
+        return _release(event, token, now or utcnow())
 
 
 def vouchers_still_free(order: Order, now: datetime) -> bool:
@@ -595,14 +569,9 @@ class BuyerDetails:
 
 def save_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails]) -> None:
     """The buyer's and each attendee's details, while the reservation lasts."""
-    if begin_write():  # read-then-write: on SQLite the write lock must come first
-        db.session.refresh(order)
-    try:
+    with unit_of_work() as unit:
+        unit.reread(order)  # read-then-write: on SQLite the write lock must come first
         fill_details(order, buyer, attendees)
-    except OrderError:
-        db.session.rollback()
-        raise
-    db.session.commit()
 
 
 def fill_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails]) -> None:
@@ -635,6 +604,5 @@ def stripped(value: str | None) -> str:
 
 def change_attendee(ticket: Ticket, attendee: AttendeeDetails) -> None:
     """Someone else goes on this ticket, or the details change. The QR code stays."""
-    begin_write()
-    update_attendee(ticket, attendee)
-    db.session.commit()
+    with unit_of_work():
+        update_attendee(ticket, attendee)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import Event, EventFormat, EventStatus, Order, OrderStatus, utcnow
 from . import order_mail
@@ -38,23 +38,22 @@ def send_due_reminders(now: datetime | None = None) -> int:
     now = now or utcnow()
     sent = 0
     for event in events_tomorrow(now):
-        begin_write()
-        orders = db.session.scalars(
-            select(Order).where(
-                Order.event_id == event.id,
-                Order.status.in_([OrderStatus.PAID, OrderStatus.INVOICED]),
-                Order.reminder_sent_at.is_(None),
-            )
-        ).all()
-        for order in orders:
-            claimed = db.session.execute(
-                update(Order)
-                .where(Order.id == order.id, Order.reminder_sent_at.is_(None))
-                .values(reminder_sent_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if claimed:
-                order_mail.event_reminder(order)
-                sent += 1
-        db.session.commit()
+        with unit_of_work():
+            orders = db.session.scalars(
+                select(Order).where(
+                    Order.event_id == event.id,
+                    Order.status.in_([OrderStatus.PAID, OrderStatus.INVOICED]),
+                    Order.reminder_sent_at.is_(None),
+                )
+            ).all()
+            for order in orders:
+                claimed = db.session.execute(
+                    update(Order)
+                    .where(Order.id == order.id, Order.reminder_sent_at.is_(None))
+                    .values(reminder_sent_at=now)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if claimed:
+                    order_mail.event_reminder(order)
+                    sent += 1
     return sent

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Event,
@@ -33,10 +34,11 @@ from ...models import (
     utcnow,
 )
 from ...urls import external_url
+from .. import locks
 from ..cfp.speakers import display_name_of, language_of, profiles_for
 from ..mail import queue_mail
 from .codes import GENERATED_LENGTH, random_code
-from .ordering import holding_condition, lock_sales
+from .ordering import holding_condition
 
 MAX_AT_ONCE = 500
 
@@ -161,8 +163,7 @@ def generate_vouchers(
     if not 1 <= count <= MAX_AT_ONCE:
         raise VoucherError("count")
     now = now or utcnow()
-    lock_sales(event.id)
-    try:
+    with unit_of_work(locks.sales(event.id)):
         vouchers = [
             Voucher(
                 event_id=event.id,
@@ -175,10 +176,6 @@ def generate_vouchers(
             for code in _new_codes(count)
         ]
         db.session.add_all(vouchers)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return vouchers
 
 
@@ -227,8 +224,7 @@ def generate_for_speakers(
     price = 0 if free else None
     _check(event, ticket_type, price, note)
     now = now or utcnow()
-    lock_sales(event.id)
-    try:
+    with unit_of_work(locks.sales(event.id)):
         speakers = speakers_without_voucher(event, ticket_type)
         profiles = profiles_for(u.id for u in speakers)
         vouchers = []
@@ -250,10 +246,6 @@ def generate_for_speakers(
             db.session.add(voucher)
             _queue_voucher_mail(voucher, language_of(user, profile))
             vouchers.append(voucher)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return vouchers
 
 
@@ -278,8 +270,7 @@ def revoke_voucher(voucher: Voucher, now: datetime | None = None) -> None:
     withdrawn: cancel or refund that order instead. A reservation made with it before
     may still be paid for within its minutes."""
     now = now or utcnow()
-    lock_sales(voucher.event_id)
-    try:
+    with unit_of_work(locks.sales(voucher.event_id)):
         db.session.refresh(voucher)
         used = db.session.scalar(
             select(Order.id)
@@ -295,10 +286,6 @@ def revoke_voucher(voucher: Voucher, now: datetime | None = None) -> None:
             raise VoucherError("used")
         if voucher.revoked_at is None:
             voucher.revoked_at = now
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def csv_rows(rows: list[VoucherRow]) -> list[list[str]]:

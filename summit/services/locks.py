@@ -1,0 +1,94 @@
+"""Every lock a unit of work takes, named for what it protects (database.unit_of_work).
+
+On SQLite a unit of work holds the database's single write lock from its first
+statement, which covers all of these. On PostgreSQL each is a row lock (SELECT ... FOR
+UPDATE) or a transaction-scoped advisory lock keyed on (purpose, id), held until the
+unit commits or rolls back. Locks keyed per purpose do not block each other: publishing
+an event's program never waits for its ticket sales, nor a sale for a release.
+"""
+
+from ..database import AdvisoryLock, RowLock, RowsLock
+from ..extensions import db
+from ..models import (
+    AccessCode,
+    Event,
+    ProgramSession,
+    Proposal,
+    Room,
+    User,
+    Voucher,
+)
+
+# Advisory lock purposes (the first half of the key; the second is the id).
+_PROGRAM = 1
+_INVOICE_NUMBERS = 2
+
+
+def sales(event_id: int) -> RowLock:
+    """Seats, vouchers, discount uses and the state of every order of one event: taken
+    before anything is counted or an order changes state (the event's row)."""
+    return RowLock(Event, event_id, Event.id)
+
+
+def voucher(voucher_id: int) -> RowLock:
+    """One voucher, read again under the sales lock: withdrawn meanwhile or not."""
+    return RowLock(Voucher, voucher_id, Voucher.revoked_at)
+
+
+def program(event_id: int) -> AdvisoryLock:
+    """The event's program releases (numbered n, n+1, never two n's)."""
+    return AdvisoryLock(_PROGRAM, event_id)
+
+
+def invoice_numbers() -> AdvisoryLock:
+    """The invoice numbers, one sequence over all events without gaps or repeats."""
+    return AdvisoryLock(_INVOICE_NUMBERS)
+
+
+def person(user_id: int) -> RowLock:
+    """What belongs to one person (their agenda, their account's sign-in state)."""
+    return RowLock(User, user_id, User.id)
+
+
+class _ProposalLock(RowLock):
+    def take(self):
+        locked = super().take()
+        if locked is not None:
+            db.session.expire(locked, ["speakers"])  # read again too, when next used
+        return locked
+
+
+def proposal(proposal_id: int) -> RowLock:
+    """One proposal, read again under the lock (its state, version and speakers)."""
+    return _ProposalLock(Proposal, proposal_id)
+
+
+def proposals(proposal_ids) -> RowsLock:
+    """Several proposals decided at once, read again under the lock."""
+    return RowsLock(Proposal, proposal_ids)
+
+
+def access_code(code_id: int) -> RowLock:
+    """A call-for-speakers access code and its uses."""
+    return RowLock(AccessCode, code_id)
+
+
+def signups(session_id: int) -> RowLock:
+    """The places of one program session: (takes_signups, signup_limit, room_id)."""
+    return RowLock(
+        ProgramSession,
+        session_id,
+        ProgramSession.takes_signups,
+        ProgramSession.signup_limit,
+        ProgramSession.room_id,
+    )
+
+
+def row(model, row_id: int) -> RowLock:
+    """One row of the program's setup (a room, a track, a session), read again."""
+    return RowLock(model, row_id)
+
+
+def room_kept(room_id: int) -> RowLock:
+    """A room may not be deleted while a session is put in it (a shared lock)."""
+    return RowLock(Room, room_id, Room.id, shared=True)
