@@ -31,7 +31,7 @@ def create_demo_checkin(summit: Event) -> list[str]:
             .join(Order)
             .where(
                 Order.event_id == summit.id,
-                Order.status.in_([OrderStatus.PAID, OrderStatus.INVOICED]),
+                Order.status.in_(OrderStatus.CONFIRMED),
                 Ticket.status == TicketStatus.VALID,
             )
             .order_by(Ticket.id)

@@ -314,7 +314,7 @@ def _signups(summit: Event, placed: list[ProgramSession]) -> None:
         .join(TicketType, TicketType.id == Ticket.ticket_type_id)
         .where(
             Order.event_id == summit.id,
-            Order.status.in_([OrderStatus.PAID, OrderStatus.INVOICED]),
+            Order.status.in_(OrderStatus.CONFIRMED),
             Ticket.status == TicketStatus.VALID,
             TicketType.is_visible,
         )

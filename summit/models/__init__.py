@@ -20,7 +20,6 @@ from .checkin import Checkin, CheckinConflict, CheckinList, Station
 from .events import Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
 from .orders import (
-    HOLDING,
     Order,
     OrderStatus,
     PaymentMethod,
@@ -71,7 +70,6 @@ __all__ = [
     "EventKind",
     "EventRole",
     "EventStatus",
-    "HOLDING",
     "LoginSession",
     "Invoice",
     "MessageStatus",

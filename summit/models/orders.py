@@ -55,10 +55,17 @@ class OrderStatus(enum.Enum):
     @property
     def is_confirmed(self) -> bool:
         """The buyer has their tickets."""
-        return self in (OrderStatus.PAID, OrderStatus.INVOICED)
+        return self in OrderStatus.CONFIRMED
 
 
-HOLDING = (OrderStatus.PENDING, OrderStatus.INVOICED, OrderStatus.PAID)
+# Named sets of statuses, used everywhere instead of tuples of our own (tuples: they go
+# into SQL IN lists as they are). Which moves lead between them: services/order_states.
+# The buyer has their tickets (paid, or confirmed to pay by invoice).
+OrderStatus.CONFIRMED = (OrderStatus.PAID, OrderStatus.INVOICED)
+# Seats held whatever expires_at says; a reservation holds them until it runs out.
+OrderStatus.HOLDING = (OrderStatus.PENDING, OrderStatus.INVOICED, OrderStatus.PAID)
+# Seats held without being paid for or invoiced yet.
+OrderStatus.UNPAID = (OrderStatus.RESERVED, OrderStatus.PENDING)
 
 
 class TicketStatus(enum.Enum):
@@ -171,7 +178,7 @@ class Order(db.Model):
     def holds_seats(self, now: datetime) -> bool:
         if self.status is OrderStatus.RESERVED:
             return self.expires_at > now
-        return self.status in HOLDING
+        return self.status in OrderStatus.HOLDING
 
 
 class Ticket(db.Model):

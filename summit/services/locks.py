@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import (
     AccessCode,
     Event,
+    Order,
     ProgramSession,
     Proposal,
     Room,
@@ -28,6 +29,12 @@ def sales(event_id: int) -> RowLock:
     """Seats, vouchers, discount uses and the state of every order of one event: taken
     before anything is counted or an order changes state (the event's row)."""
     return RowLock(Event, event_id, Event.id)
+
+
+def order(order_id: int) -> RowLock:
+    """One order, read again under the lock: for a change of its own state that must not
+    overwrite one made meanwhile under the sales lock (a reservation expiring)."""
+    return RowLock(Order, order_id)
 
 
 def voucher(voucher_id: int) -> RowLock:

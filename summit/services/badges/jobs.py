@@ -26,6 +26,7 @@ from ...models import (
     BadgePrint,
     Event,
     Order,
+    OrderStatus,
     PrintChannel,
     Ticket,
     TicketStatus,
@@ -34,7 +35,6 @@ from ...models import (
     utcnow,
 )
 from .printing import (
-    CONFIRMED,
     LOCALES,
     SORTS,
     badges_for,
@@ -84,7 +84,7 @@ def badge_counts(event: Event) -> dict[int, TypeCounts]:
         .join(Order, Order.id == Ticket.order_id)
         .where(
             Order.event_id == event.id,
-            Order.status.in_(CONFIRMED),
+            Order.status.in_(OrderStatus.CONFIRMED),
             Ticket.status == TicketStatus.VALID,
         )
         .group_by(Ticket.ticket_type_id)
@@ -464,7 +464,7 @@ def print_single_badge(ticket: Ticket, by: User | None = None, layout: str = "a6
     """One ticket's badge (in its order's language), logged as printed from the badge
     page. Only valid tickets of confirmed orders have badges (BadgeJobError otherwise)."""
     check_choice(layout=layout)
-    if ticket.status is not TicketStatus.VALID or ticket.order.status not in CONFIRMED:
+    if ticket.status is not TicketStatus.VALID or ticket.order.status not in OrderStatus.CONFIRMED:
         raise BadgeJobError("tickets", "not_valid", "only valid, confirmed tickets get a badge")
     pdf = render_badges(badges_for([ticket]), layout)
     record_prints([ticket.id], PrintChannel.SHEETS, layout, by_id=by.id if by else None)

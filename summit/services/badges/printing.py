@@ -41,7 +41,6 @@ LAYOUT_LABELS = {
     "ql-62": _l("Brother QL 62 mm label"),
 }
 LOCALES = ("sv", "en")
-CONFIRMED = (OrderStatus.PAID, OrderStatus.INVOICED)
 
 
 def printable_tickets(
@@ -62,7 +61,7 @@ def printable_tickets(
         .join(Ticket.ticket_type)
         .where(
             Order.event_id == event.id,
-            Order.status.in_(CONFIRMED),
+            Order.status.in_(OrderStatus.CONFIRMED),
             Ticket.status == TicketStatus.VALID,
         )
         .options(joinedload(Ticket.order), joinedload(Ticket.ticket_type))

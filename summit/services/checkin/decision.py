@@ -62,8 +62,6 @@ LAST_SEEN_EVERY = timedelta(seconds=60)
 MAX_OFFLINE_AGE = timedelta(days=7)  # older "scanned_at" is not believed
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
 
-UNPAID = (OrderStatus.RESERVED, OrderStatus.PENDING)
-
 
 class CheckinError(Exception):
     """A request the service refuses as a whole (not a verdict about a ticket)."""
@@ -301,10 +299,10 @@ def refusal(
     the search share. `signed_up` is False on a workshop's door list (one with a
     session) for a ticket without an active sign-up for the session."""
     if ticket_status is not TicketStatus.VALID or not (
-        order_status.is_confirmed or order_status in UNPAID
+        order_status.is_confirmed or order_status in OrderStatus.UNPAID
     ):
         return "cancelled"  # ticket cancelled or refunded; order cancelled/refunded/expired
-    if order_status in UNPAID:
+    if order_status in OrderStatus.UNPAID:
         return "unpaid"
     if not signed_up:
         return "not_signed_up"

@@ -286,13 +286,12 @@ class CheckinStatus:
 
 def expected_by_type(event: Event) -> dict[int, int]:
     """Valid tickets in confirmed (paid or invoiced) orders, per ticket type id."""
-    confirmed = [s for s in OrderStatus if s.is_confirmed]
     rows = db.session.execute(
         select(Ticket.ticket_type_id, func.count())
         .join(Order, Order.id == Ticket.order_id)
         .where(
             Order.event_id == event.id,
-            Order.status.in_(confirmed),
+            Order.status.in_(OrderStatus.CONFIRMED),
             Ticket.status == TicketStatus.VALID,
         )
         .group_by(Ticket.ticket_type_id)

@@ -32,6 +32,7 @@ from ...models import (
     utcnow,
 )
 from .. import locks
+from ..order_states import transition
 from ..tickets import order_mail as notices
 from ..tickets.ordering import (
     AttendeeDetails,
@@ -187,7 +188,7 @@ def _end_open_payments(order: Order) -> bool:
 
 def _confirm(order: Order, status: OrderStatus, now: datetime) -> None:
     """The buyer has their tickets: status, time stamps and the confirmation email."""
-    order.status = status
+    transition(order, status)
     order.confirmed_at = order.confirmed_at or now
     if status is OrderStatus.PAID:
         order.paid_at = now
@@ -280,7 +281,7 @@ def record_payment(
             _confirm(order, OrderStatus.PAID, now)
             notices.late_payment_kept(order)
             return order.status
-        order.status = OrderStatus.CANCELLED
+        transition(order, OrderStatus.CANCELLED)
         order.cancelled_at = now
         payment.refund_due = True
         db.session.commit()
@@ -314,7 +315,7 @@ def record_payment_pending(payment: Payment, now: datetime | None = None) -> Non
             if order.status is OrderStatus.RESERVED and (
                 order.holds_seats(now) or _seats_still_free(order, now)
             ):
-                order.status = OrderStatus.PENDING
+                transition(order, OrderStatus.PENDING)
 
 
 def record_payment_failed(payment: Payment, now: datetime | None = None) -> None:
@@ -329,7 +330,9 @@ def record_payment_failed(payment: Payment, now: datetime | None = None) -> None
             return
         payment.status = PaymentStatus.FAILED
         if order.status is OrderStatus.PENDING:
-            order.status = OrderStatus.RESERVED if order.expires_at > now else OrderStatus.EXPIRED
+            transition(
+                order, OrderStatus.RESERVED if order.expires_at > now else OrderStatus.EXPIRED
+            )
             notices.payment_failed(order)
 
 
@@ -343,7 +346,7 @@ def record_payment_cancelled(payment: Payment, now: datetime | None = None) -> N
         if payment.status is PaymentStatus.CREATED:
             payment.status = PaymentStatus.CANCELLED
             if order.status is OrderStatus.RESERVED and order.expires_at <= now:
-                order.status = OrderStatus.EXPIRED
+                transition(order, OrderStatus.EXPIRED)
 
 
 def mark_invoice_paid(order: Order, paid_on: date | None = None) -> None:
@@ -363,7 +366,7 @@ def mark_invoice_paid(order: Order, paid_on: date | None = None) -> None:
                 settled_at=now,
             )
         )
-        order.status = OrderStatus.PAID
+        transition(order, OrderStatus.PAID)
         order.paid_at = now
 
 
@@ -388,10 +391,11 @@ def expire_reservations(now: datetime | None = None, limit: int = 200) -> int:
                     log.warning("Expiring payment %s failed: %s", payment.id, error)
                     continue
                 record_payment_cancelled(payment, now)
-        with unit_of_work():
-            db.session.refresh(order)
+        # The order's row lock: a payment recorded meanwhile is waited for and seen.
+        with unit_of_work() as unit:
+            order = unit.lock(locks.order(order.id))
             if order.status is OrderStatus.RESERVED and order.expires_at <= now:
-                order.status = OrderStatus.EXPIRED
+                transition(order, OrderStatus.EXPIRED)
     return len(orders)
 
 

@@ -13,6 +13,7 @@ from ...extensions import db
 from ...models import Order, OrderStatus, Payment, TicketStatus, utcnow
 from ...models.payments import DisputeDecision
 from .. import locks
+from ..order_states import transition
 from ..tickets import order_mail as notices
 from ..tickets.ordering import OrderError
 
@@ -90,5 +91,5 @@ def decide_dispute(order: Order, decision: DisputeDecision) -> None:
                 if ticket.status is TicketStatus.VALID:
                     ticket.status = TicketStatus.CANCELLED
             if order.status.is_confirmed:
-                order.status = OrderStatus.CANCELLED
+                transition(order, OrderStatus.CANCELLED)
                 order.cancelled_at = order.cancelled_at or utcnow()

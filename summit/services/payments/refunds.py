@@ -24,6 +24,7 @@ from ...models import (
 )
 from ...models.payments import RefundStatus
 from .. import locks
+from ..order_states import transition
 from ..tickets import order_mail as notices
 from ..tickets.ordering import OrderError
 from .base import PaymentError, get_provider
@@ -165,8 +166,9 @@ def record_refund(
                     ticket.status = TicketStatus.REFUNDED
                     ticket.refunded_amount = ticket.price
             if not order.valid_tickets:
-                order.status = (
-                    OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED
+                transition(
+                    order,
+                    OrderStatus.REFUNDED if payment.refunded_amount else OrderStatus.CANCELLED,
                 )
                 order.cancelled_at = order.cancelled_at or utcnow()
         return known is None
@@ -200,7 +202,7 @@ def _reopen(payment: Payment, refund: Refund, was: RefundStatus) -> None:
                 ticket.status = TicketStatus.VALID
                 ticket.refunded_amount = 0
         if order.valid_tickets and order.status in (OrderStatus.REFUNDED, OrderStatus.CANCELLED):
-            order.status = OrderStatus.PAID
+            transition(order, OrderStatus.PAID)
             order.cancelled_at = None
     notices.refund_reversed(order, payment, refund.amount)
 
@@ -264,7 +266,7 @@ def cancel_tickets(order: Order, tickets: list) -> None:
         for ticket in tickets:
             ticket.status = TicketStatus.CANCELLED
         if not order.valid_tickets:
-            order.status = OrderStatus.CANCELLED
+            transition(order, OrderStatus.CANCELLED)
             order.cancelled_at = utcnow()
 
 
@@ -303,7 +305,7 @@ def cancel_order(order: Order) -> None:
                 db.session.rollback()
                 raise OrderError("cannot_cancel")
         was_confirmed = order.status.is_confirmed
-        order.status = OrderStatus.CANCELLED
+        transition(order, OrderStatus.CANCELLED)
         order.cancelled_at = utcnow()
         for ticket in order.tickets:
             if ticket.status is TicketStatus.VALID:

@@ -50,7 +50,6 @@ from .published import published_program
 from .signup_mail import add_to_agenda, attendee_account, queue_signup_confirmation
 from .snapshot import PublishedSession, effective_signup_limit
 
-CONFIRMED = tuple(s for s in OrderStatus if s.is_confirmed)
 LIST_NAME_MAX = 120  # CheckinList.name
 
 
@@ -105,7 +104,7 @@ def my_tickets(event: Event, user: User) -> list[Ticket]:
             .join(Order, Order.id == Ticket.order_id)
             .where(
                 Order.event_id == event.id,
-                Order.status.in_(CONFIRMED),
+                Order.status.in_(OrderStatus.CONFIRMED),
                 Ticket.status == TicketStatus.VALID,
                 _owned_by(user),
             )
@@ -127,7 +126,7 @@ def _taking_a_place(query):
         .where(
             WorkshopSignup.cancelled_at.is_(None),
             Ticket.status == TicketStatus.VALID,
-            Order.status.in_(CONFIRMED),
+            Order.status.in_(OrderStatus.CONFIRMED),
         )
     )
 

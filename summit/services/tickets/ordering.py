@@ -23,7 +23,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
-    HOLDING,
     DiscountCode,
     Event,
     Order,
@@ -36,10 +35,9 @@ from ...models import (
     utcnow,
 )
 from .. import locks
+from ..order_states import transition
 
 MAX_TICKETS_PER_ORDER = 50
-# Orders whose seats are held without having been paid for or invoiced.
-UNPAID_HOLDING = (OrderStatus.RESERVED, OrderStatus.PENDING)
 
 
 class OrderError(Exception):
@@ -70,7 +68,7 @@ class Availability:
 def holding_condition(now: datetime):
     """Orders whose tickets take seats right now."""
     return or_(
-        Order.status.in_(HOLDING),
+        Order.status.in_(OrderStatus.HOLDING),
         and_(Order.status == OrderStatus.RESERVED, Order.expires_at > now),
     )
 
@@ -479,7 +477,7 @@ def _release(event: Event, token: str, now: datetime) -> bool:
         return False
     if any(p.status in (PaymentStatus.CREATED, PaymentStatus.PENDING) for p in order.payments):
         return False  # a payment under way (its page may be open): let it end by itself
-    order.status = OrderStatus.CANCELLED
+    transition(order, OrderStatus.CANCELLED)
     order.cancelled_at = now
     return True
 

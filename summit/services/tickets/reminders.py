@@ -42,7 +42,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
             orders = db.session.scalars(
                 select(Order).where(
                     Order.event_id == event.id,
-                    Order.status.in_([OrderStatus.PAID, OrderStatus.INVOICED]),
+                    Order.status.in_(OrderStatus.CONFIRMED),
                     Order.reminder_sent_at.is_(None),
                 )
             ).all()

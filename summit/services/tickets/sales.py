@@ -40,7 +40,6 @@ VAT_RATES = (25, 12, 6, 0)  # the Swedish rates (moms)
 MAX_PRICE = 100_000_000  # öre: 1 000 000 kr
 MAX_CAPACITY = 1_000_000
 CODE_RE = re.compile(r"^[A-Z0-9_-]{3,64}$")
-SOLD = (OrderStatus.PAID, OrderStatus.INVOICED)
 # Orders whose money came in (a refunded order was paid first).
 PAID = (OrderStatus.PAID, OrderStatus.REFUNDED)
 
@@ -108,7 +107,7 @@ def sales_overview(event: Event, now: datetime | None = None) -> SalesOverview:
     figures = db.session.execute(
         select(
             Ticket.ticket_type_id,
-            func.sum(case((and_(valid, Order.status.in_(SOLD)), 1), else_=0)),
+            func.sum(case((and_(valid, Order.status.in_(OrderStatus.CONFIRMED)), 1), else_=0)),
             func.sum(case((and_(valid, holding_unsold), 1), else_=0)),
             func.sum(
                 case((Order.status.in_(PAID), Ticket.price - Ticket.refunded_amount), else_=0)
@@ -247,7 +246,7 @@ def attendee_rows(event: Event) -> list[list[str]]:
         .join(TicketType, TicketType.id == Ticket.ticket_type_id)
         .where(
             Order.event_id == event.id,
-            Order.status.in_(SOLD),
+            Order.status.in_(OrderStatus.CONFIRMED),
             Ticket.status == TicketStatus.VALID,
         )
         .order_by(TicketType.position, TicketType.id, func.lower(Ticket.attendee_name), Ticket.id)

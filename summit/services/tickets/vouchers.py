@@ -278,7 +278,7 @@ def revoke_voucher(voucher: Voucher, now: datetime | None = None) -> None:
             .where(
                 Ticket.voucher_id == voucher.id,
                 Ticket.status == TicketStatus.VALID,
-                Order.status.in_((OrderStatus.PAID, OrderStatus.INVOICED)),
+                Order.status.in_(OrderStatus.CONFIRMED),
             )
             .limit(1)
         )

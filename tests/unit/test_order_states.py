@@ -1,0 +1,79 @@
+"""The order status table: every allowed move, every refused one, and the named sets.
+
+Written from what happens to an order (README and the module docstring of
+services/order_states.py), not read from its table: a reservation is paid, invoiced,
+left pending at the provider, runs out or is given back; a pending payment settles,
+fails (back to the reservation, or expired) or the order is cancelled; an invoice is
+marked paid, or the order cancelled or refunded; a paid order is refunded or
+cancelled; a payment may still arrive for an expired or cancelled order (kept if seats
+are left, else cancelled and refunded); a refund that failed makes the order paid
+again, and an organizer may cancel what a refund left.
+"""
+
+import pytest
+
+from summit.models import Order, OrderStatus
+from summit.services.order_states import OrderTransitionError, transition
+
+S = OrderStatus
+
+ALLOWED = {
+    (S.RESERVED, S.PENDING),
+    (S.RESERVED, S.PAID),
+    (S.RESERVED, S.INVOICED),
+    (S.RESERVED, S.EXPIRED),
+    (S.RESERVED, S.CANCELLED),
+    (S.PENDING, S.RESERVED),
+    (S.PENDING, S.PAID),
+    (S.PENDING, S.EXPIRED),
+    (S.PENDING, S.CANCELLED),
+    (S.INVOICED, S.PAID),
+    (S.INVOICED, S.CANCELLED),
+    (S.INVOICED, S.REFUNDED),
+    (S.PAID, S.CANCELLED),
+    (S.PAID, S.REFUNDED),
+    (S.EXPIRED, S.PAID),
+    (S.EXPIRED, S.CANCELLED),
+    (S.CANCELLED, S.PAID),
+    (S.CANCELLED, S.REFUNDED),
+    (S.REFUNDED, S.PAID),
+    (S.REFUNDED, S.CANCELLED),
+}
+PAIRS = [(current, to) for current in OrderStatus for to in OrderStatus]
+
+
+@pytest.mark.parametrize(("current", "to"), PAIRS, ids=lambda s: s.value)
+def test_every_pair_of_statuses(current, to):
+    order = Order(status=current)
+    if current is to or (current, to) in ALLOWED:
+        assert transition(order, to) is current
+        assert order.status is to
+    else:
+        with pytest.raises(OrderTransitionError):
+            transition(order, to)
+        assert order.status is current  # refused: nothing changed
+
+
+def test_what_can_never_happen():
+    """Spelled out, the refusals that matter most."""
+    refused = [
+        (S.PAID, S.RESERVED),  # money taken: the seats are the buyer's
+        (S.PAID, S.EXPIRED),  # a paid order never runs out
+        (S.INVOICED, S.EXPIRED),
+        (S.RESERVED, S.REFUNDED),  # nothing was paid
+        (S.EXPIRED, S.RESERVED),  # a reservation that ran out is not held again
+        (S.CANCELLED, S.RESERVED),
+    ]
+    for current, to in refused:
+        assert (current, to) not in ALLOWED
+        with pytest.raises(OrderTransitionError):
+            transition(Order(status=current), to)
+
+
+def test_named_sets():
+    assert set(S.CONFIRMED) == {S.PAID, S.INVOICED}
+    assert set(S.HOLDING) == {S.PENDING, S.INVOICED, S.PAID}
+    assert set(S.UNPAID) == {S.RESERVED, S.PENDING}
+    assert [s for s in OrderStatus if s.is_confirmed] == [S.INVOICED, S.PAID]
+    # The sets are not statuses of their own.
+    assert len(list(OrderStatus)) == 7
