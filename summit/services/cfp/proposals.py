@@ -184,9 +184,7 @@ def _check_uses(proposal: Proposal) -> None:
     speakers cannot both take its last use."""
     if proposal.access_code_id is None:
         return
-    access_code = db.session.scalars(
-        select(AccessCode).where(AccessCode.id == proposal.access_code_id).with_for_update()
-    ).one()
+    access_code = locks.access_code(proposal.access_code_id).take()
     if access_code.max_uses is not None and access_code_uses(access_code) >= access_code.max_uses:
         raise CfpError("code_used_up", "code")
 
