@@ -13,7 +13,7 @@ again, and an organizer may cancel what a refund left.
 import pytest
 
 from summit.models import Order, OrderStatus
-from summit.services.order_states import OrderTransitionError, transition
+from summit.services.tickets.order_states import OrderTransitionError, transition
 
 S = OrderStatus
 

@@ -32,8 +32,8 @@ from ...models import (
     utcnow,
 )
 from .. import locks
-from ..order_states import transition
 from ..tickets import order_mail as notices
+from ..tickets.order_states import transition
 from ..tickets.ordering import (
     AttendeeDetails,
     BuyerDetails,

@@ -13,8 +13,8 @@ from ...extensions import db
 from ...models import Order, OrderStatus, Payment, TicketStatus, utcnow
 from ...models.payments import DisputeDecision
 from .. import locks
-from ..order_states import transition
 from ..tickets import order_mail as notices
+from ..tickets.order_states import transition
 from ..tickets.ordering import OrderError
 
 # Stripe's statuses of a dispute that has ended.

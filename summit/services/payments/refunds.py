@@ -24,8 +24,8 @@ from ...models import (
 )
 from ...models.payments import RefundStatus
 from .. import locks
-from ..order_states import transition
 from ..tickets import order_mail as notices
+from ..tickets.order_states import transition
 from ..tickets.ordering import OrderError
 from .base import PaymentError, get_provider
 

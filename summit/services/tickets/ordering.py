@@ -35,7 +35,7 @@ from ...models import (
     utcnow,
 )
 from .. import locks
-from ..order_states import transition
+from .order_states import transition
 
 MAX_TICKETS_PER_ORDER = 50
 

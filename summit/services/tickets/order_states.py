@@ -15,7 +15,7 @@ status under the event's sales lock (locks.sales), or its own row lock (locks.or
 in their unit of work, and set the time stamps that go with the change.
 """
 
-from ..models import Order, OrderStatus
+from ...models import Order, OrderStatus
 
 S = OrderStatus
 
