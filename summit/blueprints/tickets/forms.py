@@ -1,5 +1,3 @@
-import re
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
@@ -13,24 +11,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from ...forms import Form, PlainForm, at_most, strip
+from ...services.payments.core import InvoiceRefused, clean_org_number
 
 EMAIL_ERROR = _l("Enter a valid email address, e.g. namn@exempel.se.")
-
-
-def swedish_org_number(_form, field):
-    """Organisationsnummer (or personnummer for sole traders): ten digits, Luhn check."""
-    digits = re.sub(r"[\s-]", "", field.data or "")
-    if len(digits) == 12 and digits.startswith(("16", "19", "20")):
-        digits = digits[2:]
-    if not re.fullmatch(r"\d{10}", digits):
-        raise ValidationError(_l("Enter the organisation number as NNNNNN-NNNN."))
-    total = 0
-    for index, char in enumerate(digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    if total % 10:
-        raise ValidationError(_l("This organisation number is not valid; please check it."))
-    field.data = f"{digits[:6]}-{digits[6:]}"
 
 
 class ShopForm(Form):
@@ -132,9 +115,9 @@ class CheckoutForm(Form):
                 valid = False
             else:
                 try:
-                    swedish_org_number(self, self.org_number)
-                except ValidationError as error:
-                    self.org_number.errors.append(str(error))
+                    self.org_number.data = clean_org_number(self.org_number.data)
+                except InvoiceRefused as refused:
+                    self.org_number.errors.append(refused.message)
                     valid = False
             if not self.invoice_address.data:
                 self.invoice_address.errors.append(_l("Enter the invoice address."))

@@ -322,6 +322,8 @@ def checkout(slug, token):
                 db.session.expire(order)
                 return _ended(order, form, utcnow())
             error = order_error_message(failure)
+        except payments.InvoiceRefused as refused:  # the form checks it too: a second line
+            form.org_number.errors.append(refused.message)
         except PaymentError:
             error = _("The payment could not be started. Please try again in a moment.")
         else:

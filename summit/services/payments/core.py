@@ -10,9 +10,11 @@ refunded and buyer and organizers are told.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ...database import unit_of_work
@@ -32,6 +34,7 @@ from ...models import (
     utcnow,
 )
 from .. import locks
+from ..refusal import Refusal
 from ..tickets import order_mail as notices
 from ..tickets.order_states import transition
 from ..tickets.ordering import (
@@ -54,6 +57,33 @@ class InvoiceDetails:
     org_number: str
     address: str
     reference: str = ""
+
+
+class InvoiceRefused(Refusal):
+    messages = {
+        "org_number_format": lambda p: _("Enter the organisation number as NNNNNN-NNNN."),
+        "org_number_invalid": lambda p: _(
+            "This organisation number is not valid; please check it."
+        ),
+    }
+
+
+def clean_org_number(raw: str) -> str:
+    """The organisationsnummer (or a sole trader's personnummer) as NNNNNN-NNNN: ten
+    digits (twelve with the century), spaces and hyphens aside, passing the Luhn check
+    every Swedish number carries; or InvoiceRefused. An invoice is only issued to one."""
+    digits = re.sub(r"[\s-]", "", raw or "")
+    if len(digits) == 12 and digits.startswith(("16", "19", "20")):
+        digits = digits[2:]
+    if not (digits.isascii() and re.fullmatch(r"\d{10}", digits)):
+        raise InvoiceRefused("org_number_format", "org_number")
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    if total % 10:
+        raise InvoiceRefused("org_number_invalid", "org_number")
+    return f"{digits[:6]}-{digits[6:]}"
 
 
 # The least Stripe charges per currency (öre/cents; docs.stripe.com/currencies). Under it
@@ -198,7 +228,7 @@ def _confirm(order: Order, status: OrderStatus, now: datetime) -> None:
 def _issue_invoice(order: Order, details: InvoiceDetails, now: datetime) -> None:
     order.payment_method = PaymentMethod.INVOICE
     order.buyer_organisation = details.organisation.strip() or order.buyer_organisation
-    order.org_number = details.org_number.strip()
+    order.org_number = clean_org_number(details.org_number)
     order.invoice_address = details.address.strip()
     order.invoice_reference = details.reference.strip()
     today = now.astimezone(order.event.tz).date()
