@@ -28,3 +28,19 @@ def in_threads(app, count: int, work: Callable[[], object], timeout: float = 60)
     if errors:
         raise errors[0]
     return results
+
+
+def seat_buyer(slug: str, type_id: int, **reserve) -> Callable[[], str]:
+    """A buyer of one seat of a ticket type, for in_threads: "ok" when the seat was
+    reserved, else the reason the shop refused (e.g. "sold_out", "voucher_held")."""
+    from summit.services.events import get_event
+    from summit.services.tickets.ordering import OrderError, reserve_tickets
+
+    def buy() -> str:
+        try:
+            reserve_tickets(get_event(slug), {type_id: 1}, **reserve)
+            return "ok"
+        except OrderError as error:
+            return error.reason
+
+    return buy

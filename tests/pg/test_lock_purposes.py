@@ -9,9 +9,7 @@ from sqlalchemy import func, select
 from summit.database import unit_of_work
 from summit.models import Ticket, TicketStatus
 from summit.services import locks
-from summit.services.events import get_event
-from summit.services.tickets.ordering import OrderError, reserve_tickets
-from tests.threads import in_threads
+from tests.threads import in_threads, seat_buyer
 
 WAIT = 30  # seconds: only ever reached when something blocks that must not
 
@@ -47,12 +45,7 @@ def test_sales_go_on_while_the_program_lock_is_held(app, db, make_event, make_ti
         assert held.wait(WAIT)
         assert not errors
 
-        def buy():
-            try:
-                reserve_tickets(get_event("summit2027"), {type_id: 1})
-                return "ok"
-            except OrderError as error:
-                return error.reason
+        buy = seat_buyer("summit2027", type_id)
 
         # Two buyers of the last seat, while a release is under way: both are answered
         # (neither waits for the release), and only one gets the seat.

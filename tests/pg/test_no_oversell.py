@@ -3,9 +3,7 @@
 from sqlalchemy import func, select
 
 from summit.models import Ticket, TicketStatus
-from summit.services.events import get_event
-from summit.services.tickets.ordering import OrderError, reserve_tickets
-from tests.threads import in_threads
+from tests.threads import in_threads, seat_buyer
 
 
 def test_fifty_buyers_ten_seats_exactly_ten_reserved(app, db, make_event, make_ticket_type):
@@ -14,12 +12,7 @@ def test_fifty_buyers_ten_seats_exactly_ten_reserved(app, db, make_event, make_t
 
     type_id = seats.id
 
-    def buy():
-        try:
-            reserve_tickets(get_event("summit2027"), {type_id: 1})
-            return "ok"
-        except OrderError as error:
-            return error.reason
+    buy = seat_buyer("summit2027", type_id)
 
     outcomes = in_threads(app, 50, buy)
     assert outcomes.count("ok") == 10

@@ -7,7 +7,7 @@ from summit.models import Ticket, TicketStatus
 from summit.services.events import get_event
 from summit.services.tickets import vouchers
 from summit.services.tickets.ordering import OrderError, reserve_tickets
-from tests.threads import in_threads
+from tests.threads import in_threads, seat_buyer
 
 
 def test_twenty_buyers_one_voucher_exactly_one_ticket(app, db, make_event, make_ticket_type):
@@ -18,12 +18,7 @@ def test_twenty_buyers_one_voucher_exactly_one_ticket(app, db, make_event, make_
     (voucher,) = vouchers.generate_vouchers(event, speaker, 1, free=True)
     code, type_id, voucher_id = voucher.display_code, speaker.id, voucher.id
 
-    def buy():
-        try:
-            reserve_tickets(get_event("summit2027"), {type_id: 1}, code=code)
-            return "ok"
-        except OrderError as error:
-            return error.reason
+    buy = seat_buyer("summit2027", type_id, code=code)
 
     outcomes = in_threads(app, 20, buy)
     assert outcomes.count("ok") == 1

@@ -20,7 +20,6 @@ from summit.models import (
     Voucher,
     utcnow,
 )
-from summit.services.events import get_event
 from summit.services.payments import core as payments
 from summit.services.tickets import sales, vouchers
 from summit.services.tickets.codes import ALPHABET, is_guessable, random_code
@@ -37,7 +36,7 @@ from summit.services.tickets.ordering import (
 from summit.services.tickets.renewal import renew_reservation
 from summit.services.tickets.sales import DiscountCodeData, SalesError, TicketTypeData
 from summit.services.tickets.vouchers import VoucherError, VoucherState
-from tests.threads import in_threads
+from tests.threads import in_threads, seat_buyer
 
 
 @pytest.fixture
@@ -218,12 +217,7 @@ def test_racing_buyers_with_one_voucher_on_sqlite(app, db, summit):
     (voucher,) = vouchers.generate_vouchers(event, speaker, 1, free=True)
     code, type_id = voucher.code, speaker.id
 
-    def buy():
-        try:
-            reserve_tickets(get_event("summit2027"), {type_id: 1}, code=code)
-            return "ok"
-        except OrderError as error:
-            return error.reason
+    buy = seat_buyer("summit2027", type_id, code=code)
 
     outcomes = in_threads(app, 8, buy)
     assert outcomes.count("ok") == 1
