@@ -4,12 +4,12 @@ import re
 from zoneinfo import ZoneInfo
 
 import wtforms
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
 from werkzeug.datastructures import FileStorage, MultiDict
-from wtforms import DateTimeLocalField, HiddenField, IntegerField, TimeField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, SubmitField, TimeField
 from wtforms.fields import FieldList, FileField, FormField, MultipleFileField, SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 
@@ -228,6 +228,22 @@ def enum_choices(enum_class) -> list[SelectChoice]:
 def form_page(template: str, form, **context):
     """A page with a form: 422 when the form came back with errors, else 200."""
     return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def show_refusal(refusal, form=None, fields: dict[str, str] | None = None) -> None:
+    """Show a service's refusal (services/refusal.Refusal; nothing was stored, the unit
+    of work rolled back): on the form field it names (`fields` maps a service's names to
+    the form's), else on the form's first field a person fills in; as a flash when there
+    is no such field (no form, or a form that is only a button)."""
+    name = (fields or {}).get(refusal.field, refusal.field)
+    present = list(form) if form is not None else []
+    named = [f for f in present if f.short_name == name and f.short_name != "csrf_token"]
+    typed = [f for f in present if not isinstance(f, HiddenField | SubmitField)]
+    target = (named or typed or [None])[0]
+    if target is None:
+        flash(refusal.message, "error")
+    else:
+        target.errors = [*target.errors, refusal.message]
 
 
 class ButtonForm(Form):
