@@ -23,6 +23,7 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from ..database import unit_of_work
 from ..extensions import db
 from ..models import Event
 from ..models.events import DEFAULT_ACCENT
@@ -77,13 +78,13 @@ def save_branding(
     commit. Everything is checked first: a refusal stores nothing."""
     accent = clean_accent(accent_color)
     cleaned = clean_logo(logo) if logo is not None else None
-    event.accent_color = accent
-    if cleaned is not None:
-        event.logo, event.logo_content_type = cleaned
-        event.logo_token = secrets.token_urlsafe(16)
-    elif remove_logo:
-        event.logo = event.logo_content_type = event.logo_token = None
-    db.session.commit()
+    with unit_of_work():
+        event.accent_color = accent
+        if cleaned is not None:
+            event.logo, event.logo_content_type = cleaned
+            event.logo_token = secrets.token_urlsafe(16)
+        elif remove_logo:
+            event.logo = event.logo_content_type = event.logo_token = None
     return event
 
 

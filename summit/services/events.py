@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..database import unit_of_work
 from ..extensions import db
 from ..models import Event, EventFormat, EventKind, EventStatus, utcnow
 
@@ -68,25 +69,25 @@ def _check(data: EventData, event: Event | None) -> None:
 def save_event(data: EventData, event: Event | None = None) -> Event:
     """Create an event (as a draft) or update one; rules checked before anything is written."""
     _check(data, event)
-    if event is None:
-        event = Event(status=EventStatus.DRAFT)
-        db.session.add(event)
-    for name, value in vars(data).items():
-        setattr(event, name, value)
-    if not data.format.has_stream:
-        event.stream_url = ""
-    db.session.commit()
+    with unit_of_work():
+        if event is None:
+            event = Event(status=EventStatus.DRAFT)
+            db.session.add(event)
+        for name, value in vars(data).items():
+            setattr(event, name, value)
+        if not data.format.has_stream:
+            event.stream_url = ""
     return event
 
 
 def publish_event(event: Event) -> None:
     if event.status is not EventStatus.PUBLISHED:
-        event.status = EventStatus.PUBLISHED
-        event.published_at = utcnow()
-        db.session.commit()
+        with unit_of_work():
+            event.status = EventStatus.PUBLISHED
+            event.published_at = utcnow()
 
 
 def unpublish_event(event: Event) -> None:
     if event.status is not EventStatus.DRAFT:
-        event.status = EventStatus.DRAFT
-        db.session.commit()
+        with unit_of_work():
+            event.status = EventStatus.DRAFT

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Checkin,
@@ -85,9 +86,8 @@ def list_for_today(event: Event, now: datetime | None = None) -> CheckinList:
     today = (now or utcnow()).astimezone(event.tz).date()
     lists = checkin_lists(event)
     if not lists:
-        checkin_list = ensure_default_list(event)
-        db.session.commit()
-        return checkin_list
+        with unit_of_work():
+            return ensure_default_list(event)
     for wanted in (today, None):
         for checkin_list in lists:
             if checkin_list.day == wanted:
@@ -134,30 +134,30 @@ def save_list(
     )
     if clash:
         raise SetupError("name", "taken")
-    if checkin_list is None:
-        position = db.session.scalar(
-            select(func.coalesce(func.max(CheckinList.position) + 1, 0)).where(
-                CheckinList.event_id == event.id
+    with unit_of_work():
+        if checkin_list is None:
+            position = db.session.scalar(
+                select(func.coalesce(func.max(CheckinList.position) + 1, 0)).where(
+                    CheckinList.event_id == event.id
+                )
             )
-        )
-        checkin_list = CheckinList(event_id=event.id, position=position)
-        db.session.add(checkin_list)
-    checkin_list.name, checkin_list.day, checkin_list.ticket_types = name, day, types
-    db.session.commit()
+            checkin_list = CheckinList(event_id=event.id, position=position)
+            db.session.add(checkin_list)
+        checkin_list.name, checkin_list.day, checkin_list.ticket_types = name, day, types
     return checkin_list
 
 
 def delete_list(checkin_list: CheckinList) -> None:
     """Only a list nobody scans on and nobody was checked in on can go."""
-    in_use = db.session.scalar(
-        select(Station.id).where(Station.checkin_list_id == checkin_list.id).limit(1)
-    ) or db.session.scalar(
-        select(Checkin.id).where(Checkin.checkin_list_id == checkin_list.id).limit(1)
-    )
-    if in_use:
-        raise SetupError("list", "in_use")
-    db.session.delete(checkin_list)
-    db.session.commit()
+    with unit_of_work():
+        in_use = db.session.scalar(
+            select(Station.id).where(Station.checkin_list_id == checkin_list.id).limit(1)
+        ) or db.session.scalar(
+            select(Checkin.id).where(Checkin.checkin_list_id == checkin_list.id).limit(1)
+        )
+        if in_use:
+            raise SetupError("list", "in_use")
+        db.session.delete(checkin_list)
 
 
 # Stations ----------------------------------------------------------------------------
@@ -198,41 +198,42 @@ def create_station(
     `prints_badges` it offers each arriving attendee's badge in `badge_layout`."""
     name = _clean_name(name)
     badge_layout = _check_badge_layout(badge_layout)
-    if checkin_list is None:
-        checkin_list = ensure_default_list(event)
-    elif checkin_list.event_id != event.id:
+    if checkin_list is not None and checkin_list.event_id != event.id:
         raise SetupError("list", "unknown")
     token = new_station_token()
-    station = Station(
-        event_id=event.id,
-        checkin_list_id=checkin_list.id,
-        name=name,
-        token_hash=token_hash(token),
-        created_by_id=created_by.id if created_by else None,
-        prints_badges=bool(prints_badges),
-        badge_layout=badge_layout,
-    )
-    db.session.add(station)
-    db.session.commit()
+    with unit_of_work():
+        if checkin_list is None:
+            checkin_list = ensure_default_list(event)
+        station = Station(
+            event_id=event.id,
+            checkin_list_id=checkin_list.id,
+            name=name,
+            token_hash=token_hash(token),
+            created_by_id=created_by.id if created_by else None,
+            prints_badges=bool(prints_badges),
+            badge_layout=badge_layout,
+        )
+        db.session.add(station)
     return station, token
 
 
 def renew_token(station: Station) -> str:
     """A new link for the station; the old one stops working at its next scan."""
     token = new_station_token()
-    forget_station(station.token_hash)
-    station.token_hash = token_hash(token)
-    station.revoked_at = None
-    db.session.commit()
+    old_hash = station.token_hash
+    with unit_of_work():
+        station.token_hash = token_hash(token)
+        station.revoked_at = None
+    forget_station(old_hash)
     return token
 
 
 def revoke_station(station: Station, now: datetime | None = None) -> None:
     """The phone stops scanning at once; its check-ins stay."""
-    if station.revoked_at is None:
-        station.revoked_at = now or utcnow()
+    with unit_of_work():
+        if station.revoked_at is None:
+            station.revoked_at = now or utcnow()
     forget_station(station.token_hash)
-    db.session.commit()
 
 
 def change_station(
@@ -251,10 +252,10 @@ def change_station(
     badge_layout = _check_badge_layout(badge_layout)
     if checkin_list is None or checkin_list.event_id != station.event_id:
         raise SetupError("list", "unknown")
-    station.name, station.checkin_list_id = name, checkin_list.id
-    station.prints_badges, station.badge_layout = bool(prints_badges), badge_layout
+    with unit_of_work():
+        station.name, station.checkin_list_id = name, checkin_list.id
+        station.prints_badges, station.badge_layout = bool(prints_badges), badge_layout
     forget_station(station.token_hash)
-    db.session.commit()
 
 
 # Figures -----------------------------------------------------------------------------

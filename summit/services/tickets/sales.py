@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     BadgeRole,
@@ -229,8 +230,8 @@ def resend_confirmation(order: Order) -> None:
         raise OrderError("not_confirmed")
     if not order.buyer_email:
         raise OrderError("no_email")
-    order_mail.order_confirmed(order)
-    db.session.commit()
+    with unit_of_work():
+        order_mail.order_confirmed(order)
 
 
 # Attendee list -------------------------------------------------------------------------
@@ -345,32 +346,32 @@ def save_ticket_type(
         # A hidden type's code is all that keeps strangers out: none found by trying.
         # (One saved before this rule stays until it is changed.)
         raise SalesError("access_code", "guessable")
-    if ticket_type is None:
-        last = db.session.scalar(
-            select(func.max(TicketType.position)).where(TicketType.event_id == event.id)
-        )
-        ticket_type = TicketType(event=event, position=0 if last is None else last + 1)
-        db.session.add(ticket_type)
-    for name in (
-        "price",
-        "vat_percent",
-        "capacity",
-        "max_per_order",
-        "sale_starts_at",
-        "sale_ends_at",
-        "is_visible",
-        "is_active",
-        "badge_role",
-    ):
-        setattr(ticket_type, name, getattr(data, name))
-    ticket_type.name_sv = data.name_sv.strip()
-    ticket_type.name_en = data.name_en.strip()
-    ticket_type.description_sv = data.description_sv.strip()
-    ticket_type.description_en = data.description_en.strip()
-    ticket_type.access_code = access_code or None
-    if data.position is not None:
-        ticket_type.position = data.position
-    db.session.commit()
+    with unit_of_work():
+        if ticket_type is None:
+            last = db.session.scalar(
+                select(func.max(TicketType.position)).where(TicketType.event_id == event.id)
+            )
+            ticket_type = TicketType(event=event, position=0 if last is None else last + 1)
+            db.session.add(ticket_type)
+        for name in (
+            "price",
+            "vat_percent",
+            "capacity",
+            "max_per_order",
+            "sale_starts_at",
+            "sale_ends_at",
+            "is_visible",
+            "is_active",
+            "badge_role",
+        ):
+            setattr(ticket_type, name, getattr(data, name))
+        ticket_type.name_sv = data.name_sv.strip()
+        ticket_type.name_en = data.name_en.strip()
+        ticket_type.description_sv = data.description_sv.strip()
+        ticket_type.description_en = data.description_en.strip()
+        ticket_type.access_code = access_code or None
+        if data.position is not None:
+            ticket_type.position = data.position
     return ticket_type
 
 
@@ -383,17 +384,17 @@ def tickets_of_type(ticket_type: TicketType) -> int:
 
 def deactivate_ticket_type(ticket_type: TicketType) -> None:
     """Stop selling it; tickets already sold stay valid."""
-    ticket_type.is_active = False
-    db.session.commit()
+    with unit_of_work():
+        ticket_type.is_active = False
 
 
 def delete_ticket_type(ticket_type: TicketType) -> None:
     """Remove a ticket type nobody ever got a ticket of (a mistake); others can only be
     deactivated, as orders, receipts and the books refer to them."""
-    if tickets_of_type(ticket_type):
-        raise SalesError("ticket_type", "has_tickets")
-    db.session.delete(ticket_type)
-    db.session.commit()
+    with unit_of_work():
+        if tickets_of_type(ticket_type):
+            raise SalesError("ticket_type", "has_tickets")
+        db.session.delete(ticket_type)
 
 
 # Discount codes ------------------------------------------------------------------------
@@ -445,38 +446,36 @@ def save_discount_code(
     )
     if len(types) != len(wanted):
         raise SalesError("ticket_types", "unknown")
-    if code is None:
-        code = DiscountCode(event_id=event.id)
-        db.session.add(code)
-    code.code = text
-    code.kind = data.kind
-    code.value = data.value
-    code.max_uses = data.max_uses
-    code.valid_from = data.valid_from
-    code.valid_until = data.valid_until
-    code.is_active = data.is_active
-    code.ticket_types = sorted(types, key=lambda t: (t.position, t.id))
     try:
-        db.session.commit()
-    except IntegrityError:
-        # Someone saved the same code a moment ago.
-        db.session.rollback()
+        with unit_of_work():
+            if code is None:
+                code = DiscountCode(event_id=event.id)
+                db.session.add(code)
+            code.code = text
+            code.kind = data.kind
+            code.value = data.value
+            code.max_uses = data.max_uses
+            code.valid_from = data.valid_from
+            code.valid_until = data.valid_until
+            code.is_active = data.is_active
+            code.ticket_types = sorted(types, key=lambda t: (t.position, t.id))
+    except IntegrityError:  # someone saved the same code a moment ago
         raise SalesError("code", "taken") from None
     return code
 
 
 def deactivate_discount_code(code: DiscountCode) -> None:
     """The code stops working; tickets that got it keep their price."""
-    code.is_active = False
-    db.session.commit()
+    with unit_of_work():
+        code.is_active = False
 
 
 def delete_discount_code(code: DiscountCode) -> None:
     """Remove a code no ticket ever got; used ones can only be deactivated."""
-    used = db.session.scalar(
-        select(func.count()).select_from(Ticket).where(Ticket.discount_code_id == code.id)
-    )
-    if used:
-        raise SalesError("code", "in_use")
-    db.session.delete(code)
-    db.session.commit()
+    with unit_of_work():
+        used = db.session.scalar(
+            select(func.count()).select_from(Ticket).where(Ticket.discount_code_id == code.id)
+        )
+        if used:
+            raise SalesError("code", "in_use")
+        db.session.delete(code)
