@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from ..database import unit_of_work
 from ..extensions import db
 from ..services import accounts, outbox
 from ..services.badges import jobs as badge_jobs
@@ -92,11 +93,11 @@ def worker(interval, once):
 @click.password_option()
 def create_user(email, name, admin, password):
     """Create an account (or give an existing one a new password)."""
-    user = accounts.find_user(email) or accounts.create_user(email, name=name)
-    user.set_password(password)
-    if admin:
-        user.is_site_admin = True
-    db.session.commit()
+    with unit_of_work():
+        user = accounts.find_user(email) or accounts.create_user(email, name=name)
+        user.set_password(password)
+        if admin:
+            user.is_site_admin = True
     click.echo(f"{user.email}{' (site admin)' if user.is_site_admin else ''}")
 
 

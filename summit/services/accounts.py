@@ -21,11 +21,12 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
-from ..database import begin_write
+from ..database import unit_of_work
 from ..extensions import db
 from ..models import Event, EventRole, LoginSession, Role, User, utcnow
 from ..models.users import login_token_hash, new_session_token
 from ..urls import external_url
+from . import locks
 from .mail import queue_mail
 
 MIN_PASSWORD_LENGTH = 10
@@ -70,9 +71,15 @@ def _session_max_age() -> timedelta:
 
 
 def begin_session(user: User, by_link: bool = False) -> LoginSession:
-    """Signs one browser in: a new login session, whose token that browser's cookie
+    """Signs one browser in, in a unit of work of its own (see open_session)."""
+    with unit_of_work():
+        return open_session(user, by_link)
+
+
+def open_session(user: User, by_link: bool = False) -> LoginSession:
+    """Inside a unit of work: a new login session, whose token that browser's cookie
     carries (user.get_login_token()); last_login_at moves on, which uses up the emailed
-    links sent before. The person's ended sessions are cleared away. Commits."""
+    links sent before. The person's ended sessions are cleared away."""
     now = utcnow()
     db.session.execute(
         delete(LoginSession).where(
@@ -93,7 +100,6 @@ def begin_session(user: User, by_link: bool = False) -> LoginSession:
     )
     db.session.add(login_session)
     user.last_login_at = now
-    db.session.commit()
     user.login_session = login_session
     login_session.token = token
     return login_session
@@ -122,15 +128,15 @@ def session_for_token(token: object) -> LoginSession | None:
 
 def end_session(login_session: LoginSession) -> None:
     """Signs one browser out for good: its cookie, or any copy of it, opens nothing."""
-    db.session.execute(delete(LoginSession).where(LoginSession.id == login_session.id))
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(delete(LoginSession).where(LoginSession.id == login_session.id))
 
 
 def end_all_sessions(user: User) -> None:
     """Signs the person out everywhere, this browser too. A new session_token also ends
     unused password reset links and gives the calendar feed a new address."""
-    user.session_token = new_session_token()
-    db.session.commit()
+    with unit_of_work():
+        user.session_token = new_session_token()
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -148,19 +154,19 @@ def send_magic_link(email: str, locale: str, next_url: str | None = None) -> Non
     """Email a one-time sign-in link. Works for addresses without an account too:
     following the link proves the address and creates the account."""
     email = normalize_email(email)
-    user = find_user(email)
-    token = _serializer("magic-link").dumps(
-        {"e": email, "s": _login_stamp(user), "n": next_url or ""}
-    )
-    queue_mail(
-        email,
-        "magic_link",
-        subject=_l("Your sign-in link"),
-        locale=(user.locale if user and user.locale else locale),
-        link=external_url("auth.magic", token=token),
-        minutes=current_app.config["MAGIC_LINK_MAX_AGE"] // 60,
-    )
-    db.session.commit()
+    with unit_of_work():
+        user = find_user(email)
+        token = _serializer("magic-link").dumps(
+            {"e": email, "s": _login_stamp(user), "n": next_url or ""}
+        )
+        queue_mail(
+            email,
+            "magic_link",
+            subject=_l("Your sign-in link"),
+            locale=(user.locale if user and user.locale else locale),
+            link=external_url("auth.magic", token=token),
+            minutes=current_app.config["MAGIC_LINK_MAX_AGE"] // 60,
+        )
 
 
 def use_magic_link(token: str, locale: str | None = None) -> tuple[User, str]:
@@ -174,24 +180,17 @@ def use_magic_link(token: str, locale: str | None = None) -> tuple[User, str]:
     data = _load(token, "magic-link", current_app.config["MAGIC_LINK_MAX_AGE"])
     if not isinstance(data, dict) or not isinstance(data.get("e"), str):
         raise LinkError("invalid")
-    begin_write()
-    user = db.session.scalar(
-        select(User)
-        .where(User.email == normalize_email(data["e"]))
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if data.get("s", "") != _login_stamp(user):
-        db.session.rollback()
-        raise LinkError("used")
-    if user is None:
-        user = create_user(data["e"], locale=locale)
-        try:
-            db.session.flush()
-        except IntegrityError:  # the other use made this address's account a moment ago
-            db.session.rollback()
-            raise LinkError("used") from None
-    begin_session(user, by_link=True)  # in the same transaction: the link is used up
+    try:
+        with unit_of_work() as unit:
+            user = unit.lock(locks.account(normalize_email(data["e"])))
+            if data.get("s", "") != _login_stamp(user):
+                raise LinkError("used")
+            if user is None:
+                user = create_user(data["e"], locale=locale)
+                db.session.flush()
+            open_session(user, by_link=True)  # in the same unit: the link is used up
+    except IntegrityError:  # the other use made this address's account a moment ago
+        raise LinkError("used") from None
     return user, data.get("n") or ""
 
 
@@ -204,15 +203,15 @@ def send_password_reset(email: str, locale: str) -> None:
     if user is None:
         return
     token = _serializer("password-reset").dumps({"e": user.email, "s": user.session_token})
-    queue_mail(
-        user.email,
-        "password_reset",
-        subject=_l("Choose a new password"),
-        locale=user.locale or locale,
-        link=external_url("auth.reset_password", token=token),
-        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-    )
-    db.session.commit()
+    with unit_of_work():
+        queue_mail(
+            user.email,
+            "password_reset",
+            subject=_l("Choose a new password"),
+            locale=user.locale or locale,
+            link=external_url("auth.reset_password", token=token),
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        )
 
 
 def user_for_reset(token: str) -> User:
@@ -229,8 +228,9 @@ def reset_password(token: str, password: str) -> User:
     """Sets the new password: every login session of the account ends with it, and a
     new one begins for the browser that set it."""
     user = user_for_reset(token)
-    user.set_password(password)  # a new session_token: signed out everywhere
-    begin_session(user)
+    with unit_of_work():
+        user.set_password(password)  # a new session_token: signed out everywhere
+        open_session(user)
     return user
 
 
@@ -250,41 +250,56 @@ def grant_role(event: Event, email: str, role: Role, granted_by: User | None) ->
     """Give a person a role for an event; the account is created if the address is new,
     and the person is told by email (unless they granted it to themselves). Granting a
     role the person already holds changes nothing."""
-    user = find_user(email) or create_user(email)
-    db.session.flush()
-    existing = db.session.scalar(
-        select(EventRole).where(
-            EventRole.user_id == user.id, EventRole.event_id == event.id, EventRole.role == role
+    with unit_of_work():
+        user = find_user(email) or create_user(email)
+        db.session.flush()
+        existing = db.session.scalar(
+            select(EventRole).where(
+                EventRole.user_id == user.id,
+                EventRole.event_id == event.id,
+                EventRole.role == role,
+            )
         )
-    )
-    if existing:
-        return existing
-    grant = EventRole(
-        user=user, event=event, role=role, granted_by_id=getattr(granted_by, "id", None)
-    )
-    db.session.add(grant)
-    if granted_by is None or granted_by.id != user.id:
-        queue_mail(
-            user.email,
-            "role_granted",
-            subject=lambda: _(
-                "Your role for %(event)s: %(role)s", event=event.name, role=role.label
-            ),
-            locale=user.locale,
-            user=user,
-            event=event,
-            role=role,
-            granted_by=granted_by,
-            link=external_url("admin.dashboard"),
-            sign_in_link=external_url("auth.request_link"),
+        if existing:
+            return existing
+        grant = EventRole(
+            user=user, event=event, role=role, granted_by_id=getattr(granted_by, "id", None)
         )
-    db.session.commit()
+        db.session.add(grant)
+        if granted_by is None or granted_by.id != user.id:
+            queue_mail(
+                user.email,
+                "role_granted",
+                subject=lambda: _(
+                    "Your role for %(event)s: %(role)s", event=event.name, role=role.label
+                ),
+                locale=user.locale,
+                user=user,
+                event=event,
+                role=role,
+                granted_by=granted_by,
+                link=external_url("admin.dashboard"),
+                sign_in_link=external_url("auth.request_link"),
+            )
     return grant
 
 
 def revoke_role(grant: EventRole) -> None:
-    db.session.delete(grant)
-    db.session.commit()
+    with unit_of_work():
+        db.session.delete(grant)
+
+
+def set_locale(user: User, locale: str) -> None:
+    """The language of the person's pages and emails."""
+    with unit_of_work():
+        user.locale = locale
+
+
+def save_profile(user: User, name: str, locale: str | None) -> None:
+    """The person's name and language."""
+    with unit_of_work():
+        user.name = name.strip()
+        user.locale = locale
 
 
 def roles_of(event: Event) -> list[EventRole]:

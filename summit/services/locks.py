@@ -7,7 +7,9 @@ unit commits or rolls back. Locks keyed per purpose do not block each other: pub
 an event's program never waits for its ticket sales, nor a sale for a release.
 """
 
-from ..database import AdvisoryLock, RowLock, RowsLock
+from sqlalchemy import select
+
+from ..database import AdvisoryLock, Lock, RowLock, RowsLock
 from ..extensions import db
 from ..models import (
     AccessCode,
@@ -55,6 +57,25 @@ def invoice_numbers() -> AdvisoryLock:
 def person(user_id: int) -> RowLock:
     """What belongs to one person (their agenda, their account's sign-in state)."""
     return RowLock(User, user_id, User.id)
+
+
+class _AccountLock(Lock):
+    def __init__(self, email: str):
+        self.email = email
+
+    def take(self):
+        return db.session.scalar(
+            select(User)
+            .where(User.email == self.email)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+
+def account(email: str) -> Lock:
+    """One address's account (None: it has none yet), read again under the lock: its
+    sign-in state, so an emailed link signs in once."""
+    return _AccountLock(email)
 
 
 class _ProposalLock(RowLock):

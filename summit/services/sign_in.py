@@ -19,10 +19,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from ..database import unit_of_work
 from ..models import LoginSession, User, utcnow
 from ..models.users import hash_password
 from . import attempts
-from .accounts import begin_session, find_user, normalize_email
+from .accounts import begin_session, find_user, normalize_email, open_session
 
 # How long after signing in by emailed link an account without a password may choose
 # one without giving a current password (the link just proved the address).
@@ -67,8 +68,9 @@ def change_password(
         _checked(user.email, current_password, client)
     elif set_password_until(login_session) is None:
         raise PasswordRefused("link_too_old")
-    user.set_password(new_password)  # a new session_token: every session ends
-    return begin_session(user)
+    with unit_of_work():
+        user.set_password(new_password)  # a new session_token: every session ends
+        return open_session(user)
 
 
 def set_password_until(login_session: LoginSession) -> datetime | None:

@@ -18,7 +18,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ...access import public, signed_in
-from ...extensions import db, limiter
+from ...extensions import limiter
 from ...forms import form_page
 from ...models import Role
 from ...services import accounts, sign_in
@@ -232,9 +232,7 @@ def account():
                 field.errors.append(_password_refusal(refusal))
                 return _account_page(form, choose_until)
             login_user(user)  # the new login session: the others ended with the change
-        user.name = form.name.data.strip()
-        user.locale = form.locale.data
-        db.session.commit()
+        accounts.save_profile(user, form.name.data, form.locale.data)
         flash(_("Saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page(form, choose_until)

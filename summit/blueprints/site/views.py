@@ -15,9 +15,8 @@ from flask import (
 from flask_login import current_user
 
 from ...access import public, signed_in
-from ...extensions import db
 from ...models import utcnow
-from ...services import events
+from ...services import accounts, events
 from ...services.cfp import cfp_setup
 from ...services.tickets import documents, my_tickets
 from ...urls import is_safe_next
@@ -80,8 +79,7 @@ def language():
     lang = "en" if form.en.data else "sv"
     session["lang"] = lang
     if current_user.is_authenticated and current_user.locale != lang:
-        current_user.locale = lang
-        db.session.commit()
+        accounts.set_locale(current_user, lang)
     target = form.next.data
     return redirect(target if is_safe_next(target) else "/")
 
