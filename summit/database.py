@@ -143,10 +143,12 @@ class AdvisoryLock(Lock):
 class UnitOfWork:
     """What a unit of work's body gets: `fresh` is True when the unit began a new
     transaction (SQLite), so objects read before it are stale and must be read again
-    (`reread`); `lock` takes one more named lock inside the unit."""
+    (`reread`); `lock` takes one more named lock inside the unit; `connection` is the
+    connection of a unit of single statements (see unit_of_work's `each_statement`)."""
 
     def __init__(self, fresh: bool):
         self.fresh = fresh
+        self.connection = None
 
     def reread(self, *objects) -> None:
         if self.fresh:
@@ -158,16 +160,23 @@ class UnitOfWork:
 
 
 @contextmanager
-def unit_of_work(*locks: Lock, durable: bool = True, keep_loaded: bool = False):
+def unit_of_work(
+    *locks: Lock, durable: bool = True, keep_loaded: bool = False, each_statement: bool = False
+):
     """One service operation that writes: opens the write transaction (begin_write),
     takes the named `locks` in order, runs the body and commits, or rolls back on any
     exception (a refusal too), so callers never roll back by hand.
 
     `durable=False`: the commit does not wait for the disk (commit_without_waiting_for
     _disk). `keep_loaded`: objects stay loaded after the commit (nothing in them is
-    stale; the caller may read them without a query)."""
+    stale; the caller may read them without a query). `each_statement`: for a unit
+    whose guarantees come from unique indexes rather than locks (the check-in scan),
+    PostgreSQL commits each statement of `unit.connection` on its own, sparing the
+    BEGIN and COMMIT round trips; SQLite holds its write lock as in every unit."""
     unit = UnitOfWork(begin_write())
     try:
+        if each_statement:
+            unit.connection = _statement_connection(unit.fresh)
         for lock in locks:
             lock.take()
         yield unit
@@ -182,3 +191,12 @@ def unit_of_work(*locks: Lock, durable: bool = True, keep_loaded: bool = False):
     except BaseException:
         db.session.rollback()
         raise
+
+
+def _statement_connection(fresh: bool):
+    session = db.session()
+    if fresh:  # SQLite: the unit's transaction, holding the write lock
+        return session.connection()
+    if session.in_transaction():
+        session.commit()  # e.g. what the access check read
+    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -172,7 +172,8 @@ def _ensure_call(summit: Event) -> CallForProposals:
 def _ensure_reviewers(summit: Event) -> list[User]:
     for email, name in REVIEWERS:
         if accounts.find_user(email) is None:
-            accounts.create_user(email, name=name)
+            with unit_of_work():
+                accounts.create_user(email, name=name)
         accounts.grant_role(summit, email, Role.REVIEWER, None)
     db.session.commit()
     return [accounts.find_user(DEMO_REVIEWER)] + [accounts.find_user(e) for e, _n in REVIEWERS]

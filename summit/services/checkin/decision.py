@@ -12,7 +12,7 @@ Guarantees:
   database round trip, and changes nothing.
 - A scan is one SELECT (door, ticket, order, type, list rules and any earlier check-in,
   all at once) and one INSERT when it admits; on PostgreSQL in autocommit (no BEGIN or
-  COMMIT round trips, see _begin_scan). On SQLite the write lock is taken first, so
+  COMMIT round trips, see check_in). On SQLite the write lock is taken first, so
   concurrent doors queue instead of failing with "database is locked".
 """
 
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, exists, func, null, or_, select
 
-from ...database import begin_write
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Checkin,
@@ -342,37 +342,21 @@ def check_in(
     if nonce is not None and not valid_nonce(nonce):
         raise CheckinError("bad_nonce")
     scanned_at = believable(scanned_at, now)
-    try:
-        connection = _begin_scan()
+    # SQLite: the write lock first (BEGIN IMMEDIATE), so doors queue instead of failing
+    # with "database is locked". PostgreSQL: single statements. The SELECT only words the
+    # answer; what may happen is decided by the INSERT's unique indexes, each statement
+    # sees what was committed before it, and a transaction around the two would add
+    # nothing but the BEGIN and COMMIT round trips (a scan serialises before or after a
+    # concurrent cancellation or undo either way).
+    with unit_of_work(each_statement=True) as unit:
         for _attempt in range(3):
             verdict, inserted = _scan_once(
-                connection, door, secret, ticket_id, nonce, now, offline, scanned_at
+                unit.connection, door, secret, ticket_id, nonce, now, offline, scanned_at
             )
             if inserted is not False:
-                db.session.commit()
                 return verdict
             # Lost a race: another door (or our own retry) got in between; read again.
-        db.session.commit()
         return Verdict("already_checked_in", ticket_id=verdict.ticket_id)
-    except BaseException:
-        db.session.rollback()
-        raise
-
-
-def _begin_scan():
-    """SQLite: the write lock first (BEGIN IMMEDIATE), so doors queue instead of failing
-    with "database is locked". PostgreSQL: autocommit. The SELECT only words the answer;
-    what may happen is decided by the INSERT's unique indexes, each statement sees what
-    was committed before it, and a transaction around the two would add nothing but the
-    BEGIN and COMMIT round trips (a scan serialises before or after a concurrent
-    cancellation or undo either way)."""
-    session = db.session()
-    if begin_write():
-        return session.connection()
-    if session.in_transaction():
-        session.commit()  # e.g. the station looked up by the access check
-    # The statements then go to the connection itself: the session adds nothing here.
-    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _scan_once(connection, door, secret, ticket_id, nonce, now, offline, scanned_at):
