@@ -63,6 +63,16 @@ def begin_write() -> bool:
     return True
 
 
+def end_reads() -> None:
+    """End the open transaction, which has only read: before a network call or a long
+    rendering (nothing stays open meanwhile), or before a unit of work that reads again
+    under its lock. Unsaved changes are a programming error: they belong in a unit."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_reads() called with unsaved changes in the session")
+    session.commit()
+
+
 def commit_without_waiting_for_disk() -> None:
     """For units of work whose loss in a crash harms nobody (a seat reservation that
     would expire in minutes anyway): PostgreSQL commits without waiting for the

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..database import unit_of_work
 from ..models import PrintChannel
 from ..services.badges import jobs as badge_jobs
 from ..services.badges.printing import SORTS, badges_for, record_prints
@@ -95,5 +96,6 @@ def badges(slug, layout, out, ticket_type, only_unprinted, sort, lang):
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {out}: {error.strerror}") from error
-    record_prints([t.id for t in tickets], PrintChannel.CLI, layout)
+    with unit_of_work():
+        record_prints([t.id for t in tickets], PrintChannel.CLI, layout)
     click.echo(f"{total} badges written to {out.resolve()}")

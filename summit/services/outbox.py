@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from ..database import unit_of_work
+from ..database import end_reads, unit_of_work
 from ..extensions import db
 from ..models import MessageStatus, OutboxAttachment, OutboxMessage, utcnow
 from .tickets.documents import render_document
@@ -302,7 +302,7 @@ def deliver_pending(
             break
         batches += 1
         outgoing = [_prepare(message) for message in batch]
-        db.session.commit()  # end the read: nothing stays open while we talk to the server
+        end_reads()  # nothing stays open while we talk to the server
         _deliver_batch(outgoing, report, lease)
     return report
 
@@ -371,9 +371,9 @@ def is_being_sent(message: OutboxMessage, now: datetime | None = None) -> bool:
 def retry_message(message: OutboxMessage) -> None:
     """An admin asks for another try of a failed message: a fresh round of attempts
     (the last error stays on the page until one succeeds)."""
-    message.status = MessageStatus.PENDING
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
-    message.locked_until = None
-    message.claim_token = None
-    db.session.commit()
+    with unit_of_work():
+        message.status = MessageStatus.PENDING
+        message.attempts = 0
+        message.next_attempt_at = utcnow()
+        message.locked_until = None
+        message.claim_token = None

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import PrintChannel, Station, Ticket, utcnow
 from .printing import badges_for, last_printed, record_prints
@@ -124,5 +125,6 @@ def print_badge(token, slug: str, now: datetime | None = None) -> bytes:
         raise BadgeRefused("unknown_ticket", 404)
     layout = station.badge_layout if station.badge_layout in LAYOUTS else LAYOUTS[0]
     pdf = render_badges(badges_for([ticket]), layout)
-    record_prints([ticket.id], PrintChannel.ARRIVAL, layout, station_id=station.id, now=now)
+    with unit_of_work():
+        record_prints([ticket.id], PrintChannel.ARRIVAL, layout, station_id=station.id, now=now)
     return pdf

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select, update
 
-from ...database import unit_of_work
+from ...database import end_reads, unit_of_work
 from ...extensions import db
 from ...models import (
     BadgeJob,
@@ -179,25 +179,25 @@ def start_job(
     check_choice(layout=layout, locale=locale)
     ids = check_ticket_types(event, ticket_type_ids)
     tickets = select_tickets(event, ticket_type_ids=ids, sort=sort, only_unprinted=only_unprinted)
-    job = BadgeJob(
-        event_id=event.id,
-        requested_by_id=requested_by.id if requested_by is not None else None,
-        layout=layout,
-        selection={
-            "ticket_type_ids": ids,
-            "sort": sort,
-            "only_unprinted": bool(only_unprinted),
-            "locale": locale,
-            # What was counted is what is printed: a ticket sold meanwhile waits for
-            # the next run, one printed at the door meanwhile is printed again.
-            "ticket_ids": [t.id for t in tickets],
-        },
-        status=BadgeJobStatus.QUEUED,
-        total=len(tickets),
-        done=0,
-    )
-    db.session.add(job)
-    db.session.commit()
+    with unit_of_work():
+        job = BadgeJob(
+            event_id=event.id,
+            requested_by_id=requested_by.id if requested_by is not None else None,
+            layout=layout,
+            selection={
+                "ticket_type_ids": ids,
+                "sort": sort,
+                "only_unprinted": bool(only_unprinted),
+                "locale": locale,
+                # What was counted is what is printed: a ticket sold meanwhile waits for
+                # the next run, one printed at the door meanwhile is printed again.
+                "ticket_ids": [t.id for t in tickets],
+            },
+            status=BadgeJobStatus.QUEUED,
+            total=len(tickets),
+            done=0,
+        )
+        db.session.add(job)
     return job
 
 
@@ -347,7 +347,7 @@ def run_job(job_id: int) -> bool:
             badges = badges_for(tickets, job.selection.get("locale"))
             layout, requested_by_id, counted = job.layout, job.requested_by_id, job.total
             ticket_ids = [t.id for t in tickets]
-            db.session.commit()  # end the read: rendering holds no transaction
+            end_reads()  # rendering holds no transaction
             if len(badges) != counted:  # some were refunded since
                 _update(job_id, mark, total=len(badges))
             pdf = render_badges(
@@ -376,7 +376,6 @@ def run_job(job_id: int) -> bool:
                     by_id=requested_by_id,
                     job_id=job_id,
                     now=utcnow(),
-                    commit=False,
                 )
             return True
         except _LostClaim:
@@ -453,7 +452,7 @@ def run_pending_jobs(now: datetime | None = None) -> int:
         .where(_unattended(now, queued_before=now - QUEUED_GRACE))
         .order_by(BadgeJob.created_at, BadgeJob.id)
     ).all()
-    db.session.commit()
+    end_reads()
     return sum(1 for job_id in ids if run_job(job_id))
 
 
@@ -467,5 +466,6 @@ def print_single_badge(ticket: Ticket, by: User | None = None, layout: str = "a6
     if ticket.status is not TicketStatus.VALID or ticket.order.status not in OrderStatus.CONFIRMED:
         raise BadgeJobError("tickets", "not_valid", "only valid, confirmed tickets get a badge")
     pdf = render_badges(badges_for([ticket]), layout)
-    record_prints([ticket.id], PrintChannel.SHEETS, layout, by_id=by.id if by else None)
+    with unit_of_work():
+        record_prints([ticket.id], PrintChannel.SHEETS, layout, by_id=by.id if by else None)
     return pdf

@@ -172,10 +172,9 @@ def record_prints(
     station_id: int | None = None,
     job_id: int | None = None,
     now: datetime | None = None,
-    commit: bool = True,
 ) -> int:
-    """Log these tickets' badges as printed (one row each) and commit, unless `commit`
-    is False (the caller commits them with its own change). Returns how many."""
+    """Inside a unit of work: log these tickets' badges as printed (one row each).
+    Returns how many."""
     rows = [
         BadgePrint(
             ticket_id=ticket_id,
@@ -189,8 +188,6 @@ def record_prints(
         for ticket_id in ticket_ids
     ]
     db.session.add_all(rows)
-    if commit:
-        db.session.commit()
     return len(rows)
 
 

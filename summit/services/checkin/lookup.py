@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ...database import unit_of_work
+from ...database import end_reads, unit_of_work
 from ...extensions import db
 from ...models import (
     Checkin,
@@ -131,7 +131,7 @@ def offline_list(door: Door, now: datetime | None = None) -> OfflineList | None:
         .where(Order.event_id == door.event_id, Order.status != OrderStatus.EXPIRED)
         .order_by(Ticket.id)
     ).all()
-    db.session.commit()
+    end_reads()  # the list is built from these rows with nothing open
     result = OfflineList(checkin_list, now)
     for row in rows:
         state = _state(checkin_list, admits, today, row, row.created_at is not None, signed)

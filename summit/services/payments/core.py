@@ -294,29 +294,31 @@ def record_payment(
         payment.settled_at = now
         payment.provider_intent = intent or payment.provider_intent
 
+        refund = None  # why this money goes back, once the unit has committed
         if order.status is OrderStatus.PAID or order.status is OrderStatus.REFUNDED or superseded:
             # Paid twice (after being paid or refunded, or on a superseded session): give
             # this money back.
-            payment.refund_due = True
-            db.session.commit()
             paid_before = order.status in (OrderStatus.PAID, OrderStatus.REFUNDED)
-            auto_refund(payment, reason="paid_twice" if paid_before else "superseded")
-            return order.status
-        order.payment_method = payment.method
-        if order.holds_seats(now) or order.status is OrderStatus.PENDING:
-            _confirm(order, OrderStatus.PAID, now)
-            return order.status
-        # Paid after the reservation ended (expired or cancelled): keep it if seats remain.
-        if _seats_still_free(order, now):
-            _confirm(order, OrderStatus.PAID, now)
-            notices.late_payment_kept(order)
-            return order.status
-        transition(order, OrderStatus.CANCELLED)
-        order.cancelled_at = now
-        payment.refund_due = True
-        db.session.commit()
-        auto_refund(payment, reason="sold_out_after_expiry")
-        return order.status
+            refund = "paid_twice" if paid_before else "superseded"
+        else:
+            order.payment_method = payment.method
+            if order.holds_seats(now) or order.status is OrderStatus.PENDING:
+                _confirm(order, OrderStatus.PAID, now)
+            elif _seats_still_free(order, now):
+                # Paid after the reservation ended (expired or cancelled): kept, as seats
+                # remain.
+                _confirm(order, OrderStatus.PAID, now)
+                notices.late_payment_kept(order)
+            else:
+                transition(order, OrderStatus.CANCELLED)
+                order.cancelled_at = now
+                refund = "sold_out_after_expiry"
+        if refund is not None:
+            payment.refund_due = True
+        status = order.status
+    if refund is not None:
+        auto_refund(payment, reason=refund)
+    return status
 
 
 def _seats_still_free(order: Order, now: datetime) -> bool:

@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ...database import unit_of_work
+from ...database import end_reads, unit_of_work
 from ...extensions import db
 from ...models import OrderStatus, Payment, PaymentMethod, PaymentStatus, ProviderEvent
 from . import core, disputes
@@ -72,7 +72,7 @@ def handle_event(event: dict) -> str:
 
 def _seen(event_id: str) -> bool:
     seen = db.session.scalar(select(ProviderEvent.id).where(ProviderEvent.event_id == event_id))
-    db.session.commit()  # end the read; each record_* opens its own unit of work
+    end_reads()  # each record_* opens its own unit of work
     return seen is not None
 
 

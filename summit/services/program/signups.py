@@ -29,7 +29,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ...database import UnitOfWork, unit_of_work
+from ...database import UnitOfWork, end_reads, unit_of_work
 from ...extensions import db
 from ...models import (
     CheckinList,
@@ -238,7 +238,7 @@ def sign_up(
     if not owns(ticket, user):
         raise SignupError("not_your_ticket")
     session_id, ticket_id, user_id = session.id, ticket.id, user.id
-    db.session.commit()  # end the reads; the unit of work starts under the lock
+    end_reads()  # the unit of work reads again under the lock
     try:
         with unit_of_work() as unit:
             takes_signups, limit = _places(unit, session_id)
@@ -273,7 +273,7 @@ def cancel_signup(signup: WorkshopSignup, user: User, now: datetime | None = Non
     if not (owns(signup.ticket, user) or signup.user_id == user.id):
         raise SignupError("not_your_signup")
     signup_id = signup.id
-    db.session.commit()
+    end_reads()
     with unit_of_work():
         result = db.session.execute(
             WorkshopSignup.__table__.update()
@@ -405,26 +405,25 @@ def door_list_for(session: ProgramSession) -> CheckinList:
     existing = door_list(session)
     if existing is not None:
         if day is not None and existing.day != day:
-            existing.day = day
-            db.session.commit()
+            with unit_of_work():
+                existing.day = day
         return existing
-    position = db.session.scalar(
-        select(func.coalesce(func.max(CheckinList.position) + 1, 0)).where(
-            CheckinList.event_id == session.event_id
-        )
-    )
-    made = CheckinList(
-        event_id=session.event_id,
-        name=_free_name(session, day),
-        day=day,
-        session_id=session.id,
-        position=position,
-    )
-    db.session.add(made)
     try:
-        db.session.commit()
+        with unit_of_work():
+            position = db.session.scalar(
+                select(func.coalesce(func.max(CheckinList.position) + 1, 0)).where(
+                    CheckinList.event_id == session.event_id
+                )
+            )
+            made = CheckinList(
+                event_id=session.event_id,
+                name=_free_name(session, day),
+                day=day,
+                session_id=session.id,
+                position=position,
+            )
+            db.session.add(made)
     except IntegrityError:  # made at the same moment by another organizer
-        db.session.rollback()
         found = door_list(session)
         if found is None:
             raise
