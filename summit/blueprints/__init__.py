@@ -1,18 +1,34 @@
-"""One blueprint per capability the users see."""
+"""One blueprint per capability the users see. Each package's __init__.py makes its
+blueprint and holds its table of URL rules; the view modules hold plain functions."""
 
-from flask import Flask
+from collections.abc import Callable, Iterable
+
+from flask import Blueprint, Flask
+
+GET = ("GET",)
+POST = ("POST",)
+GET_POST = ("GET", "POST")
+
+# (rule, endpoint, view, methods) or, with options for add_url_rule such as defaults,
+# (rule, endpoint, view, methods, options).
+UrlRule = tuple[str, str, Callable, tuple[str, ...]] | tuple[str, str, Callable, tuple, dict]
+
+
+def add_url_rules(bp: Blueprint, rules: Iterable[UrlRule]) -> None:
+    for rule, endpoint, view, methods, *options in rules:
+        bp.add_url_rule(rule, endpoint, view, methods=methods, **(options[0] if options else {}))
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin
-    from .auth.views import bp as auth
+    from .admin import bp as admin
+    from .auth import bp as auth
     from .badges import bp as badges
     from .checkin import bp as checkin
     from .payments import bp as payments
     from .program import bp as program
-    from .site.views import bp as site
+    from .site import bp as site
     from .speakers import bp as speakers
-    from .tickets.views import bp as tickets
+    from .tickets import bp as tickets
 
     app.register_blueprint(site)
     app.register_blueprint(auth)

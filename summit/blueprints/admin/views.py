@@ -3,7 +3,6 @@
 import io
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     g,
@@ -26,8 +25,6 @@ from ...requests import page_number
 from ...services import accounts, branding, events, outbox
 from .forms import EventForm, GrantRoleForm, PublishForm, RetryForm, RevokeRoleForm, UnpublishForm
 
-bp = Blueprint("admin", __name__, url_prefix="/manage")
-
 ORGANIZER = Role.ORGANIZER
 EVENT_ERRORS = {
     ("slug", "taken"): lambda: _("Another event already has this address."),
@@ -36,7 +33,6 @@ EVENT_ERRORS = {
 }
 
 
-@bp.get("/")
 @signed_in
 def dashboard():
     return render_template("admin/dashboard.html", events=accounts.events_managed_by(current_user))
@@ -101,7 +97,6 @@ def _save(form: EventForm, event: Event | None):
         return None
 
 
-@bp.route("/events/new", methods=["GET", "POST"])
 @site_admin_required
 def new_event():
     form = EventForm()
@@ -114,7 +109,6 @@ def new_event():
     return form_page("admin/event_form.html", form, event=None)
 
 
-@bp.route("/events/<slug>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_event(slug):
     event = g.event
@@ -138,7 +132,6 @@ def edit_event(slug):
     )
 
 
-@bp.post("/events/<slug>/publish")
 @event_role_required(ORGANIZER)
 def publish(slug):
     if not PublishForm().validate_on_submit():
@@ -148,7 +141,6 @@ def publish(slug):
     return redirect(url_for("admin.edit_event", slug=slug))
 
 
-@bp.post("/events/<slug>/unpublish")
 @event_role_required(ORGANIZER)
 def unpublish(slug):
     if not UnpublishForm().validate_on_submit():
@@ -158,7 +150,6 @@ def unpublish(slug):
     return redirect(url_for("admin.edit_event", slug=slug))
 
 
-@bp.route("/events/<slug>/roles", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def roles(slug):
     form = GrantRoleForm()
@@ -175,7 +166,6 @@ def roles(slug):
     )
 
 
-@bp.post("/events/<slug>/roles/revoke")
 @event_role_required(ORGANIZER)
 def revoke_role(slug):
     form = RevokeRoleForm()
@@ -196,7 +186,6 @@ def revoke_role(slug):
     return redirect(url_for("admin.roles", slug=slug))
 
 
-@bp.get("/outbox")
 @site_admin_required
 def outbox_list():
     pagination = db.paginate(
@@ -216,7 +205,6 @@ def outbox_list():
     )
 
 
-@bp.get("/outbox/<int:message_id>")
 @site_admin_required
 def outbox_message(message_id):
     message = db.get_or_404(OutboxMessage, message_id)
@@ -229,7 +217,6 @@ def outbox_message(message_id):
     )
 
 
-@bp.get("/outbox/<int:message_id>/attachments/<int:attachment_id>")
 @site_admin_required
 def outbox_attachment(message_id, attachment_id):
     """An attachment as the mail carries it; a ticket or receipt is made now, with the
@@ -250,7 +237,6 @@ def outbox_attachment(message_id, attachment_id):
     )
 
 
-@bp.post("/outbox/<int:message_id>/retry")
 @site_admin_required
 def outbox_retry(message_id):
     message = db.get_or_404(OutboxMessage, message_id)

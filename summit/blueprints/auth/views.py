@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     has_request_context,
@@ -24,8 +23,6 @@ from ...models import Role
 from ...services import accounts, sign_in
 from ...urls import is_safe_next
 from .forms import AccountForm, ConfirmForm, EmailLinkForm, LoginForm, LogoutForm, ResetPasswordForm
-
-bp = Blueprint("auth", __name__)
 
 
 def _login_limit():
@@ -81,7 +78,6 @@ LINK_ERRORS = {
 }
 
 
-@bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -114,7 +110,6 @@ def _password_paused(form, refusal):
     return body, 429, {"Retry-After": str(refusal.retry_after)}
 
 
-@bp.post("/logout")
 @public
 def logout():
     if LogoutForm().validate_on_submit():
@@ -125,7 +120,6 @@ def logout():
     return redirect(url_for("site.home"))
 
 
-@bp.route("/login/link", methods=["GET", "POST"])
 @limit_by_client
 @limit_by_email
 @public
@@ -138,7 +132,6 @@ def request_link():
     return form_page("auth/request_link.html", form)
 
 
-@bp.route("/login/link/<token>", methods=["GET", "POST"])
 @limit_by_client
 @public
 def magic(token):
@@ -157,7 +150,6 @@ def magic(token):
     return render_template("auth/confirm_link.html", form=form)
 
 
-@bp.route("/password/forgot", methods=["GET", "POST"])
 @limit_by_client
 @limit_by_email
 @public
@@ -169,7 +161,6 @@ def forgot_password():
     return form_page("auth/forgot_password.html", form)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limit_by_client
 @public
 def reset_password(token):
@@ -204,7 +195,6 @@ def _minutes(seconds: int) -> int:
     return max(-(-seconds // 60), 1)
 
 
-@bp.route("/account", methods=["GET", "POST"])
 @signed_in
 def account():
     user = current_user._get_current_object()
@@ -251,7 +241,6 @@ def _account_page(form, choose_until):
     )
 
 
-@bp.post("/account/sign-out-everywhere")
 @signed_in
 def sign_out_everywhere():
     if LogoutForm().validate_on_submit():
@@ -262,7 +251,6 @@ def sign_out_everywhere():
     return redirect(url_for("auth.account"))
 
 
-@bp.app_context_processor
 def inject_logout_form():
     if not has_request_context():
         return {}

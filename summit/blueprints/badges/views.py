@@ -26,7 +26,6 @@ from ...services.badges import jobs as badge_jobs
 from ...services.badges.jobs import BadgeJobError
 from ...services.checkin import lookup as checkin_lookup
 from ...services.tickets.sales import ticket_types
-from . import bp
 from .forms import LAYOUT_HINTS, LAYOUT_LABELS, BadgeRunForm
 
 ORGANIZER = Role.ORGANIZER
@@ -41,7 +40,6 @@ def _language_label(locale: str | None) -> str:
     return {"sv": _("Swedish"), "en": _("English")}.get(locale, _("Each attendee's own"))
 
 
-@bp.route("/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def index(slug):
     """The badge page: GET shows the choice, POST starts a run and goes to its page."""
@@ -129,7 +127,6 @@ def _state(job: BadgeJob) -> dict:
     }
 
 
-@bp.get("/runs/<token>/")
 @event_role_required(ORGANIZER)
 def job(slug, token):
     job = _job(token)
@@ -151,7 +148,6 @@ def job(slug, token):
     )
 
 
-@bp.get("/runs/<token>/status")
 @event_role_required(ORGANIZER)
 def job_status(slug, token):
     job = _job(token)
@@ -174,7 +170,6 @@ def _pdf_download(pdf: bytes, filename: str):
     return response
 
 
-@bp.get("/runs/<token>/pdf")
 @event_role_required(ORGANIZER)
 def download(slug, token):
     job = _job(token)
@@ -184,7 +179,6 @@ def download(slug, token):
     return _pdf_download(pdf, badge_jobs.pdf_filename(job))
 
 
-@bp.post("/tickets/<int:ticket_id>/pdf")
 @event_role_required(ORGANIZER)
 def ticket_badge(slug, ticket_id):
     """One ticket's A6 badge, made now and logged as printed (the button is a form: a

@@ -32,9 +32,7 @@ from ...services.checkin import decision as checkin
 from ...services.checkin import lookup as checkin_lookup
 from ...services.checkin.decision import CheckinError, Door, OfflineScan
 from ...services.checkin.setup import get_list, list_for_today
-from . import bp
 
-API = "/api/v1/events/<slug>/checkin"
 MAX_SCAN_BODY = 64 * 1024  # a 10 kB code is "unknown", not an error
 MAX_BATCH_BODY = 2 * 1024 * 1024
 MAX_BATCH_SCANS = 2000
@@ -70,7 +68,7 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-def _http_error(error: HTTPException):
+def http_error(error: HTTPException):
     """JSON for the API (bad JSON, too large, CSRF, rate limit); the site's error page
     for the organizer pages of this blueprint."""
     if _is_api():
@@ -79,11 +77,6 @@ def _http_error(error: HTTPException):
         reason = {429: "rate_limited", 413: "too_large"}.get(error.code, error.name or "error")
         return _error(error.code or 500, reason.lower().replace(" ", "_"))
     return render_template("errors.html", code=error.code, error=error), error.code
-
-
-# Per code: the app's own handlers are per code too, and those win over a catch-all.
-for _code in (400, 401, 403, 404, 405, 413, 429, 500):
-    bp.register_error_handler(_code, _http_error)
 
 
 def _json_object(limit: int) -> dict | None:
@@ -109,7 +102,6 @@ def _ticket_id(value):
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-@bp.post(API)
 @csrf.exempt
 @limited
 @api_token_required
@@ -146,7 +138,6 @@ def scan(slug):
     return jsonify(answer)
 
 
-@bp.get(API + "/list")
 @limited
 @api_token_required
 def offline_list(slug):
@@ -193,7 +184,6 @@ def _scanned_at(value) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-@bp.post(API + "/batch")
 @csrf.exempt
 @limited
 @api_token_required
@@ -223,7 +213,6 @@ def upload(slug):
     return jsonify({"results": results})
 
 
-@bp.get(API + "/search", endpoint="api_search")
 @limited
 @api_token_required
 def search(slug):
@@ -252,7 +241,6 @@ def search(slug):
     )
 
 
-@bp.post(API + "/undo", endpoint="api_undo")
 @csrf.exempt
 @limited
 @api_token_required
@@ -274,7 +262,6 @@ def undo(slug):
     return jsonify({"status": "ok", "undone": True})
 
 
-@bp.get(API + "/door")
 @limited
 @api_token_required
 def door_info(slug):

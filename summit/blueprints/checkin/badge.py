@@ -14,7 +14,6 @@ from flask_limiter.util import get_remote_address
 from ...access import public
 from ...extensions import limiter, talisman
 from ...services.badges import arrival as arrival_badges
-from . import bp
 
 # The PDF (or the refusal shown in the frame instead) is a document of its own: no
 # script loads in it, only the scanner's stylesheet; only our own pages may frame it.
@@ -25,7 +24,6 @@ def _rate_limit() -> str:
     return current_app.config.get("CHECKIN_RATE_LIMIT", "600 per minute")
 
 
-@bp.get("/events/<slug>/arrival-badge/<token>")
 @talisman(frame_options="SAMEORIGIN", content_security_policy=BADGE_CSP)
 @limiter.limit(_rate_limit, key_func=get_remote_address)
 @public

@@ -26,7 +26,6 @@ from ...access import event_role_required, public
 from ...extensions import talisman
 from ...models import Role
 from ...services.checkin import setup as checkin_setup
-from . import bp
 
 SCANNER_CSP = dict(CSP, **{"script-src": "'self' 'wasm-unsafe-eval'"})
 with_wasm = talisman(content_security_policy=SCANNER_CSP)
@@ -152,7 +151,6 @@ def _render(slug: str, mode: str, event=None, lists=(), default_list=None):
     return response
 
 
-@bp.get("/events/<slug>/checkin/station")
 @with_wasm
 @public
 def station_scanner(slug):
@@ -161,7 +159,6 @@ def station_scanner(slug):
     return _render(slug, "station")
 
 
-@bp.get("/events/<slug>/checkin/")
 @with_wasm
 @event_role_required(Role.DOOR, Role.ORGANIZER)
 def door_scanner(slug):
@@ -174,7 +171,6 @@ def door_scanner(slug):
     return _render(slug, "account", g.event, lists, default)
 
 
-@bp.get("/events/<slug>/checkin/scanner-worker.js")
 @public
 def scanner_worker(slug):
     """The service worker that lets the scanner page open again without network (a

@@ -28,11 +28,9 @@ from ...services.checkin.decision import Door, check_in
 from ...services.checkin.setup import SetupError
 from ...services.pdf import data_uri, qr_png
 from ...services.tickets.sales import ticket_types
-from . import bp
 from .forms import BADGE_LAYOUTS, ActionForm, ListForm, StationForm
 
 ORGANIZER, DOOR = Role.ORGANIZER, Role.DOOR
-MANAGE = "/manage/events/<slug>/checkin"
 
 
 def verdict_message(verdict) -> str:
@@ -102,7 +100,6 @@ def _list_choices() -> list[SelectChoice]:
 # Status ------------------------------------------------------------------------------
 
 
-@bp.get(MANAGE + "/")
 @event_role_required(ORGANIZER)
 def status(slug):
     return render_template(
@@ -136,7 +133,6 @@ def _station_link_page(station, token: str):
     return response
 
 
-@bp.route(MANAGE + "/stations", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def stations(slug):
     form = StationForm()
@@ -171,7 +167,6 @@ def stations(slug):
     )
 
 
-@bp.route(MANAGE + "/stations/<int:station_id>", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def station_settings(slug, station_id):
     """A station's name, list and printing on arrival; its link stays as it is."""
@@ -198,7 +193,6 @@ def station_settings(slug, station_id):
     return form_page("checkin/station_form.html", form, event=g.event, station=station)
 
 
-@bp.post(MANAGE + "/stations/<int:station_id>/renew")
 @event_role_required(ORGANIZER)
 def renew_station(slug, station_id):
     station = _station_or_404(station_id)
@@ -208,7 +202,6 @@ def renew_station(slug, station_id):
     return _station_link_page(station, token)
 
 
-@bp.post(MANAGE + "/stations/<int:station_id>/revoke")
 @event_role_required(ORGANIZER)
 def revoke_station(slug, station_id):
     station = _station_or_404(station_id)
@@ -221,7 +214,6 @@ def revoke_station(slug, station_id):
 # Lists -------------------------------------------------------------------------------
 
 
-@bp.route(MANAGE + "/lists", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def lists(slug):
     form = ListForm()
@@ -250,7 +242,6 @@ def lists(slug):
     )
 
 
-@bp.post(MANAGE + "/lists/<int:list_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_list(slug, list_id):
     checkin_list = checkin_setup.get_list(g.event, list_id)
@@ -277,7 +268,6 @@ def _chosen_list():
     return chosen or checkin_setup.list_for_today(g.event)
 
 
-@bp.get(MANAGE + "/search")
 @event_role_required(ORGANIZER, DOOR)
 def search(slug):
     checkin_list = _chosen_list()
@@ -295,7 +285,6 @@ def search(slug):
     )
 
 
-@bp.post(MANAGE + "/tickets/<int:ticket_id>")
 @event_role_required(ORGANIZER, DOOR)
 def check_in_by_hand(slug, ticket_id):
     checkin_list = _chosen_list()
@@ -310,7 +299,6 @@ def check_in_by_hand(slug, ticket_id):
     return redirect(back)
 
 
-@bp.post(MANAGE + "/checkins/<int:checkin_id>/undo")
 @event_role_required(ORGANIZER, DOOR)
 def undo(slug, checkin_id):
     found = db.session.get(Checkin, checkin_id)

@@ -16,12 +16,10 @@ from ...services.payments import core as payments
 from ...services.payments import stripe_webhooks
 from ...services.payments.base import PaymentError
 from ...services.tickets import ordering
-from . import bp
 
 log = logging.getLogger(__name__)
 
 
-@bp.get("/stripe/return/<token>")
 @public
 def stripe_return(token):
     order = ordering.get_order(token)
@@ -60,7 +58,6 @@ def stripe_return(token):
     return redirect(order_page)
 
 
-@bp.get("/stripe/cancel/<token>")
 @public
 def stripe_cancel(token):
     """Where Stripe sends a buyer who leaves its page without paying: the session is
@@ -81,7 +78,6 @@ def stripe_cancel(token):
     return redirect(url_for("tickets.checkout", slug=order.event.slug, token=order.token))
 
 
-@bp.post("/stripe/webhook")
 @public
 @csrf.exempt  # Stripe cannot send a CSRF token; the signature proves the sender
 def stripe_webhook():

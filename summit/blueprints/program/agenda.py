@@ -20,13 +20,11 @@ from ...services.program import ProgramError
 from ...services.program import agenda as agendas
 from ...services.program.ical import agenda_ical, sessions_in_release
 from ...services.program.published import published_program
-from . import PUBLIC_PREFIX, bp
 from .caching import published_response
 from .exports import ICS_TYPE, event_or_404, file_response, session_url_builder
 from .public_model import program_view
 
 
-@bp.get(f"{PUBLIC_PREFIX}/agenda")
 @public
 def agenda(slug):
     event = event_or_404(slug)
@@ -59,7 +57,6 @@ def _json(status: int, **body):
     return response
 
 
-@bp.route(f"{PUBLIC_PREFIX}/agenda/items", methods=["GET", "POST"])
 @csrf.exempt  # checked below, after the sign-in check, so anonymous get a JSON 401
 @public
 def agenda_items(slug):
@@ -107,7 +104,6 @@ def _bad_request_text() -> str:
     return _("Send a session token with add true or false, or a list of tokens to merge.")
 
 
-@bp.get(f"{PUBLIC_PREFIX}/agenda/<token>.ics")
 @public
 def agenda_ics(slug, token):
     event = event_or_404(slug)

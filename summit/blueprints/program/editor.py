@@ -17,7 +17,6 @@ from ...services.program.schedule_grid import day_grid
 from ...services.program.scheduling import place_session, unschedule
 from ...services.program.sessions import program_sessions, session_by_token
 from ...services.program.setup import days_of, rooms_of
-from . import MANAGE_PREFIX, bp
 from .editor_forms import PlaceForm, RemoveForm
 
 ORGANIZER = Role.ORGANIZER
@@ -31,7 +30,6 @@ def _page(template: str, **context):
     )
 
 
-@bp.route(f"{MANAGE_PREFIX}/schedule/")
 @event_role_required(ORGANIZER)
 def editor_start(slug):
     days = days_of(g.event)
@@ -40,7 +38,6 @@ def editor_start(slug):
     return _page("no_days.html")
 
 
-@bp.route(f"{MANAGE_PREFIX}/schedule/<day>")
 @event_role_required(ORGANIZER)
 def editor(slug, day):
     try:
@@ -91,7 +88,6 @@ def _conflict_json(conflict) -> dict:
     }
 
 
-@bp.route(f"{MANAGE_PREFIX}/schedule/place", methods=["POST"])
 @event_role_required(ORGANIZER)
 def place(slug):
     """{token, room, start, duration, version} places (or moves, or resizes) a session;
@@ -165,7 +161,6 @@ def _version(value) -> int:
     return number if isinstance(number, int) else -1
 
 
-@bp.route(f"{MANAGE_PREFIX}/schedule/sessions/<token>", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def place_form(slug, token):
     session = session_by_token(g.event, token)
@@ -225,7 +220,6 @@ def place_form(slug, token):
     )
 
 
-@bp.route(f"{MANAGE_PREFIX}/conflicts")
 @event_role_required(ORGANIZER)
 def conflicts(slug):
     found = find_conflicts(g.event)

@@ -19,7 +19,6 @@ from ...services.events import get_public_event
 from ...services.program import frab, ical
 from ...services.program.cache import BoundedCache
 from ...urls import external_url
-from . import PUBLIC_PREFIX, bp
 from .caching import published_response
 
 XML_TYPE = "application/xml; charset=utf-8"
@@ -73,7 +72,6 @@ def _nothing_published(program) -> None:
         abort(404)
 
 
-@bp.get("/events/<slug>/schedule.xml")
 @public
 def schedule_xml(slug):
     event = event_or_404(slug)
@@ -90,7 +88,6 @@ def schedule_xml(slug):
     return published_response(event, render)
 
 
-@bp.get("/events/<slug>/schedule.json")
 @public
 def schedule_json(slug):
     event = event_or_404(slug)
@@ -113,7 +110,6 @@ def agenda_tokens_from_query(raw: str) -> list[str]:
     return [part for part in parts if TOKEN_SHAPE.fullmatch(part)]
 
 
-@bp.get("/events/<slug>/schedule.ics")
 @public
 def schedule_ics(slug):
     event = event_or_404(slug)
@@ -148,7 +144,6 @@ def _too_many():
     return response
 
 
-@bp.get(f"{PUBLIC_PREFIX}/sessions/<token>.ics")
 @public
 def session_ics(slug, token):
     event = event_or_404(slug)

@@ -21,7 +21,6 @@ from ...models import Role
 from ...services.program import releases
 from ...services.program.changelog import CHANGE_LABELS, CHANGES, counts
 from ...services.program.errors import ProgramError
-from . import MANAGE_PREFIX, bp
 from .public_model import placement_label
 
 ORGANIZER = Role.ORGANIZER
@@ -49,7 +48,6 @@ def _helpers(event):
 
 
 # Endpoint program.releases (a function of that name would hide the services module).
-@bp.get(f"{MANAGE_PREFIX}/releases/", endpoint="releases")
 @event_role_required(ORGANIZER)
 def releases_list(slug):
     return render_template(
@@ -60,7 +58,6 @@ def releases_list(slug):
     )
 
 
-@bp.get(f"{MANAGE_PREFIX}/releases/<int:number>")
 @event_role_required(ORGANIZER)
 def release(slug, number):
     found = releases.release(g.event, number)
@@ -88,7 +85,6 @@ def _publish_page(form, error: str | None = None):
     return html, 422 if (form.errors or error) else 200
 
 
-@bp.route(f"{MANAGE_PREFIX}/releases/publish", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def publish(slug):
     form = PublishForm()

@@ -24,7 +24,6 @@ from ...services.program.conflicts import find_conflicts
 from ...services.program.published import latest_release_stamp
 from ...services.program.sessions import SessionData
 from ...services.program.setup import DayData, RoomData
-from . import MANAGE_PREFIX, bp
 from .manage_forms import (
     ButtonForm,
     DayForm,
@@ -79,7 +78,6 @@ def _removed(form, remove, back: str, listing: str, **ids):
 # Overview -----------------------------------------------------------------------------
 
 
-@bp.get(f"{MANAGE_PREFIX}/")
 @event_role_required(ORGANIZER)
 def overview(slug):
     counts = program_sessions.session_counts(g.event)
@@ -98,7 +96,6 @@ def overview(slug):
 # Rooms --------------------------------------------------------------------------------
 
 
-@bp.get(f"{MANAGE_PREFIX}/rooms/")
 @event_role_required(ORGANIZER)
 def rooms(slug):
     return render_template(
@@ -152,19 +149,16 @@ def _room_page(room: Room | None):
     )
 
 
-@bp.route(f"{MANAGE_PREFIX}/rooms/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_room(slug):
     return _room_page(None)
 
 
-@bp.route(f"{MANAGE_PREFIX}/rooms/<int:room_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_room(slug, room_id):
     return _room_page(_of_event(Room, room_id))
 
 
-@bp.post(f"{MANAGE_PREFIX}/rooms/<int:room_id>/move")
 @event_role_required(ORGANIZER)
 def move_room(slug, room_id):
     room = _of_event(Room, room_id)
@@ -175,7 +169,6 @@ def move_room(slug, room_id):
     return redirect(url_for("program.rooms", slug=g.event.slug))
 
 
-@bp.post(f"{MANAGE_PREFIX}/rooms/<int:room_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_room(slug, room_id):
     room = _of_event(Room, room_id)
@@ -191,7 +184,6 @@ def delete_room(slug, room_id):
 # Days ---------------------------------------------------------------------------------
 
 
-@bp.get(f"{MANAGE_PREFIX}/days/")
 @event_role_required(ORGANIZER)
 def days(slug):
     listed = [
@@ -235,19 +227,16 @@ def _day_page(program_day: ProgramDay | None):
     )
 
 
-@bp.route(f"{MANAGE_PREFIX}/days/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_day(slug):
     return _day_page(None)
 
 
-@bp.route(f"{MANAGE_PREFIX}/days/<int:day_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_day(slug, day_id):
     return _day_page(_of_event(ProgramDay, day_id))
 
 
-@bp.post(f"{MANAGE_PREFIX}/days/<int:day_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_day(slug, day_id):
     program_day = _of_event(ProgramDay, day_id)
@@ -270,7 +259,6 @@ def _session(token: str) -> ProgramSession:
     return session
 
 
-@bp.get(f"{MANAGE_PREFIX}/sessions/")
 @event_role_required(ORGANIZER)
 def sessions(slug):
     return render_template(
@@ -373,19 +361,16 @@ def _speakers_availability(session: ProgramSession | None) -> list[dict]:
     ]
 
 
-@bp.route(f"{MANAGE_PREFIX}/sessions/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_session(slug):
     return _session_page(None)
 
 
-@bp.route(f"{MANAGE_PREFIX}/sessions/<token>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_session(slug, token):
     return _session_page(_session(token))
 
 
-@bp.post(f"{MANAGE_PREFIX}/sessions/<token>/delete")
 @event_role_required(ORGANIZER)
 def delete_session(slug, token):
     session = _session(token)

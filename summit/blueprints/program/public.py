@@ -18,7 +18,6 @@ from ...services.cfp.speakers import current_photo
 from ...services.program.changelog import CHANGE_LABELS, counts
 from ...services.program.published import latest_release_stamp, published_program
 from ...services.program.releases import changelog_of
-from . import PUBLIC_PREFIX, bp
 from .caching import published_response
 from .exports import event_or_404
 from .public_model import (
@@ -58,7 +57,6 @@ def _page(template: str, event, view, **context):
     )
 
 
-@bp.get(PUBLIC_PREFIX + "/")
 @public
 def public_program(slug):
     event = event_or_404(slug)
@@ -90,7 +88,6 @@ def public_program(slug):
     return published_response(event, render, vary)
 
 
-@bp.get(PUBLIC_PREFIX + "/sessions/<token>")
 @public
 def public_session(slug, token):
     event = event_or_404(slug)
@@ -105,7 +102,6 @@ def public_session(slug, token):
     return published_response(event, render)
 
 
-@bp.get(PUBLIC_PREFIX + "/speakers/")
 @public
 def public_speakers(slug):
     event = event_or_404(slug)
@@ -122,7 +118,6 @@ def public_speakers(slug):
     return published_response(event, render)
 
 
-@bp.get(PUBLIC_PREFIX + "/speakers/<token>")
 @public
 def public_speaker(slug, token):
     event = event_or_404(slug)
@@ -138,7 +133,6 @@ def public_speaker(slug, token):
     return published_response(event, render)
 
 
-@bp.get(PUBLIC_PREFIX + "/speakers/<token>/photo")
 @public
 def speaker_photo(slug, token):
     """The speaker's photo as it is now (a new upload shows at once, without a new
@@ -156,7 +150,6 @@ def speaker_photo(slug, token):
     return response.make_conditional(request)
 
 
-@bp.get(PUBLIC_PREFIX + "/changes")
 @public
 def public_changes(slug):
     event = event_or_404(slug)
@@ -178,7 +171,6 @@ def public_changes(slug):
     return published_response(event, render)
 
 
-@bp.get(PUBLIC_PREFIX + "/tracks.css")
 @public
 def track_styles(slug):
     """The tracks' colours as a stylesheet (the CSP forbids style attributes)."""
@@ -196,7 +188,6 @@ def track_styles(slug):
     return published_response(event, render)
 
 
-@bp.app_context_processor
 def program_links():
     """For the public event page: whether the event has a published program."""
 

@@ -31,7 +31,6 @@ from ...services.program import signups as service
 from ...services.program.errors import ProgramError
 from ...services.program.sessions import session_by_token
 from ...services.tickets import sales
-from . import MANAGE_PREFIX, PUBLIC_PREFIX, bp
 from .exports import event_or_404
 from .manage_forms import ButtonForm
 
@@ -89,7 +88,6 @@ def _signup_page(event, session, error: str | None = None, status: int = 200):
     return _no_store(make_response(page, status))
 
 
-@bp.route(PUBLIC_PREFIX + "/sessions/<token>/signup", methods=["GET", "POST"])
 @signed_in
 def signup(slug, token):
     event = event_or_404(slug)
@@ -157,7 +155,6 @@ def _csv(session) -> Response:
     )
 
 
-@bp.get(MANAGE_PREFIX + "/sessions/<token>/signups")
 @event_role_required(Role.ORGANIZER)
 def signups(slug, token):
     session = _session_or_404(g.event, token)
@@ -178,7 +175,6 @@ def signups(slug, token):
     return _no_store(make_response(page))
 
 
-@bp.post(MANAGE_PREFIX + "/sessions/<token>/signups/door-list")
 @event_role_required(Role.ORGANIZER)
 def signups_door_list(slug, token):
     session = _session_or_404(g.event, token)

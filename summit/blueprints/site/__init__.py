@@ -1,3 +1,25 @@
-"""Public pages. The logo route lives in its own module, on the same blueprint."""
+"""Public pages: the list of events, an event's page, the language switch, an event's
+logo; and a signed-in person's own tickets."""
 
-from . import logo  # noqa: F401  (registers the event logo's route on views.bp)
+from flask import Blueprint
+
+from .. import GET, POST, add_url_rules
+from . import logo, views
+
+bp = Blueprint("site", __name__)
+
+# The URL rules: (rule, endpoint, view, methods). The views are plain functions.
+# fmt: off
+URLS = [
+    ("/", "home", views.home, GET),
+    ("/events/<slug>/", "event", views.event, GET),
+    ("/my/tickets", "my_tickets", views.my_tickets_page, GET),
+    ("/my/tickets/<reference>/<int:number>.pdf", "my_ticket_pdf", views.my_ticket_pdf, GET),
+    ("/language", "language", views.language, POST),
+
+    ("/events/<slug>/logo/<token>", "logo", logo.logo, GET),
+]
+# fmt: on
+add_url_rules(bp, URLS)
+
+bp.app_context_processor(views.inject_language_form)

@@ -4,10 +4,8 @@ from flask import Response, abort
 
 from ...access import public
 from ...services import branding
-from .views import bp
 
 
-@bp.get("/events/<slug>/logo/<token>")
 @public
 def logo(slug, token):
     found = branding.logo_by_token(slug, token)

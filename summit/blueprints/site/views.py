@@ -2,7 +2,6 @@
 signed-in person's own tickets."""
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -22,16 +21,12 @@ from ...services.tickets import documents, my_tickets
 from ...urls import is_safe_next
 from .forms import LanguageForm
 
-bp = Blueprint("site", __name__)
 
-
-@bp.get("/")
 @public
 def home():
     return render_template("site/home.html", events=events.upcoming_events())
 
 
-@bp.get("/events/<slug>/")
 @public
 def event(slug):
     found = events.get_public_event(slug)
@@ -42,7 +37,6 @@ def event(slug):
     return render_template("site/event.html", event=found, call_open=call_open)
 
 
-@bp.get("/my/tickets", endpoint="my_tickets")
 @signed_in
 def my_tickets_page():
     groups = my_tickets.tickets_of(current_user)
@@ -53,7 +47,6 @@ def my_tickets_page():
     )
 
 
-@bp.get("/my/tickets/<reference>/<int:number>.pdf")
 @signed_in
 def my_ticket_pdf(reference, number):
     """One ticket the signed-in person holds, by its order number and place in the order
@@ -70,7 +63,6 @@ def my_ticket_pdf(reference, number):
     return response
 
 
-@bp.post("/language")
 @public
 def language():
     form = LanguageForm()
@@ -84,7 +76,6 @@ def language():
     return redirect(target if is_safe_next(target) else "/")
 
 
-@bp.app_context_processor
 def inject_language_form():
     if not has_request_context() or request.endpoint == "static":
         return {}

@@ -24,11 +24,9 @@ from ...services.cfp.confirmation import waiting_to_be_scheduled
 from ...services.cfp.review_results import proposal_counts
 from ...services.cfp.reviews import reviewers_of
 from ...services.cfp.speakers import display_name_of, profiles_for
-from . import bp
 from .manage_forms import CallForm
 
 ORGANIZER = Role.ORGANIZER
-PREFIX = "/manage/events/<slug>/speakers"
 
 
 def field_error(form, error: CfpError) -> None:
@@ -79,7 +77,6 @@ def reviewer_choices() -> list[SelectChoice]:
 # Overview -------------------------------------------------------------------------------
 
 
-@bp.get(f"{PREFIX}/")
 @event_role_required(ORGANIZER)
 def manage_index(slug):
     call = cfp_setup.get_call(g.event)
@@ -115,7 +112,6 @@ def manage_index(slug):
 # The call and its settings ------------------------------------------------------------------
 
 
-@bp.route(f"{PREFIX}/call", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_call(slug):
     call = cfp_setup.get_call(g.event)
@@ -150,17 +146,8 @@ def manage_call(slug):
     )
 
 
-@bp.app_template_filter("cfp_score")
 def cfp_score(value) -> str:
     """A score on the 1–5 scale as people read it: 3,67 in Swedish, 3.67 in English."""
     if value is None:
         return "–"
     return format_decimal(value, "0.00", locale=str(get_locale() or "sv"))
-
-
-from . import (  # noqa: E402, F401  (the other organizer pages register on bp)
-    manage_decisions,
-    manage_emails,
-    manage_setup,
-    manage_table,
-)

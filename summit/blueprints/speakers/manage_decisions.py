@@ -27,8 +27,7 @@ from ...services.cfp.reviews import (
     visible_reviews,
 )
 from ...services.cfp.speakers import display_name_of, profiles_for
-from . import bp
-from .manage import ORGANIZER, PREFIX, event_proposals, proposal_of_event, reviewer_choices
+from .manage import ORGANIZER, event_proposals, proposal_of_event, reviewer_choices
 from .manage_forms import AssignForm, DecideForm
 
 # Deciding -------------------------------------------------------------------------------
@@ -57,7 +56,6 @@ DONE_MESSAGES = {
 }
 
 
-@bp.post(f"{PREFIX}/proposals/decide")
 @event_role_required(ORGANIZER)
 def manage_decide(slug):
     """First shows what the decision would do and the email it would send (from the
@@ -156,13 +154,11 @@ def _proposal_page(proposal: Proposal, assign_form: AssignForm | None = None, st
     )
 
 
-@bp.get(f"{PREFIX}/proposals/<token>")
 @event_role_required(ORGANIZER)
 def manage_proposal(slug, token):
     return _proposal_page(proposal_of_event(token))
 
 
-@bp.post(f"{PREFIX}/proposals/<token>/reviewers")
 @event_role_required(ORGANIZER)
 def manage_assign_one(slug, token):
     proposal = proposal_of_event(token)
@@ -182,7 +178,6 @@ def manage_assign_one(slug, token):
     return _proposal_page(proposal, form, 422)
 
 
-@bp.post(f"{PREFIX}/proposals/<token>/reviewers/<int:reviewer_id>/remove")
 @event_role_required(ORGANIZER)
 def manage_unassign(slug, token, reviewer_id):
     proposal = proposal_of_event(token)
@@ -194,7 +189,6 @@ def manage_unassign(slug, token, reviewer_id):
     return redirect(url_for("speakers.manage_proposal", slug=slug, token=token))
 
 
-@bp.post(f"{PREFIX}/proposals/<token>/reopen")
 @event_role_required(ORGANIZER)
 def manage_reopen(slug, token):
     proposal = proposal_of_event(token)
@@ -209,7 +203,6 @@ def manage_reopen(slug, token):
     return redirect(url_for("speakers.manage_proposal", slug=slug, token=token))
 
 
-@bp.post(f"{PREFIX}/proposals/<token>/resend")
 @event_role_required(ORGANIZER)
 def manage_resend(slug, token):
     proposal = proposal_of_event(token)

@@ -18,14 +18,12 @@ from ...services.cfp.decision_mail import (
     save_template,
     wording,
 )
-from . import bp
-from .manage import ORGANIZER, PREFIX, event_proposals, field_error
+from .manage import ORGANIZER, event_proposals, field_error
 from .manage_forms import TemplateForm
 
 _INLINE_STYLE = re.compile(r' style="[^"<>]*"')
 
 
-@bp.app_template_filter("cfp_mail_preview")
 def mail_preview(body_html: Markup) -> Markup:
     """The HTML part of a decision email for showing on a page: without the inline
     `style` attributes meant for mail programs (the page's Content-Security-Policy
@@ -62,7 +60,6 @@ def _call():
     return call
 
 
-@bp.get(f"{PREFIX}/emails/")
 @event_role_required(ORGANIZER)
 def manage_emails(slug):
     call = cfp_setup.get_call(g.event)
@@ -83,7 +80,6 @@ def manage_emails(slug):
     return render_template("speakers/manage/emails.html", event=g.event, call=call, rows=rows)
 
 
-@bp.route(f"{PREFIX}/emails/<kind>/<locale>", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_email(slug, kind, locale):
     decision = _kind_and_locale(kind, locale)
@@ -117,7 +113,6 @@ def manage_email(slug, kind, locale):
     )
 
 
-@bp.post(f"{PREFIX}/emails/<kind>/<locale>/reset")
 @event_role_required(ORGANIZER)
 def manage_reset_email(slug, kind, locale):
     decision = _kind_and_locale(kind, locale)

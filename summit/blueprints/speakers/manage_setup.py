@@ -20,8 +20,7 @@ from ...models import (
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.cfp_setup import AccessCodeData, CriterionData, FormatData, QuestionData
 from ...services.cfp.tracks import TrackData, save_track
-from . import bp
-from .manage import ORGANIZER, PREFIX, call_or_flash, field_error, to_settings
+from .manage import ORGANIZER, call_or_flash, field_error, to_settings
 from .manage_forms import (
     AccessCodeForm,
     CriterionForm,
@@ -95,13 +94,11 @@ def _format_form_page(format_id: int | None):
     return _edit_page("format_form", form, session_format)
 
 
-@bp.route(f"{PREFIX}/formats/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_new_format(slug):
     return _format_form_page(None)
 
 
-@bp.route(f"{PREFIX}/formats/<int:format_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_edit_format(slug, format_id):
     return _format_form_page(format_id)
@@ -129,13 +126,11 @@ def _track_form_page(track: Track | None):
     return form_page("speakers/manage/track_form.html", form, event=g.event, item=track)
 
 
-@bp.route(f"{PREFIX}/tracks/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_new_track(slug):
     return _track_form_page(None)
 
 
-@bp.route(f"{PREFIX}/tracks/<int:track_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_edit_track(slug, track_id):
     return _track_form_page(_track(track_id))
@@ -172,13 +167,11 @@ def _question_form_page(question_id: int | None):
     return _edit_page("question_form", form, question)
 
 
-@bp.route(f"{PREFIX}/questions/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_new_question(slug):
     return _question_form_page(None)
 
 
-@bp.route(f"{PREFIX}/questions/<int:question_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_edit_question(slug, question_id):
     return _question_form_page(question_id)
@@ -213,13 +206,11 @@ def _criterion_form_page(criterion_id: int | None):
     return _edit_page("criterion_form", form, criterion)
 
 
-@bp.route(f"{PREFIX}/criteria/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_new_criterion(slug):
     return _criterion_form_page(None)
 
 
-@bp.route(f"{PREFIX}/criteria/<int:criterion_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_edit_criterion(slug, criterion_id):
     return _criterion_form_page(criterion_id)
@@ -258,13 +249,11 @@ def _code_form_page(code_id: int | None):
     )
 
 
-@bp.route(f"{PREFIX}/codes/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_new_code(slug):
     return _code_form_page(None)
 
 
-@bp.route(f"{PREFIX}/codes/<int:access_code_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def manage_edit_code(slug, access_code_id):
     return _code_form_page(access_code_id)
@@ -307,43 +296,36 @@ def _move(what: str, item_id: int):
     return redirect(url_for("speakers.manage_call", slug=g.event.slug, _anchor=what))
 
 
-@bp.post(f"{PREFIX}/formats/<int:format_id>/delete")
 @event_role_required(ORGANIZER)
 def manage_delete_format(slug, format_id):
     return _delete("formats", format_id)
 
 
-@bp.post(f"{PREFIX}/formats/<int:format_id>/move")
 @event_role_required(ORGANIZER)
 def manage_move_format(slug, format_id):
     return _move("formats", format_id)
 
 
-@bp.post(f"{PREFIX}/questions/<int:question_id>/delete")
 @event_role_required(ORGANIZER)
 def manage_delete_question(slug, question_id):
     return _delete("questions", question_id)
 
 
-@bp.post(f"{PREFIX}/questions/<int:question_id>/move")
 @event_role_required(ORGANIZER)
 def manage_move_question(slug, question_id):
     return _move("questions", question_id)
 
 
-@bp.post(f"{PREFIX}/criteria/<int:criterion_id>/delete")
 @event_role_required(ORGANIZER)
 def manage_delete_criterion(slug, criterion_id):
     return _delete("criteria", criterion_id)
 
 
-@bp.post(f"{PREFIX}/criteria/<int:criterion_id>/move")
 @event_role_required(ORGANIZER)
 def manage_move_criterion(slug, criterion_id):
     return _move("criteria", criterion_id)
 
 
-@bp.post(f"{PREFIX}/codes/<int:access_code_id>/delete")
 @event_role_required(ORGANIZER)
 def manage_delete_code(slug, access_code_id):
     return _delete("codes", access_code_id)

@@ -25,8 +25,7 @@ from ...services.cfp.reviews import (
     set_reviewer_tracks,
 )
 from ...services.cfp.speakers import display_name_of, profiles_for
-from . import bp
-from .manage import ORGANIZER, PREFIX, event_proposals, reviewer_choices
+from .manage import ORGANIZER, event_proposals, reviewer_choices
 from .manage_forms import AssignForm, ReviewerTracksForm, TableFilterForm
 
 # The decision table's columns that sort, in order, and their first direction.
@@ -71,13 +70,11 @@ def _reviewers_page(forms=None, status=200):
     )
 
 
-@bp.get(f"{PREFIX}/reviewers")
 @event_role_required(ORGANIZER)
 def manage_reviewers(slug):
     return _reviewers_page()
 
 
-@bp.post(f"{PREFIX}/reviewers/<int:reviewer_id>/tracks")
 @event_role_required(ORGANIZER)
 def manage_reviewer_tracks(slug, reviewer_id):
     reviewer = db.session.get(User, reviewer_id)
@@ -217,13 +214,11 @@ def _proposals_page(assign_form: AssignForm | None = None, status: int = 200):
     )
 
 
-@bp.get(f"{PREFIX}/proposals/")
 @event_role_required(ORGANIZER)
 def manage_proposals(slug):
     return _proposals_page()
 
 
-@bp.post(f"{PREFIX}/proposals/assign")
 @event_role_required(ORGANIZER)
 def manage_assign(slug):
     """Give the ticked proposals to a reviewer (all or none: a proposal the reviewer is a

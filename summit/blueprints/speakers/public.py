@@ -23,7 +23,6 @@ from ...services.cfp import proposals as cfp
 from ...services.cfp import speakers as profiles
 from ...services.cfp.proposal_states import Action, can, is_submitter
 from ...urls import is_safe_next
-from . import bp
 from .public_common import (
     call_times,
     code_key,
@@ -57,8 +56,6 @@ def call_page(event: Event, call: CallForProposals, code_form=None, status: int 
     ), status
 
 
-@bp.get("/events/<slug>/cfp", defaults={"rest": ""}, strict_slashes=False)
-@bp.get("/events/<slug>/cfp/<path:rest>")
 @public
 def cfp_address(slug, rest):
     """/cfp/ (pretalx's address, and a common guess) is the call for speakers: the rest
@@ -69,14 +66,12 @@ def cfp_address(slug, rest):
     return redirect(target, code=308)
 
 
-@bp.get("/events/<slug>/speakers/")
 @public
 def call(slug):
     event = get_event_or_404(slug, public_only=True)
     return call_page(event, get_call_or_404(event))
 
 
-@bp.post("/events/<slug>/speakers/code")
 @public
 def enter_code(slug):
     """An access code for a late or invited submission, kept for this browser's session;
@@ -131,7 +126,6 @@ def _uploaded(storage) -> bytes | None:
     return data
 
 
-@bp.route("/events/<slug>/speakers/profile", methods=["GET", "POST"])
 @signed_in
 def profile(slug):
     event = get_event_or_404(slug)
@@ -189,7 +183,6 @@ def profile(slug):
     ), 422 if form.errors or error else 200
 
 
-@bp.post("/events/<slug>/speakers/profile/photo/remove")
 @signed_in
 def remove_photo(slug):
     get_event_or_404(slug)
@@ -200,7 +193,6 @@ def remove_photo(slug):
     return redirect(url_for(".profile", slug=slug))
 
 
-@bp.get("/events/<slug>/speakers/photos/<token>")
 @public
 def photo(slug, token):
     """A speaker's photo at its random address (new with every upload, so it can be
@@ -219,7 +211,6 @@ def photo(slug, token):
 # Proposals ----------------------------------------------------------------------------------
 
 
-@bp.get("/events/<slug>/speakers/proposals/")
 @signed_in
 def my_proposals(slug):
     event = get_event_or_404(slug)
@@ -241,6 +232,3 @@ def my_proposals(slug):
         can=can,
         Action=Action,
     )
-
-
-from . import public_links, public_proposals  # noqa: E402,F401  (their routes register on bp)

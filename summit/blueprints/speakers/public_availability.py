@@ -28,7 +28,6 @@ from ...services.program.availability import (
     periods_of,
     set_availability,
 )
-from . import bp
 from .public_common import get_event_or_404
 
 BLANK_ROWS = 2
@@ -80,7 +79,6 @@ def _show(form: AvailabilityForm, error: ProgramError, rows: list[int]) -> str |
     return error.message
 
 
-@bp.route("/events/<slug>/speakers/availability", methods=["GET", "POST"])
 @signed_in
 def availability(slug):
     event = get_event_or_404(slug)

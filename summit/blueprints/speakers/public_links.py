@@ -14,7 +14,6 @@ from ...services.cfp import CfpError, LinkRefused, decisions
 from ...services.cfp import co_speakers as co
 from ...services.cfp import speakers as profiles
 from ...services.cfp.links import speaker_of_link, token_hash
-from . import bp
 from .public_common import get_event_or_404, slot_of, status_for
 from .public_forms import AnswerForm
 
@@ -32,7 +31,6 @@ def _link_status(error: CfpError) -> int:
     return 404 if isinstance(error, LinkRefused) else status_for(error)
 
 
-@bp.route("/events/<slug>/speakers/invitations/<token>", methods=["GET", "POST"])
 @public
 def invitation(slug, token):
     """The invited co-speaker signs in (by emailed link, back to this page) and accepts
@@ -123,7 +121,6 @@ def decline_page(event, proposal, form, action: str, back: str):
     )
 
 
-@bp.route("/events/<slug>/speakers/respond/<token>", methods=["GET", "POST"])
 @public
 def respond(slug, token):
     """An accepted speaker confirms (the session then waits to be scheduled, and the

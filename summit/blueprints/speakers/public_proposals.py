@@ -17,7 +17,6 @@ from ...services.cfp import co_speakers as co
 from ...services.cfp import proposals as cfp
 from ...services.cfp import speakers as profiles
 from ...services.cfp.proposal_states import Action, can, is_submitter
-from . import bp
 from .public import call_page
 from .public_common import (
     answer_lines,
@@ -97,7 +96,6 @@ def _form_page(call_, form, proposal=None, error=None, status=None, code=None):
     ), status or (422 if form.errors or error else 200)
 
 
-@bp.route("/events/<slug>/speakers/proposals/new", methods=["GET", "POST"])
 @signed_in
 def new_proposal(slug):
     event = get_event_or_404(slug, public_only=True)
@@ -134,7 +132,6 @@ def new_proposal(slug):
     return _form_page(call_, form, error=error, status=status_for(refused, form), code=code)
 
 
-@bp.get("/events/<slug>/speakers/proposals/<token>")
 @signed_in
 def proposal(slug, token):
     return _proposal_page(own_proposal(slug, token))
@@ -176,7 +173,6 @@ def _proposal_page(proposal: Proposal, invite_form=None, error=None, status=200,
     ), status
 
 
-@bp.route("/events/<slug>/speakers/proposals/<token>/edit", methods=["GET", "POST"])
 @signed_in
 def edit_proposal(slug, token):
     proposal = own_proposal(slug, token)
@@ -214,7 +210,6 @@ def edit_proposal(slug, token):
     return _form_page(call_, form, proposal, error, status_for(refused, form), code=code)
 
 
-@bp.post("/events/<slug>/speakers/proposals/<token>/submit")
 @signed_in
 def submit_proposal(slug, token):
     proposal = own_proposal(slug, token)
@@ -223,7 +218,6 @@ def submit_proposal(slug, token):
     return _submit(proposal, session_code(proposal.call, utcnow()))
 
 
-@bp.route("/events/<slug>/speakers/proposals/<token>/withdraw", methods=["GET", "POST"])
 @signed_in
 def withdraw(slug, token):
     proposal = own_proposal(slug, token)
@@ -243,7 +237,6 @@ def withdraw(slug, token):
     ), 422 if error else 200
 
 
-@bp.post("/events/<slug>/speakers/proposals/<token>/answer")
 @signed_in
 def answer(slug, token):
     """A signed-in speaker confirms or declines an accepted proposal (the same as the
@@ -274,7 +267,6 @@ def answer(slug, token):
 # Co-speakers -----------------------------------------------------------------------------
 
 
-@bp.post("/events/<slug>/speakers/proposals/<token>/co-speakers")
 @signed_in
 def invite(slug, token):
     proposal = own_proposal(slug, token)
@@ -299,7 +291,6 @@ def _speaker_of(proposal: Proposal, form) -> ProposalSpeaker | None:
     return speaker if speaker is not None and speaker.proposal_id == proposal.id else None
 
 
-@bp.post("/events/<slug>/speakers/proposals/<token>/co-speakers/remove")
 @signed_in
 def remove_co_speaker(slug, token):
     proposal = own_proposal(slug, token)
@@ -318,7 +309,6 @@ def remove_co_speaker(slug, token):
     return to_proposal(proposal, "co-speakers")
 
 
-@bp.post("/events/<slug>/speakers/proposals/<token>/co-speakers/resend")
 @signed_in
 def resend_invitation(slug, token):
     proposal = own_proposal(slug, token)

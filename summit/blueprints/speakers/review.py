@@ -22,10 +22,7 @@ from ...services.cfp.reviews import (
     visible_reviews,
 )
 from ...services.cfp.speakers import profiles_for
-from . import bp
 from .review_forms import review_form
-
-PREFIX = "/manage/events/<slug>/review"
 
 
 def _weights(call) -> dict[int, int]:
@@ -36,7 +33,6 @@ def _own(proposal: Proposal, user):
     return next((r for r in proposal.reviews if r.reviewer_id == user.id), None)
 
 
-@bp.get(f"{PREFIX}/")
 @event_role_required(Role.REVIEWER)
 def review_list(slug):
     call = cfp_setup.get_call(g.event)
@@ -91,7 +87,6 @@ def _next_to_review(user, proposal: Proposal) -> Proposal | None:
     return (later or waiting or [None])[0]
 
 
-@bp.route(f"{PREFIX}/<token>", methods=["GET", "POST"])
 @event_role_required(Role.REVIEWER)
 def review_proposal(slug, token):
     user = current_user._get_current_object()

@@ -1,5 +1,54 @@
 """Tickets: the shop, checkout and the buyer's order page (views), and the organizers'
 ticket types, discount codes, sales, orders (manage) and vouchers (manage_vouchers)."""
 
-# The organizers' pages are under /manage/events/<slug>/, as every capability's are.
+from flask import Blueprint
+
+from .. import GET, GET_POST, POST, add_url_rules
+from . import manage, manage_vouchers, views
+
+bp = Blueprint("tickets", __name__)
+
+ORDER = "/events/<slug>/orders/<token>"
 MANAGE = "/manage/events/<slug>"
+
+# The URL rules: (rule, endpoint, view, methods). The views are plain functions.
+# fmt: off
+URLS = [
+    ("/events/<slug>/tickets/", "shop", views.shop, GET_POST),
+    (ORDER + "/release", "release", views.release, POST),
+    (ORDER + "/checkout", "checkout", views.checkout, GET_POST),
+    (ORDER + "/renew", "renew", views.renew, POST),
+    (ORDER + "/", "order", views.order, GET),
+    (ORDER + "/tickets/<int:number>.pdf", "ticket_pdf", views.ticket_pdf, GET),
+    (ORDER + "/tickets.pdf", "tickets_pdf", views.tickets_pdf, GET),
+    (ORDER + "/receipt.pdf", "receipt_pdf", views.receipt_pdf, GET),
+    (ORDER + "/invoice.pdf", "invoice_pdf", views.invoice_pdf, GET),
+    (ORDER + "/attendees/<int:number>", "edit_attendee", views.edit_attendee, GET_POST),
+
+    (MANAGE + "/tickets/", "ticket_types", manage.ticket_types, GET),
+    (MANAGE + "/tickets/new", "new_ticket_type", manage.new_ticket_type, GET_POST),
+    (MANAGE + "/tickets/<int:type_id>/", "edit_ticket_type", manage.edit_ticket_type, GET_POST),
+    (MANAGE + "/tickets/<int:type_id>/deactivate", "deactivate_ticket_type", manage.deactivate_ticket_type, POST),
+    (MANAGE + "/tickets/<int:type_id>/delete", "delete_ticket_type", manage.delete_ticket_type, POST),
+    (MANAGE + "/discounts/", "discount_codes", manage.discount_codes, GET),
+    (MANAGE + "/discounts/new", "new_discount_code", manage.new_discount_code, GET_POST),
+    (MANAGE + "/discounts/<int:code_id>/", "edit_discount_code", manage.edit_discount_code, GET_POST),
+    (MANAGE + "/discounts/<int:code_id>/deactivate", "deactivate_discount_code", manage.deactivate_discount_code, POST),
+    (MANAGE + "/discounts/<int:code_id>/delete", "delete_discount_code", manage.delete_discount_code, POST),
+    (MANAGE + "/sales", "sales_overview", manage.sales_overview, GET),
+    (MANAGE + "/orders/", "orders", manage.orders, GET),
+    (MANAGE + "/orders/<reference>", "order_detail", manage.order_detail, GET),
+    (MANAGE + "/orders/<reference>/resend", "order_resend", manage.order_resend, POST),
+    (MANAGE + "/orders/<reference>/invoice-paid", "order_invoice_paid", manage.order_invoice_paid, POST),
+    (MANAGE + "/orders/<reference>/dispute", "order_dispute", manage.order_dispute, POST),
+    (MANAGE + "/orders/<reference>/cancel", "order_cancel", manage.order_cancel, GET_POST),
+    (MANAGE + "/orders/<reference>/refund", "order_refund", manage.order_refund, GET_POST),
+    (MANAGE + "/attendees.csv", "attendees_csv", manage.attendees_csv, GET),
+
+    (MANAGE + "/vouchers/", "voucher_list", manage_vouchers.voucher_list, GET),
+    (MANAGE + "/vouchers/", "make_vouchers", manage_vouchers.make_vouchers, POST),
+    (MANAGE + "/vouchers/<int:voucher_id>/withdraw", "revoke_voucher", manage_vouchers.revoke_voucher, POST),
+    (MANAGE + "/vouchers.csv", "vouchers_csv", manage_vouchers.vouchers_csv, GET),
+]
+# fmt: on
+add_url_rules(bp, URLS)

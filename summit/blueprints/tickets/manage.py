@@ -20,7 +20,6 @@ from ...services.tickets import sales
 from ...services.tickets.codes import is_guessable
 from ...services.tickets.ordering import OrderError, normalize_code
 from ...services.tickets.sales import DiscountCodeData, SalesError, TicketTypeData
-from . import MANAGE
 from .manage_forms import (
     CancelOrderForm,
     DeactivateForm,
@@ -33,7 +32,6 @@ from .manage_forms import (
     ResendForm,
     TicketTypeForm,
 )
-from .views import bp
 
 ORGANIZER = Role.ORGANIZER
 
@@ -147,7 +145,6 @@ def _ticket_type(type_id: int) -> TicketType:
     return ticket_type
 
 
-@bp.get(MANAGE + "/tickets/")
 @event_role_required(ORGANIZER)
 def ticket_types(slug):
     return render_template(
@@ -201,7 +198,6 @@ def _saved(form: TicketTypeForm, ticket_type: TicketType) -> None:
         flash(_("The ticket type is saved."), "success")
 
 
-@bp.route(MANAGE + "/tickets/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_ticket_type(slug):
     form = TicketTypeForm()
@@ -211,7 +207,6 @@ def new_ticket_type(slug):
     return form_page("tickets/manage/type_form.html", form, event=g.event, ticket_type=None)
 
 
-@bp.route(MANAGE + "/tickets/<int:type_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_ticket_type(slug, type_id):
     ticket_type = _ticket_type(type_id)
@@ -231,7 +226,6 @@ def edit_ticket_type(slug, type_id):
     )
 
 
-@bp.post(MANAGE + "/tickets/<int:type_id>/deactivate")
 @event_role_required(ORGANIZER)
 def deactivate_ticket_type(slug, type_id):
     ticket_type = _ticket_type(type_id)
@@ -242,7 +236,6 @@ def deactivate_ticket_type(slug, type_id):
     return redirect(url_for("tickets.ticket_types", slug=slug))
 
 
-@bp.post(MANAGE + "/tickets/<int:type_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_ticket_type(slug, type_id):
     ticket_type = _ticket_type(type_id)
@@ -299,7 +292,6 @@ def _save_discount_code(form: DiscountCodeForm, code: DiscountCode | None):
         return None
 
 
-@bp.get(MANAGE + "/discounts/")
 @event_role_required(ORGANIZER)
 def discount_codes(slug):
     return render_template(
@@ -310,7 +302,6 @@ def discount_codes(slug):
     )
 
 
-@bp.route(MANAGE + "/discounts/new", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def new_discount_code(slug):
     form = _discount_form()
@@ -320,7 +311,6 @@ def new_discount_code(slug):
     return form_page("tickets/manage/discount_form.html", form, event=g.event, code=None)
 
 
-@bp.route(MANAGE + "/discounts/<int:code_id>/", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def edit_discount_code(slug, code_id):
     code = _discount_code(code_id)
@@ -340,7 +330,6 @@ def edit_discount_code(slug, code_id):
     )
 
 
-@bp.post(MANAGE + "/discounts/<int:code_id>/deactivate")
 @event_role_required(ORGANIZER)
 def deactivate_discount_code(slug, code_id):
     code = _discount_code(code_id)
@@ -351,7 +340,6 @@ def deactivate_discount_code(slug, code_id):
     return redirect(url_for("tickets.discount_codes", slug=slug))
 
 
-@bp.post(MANAGE + "/discounts/<int:code_id>/delete")
 @event_role_required(ORGANIZER)
 def delete_discount_code(slug, code_id):
     code = _discount_code(code_id)
@@ -371,7 +359,6 @@ def delete_discount_code(slug, code_id):
 # Sales and orders ----------------------------------------------------------------------
 
 
-@bp.get(MANAGE + "/sales")
 @event_role_required(ORGANIZER)
 def sales_overview(slug):
     return render_template(
@@ -379,7 +366,6 @@ def sales_overview(slug):
     )
 
 
-@bp.get(MANAGE + "/orders/")
 @event_role_required(ORGANIZER)
 def orders(slug):
     form = OrderSearchForm(request.args)
@@ -409,7 +395,6 @@ def _order(reference: str):
     return order
 
 
-@bp.get(MANAGE + "/orders/<reference>")
 @event_role_required(ORGANIZER)
 def order_detail(slug, reference):
     order = _order(reference)
@@ -435,7 +420,6 @@ def _back_to(order):
     return redirect(url_for("tickets.order_detail", slug=g.event.slug, reference=order.reference))
 
 
-@bp.post(MANAGE + "/orders/<reference>/resend")
 @event_role_required(ORGANIZER)
 def order_resend(slug, reference):
     order = _order(reference)
@@ -451,7 +435,6 @@ def order_resend(slug, reference):
     return _back_to(order)
 
 
-@bp.post(MANAGE + "/orders/<reference>/invoice-paid")
 @event_role_required(ORGANIZER)
 def order_invoice_paid(slug, reference):
     order = _order(reference)
@@ -466,7 +449,6 @@ def order_invoice_paid(slug, reference):
     return _back_to(order)
 
 
-@bp.post(MANAGE + "/orders/<reference>/dispute")
 @event_role_required(ORGANIZER)
 def order_dispute(slug, reference):
     """The organizers' choice for the tickets of a disputed order."""
@@ -484,7 +466,6 @@ def order_dispute(slug, reference):
     return _back_to(order)
 
 
-@bp.route(MANAGE + "/orders/<reference>/cancel", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def order_cancel(slug, reference):
     """GET asks to confirm; POST cancels."""
@@ -517,7 +498,6 @@ def _numbered_ticket(order, number):
     return order.tickets[number - 1]
 
 
-@bp.route(MANAGE + "/orders/<reference>/refund", methods=["GET", "POST"])
 @event_role_required(ORGANIZER)
 def order_refund(slug, reference):
     """GET (?ticket=N for one ticket) asks to confirm and shows the amount; POST refunds."""
@@ -570,7 +550,6 @@ def order_refund(slug, reference):
 # Attendee list -------------------------------------------------------------------------
 
 
-@bp.get(MANAGE + "/attendees.csv")
 @event_role_required(ORGANIZER)
 def attendees_csv(slug):
     header = [

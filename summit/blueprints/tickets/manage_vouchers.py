@@ -12,9 +12,7 @@ from ...extensions import db
 from ...models import Role, TicketType, Voucher
 from ...services.tickets import sales, vouchers
 from ...services.tickets.vouchers import VoucherError
-from . import MANAGE
 from .manage_forms import RevokeVoucherForm, VoucherForm
-from .views import bp
 
 ORGANIZER = Role.ORGANIZER
 
@@ -74,13 +72,11 @@ def _page(form: VoucherForm, status: int = 200):
     ), status
 
 
-@bp.get(MANAGE + "/vouchers/")
 @event_role_required(ORGANIZER)
 def voucher_list(slug):
     return _page(_voucher_form())
 
 
-@bp.post(MANAGE + "/vouchers/")
 @event_role_required(ORGANIZER)
 def make_vouchers(slug):
     form = _voucher_form()
@@ -121,7 +117,6 @@ def make_vouchers(slug):
     return redirect(url_for("tickets.voucher_list", slug=slug, type=ticket_type.id))
 
 
-@bp.post(MANAGE + "/vouchers/<int:voucher_id>/withdraw")
 @event_role_required(ORGANIZER)
 def revoke_voucher(slug, voucher_id):
     voucher = db.session.get(Voucher, voucher_id)
@@ -139,7 +134,6 @@ def revoke_voucher(slug, voucher_id):
     return redirect(url_for("tickets.voucher_list", slug=slug, type=request.args.get("type")))
 
 
-@bp.get(MANAGE + "/vouchers.csv")
 @event_role_required(ORGANIZER)
 def vouchers_csv(slug):
     header = [

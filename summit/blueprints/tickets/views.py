@@ -1,7 +1,6 @@
 """The ticket shop, checkout and the buyer's order page (reached by its secret link)."""
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -28,8 +27,6 @@ from ...services.tickets import documents, ordering, renewal
 from ...services.tickets.ordering import AttendeeDetails, BuyerDetails, OrderError
 from .forms import AttendeeEditForm, CheckoutForm, ShopForm
 from .messages import order_error_message
-
-bp = Blueprint("tickets", __name__)
 
 
 def _event(slug):
@@ -87,7 +84,6 @@ def _code_given(form) -> str:
     return (form.code.data or "").strip()
 
 
-@bp.route("/events/<slug>/tickets/", methods=["GET", "POST"])
 @limiter.limit(_reservation_limit, methods=["POST"])
 @public
 def shop(slug):
@@ -197,7 +193,6 @@ def _too_many_codes(wait: int) -> str:
     )
 
 
-@bp.post("/events/<slug>/orders/<token>/release")
 @public
 def release(slug, token):
     """The buyer gives the seats of their reservation back (from the shop's box)."""
@@ -280,7 +275,6 @@ def _ended(order, form, now):
     ), 409 if request.method == "POST" else 200
 
 
-@bp.route("/events/<slug>/orders/<token>/checkout", methods=["GET", "POST"])
 @public
 def checkout(slug, token):
     order = _order(slug, token)
@@ -346,7 +340,6 @@ def checkout(slug, token):
     )
 
 
-@bp.post("/events/<slug>/orders/<token>/renew")
 @limiter.limit(_reservation_limit)
 @public
 def renew(slug, token):
@@ -386,7 +379,6 @@ def renew(slug, token):
     return redirect(url_for("tickets.checkout", slug=slug, token=new.token, method=method))
 
 
-@bp.get("/events/<slug>/orders/<token>/")
 @public
 def order(slug, token):
     found = _order(slug, token)
@@ -420,7 +412,6 @@ def _ticket(order, number: int):
     return order.tickets[number - 1]
 
 
-@bp.get("/events/<slug>/orders/<token>/tickets/<int:number>.pdf")
 @public
 def ticket_pdf(slug, token, number):
     found = _order(slug, token)
@@ -432,7 +423,6 @@ def ticket_pdf(slug, token, number):
     )
 
 
-@bp.get("/events/<slug>/orders/<token>/tickets.pdf")
 @public
 def tickets_pdf(slug, token):
     found = _order(slug, token)
@@ -443,7 +433,6 @@ def tickets_pdf(slug, token):
     )
 
 
-@bp.get("/events/<slug>/orders/<token>/receipt.pdf")
 @public
 def receipt_pdf(slug, token):
     found = _order(slug, token)
@@ -452,7 +441,6 @@ def receipt_pdf(slug, token):
     return _pdf(documents.render_document(f"receipt:{found.id}"), f"kvitto-{found.reference}.pdf")
 
 
-@bp.get("/events/<slug>/orders/<token>/invoice.pdf")
 @public
 def invoice_pdf(slug, token):
     found = _order(slug, token)
@@ -461,7 +449,6 @@ def invoice_pdf(slug, token):
     return _pdf(documents.render_document(f"invoice:{found.id}"), f"faktura-{found.reference}.pdf")
 
 
-@bp.route("/events/<slug>/orders/<token>/attendees/<int:number>", methods=["GET", "POST"])
 @public
 def edit_attendee(slug, token, number):
     found = _order(slug, token)
@@ -490,7 +477,3 @@ def edit_attendee(slug, token, number):
     return form_page(
         "tickets/attendee.html", form, order=found, event=found.event, ticket=ticket, number=number
     )
-
-
-# The organizers' ticketing and voucher pages, on this blueprint.
-from . import manage, manage_vouchers  # noqa: E402, F401
