@@ -26,6 +26,7 @@ from ...services.badges import jobs as badge_jobs
 from ...services.badges.jobs import BadgeJobError
 from ...services.checkin import lookup as checkin_lookup
 from ...services.tickets.sales import ticket_types
+from ..lookup import found_or_404
 from .forms import LAYOUT_HINTS, LAYOUT_LABELS, BadgeRunForm
 
 ORGANIZER = Role.ORGANIZER
@@ -102,10 +103,7 @@ def _start(form: BadgeRunForm) -> BadgeJob | None:
 
 
 def _job(token: str) -> BadgeJob:
-    job = badge_jobs.job_by_token(g.event, token)
-    if job is None:
-        abort(404)
-    return job
+    return found_or_404(badge_jobs.job_by_token(g.event, token))
 
 
 def _state(job: BadgeJob) -> dict:
@@ -183,9 +181,7 @@ def download(slug, token):
 def ticket_badge(slug, ticket_id):
     """One ticket's A6 badge, made now and logged as printed (the button is a form: a
     link anyone could make an organizer's browser open would mark badges printed)."""
-    ticket = checkin_lookup.find_ticket(g.event.id, ticket_id=ticket_id)
-    if ticket is None:
-        abort(404)
+    ticket = found_or_404(checkin_lookup.find_ticket(g.event.id, ticket_id=ticket_id))
     order = ticket.order
     try:
         pdf = badge_jobs.print_single_badge(ticket, current_user._get_current_object())

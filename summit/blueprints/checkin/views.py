@@ -28,6 +28,7 @@ from ...services.checkin.decision import Door, check_in
 from ...services.checkin.setup import SetupError
 from ...services.pdf import data_uri, qr_png
 from ...services.tickets.sales import ticket_types
+from ..lookup import found_or_404
 from .forms import BADGE_LAYOUTS, ActionForm, ListForm, StationForm
 
 ORGANIZER, DOOR = Role.ORGANIZER, Role.DOOR
@@ -87,10 +88,7 @@ def scanner_link(slug: str, token: str) -> str:
 
 
 def _station_or_404(station_id: int):
-    station = checkin_setup.get_station(g.event, station_id)
-    if station is None:
-        abort(404)
-    return station
+    return found_or_404(checkin_setup.get_station(g.event, station_id))
 
 
 def _list_choices() -> list[SelectChoice]:
@@ -244,9 +242,7 @@ def lists(slug):
 
 @event_role_required(ORGANIZER)
 def delete_list(slug, list_id):
-    checkin_list = checkin_setup.get_list(g.event, list_id)
-    if checkin_list is None:
-        abort(404)
+    checkin_list = found_or_404(checkin_setup.get_list(g.event, list_id))
     if ActionForm().validate_on_submit():
         try:
             checkin_setup.delete_list(checkin_list)
@@ -291,9 +287,7 @@ def check_in_by_hand(slug, ticket_id):
     back = url_for("checkin.search", slug=slug, q=request.form.get("q", ""), list=checkin_list.id)
     if not ActionForm().validate_on_submit():
         return redirect(back)
-    ticket = checkin_lookup.find_ticket(g.event.id, ticket_id=ticket_id)
-    if ticket is None:
-        abort(404)
+    ticket = found_or_404(checkin_lookup.find_ticket(g.event.id, ticket_id=ticket_id))
     verdict = check_in(Door.of_user(current_user, checkin_list), ticket_id=ticket.id)
     flash(verdict_message(verdict), "success" if verdict.ok else "error")
     return redirect(back)

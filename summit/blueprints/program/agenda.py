@@ -20,14 +20,15 @@ from ...services.program import ProgramError
 from ...services.program import agenda as agendas
 from ...services.program.ical import agenda_ical, sessions_in_release
 from ...services.program.published import published_program
+from ..lookup import public_event_or_404
 from .caching import published_response
-from .exports import ICS_TYPE, event_or_404, file_response, session_url_builder
+from .exports import ICS_TYPE, file_response, session_url_builder
 from .public_model import program_view
 
 
 @public
 def agenda(slug):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
     signed_in = current_user.is_authenticated
     tokens = agendas.agenda_tokens(current_user, event) if signed_in else []
     feed = agendas.feed_token(current_user, event) if signed_in else ""
@@ -106,7 +107,7 @@ def _bad_request_text() -> str:
 
 @public
 def agenda_ics(slug, token):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
     person = agendas.feed_user(token, event)
     if person is None:
         abort(404)

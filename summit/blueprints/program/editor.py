@@ -17,6 +17,7 @@ from ...services.program.schedule_grid import day_grid
 from ...services.program.scheduling import place_session, unschedule
 from ...services.program.sessions import program_sessions, session_by_token
 from ...services.program.setup import days_of, rooms_of
+from ..lookup import found_or_404
 from .editor_forms import PlaceForm, RemoveForm
 
 ORGANIZER = Role.ORGANIZER
@@ -163,9 +164,7 @@ def _version(value) -> int:
 
 @event_role_required(ORGANIZER)
 def place_form(slug, token):
-    session = session_by_token(g.event, token)
-    if session is None:
-        abort(404)
+    session = found_or_404(session_by_token(g.event, token))
     days, rooms = days_of(g.event), rooms_of(g.event)
     form = _place_form(session, days, rooms)
     remove_form = RemoveForm(data={"version": session.version})

@@ -15,10 +15,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ...access import public
-from ...services.events import get_public_event
 from ...services.program import frab, ical
 from ...services.program.cache import BoundedCache
 from ...urls import external_url
+from ..lookup import public_event_or_404
 from .caching import published_response
 
 XML_TYPE = "application/xml; charset=utf-8"
@@ -40,13 +40,6 @@ def _built(program, kind: str, build) -> bytes:
         current_app.config["BASE_URL"],
     )
     return _BUILT.get_or_make(key, build)
-
-
-def event_or_404(slug: str):
-    event = get_public_event(slug)
-    if event is None:
-        abort(404)
-    return event
 
 
 def session_url_builder(slug: str):
@@ -74,7 +67,7 @@ def _nothing_published(program) -> None:
 
 @public
 def schedule_xml(slug):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
 
     def render(program):
         _nothing_published(program)
@@ -90,7 +83,7 @@ def schedule_xml(slug):
 
 @public
 def schedule_json(slug):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
 
     def build(program):
         data = frab.schedule_json(program, program_url(slug), session_url_builder(slug))
@@ -112,7 +105,7 @@ def agenda_tokens_from_query(raw: str) -> list[str]:
 
 @public
 def schedule_ics(slug):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
     raw = request.args.get("sessions")
     if raw is None:
 
@@ -146,7 +139,7 @@ def _too_many():
 
 @public
 def session_ics(slug, token):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
 
     def render(program):
         _nothing_published(program)

@@ -7,7 +7,7 @@ Thin: the rules are services/program/releases.py.
 
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -21,6 +21,7 @@ from ...models import Role
 from ...services.program import releases
 from ...services.program.changelog import CHANGE_LABELS, CHANGES, counts
 from ...services.program.errors import ProgramError
+from ..lookup import found_or_404
 from .public_model import placement_label
 
 ORGANIZER = Role.ORGANIZER
@@ -60,9 +61,7 @@ def releases_list(slug):
 
 @event_role_required(ORGANIZER)
 def release(slug, number):
-    found = releases.release(g.event, number)
-    if found is None:
-        abort(404)
+    found = found_or_404(releases.release(g.event, number))
     return render_template(
         "program/releases/release.html", event=g.event, release=found, **_helpers(g.event)
     )

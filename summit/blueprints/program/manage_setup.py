@@ -24,6 +24,7 @@ from ...services.program.conflicts import find_conflicts
 from ...services.program.published import latest_release_stamp
 from ...services.program.sessions import SessionData
 from ...services.program.setup import DayData, RoomData
+from ..lookup import found_or_404, of_event_or_404
 from .manage_forms import (
     ButtonForm,
     DayForm,
@@ -50,14 +51,6 @@ def refused(form, error: ProgramError) -> str | None:
 def _page(template: str, form, error: str | None = None, stale: bool = False, **context):
     html = render_template(template, form=form, error=error, event=g.event, **context)
     return html, 409 if stale else 422 if (form.errors or error) else 200
-
-
-def _of_event(model, row_id: int):
-    """The room or day, if it is one of this event's; else 404."""
-    row = db.session.get(model, row_id)
-    if row is None or row.event_id != g.event.id:
-        abort(404)
-    return row
 
 
 def _removed(form, remove, back: str, listing: str, **ids):
@@ -156,12 +149,12 @@ def new_room(slug):
 
 @event_role_required(ORGANIZER)
 def edit_room(slug, room_id):
-    return _room_page(_of_event(Room, room_id))
+    return _room_page(of_event_or_404(Room, room_id))
 
 
 @event_role_required(ORGANIZER)
 def move_room(slug, room_id):
-    room = _of_event(Room, room_id)
+    room = of_event_or_404(Room, room_id)
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -171,7 +164,7 @@ def move_room(slug, room_id):
 
 @event_role_required(ORGANIZER)
 def delete_room(slug, room_id):
-    room = _of_event(Room, room_id)
+    room = of_event_or_404(Room, room_id)
     return _removed(
         ButtonForm(),
         lambda: setup.delete_room(room),
@@ -234,12 +227,12 @@ def new_day(slug):
 
 @event_role_required(ORGANIZER)
 def edit_day(slug, day_id):
-    return _day_page(_of_event(ProgramDay, day_id))
+    return _day_page(of_event_or_404(ProgramDay, day_id))
 
 
 @event_role_required(ORGANIZER)
 def delete_day(slug, day_id):
-    program_day = _of_event(ProgramDay, day_id)
+    program_day = of_event_or_404(ProgramDay, day_id)
     return _removed(
         ButtonForm(),
         lambda: setup.delete_day(program_day),
@@ -250,13 +243,6 @@ def delete_day(slug, day_id):
 
 
 # Sessions -----------------------------------------------------------------------------
-
-
-def _session(token: str) -> ProgramSession:
-    session = program_sessions.session_by_token(g.event, token)
-    if session is None:
-        abort(404)
-    return session
 
 
 @event_role_required(ORGANIZER)
@@ -368,12 +354,12 @@ def new_session(slug):
 
 @event_role_required(ORGANIZER)
 def edit_session(slug, token):
-    return _session_page(_session(token))
+    return _session_page(found_or_404(program_sessions.session_by_token(g.event, token)))
 
 
 @event_role_required(ORGANIZER)
 def delete_session(slug, token):
-    session = _session(token)
+    session = found_or_404(program_sessions.session_by_token(g.event, token))
     form = DeleteSessionForm()
     return _removed(
         form,

@@ -18,8 +18,8 @@ from ...services.cfp.speakers import current_photo
 from ...services.program.changelog import CHANGE_LABELS, counts
 from ...services.program.published import latest_release_stamp, published_program
 from ...services.program.releases import changelog_of
+from ..lookup import public_event_or_404
 from .caching import published_response
-from .exports import event_or_404
 from .public_model import (
     cached_fragment,
     placement_label,
@@ -59,7 +59,7 @@ def _page(template: str, event, view, **context):
 
 @public
 def public_program(slug):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
     today = _today(event)
     # Without ?day= the page opens on today during the event: the date is part of it.
     vary = "" if request.args.get("day") else today.isoformat()
@@ -90,7 +90,7 @@ def public_program(slug):
 
 @public
 def public_session(slug, token):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
 
     def render(program):
         view = program_view(program) if program is not None else None
@@ -104,7 +104,7 @@ def public_session(slug, token):
 
 @public
 def public_speakers(slug):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
 
     def render(program):
         if program is None:
@@ -120,7 +120,7 @@ def public_speakers(slug):
 
 @public
 def public_speaker(slug, token):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
 
     def render(program):
         speaker = program.speaker(token) if program is not None else None
@@ -137,7 +137,7 @@ def public_speaker(slug, token):
 def speaker_photo(slug, token):
     """The speaker's photo as it is now (a new upload shows at once, without a new
     release), revalidated by its own token."""
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
     program = published_program(event)
     found = current_photo(token) if program is not None and program.speaker(token) else None
     if found is None:
@@ -152,7 +152,7 @@ def speaker_photo(slug, token):
 
 @public
 def public_changes(slug):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
 
     def render(program):
         if program is None:
@@ -174,7 +174,7 @@ def public_changes(slug):
 @public
 def track_styles(slug):
     """The tracks' colours as a stylesheet (the CSP forbids style attributes)."""
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
 
     def render(program):
         rules = []

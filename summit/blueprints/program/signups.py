@@ -31,7 +31,7 @@ from ...services.program import signups as service
 from ...services.program.errors import ProgramError
 from ...services.program.sessions import session_by_token
 from ...services.tickets import sales
-from .exports import event_or_404
+from ..lookup import found_or_404, public_event_or_404
 from .manage_forms import ButtonForm
 
 
@@ -49,10 +49,7 @@ class SignupForm(Form):
 
 
 def _session_or_404(event, token: str) -> ProgramSession:
-    found = session_by_token(event, token)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(session_by_token(event, token))
 
 
 def _no_store(response):
@@ -90,7 +87,7 @@ def _signup_page(event, session, error: str | None = None, status: int = 200):
 
 @signed_in
 def signup(slug, token):
-    event = event_or_404(slug)
+    event = public_event_or_404(slug)
     session = _session_or_404(event, token)
     if request.method == "GET":
         return _signup_page(event, session)

@@ -1,17 +1,15 @@
 """An event's logo at its random address (new with every upload, so cached for good)."""
 
-from flask import Response, abort
+from flask import Response
 
 from ...access import public
 from ...services import branding
+from ..lookup import found_or_404
 
 
 @public
 def logo(slug, token):
-    found = branding.logo_by_token(slug, token)
-    if found is None:
-        abort(404)
-    data, content_type = found
+    data, content_type = found_or_404(branding.logo_by_token(slug, token))
     response = Response(data, mimetype=content_type)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["Content-Disposition"] = "inline"

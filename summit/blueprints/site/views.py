@@ -19,6 +19,7 @@ from ...services import accounts, events
 from ...services.cfp import cfp_setup
 from ...services.tickets import documents, my_tickets
 from ...urls import is_safe_next
+from ..lookup import found_or_404, public_event_or_404
 from .forms import LanguageForm
 
 
@@ -29,9 +30,7 @@ def home():
 
 @public
 def event(slug):
-    found = events.get_public_event(slug)
-    if found is None:
-        abort(404)
+    found = public_event_or_404(slug)
     call = cfp_setup.get_call(found)
     call_open = call is not None and call.is_open(utcnow())
     return render_template("site/event.html", event=found, call_open=call_open)
@@ -51,9 +50,7 @@ def my_tickets_page():
 def my_ticket_pdf(reference, number):
     """One ticket the signed-in person holds, by its order number and place in the order
     (no secret in the link: it works only for them)."""
-    ticket = my_tickets.held_ticket(current_user, reference, number)
-    if ticket is None:
-        abort(404)
+    ticket = found_or_404(my_tickets.held_ticket(current_user, reference, number))
     response = Response(
         documents.render_document(f"ticket:{ticket.id}"), mimetype="application/pdf"
     )

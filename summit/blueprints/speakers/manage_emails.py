@@ -18,6 +18,7 @@ from ...services.cfp.decision_mail import (
     save_template,
     wording,
 )
+from ..lookup import found_or_404
 from .manage import ORGANIZER, event_proposals, field_error
 from .manage_forms import TemplateForm
 
@@ -54,10 +55,7 @@ def _kind_and_locale(kind: str, locale: str) -> DecisionKind:
 
 
 def _call():
-    call = cfp_setup.get_call(g.event)
-    if call is None:
-        abort(404)
-    return call
+    return found_or_404(cfp_setup.get_call(g.event))
 
 
 @event_role_required(ORGANIZER)

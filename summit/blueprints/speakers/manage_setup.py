@@ -20,6 +20,7 @@ from ...models import (
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.cfp_setup import AccessCodeData, CriterionData, FormatData, QuestionData
 from ...services.cfp.tracks import TrackData, save_track
+from ..lookup import found_or_404, of_event_or_404
 from .manage import ORGANIZER, call_or_flash, field_error, to_settings
 from .manage_forms import (
     AccessCodeForm,
@@ -36,13 +37,6 @@ def _item(model, item_id: int, call):
     if item is None or item.call_id != call.id:
         abort(404)
     return item
-
-
-def _track(track_id: int) -> Track:
-    track = db.session.get(Track, track_id)
-    if track is None or track.event_id != g.event.id:
-        abort(404)
-    return track
 
 
 def _edit_page(template, form, item, **context):
@@ -133,7 +127,7 @@ def manage_new_track(slug):
 
 @event_role_required(ORGANIZER)
 def manage_edit_track(slug, track_id):
-    return _track_form_page(_track(track_id))
+    return _track_form_page(of_event_or_404(Track, track_id))
 
 
 # Extra questions
@@ -272,10 +266,7 @@ MOVABLE = ("formats", "questions", "criteria")
 
 def _delete(what: str, item_id: int):
     model, delete = REMOVABLE[what]
-    call = cfp_setup.get_call(g.event)
-    if call is None:
-        abort(404)
-    item = _item(model, item_id, call)
+    item = _item(model, item_id, found_or_404(cfp_setup.get_call(g.event)))
     if not ButtonForm().validate_on_submit():
         abort(400)
     delete(item)
@@ -285,10 +276,7 @@ def _delete(what: str, item_id: int):
 
 def _move(what: str, item_id: int):
     model, _delete_function = REMOVABLE[what]
-    call = cfp_setup.get_call(g.event)
-    if call is None:
-        abort(404)
-    item = _item(model, item_id, call)
+    item = _item(model, item_id, found_or_404(cfp_setup.get_call(g.event)))
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)

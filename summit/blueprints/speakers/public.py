@@ -23,11 +23,11 @@ from ...services.cfp import proposals as cfp
 from ...services.cfp import speakers as profiles
 from ...services.cfp.proposal_states import Action, can, is_submitter
 from ...urls import is_safe_next
+from ..lookup import event_or_404, public_event_or_404
 from .public_common import (
     call_times,
     code_key,
     get_call_or_404,
-    get_event_or_404,
     session_code,
     show_error,
     slot_of,
@@ -68,7 +68,7 @@ def cfp_address(slug, rest):
 
 @public
 def call(slug):
-    event = get_event_or_404(slug, public_only=True)
+    event = public_event_or_404(slug)
     return call_page(event, get_call_or_404(event))
 
 
@@ -76,7 +76,7 @@ def call(slug):
 def enter_code(slug):
     """An access code for a late or invited submission, kept for this browser's session;
     the services check it again (and remember it on the proposal) when it is used."""
-    event = get_event_or_404(slug, public_only=True)
+    event = public_event_or_404(slug)
     call_ = get_call_or_404(event)
     form = AccessCodeForm()
     scope = f"event:{event.id}"
@@ -128,7 +128,7 @@ def _uploaded(storage) -> bytes | None:
 
 @signed_in
 def profile(slug):
-    event = get_event_or_404(slug)
+    event = event_or_404(slug)
     existing = profiles.profile_of(current_user)
     form = ProfileForm()
     if request.method == "GET":
@@ -185,7 +185,7 @@ def profile(slug):
 
 @signed_in
 def remove_photo(slug):
-    get_event_or_404(slug)
+    event_or_404(slug)
     if not ButtonForm().validate_on_submit():
         abort(400)
     profiles.remove_photo(current_user)
@@ -197,7 +197,7 @@ def remove_photo(slug):
 def photo(slug, token):
     """A speaker's photo at its random address (new with every upload, so it can be
     cached for good)."""
-    get_event_or_404(slug)
+    event_or_404(slug)
     found = profiles.photo_by_token(token)
     if found is None:
         abort(404)
@@ -213,7 +213,7 @@ def photo(slug, token):
 
 @signed_in
 def my_proposals(slug):
-    event = get_event_or_404(slug)
+    event = event_or_404(slug)
     call_ = get_call_or_404(event)
     now = utcnow()
     code = session_code(call_, now)

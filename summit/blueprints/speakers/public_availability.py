@@ -28,7 +28,7 @@ from ...services.program.availability import (
     periods_of,
     set_availability,
 )
-from .public_common import get_event_or_404
+from ..lookup import event_or_404
 
 BLANK_ROWS = 2
 
@@ -81,7 +81,7 @@ def _show(form: AvailabilityForm, error: ProgramError, rows: list[int]) -> str |
 
 @signed_in
 def availability(slug):
-    event = get_event_or_404(slug)
+    event = event_or_404(slug)
     if not is_program_speaker(event, current_user):
         abort(404)
     stated = periods_of(event, current_user)

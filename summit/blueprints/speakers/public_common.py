@@ -18,7 +18,6 @@ from flask_login import current_user
 
 from ...i18n import format_date, format_time
 from ...models import CallForProposals, Event, Proposal, QuestionKind
-from ...services import events
 from ...services.cfp import CfpError, NotAllowed, StaleEdit, TransitionError
 from ...services.cfp import proposals as cfp
 from ...services.cfp.cfp_setup import get_call
@@ -26,20 +25,11 @@ from ...services.cfp.proposal_states import is_speaker
 from ...services.cfp.review_results import answer_text
 from ...services.program.published import published_slots
 from ...services.program.release_mail import when_text
-
-
-def get_event_or_404(slug: str, public_only: bool = False) -> Event:
-    event = events.get_public_event(slug) if public_only else events.get_event(slug)
-    if event is None:
-        abort(404)
-    return event
+from ..lookup import found_or_404
 
 
 def get_call_or_404(event: Event) -> CallForProposals:
-    call = get_call(event)
-    if call is None:
-        abort(404)
-    return call
+    return found_or_404(get_call(event))
 
 
 def own_proposal(slug: str, token: str) -> Proposal:

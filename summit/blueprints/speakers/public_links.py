@@ -14,7 +14,8 @@ from ...services.cfp import CfpError, LinkRefused, decisions
 from ...services.cfp import co_speakers as co
 from ...services.cfp import speakers as profiles
 from ...services.cfp.links import speaker_of_link, token_hash
-from .public_common import get_event_or_404, slot_of, status_for
+from ..lookup import event_or_404
+from .public_common import slot_of, status_for
 from .public_forms import AnswerForm
 
 
@@ -35,7 +36,7 @@ def _link_status(error: CfpError) -> int:
 def invitation(slug, token):
     """The invited co-speaker signs in (by emailed link, back to this page) and accepts
     or declines. Only the address the invitation was sent to can answer it."""
-    event = get_event_or_404(slug)
+    event = event_or_404(slug)
     invited = co.invitation_by_token(token)
     if invited is None or invited.proposal.event_id != event.id:
         return _refused(event, LinkRefused("invitation_invalid"), 404)
@@ -127,7 +128,7 @@ def respond(slug, token):
     speakers get their tickets) or declines, for all of the proposal's speakers, through
     the link in the acceptance email (each speaker's copy of it names them). Once used,
     the link shows who answered and when, to every speaker who opens it."""
-    event = get_event_or_404(slug)
+    event = event_or_404(slug)
     proposal = decisions.proposal_for_link(token)
     if proposal is None or proposal.event_id != event.id:
         done = decisions.answered_link(token)

@@ -17,12 +17,12 @@ from ...services.cfp import co_speakers as co
 from ...services.cfp import proposals as cfp
 from ...services.cfp import speakers as profiles
 from ...services.cfp.proposal_states import Action, can, is_submitter
+from ..lookup import public_event_or_404
 from .public import call_page
 from .public_common import (
     answer_lines,
     call_times,
     get_call_or_404,
-    get_event_or_404,
     own_proposal,
     session_code,
     show_error,
@@ -98,7 +98,7 @@ def _form_page(call_, form, proposal=None, error=None, status=None, code=None):
 
 @signed_in
 def new_proposal(slug):
-    event = get_event_or_404(slug, public_only=True)
+    event = public_event_or_404(slug)
     call_ = get_call_or_404(event)
     now = utcnow()
     if profiles.profile_of(current_user) is None:

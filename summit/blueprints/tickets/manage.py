@@ -20,6 +20,7 @@ from ...services.tickets import sales
 from ...services.tickets.codes import is_guessable
 from ...services.tickets.ordering import OrderError, normalize_code
 from ...services.tickets.sales import DiscountCodeData, SalesError, TicketTypeData
+from ..lookup import found_or_404, of_event_or_404
 from .manage_forms import (
     CancelOrderForm,
     DeactivateForm,
@@ -138,13 +139,6 @@ def _field_error(form, error: SalesError, fields: dict | None = None) -> None:
 # Ticket types --------------------------------------------------------------------------
 
 
-def _ticket_type(type_id: int) -> TicketType:
-    ticket_type = db.session.get(TicketType, type_id)
-    if ticket_type is None or ticket_type.event_id != g.event.id:
-        abort(404)
-    return ticket_type
-
-
 @event_role_required(ORGANIZER)
 def ticket_types(slug):
     return render_template(
@@ -209,7 +203,7 @@ def new_ticket_type(slug):
 
 @event_role_required(ORGANIZER)
 def edit_ticket_type(slug, type_id):
-    ticket_type = _ticket_type(type_id)
+    ticket_type = of_event_or_404(TicketType, type_id)
     initial = TicketTypeForm.initial(ticket_type, g.event.tz) if request.method == "GET" else None
     form = TicketTypeForm(data=initial)
     if form.validate_on_submit() and _save_ticket_type(form, ticket_type) is not None:
@@ -228,7 +222,7 @@ def edit_ticket_type(slug, type_id):
 
 @event_role_required(ORGANIZER)
 def deactivate_ticket_type(slug, type_id):
-    ticket_type = _ticket_type(type_id)
+    ticket_type = of_event_or_404(TicketType, type_id)
     if not DeactivateForm().validate_on_submit():
         abort(400)
     sales.deactivate_ticket_type(ticket_type)
@@ -238,7 +232,7 @@ def deactivate_ticket_type(slug, type_id):
 
 @event_role_required(ORGANIZER)
 def delete_ticket_type(slug, type_id):
-    ticket_type = _ticket_type(type_id)
+    ticket_type = of_event_or_404(TicketType, type_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
     name = ticket_type.name
@@ -253,13 +247,6 @@ def delete_ticket_type(slug, type_id):
 
 
 # Discount codes ------------------------------------------------------------------------
-
-
-def _discount_code(code_id: int) -> DiscountCode:
-    code = db.session.get(DiscountCode, code_id)
-    if code is None or code.event_id != g.event.id:
-        abort(404)
-    return code
 
 
 def _discount_form(initial=None) -> DiscountCodeForm:
@@ -313,7 +300,7 @@ def new_discount_code(slug):
 
 @event_role_required(ORGANIZER)
 def edit_discount_code(slug, code_id):
-    code = _discount_code(code_id)
+    code = of_event_or_404(DiscountCode, code_id)
     form = _discount_form(
         DiscountCodeForm.initial(code, g.event.tz) if request.method == "GET" else None
     )
@@ -332,7 +319,7 @@ def edit_discount_code(slug, code_id):
 
 @event_role_required(ORGANIZER)
 def deactivate_discount_code(slug, code_id):
-    code = _discount_code(code_id)
+    code = of_event_or_404(DiscountCode, code_id)
     if not DeactivateForm().validate_on_submit():
         abort(400)
     sales.deactivate_discount_code(code)
@@ -342,7 +329,7 @@ def deactivate_discount_code(slug, code_id):
 
 @event_role_required(ORGANIZER)
 def delete_discount_code(slug, code_id):
-    code = _discount_code(code_id)
+    code = of_event_or_404(DiscountCode, code_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
     text = code.code
@@ -389,10 +376,7 @@ def orders(slug):
 
 
 def _order(reference: str):
-    order = sales.find_order(g.event, reference)
-    if order is None:
-        abort(404)
-    return order
+    return found_or_404(sales.find_order(g.event, reference))
 
 
 @event_role_required(ORGANIZER)

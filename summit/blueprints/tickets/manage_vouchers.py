@@ -8,10 +8,10 @@ from flask_babel import ngettext
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
-from ...extensions import db
 from ...models import Role, TicketType, Voucher
 from ...services.tickets import sales, vouchers
 from ...services.tickets.vouchers import VoucherError
+from ..lookup import of_event_or_404
 from .manage_forms import RevokeVoucherForm, VoucherForm
 
 ORGANIZER = Role.ORGANIZER
@@ -46,10 +46,7 @@ def _chosen_type() -> TicketType | None:
     type_id = request.args.get("type", type=int)
     if type_id is None:
         return None
-    ticket_type = db.session.get(TicketType, type_id)
-    if ticket_type is None or ticket_type.event_id != g.event.id:
-        abort(404)
-    return ticket_type
+    return of_event_or_404(TicketType, type_id)
 
 
 def _page(form: VoucherForm, status: int = 200):
@@ -82,9 +79,7 @@ def make_vouchers(slug):
     form = _voucher_form()
     if not form.validate_on_submit():
         return _page(form, 422)
-    ticket_type = db.session.get(TicketType, form.ticket_type.data)
-    if ticket_type is None or ticket_type.event_id != g.event.id:
-        abort(404)
+    ticket_type = of_event_or_404(TicketType, form.ticket_type.data)
     try:
         if form.recipients.data == "speakers":
             made = vouchers.generate_for_speakers(
@@ -119,9 +114,7 @@ def make_vouchers(slug):
 
 @event_role_required(ORGANIZER)
 def revoke_voucher(slug, voucher_id):
-    voucher = db.session.get(Voucher, voucher_id)
-    if voucher is None or voucher.event_id != g.event.id:
-        abort(404)
+    voucher = of_event_or_404(Voucher, voucher_id)
     if not RevokeVoucherForm().validate_on_submit():
         abort(400)
     code = voucher.display_code

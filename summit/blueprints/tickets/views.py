@@ -20,20 +20,13 @@ from ...access import public
 from ...extensions import db, limiter
 from ...forms import ButtonForm, form_page
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
-from ...services import events
 from ...services.payments import core as payments
 from ...services.payments.base import PaymentError
 from ...services.tickets import documents, ordering, renewal
 from ...services.tickets.ordering import AttendeeDetails, BuyerDetails, OrderError
+from ..lookup import public_event_or_404
 from .forms import AttendeeEditForm, CheckoutForm, ShopForm
 from .messages import order_error_message
-
-
-def _event(slug):
-    event = events.get_public_event(slug)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _order(slug, token):
@@ -90,7 +83,7 @@ def shop(slug):
     """The ticket shop. A code (typed, or in a ?code= or ?voucher= link) may unlock
     hidden types, lower prices or give one ticket; wrong codes are counted per client and
     per event (code_attempts), and past the limit no code is looked at for a while."""
-    event = _event(slug)
+    event = public_event_or_404(slug)
     form = ShopForm(code=request.args.get("code") or request.args.get("voucher") or "")
     error = failure = None
     scope = f"event:{event.id}"
