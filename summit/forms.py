@@ -1,6 +1,7 @@
 """Small helpers shared by the blueprints' forms."""
 
 import re
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import wtforms
@@ -12,6 +13,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SubmitField, TimeField
 from wtforms.fields import FieldList, FileField, FormField, MultipleFileField, SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
+
+from .services.refusal import Refusal
 
 # What <input type="datetime-local"> sends: minutes, or seconds when a browser adds them.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -248,6 +251,35 @@ def show_refusal(refusal, form=None, fields: dict[str, str] | None = None) -> No
 
 class ButtonForm(Form):
     """A button whose form carries only the CSRF token (delete, withdraw, reset ...)."""
+
+
+def form_saved(form, save: Callable[[], object], fields: dict[str, str] | None = None) -> bool:
+    """The POST of an add or edit page, written once: True when `form` came back valid
+    and `save()` stored it (the page then says so and moves on); False when the form is
+    to be shown again with what to correct, its own checks or a service's refusal
+    (nothing stored) put on it by show_refusal (`fields` as there)."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save()
+    except Refusal as refusal:
+        show_refusal(refusal, form, fields)
+        return False
+    return True
+
+
+def form_removed(form, remove: Callable[[], object]) -> bool:
+    """The POST of a remove (delete, withdraw) button, written once: a button without
+    its CSRF token is a 400; True when `remove()` went through; False when a service
+    refused (nothing removed) and the refusal is flashed, for the page to go back."""
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        remove()
+    except Refusal as refusal:
+        show_refusal(refusal)
+        return False
+    return True
 
 
 class CountField(IntegerField):

@@ -15,6 +15,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
+from ...forms import form_removed
 from ...i18n import format_time, local_day
 from ...models import ProgramDay, ProgramSession, Proposal, Role, Room, SessionKind
 from ...services.program import ProgramError, StaleEdit, setup
@@ -56,13 +57,7 @@ def _page(template: str, form, error: str | None = None, stale: bool = False, **
 def _removed(form, remove, back: str, listing: str, **ids):
     """A remove button: `remove()` the thing, then back to the list; a refusal is shown
     on the thing's page (`back`), nothing removed."""
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        remove()
-    except ProgramError as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
+    if not form_removed(form, remove):
         return redirect(url_for(back, slug=g.event.slug, **ids))
     flash(_("Removed."), "success")
     return redirect(url_for(listing, slug=g.event.slug))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import ButtonForm, form_page
+from ...forms import ButtonForm, form_page, form_removed, form_saved
 from ...models import (
     AccessCode,
     CfpQuestion,
@@ -17,11 +17,11 @@ from ...models import (
     SessionKind,
     Track,
 )
-from ...services.cfp import CfpError, cfp_setup
+from ...services.cfp import cfp_setup
 from ...services.cfp.cfp_setup import AccessCodeData, CriterionData, FormatData, QuestionData
 from ...services.cfp.tracks import TrackData, save_track
 from ..lookup import found_or_404, of_event_or_404
-from .manage import ORGANIZER, call_or_flash, field_error, to_settings
+from .manage import ORGANIZER, call_or_flash, to_settings
 from .manage_forms import (
     AccessCodeForm,
     CriterionForm,
@@ -72,19 +72,18 @@ def _format_form_page(format_id: int | None):
             "duration_minutes": session_format.duration_minutes,
         }
     form = FormatForm(data=initial)
-    if form.validate_on_submit():
+
+    def save():
         data = FormatData(
             name_sv=form.name_sv.data,
             name_en=form.name_en.data or "",
             kind=SessionKind(form.kind.data),
             duration_minutes=form.duration_minutes.data,
         )
-        try:
-            cfp_setup.save_format(call, data, session_format)
-        except CfpError as error:
-            field_error(form, error)
-        else:
-            return _saved("formats")
+        cfp_setup.save_format(call, data, session_format)
+
+    if form_saved(form, save):
+        return _saved("formats")
     return _edit_page("format_form", form, session_format)
 
 
@@ -107,16 +106,15 @@ def _track_form_page(track: Track | None):
         if track is not None and request.method == "GET"
         else None
     )
-    if form.validate_on_submit():
+
+    def save():
         data = TrackData(
             name_sv=form.name_sv.data, name_en=form.name_en.data or "", color=form.color.data
         )
-        try:
-            save_track(g.event, data, track)
-        except CfpError as error:
-            field_error(form, error)
-        else:
-            return _saved("tracks")
+        save_track(g.event, data, track)
+
+    if form_saved(form, save):
+        return _saved("tracks")
     return form_page("speakers/manage/track_form.html", form, event=g.event, item=track)
 
 
@@ -141,10 +139,10 @@ def _question_form_page(question_id: int | None):
     form = QuestionForm(
         data=QuestionForm.initial(question) if question and request.method == "GET" else None
     )
-    if form.validate_on_submit():
-        kind = QuestionKind(form.kind.data)
+
+    def save():
         data = QuestionData(
-            kind=kind,
+            kind=QuestionKind(form.kind.data),
             label_sv=form.label_sv.data,
             label_en=form.label_en.data or "",
             help_sv=form.help_sv.data or "",
@@ -152,12 +150,10 @@ def _question_form_page(question_id: int | None):
             required=form.required.data,
             options=form.option_rows(question.options if question else []),
         )
-        try:
-            cfp_setup.save_question(call, data, question)
-        except CfpError as error:
-            field_error(form, error)
-        else:
-            return _saved("questions")
+        cfp_setup.save_question(call, data, question)
+
+    if form_saved(form, save):
+        return _saved("questions")
     return _edit_page("question_form", form, question)
 
 
@@ -187,16 +183,15 @@ def _criterion_form_page(criterion_id: int | None):
             "weight": criterion.weight,
         }
     form = CriterionForm(data=initial)
-    if form.validate_on_submit():
+
+    def save():
         data = CriterionData(
             name_sv=form.name_sv.data, name_en=form.name_en.data or "", weight=form.weight.data
         )
-        try:
-            cfp_setup.save_criterion(call, data, criterion)
-        except CfpError as error:
-            field_error(form, error)
-        else:
-            return _saved("criteria")
+        cfp_setup.save_criterion(call, data, criterion)
+
+    if form_saved(form, save):
+        return _saved("criteria")
     return _edit_page("criterion_form", form, criterion)
 
 
@@ -221,19 +216,18 @@ def _code_form_page(code_id: int | None):
     form = AccessCodeForm(
         data=AccessCodeForm.initial(code, g.event.tz) if code and request.method == "GET" else None
     )
-    if form.validate_on_submit():
+
+    def save():
         data = AccessCodeData(
             code=form.code.data,
             note=form.note.data or "",
             valid_until=form.valid_until.data,
             max_uses=form.max_uses.data,
         )
-        try:
-            cfp_setup.save_access_code(call, data, code)
-        except CfpError as error:
-            field_error(form, error)
-        else:
-            return _saved("codes")
+        cfp_setup.save_access_code(call, data, code)
+
+    if form_saved(form, save):
+        return _saved("codes")
     return _edit_page(
         "code_form",
         form,
@@ -267,10 +261,8 @@ MOVABLE = ("formats", "questions", "criteria")
 def _delete(what: str, item_id: int):
     model, delete = REMOVABLE[what]
     item = _item(model, item_id, found_or_404(cfp_setup.get_call(g.event)))
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    delete(item)
-    flash(_("Removed."), "success")
+    if form_removed(ButtonForm(), lambda: delete(item)):
+        flash(_("Removed."), "success")
     return redirect(url_for("speakers.manage_call", slug=g.event.slug, _anchor=what))
 
 
