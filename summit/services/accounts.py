@@ -28,6 +28,7 @@ from ..models.users import login_token_hash, new_session_token
 from ..urls import external_url
 from . import locks
 from .mail import queue_mail
+from .refusal import Refusal
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -284,7 +285,23 @@ def grant_role(event: Event, email: str, role: Role, granted_by: User | None) ->
     return grant
 
 
-def revoke_role(grant: EventRole) -> None:
+class RoleRefused(Refusal):
+    messages = {
+        "own_organizer_role": lambda p: _("You cannot remove your own organizer role."),
+    }
+
+
+def event_role(event: Event, grant_id: int) -> EventRole | None:
+    """One of the event's role grants (None: no such grant for this event)."""
+    grant = db.session.get(EventRole, grant_id)
+    return grant if grant is not None and grant.event_id == event.id else None
+
+
+def revoke_role(grant: EventRole, by: User) -> None:
+    """Take a role away. An organizer cannot take away their own organizer role (a
+    site admin can), so no event is left without someone who can hand it on."""
+    if grant.user_id == by.id and grant.role is Role.ORGANIZER and not by.is_site_admin:
+        raise RoleRefused("own_organizer_role")
     with unit_of_work():
         db.session.delete(grant)
 

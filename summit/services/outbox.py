@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..database import end_reads, unit_of_work
@@ -356,6 +356,20 @@ def _count(report: DeliveryReport, status: MessageStatus) -> None:
         report.failed += 1
     else:
         report.retried += 1
+
+
+def messages_page(page: int, per_page: int = 50):
+    """The outbox for its page: one page of messages, newest first (a Flask-SQLAlchemy
+    pagination), and how many messages there are in each status."""
+    pagination = db.paginate(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()), page=page, per_page=per_page
+    )
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return pagination, counts
 
 
 def is_being_sent(message: OutboxMessage, now: datetime | None = None) -> bool:

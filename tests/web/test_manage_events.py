@@ -191,13 +191,16 @@ def test_organizer_cannot_remove_own_organizer_role(
     organizer = grant(make_user("omar@example.org"), event, Role.ORGANIZER)
     login(organizer)
     own = db.session.scalar(select(EventRole.id))
-    post(
+    response = post(
         client,
         "/manage/events/summit2027/roles/revoke",
         {"grant": own},
         page="/manage/events/summit2027/roles",
     )
+    assert response.headers["Location"].endswith("/manage/events/summit2027/roles")
     assert count(db, EventRole) == 1
+    page = client.get("/manage/events/summit2027/roles").get_data(as_text=True)
+    assert "Du kan inte ta bort din egen arrangörsroll." in page
 
 
 def test_unknown_event_in_manage_is_404_for_admin(client, admin):

@@ -14,15 +14,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from ...access import event_role_required, signed_in, site_admin_required
 from ...extensions import db
-from ...forms import aware, form_page
-from ...models import Event, EventFormat, EventKind, EventRole, MessageStatus, OutboxMessage, Role
+from ...forms import aware, form_page, show_refusal
+from ...models import Event, EventFormat, EventKind, MessageStatus, OutboxMessage, Role
 from ...requests import page_number
 from ...services import accounts, branding, events, outbox
+from ..lookup import found_or_404
 from .forms import EventForm, GrantRoleForm, PublishForm, RetryForm, RevokeRoleForm, UnpublishForm
 
 ORGANIZER = Role.ORGANIZER
@@ -171,31 +171,19 @@ def revoke_role(slug):
     form = RevokeRoleForm()
     if not form.validate_on_submit():
         abort(400)
-    grant = db.session.get(EventRole, form.grant.data)
-    if grant is None or grant.event_id != g.event.id:
-        abort(404)
-    if (
-        grant.user_id == current_user.id
-        and grant.role is ORGANIZER
-        and not current_user.is_site_admin
-    ):
-        flash(_("You cannot remove your own organizer role."), "error")
+    grant = found_or_404(accounts.event_role(g.event, form.grant.data))
+    try:
+        accounts.revoke_role(grant, current_user)
+    except accounts.RoleRefused as refusal:
+        show_refusal(refusal)
     else:
-        accounts.revoke_role(grant)
         flash(_("The role is removed."), "success")
     return redirect(url_for("admin.roles", slug=slug))
 
 
 @site_admin_required
 def outbox_list():
-    pagination = db.paginate(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()), page=page_number(), per_page=50
-    )
-    counts = dict(
-        db.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        ).all()
-    )
+    pagination, counts = outbox.messages_page(page_number())
     return render_template(
         "admin/outbox.html",
         pagination=pagination,

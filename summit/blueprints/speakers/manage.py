@@ -8,7 +8,7 @@ manage_emails.py (the decision emails' wording).
 """
 
 from babel.numbers import format_decimal
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,13 +17,14 @@ from wtforms.fields import SelectChoice
 from ...access import event_role_required
 from ...extensions import db
 from ...forms import ButtonForm, form_page
-from ...models import Proposal, ProposalState, ReviewMode, Role, utcnow
-from ...services.cfp import CfpError, cfp_setup
+from ...models import Proposal, ReviewMode, Role, utcnow
+from ...services.cfp import CfpError, cfp_setup, proposals
 from ...services.cfp.cfp_setup import CallSettings
 from ...services.cfp.confirmation import waiting_to_be_scheduled
 from ...services.cfp.review_results import proposal_counts
 from ...services.cfp.reviews import reviewers_of
 from ...services.cfp.speakers import display_name_of, profiles_for
+from ..lookup import found_or_404
 from .manage_forms import CallForm
 
 ORGANIZER = Role.ORGANIZER
@@ -50,24 +51,12 @@ def to_settings():
 
 
 def proposal_of_event(token: str) -> Proposal:
-    proposal = db.session.scalar(
-        select(Proposal).where(Proposal.token == token, Proposal.event_id == g.event.id)
-    )
-    if proposal is None or proposal.state is ProposalState.DRAFT:
-        abort(404)
-    return proposal
+    return found_or_404(proposals.submitted_proposal(g.event, token))
 
 
 def event_proposals() -> dict[str, Proposal]:
     """The event's proposals past the draft stage, by token (what the forms may name)."""
-    return {
-        p.token: p
-        for p in db.session.scalars(
-            select(Proposal).where(
-                Proposal.event_id == g.event.id, Proposal.state != ProposalState.DRAFT
-            )
-        )
-    }
+    return proposals.submitted_proposals(g.event)
 
 
 def reviewer_choices() -> list[SelectChoice]:

@@ -311,6 +311,27 @@ def get_proposal(token) -> Proposal | None:
     return db.session.scalar(select(Proposal).where(Proposal.token == token))
 
 
+def submitted_proposal(event: Event, token: str) -> Proposal | None:
+    """The event's proposal with this token, if it is past the draft stage (what the
+    organizers and reviewers see)."""
+    proposal = db.session.scalar(
+        select(Proposal).where(Proposal.token == token, Proposal.event_id == event.id)
+    )
+    return None if proposal is None or proposal.state is ProposalState.DRAFT else proposal
+
+
+def submitted_proposals(event: Event) -> dict[str, Proposal]:
+    """The event's proposals past the draft stage, by token."""
+    return {
+        p.token: p
+        for p in db.session.scalars(
+            select(Proposal).where(
+                Proposal.event_id == event.id, Proposal.state != ProposalState.DRAFT
+            )
+        )
+    }
+
+
 def proposals_of(user: User, event: Event | None = None) -> list[Proposal]:
     """The proposals the person is a speaker of (drafts included), newest first."""
     query = (
