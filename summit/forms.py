@@ -233,20 +233,28 @@ def form_page(template: str, form, **context):
     return render_template(template, form=form, **context), 422 if form.errors else 200
 
 
-def show_refusal(refusal, form=None, fields: dict[str, str] | None = None) -> None:
+def show_refusal(refusal, form=None, fields: dict | None = None, *, above_form=False):
     """Show a service's refusal (services/refusal.Refusal; nothing was stored, the unit
     of work rolled back): on the form field it names (`fields` maps a service's names to
-    the form's), else on the form's first field a person fills in; as a flash when there
-    is no such field (no form, or a form that is only a button)."""
+    the form's; None: a refusal about no field), else on the form's first field a person
+    fills in; as a flash when there is no such field (no form, or only a button).
+    `above_form`: a refusal about no field of the form is returned instead, for the page
+    to show above the form (None when it was put on a field)."""
     name = (fields or {}).get(refusal.field, refusal.field)
-    present = list(form) if form is not None else []
-    named = [f for f in present if f.short_name == name and f.short_name != "csrf_token"]
-    typed = [f for f in present if not isinstance(f, HiddenField | SubmitField)]
-    target = (named or typed or [None])[0]
+    typed = [
+        f
+        for f in (form if form is not None else ())
+        if not isinstance(f, HiddenField | SubmitField)
+    ]
+    target = next((f for f in typed if f.short_name == name), None)
+    if target is None and above_form:
+        return refusal.message
+    target = target or next(iter(typed), None)
     if target is None:
         flash(refusal.message, "error")
-    else:
+    elif refusal.message not in target.errors:
         target.errors = [*target.errors, refusal.message]
+    return None
 
 
 class ButtonForm(Form):

@@ -33,12 +33,14 @@ from .refusal import Refusal
 MIN_PASSWORD_LENGTH = 10
 
 
-class LinkError(Exception):
-    """A sign-in or reset link that cannot be used: expired, tampered or used."""
+class LinkError(Refusal):
+    """A sign-in or reset link that cannot be used: "expired", "invalid" or "used"."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason  # "expired" | "invalid" | "used"
+    messages = {
+        "expired": lambda p: _("The link has expired. Ask for a new one below."),
+        "used": lambda p: _("The link has already been used. Ask for a new one below."),
+        "invalid": lambda p: _("The link is not valid. Ask for a new one below."),
+    }
 
 
 def normalize_email(email: str) -> str:

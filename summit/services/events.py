@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..database import unit_of_work
 from ..extensions import db
 from ..models import Event, EventFormat, EventKind, EventStatus, utcnow
+from .refusal import Refusal
 
 
 @dataclass
@@ -28,11 +30,14 @@ class EventData:
     ends_at: datetime
 
 
-class EventError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class EventError(Refusal):
+    """An event's settings that break a rule; `field` names the setting."""
+
+    messages = {
+        "taken": lambda p: _("Another event already has this address."),
+        "before_start": lambda p: _("The event must end after it starts."),
+        "stream_required": lambda p: _("Online and hybrid events need a stream link."),
+    }
 
 
 def get_event(slug: str) -> Event | None:
@@ -59,11 +64,11 @@ def upcoming_events(now: datetime | None = None) -> list[Event]:
 def _check(data: EventData, event: Event | None) -> None:
     other = get_event(data.slug)
     if other is not None and other is not event:
-        raise EventError("slug", "taken")
+        raise EventError("taken", "slug")
     if data.ends_at <= data.starts_at:
-        raise EventError("ends_at", "before_start")
+        raise EventError("before_start", "ends_at")
     if data.format.has_stream and not data.stream_url:
-        raise EventError("stream_url", "required")
+        raise EventError("stream_required", "stream_url")
 
 
 def save_event(data: EventData, event: Event | None = None) -> Event:

@@ -11,7 +11,10 @@ import io
 import warnings
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .refusal import Refusal
 
 MAX_PIXELS = 40_000_000
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -26,12 +29,15 @@ UNREADABLE = (
 )
 
 
-class ImageRefused(Exception):
-    """Why an upload is not an image we keep: "empty", "too_large" or "type"."""
+class ImageRefused(Refusal):
+    """Why an upload is not an image we keep: "empty", "too_large" or "type". Each kind
+    of upload says it in its own words (branding.BrandingError, cfp.PhotoError)."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    messages = {
+        "empty": lambda p: _("Choose an image to upload."),
+        "too_large": lambda p: _("The image is larger than %(mb)d MB.", mb=p["mb"]),
+        "type": lambda p: _("The image must be a JPEG, PNG or WebP image."),
+    }
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ def reencode(data: bytes, rules: ImageRules) -> tuple[bytes, str]:
     if not isinstance(data, bytes | bytearray) or not data:
         raise ImageRefused("empty")
     if len(data) > rules.max_bytes:
-        raise ImageRefused("too_large")
+        raise ImageRefused("too_large", mb=rules.max_bytes // (1024 * 1024))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -2,7 +2,8 @@
 
 A service that refuses raises a Refusal (a ValueError) with nothing stored: `reason`
 names the rule, `field` the form field it is about (None: the whole form), `params`
-what the words need. Each domain's subclass brings its own `messages` (reason →
+what the words need, `detail` what str() says instead of "field: reason" (for logs and
+the command line, in English). Each domain's subclass brings its own `messages` (reason →
 function of params giving the translated text); reasons not found there are looked up
 in its base classes, down to the common ones below.
 """
@@ -30,8 +31,8 @@ class Refusal(ValueError):
         ),
     }
 
-    def __init__(self, reason: str, field: str | None = None, **params):
-        super().__init__(f"{field}: {reason}" if field else reason)
+    def __init__(self, reason: str, field: str | None = None, *, detail: str = "", **params):
+        super().__init__(detail or (f"{field}: {reason}" if field else reason))
         self.reason, self.field, self.params = reason, field, params
 
     @property

@@ -18,31 +18,58 @@ from the answer and cannot lock the owner out.
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..database import unit_of_work
 from ..models import LoginSession, User, utcnow
 from ..models.users import hash_password
 from . import attempts
 from .accounts import begin_session, find_user, normalize_email, open_session
+from .refusal import Refusal
 
 # How long after signing in by emailed link an account without a password may choose
 # one without giving a current password (the link just proved the address).
 SET_PASSWORD_AFTER_LINK = timedelta(minutes=15)
 
 
-class PasswordRefused(Exception):
+def _minutes(seconds: int) -> int:
+    """A wait as whole minutes, as a person reads it (at least one)."""
+    return max(-(-seconds // 60), 1)
+
+
+class PasswordRefused(Refusal):
     """The password was wrong, or may not be tried now.
 
-    reason: "wrong"; "wait_here" (too many wrong from this client address);
-    "wait_account" (too many wrong for this account from everywhere);
-    "link_too_old" (no password yet, and the emailed link that signed in is too old).
+    reason: "wrong" (signing in), "wrong_current" (the current password, changing it);
+    "wait_here" (too many wrong from this client address); "wait_account" (too many
+    wrong for this account from everywhere); "link_too_old" (no password yet, and the
+    emailed link that signed in is too old). `field`: the password field it is about.
     retry_after: seconds until a password may be tried again (the waits).
     """
 
-    def __init__(self, reason: str, retry_after: int | None = None):
-        super().__init__(reason)
-        self.reason = reason
+    messages = {
+        "wrong": lambda p: _("Wrong email address or password."),
+        "wrong_current": lambda p: _("The current password is wrong."),
+        "link_too_old": lambda p: _("Sign in with a new emailed link first."),
+        **dict.fromkeys(
+            ("wait_here", "wait_account"),
+            lambda p: ngettext(
+                "Too many wrong passwords. Try again in %(num)d minute.",
+                "Too many wrong passwords. Try again in %(num)d minutes.",
+                _minutes(p["retry_after"]),
+            ),
+        ),
+    }
+
+    def __init__(self, reason: str, field: str, retry_after: int | None = None):
+        super().__init__(reason, field, retry_after=retry_after)
         self.retry_after = retry_after
+
+    @property
+    def minutes(self) -> int:
+        """The wait in whole minutes (the waits)."""
+        return _minutes(self.retry_after)
 
 
 def sign_in_with_password(email: str, password: str, client: str | None) -> User:
@@ -65,9 +92,9 @@ def change_password(
     SET_PASSWORD_AFTER_LINK of signing in by emailed link. Every login session ends with
     the change; the one returned keeps this browser signed in."""
     if user.has_password:
-        _checked(user.email, current_password, client)
+        _checked(user.email, current_password, client, current=True)
     elif set_password_until(login_session) is None:
-        raise PasswordRefused("link_too_old")
+        raise PasswordRefused("link_too_old", "password")
     with unit_of_work():
         user.set_password(new_password)  # a new session_token: every session ends
         return open_session(user)
@@ -82,19 +109,22 @@ def set_password_until(login_session: LoginSession) -> datetime | None:
     return until if utcnow() < until else None
 
 
-def _checked(email: str, password: str, client: str) -> User:
+def _checked(email: str, password: str, client: str, current: bool = False) -> User:
+    """The account, if the password is right and may be tried; `current`: it is the
+    current password of a signed-in person changing it."""
+    field = "current_password" if current else "password"
     account_wait, here_wait = _waits(email, client)
     if account_wait:
-        raise PasswordRefused("wait_account", account_wait)
+        raise PasswordRefused("wait_account", field, account_wait)
     if here_wait:
-        raise PasswordRefused("wait_here", here_wait)
+        raise PasswordRefused("wait_here", field, here_wait)
     user = find_user(email)
     if user is None or not user.has_password:
         hash_password(password)  # the work a real check does, so the time says nothing
     elif user.check_password(password):
         return user
     _count_wrong(email, client)
-    raise PasswordRefused("wrong")
+    raise PasswordRefused("wrong_current" if current else "wrong", field)
 
 
 # Counting wrong passwords ---------------------------------------------------------------

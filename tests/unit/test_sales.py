@@ -297,7 +297,7 @@ def test_discount_codes_are_upper_case_unique_per_event_and_for_own_types(db, su
     assert code.code == "EARLYBIRD" and code.ticket_types == [regular]
     with pytest.raises(SalesError) as taken:
         sales.save_discount_code(event, DiscountCodeData("EarlyBird", DiscountKind.FIXED, 100))
-    assert (taken.value.field, taken.value.message) == ("code", "taken")
+    assert (taken.value.field, taken.value.reason) == ("code", "taken")
     other = make_event(slug="annat")
     sales.save_discount_code(other, DiscountCodeData("EARLYBIRD", DiscountKind.FIXED, 100))
     foreign = TicketType(event=other, name_sv="Deras", price=100)

@@ -295,7 +295,7 @@ def test_a_hidden_type_without_a_code_gets_a_random_one(db, summit):
     assert sales.save_ticket_type(event, same, speaker).access_code == "TALARE2027"
     with pytest.raises(SalesError) as refused:
         sales.save_ticket_type(event, replace(same, access_code="TALARE2028"), speaker)
-    assert refused.value.message == "guessable"
+    assert refused.value.reason == "guessable"
 
 
 def test_a_free_discount_code_must_not_be_guessable(db, summit):
@@ -303,7 +303,7 @@ def test_a_free_discount_code_must_not_be_guessable(db, summit):
     free = DiscountCodeData(code="GRATIS27", kind=DiscountKind.PERCENT, value=100)
     with pytest.raises(SalesError) as refused:
         sales.save_discount_code(event, free)
-    assert refused.value.message == "guessable_free"
+    assert refused.value.reason == "guessable_free"
     db.session.rollback()
     sales.save_discount_code(event, DiscountCodeData("EARLY27", DiscountKind.PERCENT, 20))
     sales.save_discount_code(event, DiscountCodeData(random_code(), DiscountKind.PERCENT, 100))

@@ -26,11 +26,6 @@ from ..lookup import found_or_404
 from .forms import EventForm, GrantRoleForm, PublishForm, RetryForm, RevokeRoleForm, UnpublishForm
 
 ORGANIZER = Role.ORGANIZER
-EVENT_ERRORS = {
-    ("slug", "taken"): lambda: _("Another event already has this address."),
-    ("ends_at", "before_start"): lambda: _("The event must end after it starts."),
-    ("stream_url", "required"): lambda: _("Online and hybrid events need a stream link."),
-}
 
 
 @signed_in
@@ -86,14 +81,8 @@ def _save(form: EventForm, event: Event | None):
         return branding.save_branding(
             event, form.accent_color.data, logo=logo, remove_logo=form.remove_logo.data
         )
-    except branding.BrandingError as refused:
-        db.session.rollback()
-        field = form.logo_upload if refused.field == "logo" else form.accent_color
-        field.errors.append(refused.message)
-        return None
-    except events.EventError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(EVENT_ERRORS[(error.field, error.message)]())
+    except (branding.BrandingError, events.EventError) as refused:
+        show_refusal(refused, form, {"logo": "logo_upload"})
         return None
 
 

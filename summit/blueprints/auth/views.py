@@ -11,14 +11,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ...access import public, signed_in
 from ...extensions import limiter
-from ...forms import form_page
+from ...forms import form_page, show_refusal
 from ...models import Role
 from ...services import accounts, sign_in
 from ...urls import is_safe_next
@@ -71,13 +71,6 @@ def _next(target: str | None, user):
     return redirect(target if is_safe_next(target) else landing_page(user))
 
 
-LINK_ERRORS = {
-    "expired": lambda: _("The link has expired. Ask for a new one below."),
-    "used": lambda: _("The link has already been used. Ask for a new one below."),
-    "invalid": lambda: _("The link is not valid. Ask for a new one below."),
-}
-
-
 @public
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -89,7 +82,7 @@ def login():
         except sign_in.PasswordRefused as refusal:
             if refusal.reason != "wrong":
                 return _password_paused(form, refusal)
-            form.password.errors.append(_("Wrong email address or password."))
+            show_refusal(refusal, form)
         else:
             login_user(user)
             return _next(form.next.data, user)
@@ -104,7 +97,7 @@ def _password_paused(form, refusal):
         "auth/login.html",
         form=form,
         paused=refusal.reason,
-        minutes=_minutes(refusal.retry_after),
+        minutes=refusal.minutes,
         link_form=link_form,
     )
     return body, 429, {"Retry-After": str(refusal.retry_after)}
@@ -142,7 +135,7 @@ def magic(token):
         try:
             user, target = accounts.use_magic_link(token, _locale())
         except accounts.LinkError as error:
-            flash(LINK_ERRORS[error.reason](), "error")
+            show_refusal(error)
             return redirect(url_for("auth.request_link"))
         login_user(user)  # with the login session the link began
         flash(_("You are signed in."), "success")
@@ -167,7 +160,7 @@ def reset_password(token):
     try:
         accounts.user_for_reset(token)
     except accounts.LinkError as error:
-        flash(LINK_ERRORS[error.reason](), "error")
+        show_refusal(error)
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -176,23 +169,6 @@ def reset_password(token):
         flash(_("Your new password is saved and you are signed in."), "success")
         return redirect(landing_page(user))
     return form_page("auth/reset_password.html", form)
-
-
-def _password_refusal(refusal) -> str:
-    if refusal.reason == "wrong":
-        return _("The current password is wrong.")
-    if refusal.reason == "link_too_old":
-        return _("Sign in with a new emailed link first.")
-    return ngettext(
-        "Too many wrong passwords. Try again in %(num)d minute.",
-        "Too many wrong passwords. Try again in %(num)d minutes.",
-        _minutes(refusal.retry_after),
-    )
-
-
-def _minutes(seconds: int) -> int:
-    """A wait as whole minutes, as a person reads it (at least one)."""
-    return max(-(-seconds // 60), 1)
 
 
 @signed_in
@@ -218,8 +194,7 @@ def account():
                     user, user.login_session, form.password.data, current, get_remote_address()
                 )
             except sign_in.PasswordRefused as refusal:
-                field = form.current_password if "current_password" in form else form.password
-                field.errors.append(_password_refusal(refusal))
+                show_refusal(refusal, form)
                 return _account_page(form, choose_until)
             login_user(user)  # the new login session: the others ended with the change
         accounts.save_profile(user, form.name.data, form.locale.data)

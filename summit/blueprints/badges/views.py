@@ -6,7 +6,6 @@ import io
 
 from flask import (
     abort,
-    flash,
     g,
     jsonify,
     redirect,
@@ -19,8 +18,7 @@ from flask_login import current_user
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
-from ...extensions import db
-from ...forms import form_page
+from ...forms import form_page, show_refusal
 from ...models import BadgeJob, BadgeJobStatus, Role
 from ...services.badges import jobs as badge_jobs
 from ...services.badges.jobs import BadgeJobError
@@ -85,20 +83,7 @@ def _start(form: BadgeRunForm) -> BadgeJob | None:
             requested_by=current_user._get_current_object(),
         )
     except BadgeJobError as error:
-        db.session.rollback()
-        if error.reason == "all_printed":
-            form.which.errors.append(
-                _(
-                    "Every badge of this choice has been printed already. "
-                    "Choose “All” to print them again."
-                )
-            )
-        elif error.reason == "none":
-            form.ticket_types.errors.append(
-                _("No paid or invoiced tickets of this choice: there is nothing to print.")
-            )
-        else:  # the form's choices let nothing else through
-            form.ticket_types.errors.append(_("Choose among this event's ticket types."))
+        show_refusal(error, form, {"only_unprinted": "which"})
         return None
 
 
@@ -185,9 +170,8 @@ def ticket_badge(slug, ticket_id):
     order = ticket.order
     try:
         pdf = badge_jobs.print_single_badge(ticket, current_user._get_current_object())
-    except BadgeJobError:
-        db.session.rollback()
-        flash(_("Only valid tickets of paid or invoiced orders have a badge."), "error")
+    except BadgeJobError as error:
+        show_refusal(error)
         return redirect(url_for("tickets.order_detail", slug=slug, reference=order.reference))
     number = order.tickets.index(ticket) + 1
     return _pdf_download(pdf, f"namnbricka-{g.event.slug}-{order.reference}-{number}.pdf")

@@ -31,7 +31,7 @@ def arrival_badge(slug, token):
     try:
         pdf = arrival_badges.print_badge(token, slug)
     except arrival_badges.BadgeRefused as refused:
-        page = render_template("checkin/badge_refused.html", reason=refused.reason)
+        page = render_template("checkin/badge_refused.html", message=refused.message)
         response = Response(page, status=refused.status, mimetype="text/html")
     else:
         response = Response(pdf, mimetype="application/pdf")

@@ -20,7 +20,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import form_page
+from ...forms import form_page, show_refusal
 from ...models import Checkin, Role, utcnow
 from ...services.checkin import lookup as checkin_lookup
 from ...services.checkin import setup as checkin_setup
@@ -53,30 +53,6 @@ def verdict_message(verdict) -> str:
         "not_signed_up": lambda: _("%(name)s is not signed up for this workshop.", name=name),
         "unknown": lambda: _("Unknown code."),
     }[verdict.reason]()
-
-
-SETUP_ERRORS = {
-    ("name", "required"): lambda: _("Enter a name."),
-    ("name", "too_long"): lambda: _("Use at most 120 characters."),
-    ("name", "taken"): lambda: _("The event already has a list with this name."),
-    ("day", "not_an_event_day"): lambda: _("Choose one of the event's days."),
-    ("ticket_types", "unknown"): lambda: _("Choose among this event's ticket types."),
-    ("list", "unknown"): lambda: _("Choose one of this event's lists."),
-    ("badge_layout", "unknown"): lambda: _("Choose one of the badge layouts."),
-    ("list", "in_use"): lambda: _(
-        "Stations scan on this list or people were checked in on it, so it stays."
-    ),
-}
-
-
-def _setup_error(error: SetupError) -> str:
-    return SETUP_ERRORS.get((error.field, error.reason), lambda: error.reason)()
-
-
-def _field_for(form: StationForm, error: SetupError):
-    """The station form's field a setup error belongs to."""
-    fields = {"list": form.checkin_list, "badge_layout": form.badge_layout}
-    return fields.get(error.field, form.name)
 
 
 def scanner_link(slug: str, token: str) -> str:
@@ -151,8 +127,7 @@ def stations(slug):
                 badge_layout=form.badge_layout.data,
             )
         except SetupError as error:
-            db.session.rollback()
-            _field_for(form, error).errors.append(_setup_error(error))
+            show_refusal(error, form)
         else:
             return _station_link_page(station, token)
     return form_page(
@@ -183,8 +158,7 @@ def station_settings(slug, station_id):
                 badge_layout=form.badge_layout.data,
             )
         except SetupError as error:
-            db.session.rollback()
-            _field_for(form, error).errors.append(_setup_error(error))
+            show_refusal(error, form)
         else:
             flash(_("The settings of %(name)s are saved.", name=station.name), "success")
             return redirect(url_for("checkin.stations", slug=slug))
@@ -224,9 +198,7 @@ def lists(slug):
         try:
             checkin_setup.save_list(g.event, form.name.data, day, form.ticket_types.data or [])
         except SetupError as error:
-            db.session.rollback()
-            field = {"day": form.day, "ticket_types": form.ticket_types}.get(error.field)
-            (field or form.name).errors.append(_setup_error(error))
+            show_refusal(error, form)
         else:
             flash(_("The list is saved."), "success")
             return redirect(url_for("checkin.lists", slug=slug))
@@ -247,8 +219,7 @@ def delete_list(slug, list_id):
         try:
             checkin_setup.delete_list(checkin_list)
         except SetupError as error:
-            db.session.rollback()
-            flash(_setup_error(error), "error")
+            show_refusal(error)
         else:
             flash(_("The list is deleted."), "success")
     return redirect(url_for("checkin.lists", slug=slug))

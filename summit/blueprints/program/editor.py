@@ -9,6 +9,7 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 
 from ...access import event_role_required
+from ...forms import show_refusal
 from ...i18n import local_day
 from ...models import Role
 from ...services.program.conflicts import KINDS, find_conflicts, kind_label
@@ -191,11 +192,7 @@ def place_form(slug, token):
         except StaleEdit as error:
             refusal = error.message
         except ProgramError as error:
-            target = getattr(form, error.field or "", None)
-            if target is None or error.field == "version":
-                refusal = error.message
-            else:
-                target.errors.append(error.message)
+            refusal = show_refusal(error, form, above_form=True)
         else:
             flash(_("Saved. The schedule has been updated."), "success")
             return redirect(url_for("program.place_form", slug=slug, token=token))

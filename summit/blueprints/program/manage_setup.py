@@ -15,7 +15,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import form_removed
+from ...forms import form_removed, show_refusal
 from ...i18n import format_time, local_day
 from ...models import ProgramDay, ProgramSession, Proposal, Role, Room, SessionKind
 from ...services.program import ProgramError, StaleEdit, setup
@@ -37,16 +37,6 @@ from .manage_forms import (
 )
 
 ORGANIZER = Role.ORGANIZER
-
-
-def refused(form, error: ProgramError) -> str | None:
-    """Put a service's refusal on its form field; a refusal about the whole form is
-    returned, to show above it. Nothing was stored."""
-    db.session.rollback()
-    if error.field and error.field in form._fields and error.field != "csrf_token":
-        form[error.field].errors = [*form[error.field].errors, error.message]
-        return None
-    return error.message
 
 
 def _page(template: str, form, error: str | None = None, stale: bool = False, **context):
@@ -123,7 +113,7 @@ def _room_page(room: Room | None):
             if room is not None and form.position.data is not None:
                 setup.place_room(saved, form.position.data)
         except ProgramError as refusal:
-            error = refused(form, refusal)
+            error = show_refusal(refusal, form, above_form=True)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("program.rooms", slug=g.event.slug))
@@ -201,7 +191,7 @@ def _day_page(program_day: ProgramDay | None):
         try:
             setup.save_day(g.event, data, program_day)
         except ProgramError as refusal:
-            error = refused(form, refusal)
+            error = show_refusal(refusal, form, above_form=True)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("program.days", slug=g.event.slug))
@@ -298,9 +288,9 @@ def _session_page(session: ProgramSession | None):
             else:
                 program_sessions.update_session(session, data, _version(form))
         except StaleEdit as refusal:
-            error, stale = refused(form, refusal), True
+            error, stale = show_refusal(refusal, form, above_form=True), True
         except ProgramError as refusal:
-            error = refused(form, refusal)
+            error = show_refusal(refusal, form, above_form=True)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("program.sessions", slug=g.event.slug))

@@ -16,7 +16,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import ButtonForm, form_page
+from ...forms import ButtonForm, form_page, show_refusal
 from ...models import Proposal, ReviewMode, Role, utcnow
 from ...services.cfp import CfpError, cfp_setup, proposals
 from ...services.cfp.cfp_setup import CallSettings
@@ -28,14 +28,6 @@ from ..lookup import found_or_404
 from .manage_forms import CallForm
 
 ORGANIZER = Role.ORGANIZER
-
-
-def field_error(form, error: CfpError) -> None:
-    """Put a service's refusal on the form field it is about (nothing was stored)."""
-    db.session.rollback()
-    names = [name for name in form._fields if name not in ("csrf_token", "submit")]
-    name = error.field if error.field in names else names[0]
-    form[name].errors.append(error.message)
 
 
 def call_or_flash():
@@ -121,7 +113,7 @@ def manage_call(slug):
         try:
             cfp_setup.save_call(g.event, data)
         except CfpError as error:
-            field_error(form, error)
+            show_refusal(error, form)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("speakers.manage_call", slug=slug))

@@ -10,7 +10,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import ButtonForm
+from ...forms import ButtonForm, show_refusal
 from ...models import DecisionKind, Proposal, User
 from ...services.cfp import CfpError
 from ...services.cfp.confirmation import session_of
@@ -170,8 +170,7 @@ def manage_assign_one(slug, token):
         try:
             assign(proposal, reviewer, current_user)
         except CfpError as error:
-            db.session.rollback()
-            form.reviewer.errors.append(error.message)
+            show_refusal(error, form, {None: "reviewer"})
         else:
             flash(_("Given to %(name)s.", name=reviewer.display_name), "success")
             return redirect(url_for("speakers.manage_proposal", slug=slug, token=token))

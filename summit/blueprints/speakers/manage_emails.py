@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ...access import event_role_required
-from ...forms import ButtonForm, form_page
+from ...forms import ButtonForm, form_page, show_refusal
 from ...models import CFP_LANGUAGES, DecisionKind
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.decision_mail import (
@@ -19,7 +19,7 @@ from ...services.cfp.decision_mail import (
     wording,
 )
 from ..lookup import found_or_404
-from .manage import ORGANIZER, event_proposals, field_error
+from .manage import ORGANIZER, event_proposals
 from .manage_forms import TemplateForm
 
 _INLINE_STYLE = re.compile(r' style="[^"<>]*"')
@@ -89,7 +89,7 @@ def manage_email(slug, kind, locale):
         try:
             save_template(call, decision, locale, form.subject.data, form.body.data)
         except CfpError as error:
-            field_error(form, error)
+            show_refusal(error, form)
         else:
             flash(_("The email is saved."), "success")
             return redirect(url_for("speakers.manage_email", slug=slug, kind=kind, locale=locale))

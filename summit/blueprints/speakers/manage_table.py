@@ -12,6 +12,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
+from ...forms import show_refusal
 from ...models import DecisionKind, ProposalState, ReviewMode, Role, User
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.decisions import ACTIONS
@@ -86,8 +87,7 @@ def manage_reviewer_tracks(slug, reviewer_id):
         try:
             set_reviewer_tracks(g.event, reviewer, form.tracks.data or [], current_user)
         except CfpError as error:
-            db.session.rollback()
-            form.tracks.errors.append(error.message)
+            show_refusal(error, form)
         else:
             flash(_("The tracks of %(name)s are saved.", name=reviewer.display_name), "success")
             return redirect(url_for("speakers.manage_reviewers", slug=slug))

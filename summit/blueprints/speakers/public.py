@@ -15,8 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from ... import code_attempts
 from ...access import public, signed_in
-from ...extensions import db
-from ...forms import ButtonForm
+from ...forms import ButtonForm, show_refusal
 from ...models import CallForProposals, Event, utcnow
 from ...services.cfp import CfpError
 from ...services.cfp import proposals as cfp
@@ -29,7 +28,6 @@ from .public_common import (
     code_key,
     get_call_or_404,
     session_code,
-    show_error,
     slot_of,
 )
 from .public_forms import AccessCodeForm, ProfileForm
@@ -165,9 +163,8 @@ def profile(slug):
             if photo is not None:
                 profiles.set_photo(current_user, photo)
         except CfpError as refused:
-            db.session.rollback()
             for problem in problems or [refused]:
-                error = show_error(form, problem) or error
+                error = show_refusal(problem, form, above_form=True) or error
         else:
             flash(_("Your speaker profile is saved."), "success")
             target = form.next.data

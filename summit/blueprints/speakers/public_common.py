@@ -68,17 +68,6 @@ def session_code(call: CallForProposals, now: datetime) -> str | None:
     return code
 
 
-def show_error(form, error: CfpError) -> str | None:
-    """Put the refusal on the field it is about; the message for above the form when it
-    is about no field of this form."""
-    field = form._fields.get(error.field) if error.field else None
-    if field is None or error.field in ("csrf_token", "next", "version"):
-        return error.message
-    if error.message not in field.errors:
-        field.errors = [*field.errors, error.message]
-    return None
-
-
 def status_for(error: CfpError | None, form=None) -> int:
     if isinstance(error, StaleEdit | TransitionError):
         return 409

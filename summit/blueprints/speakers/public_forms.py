@@ -1,6 +1,6 @@
 """Forms of the speakers' pages. The rules (lengths, choices, what a submission needs) are
 the services' (services/cfp): these forms carry the CSRF token and the fields, and a
-refusal from a service is shown on the field it names (see public.py show_error)."""
+refusal from a service is shown on the field it names (summit.forms.show_refusal)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField

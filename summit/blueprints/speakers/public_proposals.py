@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ...access import signed_in
 from ...extensions import db
-from ...forms import ButtonForm
+from ...forms import ButtonForm, show_refusal
 from ...models import CallForProposals, Proposal, ProposalSpeaker, ProposalState, utcnow
 from ...services.cfp import CfpError, TransitionError, decisions
 from ...services.cfp import co_speakers as co
@@ -25,7 +25,6 @@ from .public_common import (
     get_call_or_404,
     own_proposal,
     session_code,
-    show_error,
     slot_of,
     status_for,
     to_proposal,
@@ -64,7 +63,7 @@ def _check_complete(form, call_: CallForProposals, data: cfp.ProposalData) -> bo
     shows everything to correct."""
     missing = cfp.missing_fields(call_, data)
     for name in missing:
-        show_error(form, CfpError("required", name))
+        show_refusal(CfpError("required", name), form, above_form=True)
     if missing:
         cfp.clean_proposal(call_, data)
     return not missing
@@ -123,7 +122,7 @@ def new_proposal(slug):
             proposal = cfp.create_draft(call_, current_user, data, now, code=code)
         except CfpError as refused_:
             refused = refused_
-            error = show_error(form, refused)
+            error = show_refusal(refused, form, above_form=True)
         else:
             if form.submit.data:
                 return _submit(proposal, code)
@@ -201,7 +200,7 @@ def edit_proposal(slug, token):
             proposal = cfp.update_proposal(proposal, current_user, data, version, now, code=code)
         except CfpError as refused_:
             refused = refused_
-            error = show_error(form, refused)
+            error = show_refusal(refused, form, above_form=True)
         else:
             if submitting:
                 return _submit(proposal, code)
@@ -277,7 +276,7 @@ def invite(slug, token):
             co.invite_co_speaker(proposal, current_user, form.email.data)
         except CfpError as refused_:
             refused = refused_
-            error = show_error(form, refused)
+            error = show_refusal(refused, form, above_form=True)
         else:
             flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
             return to_proposal(proposal, "co-speakers")

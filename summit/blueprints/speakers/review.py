@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ...access import event_role_required
 from ...extensions import db
+from ...forms import show_refusal
 from ...models import Proposal, Role
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.review_results import review_score, review_view, summary_for
@@ -104,8 +105,8 @@ def review_proposal(slug, token):
             try:
                 save_review(proposal, user, form.scores, form.comment.data or "")
             except CfpError as error:
-                target = form.comment if error.field == "comment" else form.score_fields[0][1]
-                target.errors.append(error.message)
+                first = form.score_fields[0][1].short_name
+                show_refusal(error, form, {"scores": first, None: first})
             else:
                 flash(_("Your review is saved."), "success")
                 return redirect(url_for("speakers.review_proposal", slug=slug, token=token))

@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
-from ...forms import Form, PlainForm, at_most, strip
+from ...forms import Form, PlainForm, at_most, show_refusal, strip
 from ...services.payments.core import InvoiceRefused, clean_org_number
 
 EMAIL_ERROR = _l("Enter a valid email address, e.g. namn@exempel.se.")
@@ -117,7 +117,7 @@ class CheckoutForm(Form):
                 try:
                     self.org_number.data = clean_org_number(self.org_number.data)
                 except InvoiceRefused as refused:
-                    self.org_number.errors.append(refused.message)
+                    show_refusal(refused, self)
                     valid = False
             if not self.invoice_address.data:
                 self.invoice_address.errors.append(_l("Enter the invoice address."))

@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
-from ...extensions import db
-from ...forms import aware, form_page
+from ...forms import aware, form_page, show_refusal
 from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...models.payments import DisputeDecision
@@ -18,8 +17,9 @@ from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
 from ...services.tickets import sales
 from ...services.tickets.codes import is_guessable
-from ...services.tickets.ordering import OrderError, normalize_code
-from ...services.tickets.sales import DiscountCodeData, SalesError, TicketTypeData
+from ...services.tickets.errors import OrderError, SalesError
+from ...services.tickets.ordering import normalize_code
+from ...services.tickets.sales import DiscountCodeData, TicketTypeData
 from ..lookup import found_or_404, of_event_or_404
 from .manage_forms import (
     CancelOrderForm,
@@ -35,49 +35,6 @@ from .manage_forms import (
 )
 
 ORGANIZER = Role.ORGANIZER
-
-SALES_ERRORS = {
-    "required": lambda: _("Enter a name."),
-    "range": lambda: _("This value is outside the allowed range."),
-    "before_start": lambda: _("The end must be after the start."),
-    "format": lambda: _("Use 3–64 letters A–Z, digits, hyphens or underscores, e.g. EARLYBIRD."),
-    "required_when_hidden": lambda: _(
-        "A hidden ticket type needs an access code, or nobody can buy it."
-    ),
-    "guessable": lambda: _(
-        "Too easy to guess: use at least 8 characters, and not a word and a year. "
-        "Leave it empty for a random code."
-    ),
-    "guessable_free": lambda: _(
-        "A code that makes tickets free must be hard to guess: use at least 8 characters, "
-        "and not a word and a year."
-    ),
-    "taken": lambda: _("The event already has this code."),
-    "percent_range": lambda: _("Enter a percentage from 1 to 100."),
-    "amount_range": lambda: _("Enter an amount from 1 to 1 000 000 kronor."),
-    "unknown": lambda: _("Choose among this event's ticket types."),
-    "has_tickets": lambda: _(
-        "Tickets of this type exist, so it cannot be deleted. Deactivate it instead."
-    ),
-    "in_use": lambda: _("This code has been used, so it cannot be deleted. Deactivate it instead."),
-}
-
-ORDER_ERRORS = {
-    "nothing_to_refund": lambda: _(
-        "There is no payment left to refund. Orders that are not paid are cancelled instead."
-    ),
-    "cannot_cancel": lambda: _(
-        "Only orders nobody has paid money for can be cancelled. Paid orders are refunded instead."
-    ),
-    "not_invoiced": lambda: _("Only an order with an unpaid invoice can be marked paid."),
-    "not_confirmed": lambda: _("The order is not confirmed, so there are no tickets to send."),
-    "no_email": lambda: _("The order has no email address to send to."),
-    "not_disputed": lambda: _("There is no dispute on this order."),
-    "dispute_tickets_cancelled": lambda: _("The tickets are already cancelled."),
-    "disputed": lambda: _(
-        "The payment is disputed, so it cannot be refunded now. Wait for the bank's decision."
-    ),
-}
 
 # Stripe's words for where a dispute is, in the organizers' words.
 DISPUTE_STATUSES = {
@@ -114,11 +71,6 @@ def refund_reason(reason: str) -> str:
     return known() if known else (reason or "–")
 
 
-def _order_error(error: OrderError) -> str:
-    message = ORDER_ERRORS.get(error.reason)
-    return message() if message else _("This cannot be done with the order in its state.")
-
-
 def _local(form_field, tz):
     """A datetime-local field's value as an aware time, or None with an error when that
     wall-clock time does not exist (the hour skipped in spring)."""
@@ -128,12 +80,6 @@ def _local(form_field, tz):
     if moment is None:
         form_field.errors.append(_("This time does not exist (clocks move forward that night)."))
     return moment
-
-
-def _field_error(form, error: SalesError, fields: dict | None = None) -> None:
-    db.session.rollback()
-    target = getattr(form, (fields or {}).get(error.field, error.field))
-    target.errors.append(SALES_ERRORS[error.message]())
 
 
 # Ticket types --------------------------------------------------------------------------
@@ -175,7 +121,7 @@ def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None):
     try:
         return sales.save_ticket_type(g.event, data, ticket_type)
     except SalesError as error:
-        _field_error(form, error)
+        show_refusal(error, form)
         return None
 
 
@@ -239,8 +185,7 @@ def delete_ticket_type(slug, type_id):
     try:
         sales.delete_ticket_type(ticket_type)
     except SalesError as error:
-        db.session.rollback()
-        flash(SALES_ERRORS[error.message](), "error")
+        show_refusal(error)
         return redirect(url_for("tickets.edit_ticket_type", slug=slug, type_id=type_id))
     flash(_("%(name)s is deleted.", name=name), "success")
     return redirect(url_for("tickets.ticket_types", slug=slug))
@@ -275,7 +220,7 @@ def _save_discount_code(form: DiscountCodeForm, code: DiscountCode | None):
     try:
         return sales.save_discount_code(g.event, data, code)
     except SalesError as error:
-        _field_error(form, error, {"value": value_field})
+        show_refusal(error, form, {"value": value_field})
         return None
 
 
@@ -336,8 +281,7 @@ def delete_discount_code(slug, code_id):
     try:
         sales.delete_discount_code(code)
     except SalesError as error:
-        db.session.rollback()
-        flash(SALES_ERRORS[error.message](), "error")
+        show_refusal(error)
         return redirect(url_for("tickets.edit_discount_code", slug=slug, code_id=code_id))
     flash(_("The code %(code)s is deleted.", code=text), "success")
     return redirect(url_for("tickets.discount_codes", slug=slug))
@@ -412,8 +356,7 @@ def order_resend(slug, reference):
     try:
         sales.resend_confirmation(order)
     except OrderError as error:
-        db.session.rollback()
-        flash(_order_error(error), "error")
+        show_refusal(error)
     else:
         flash(_("The confirmation is sent again to %(email)s.", email=order.buyer_email), "success")
     return _back_to(order)
@@ -427,7 +370,7 @@ def order_invoice_paid(slug, reference):
     try:
         payments.mark_invoice_paid(order)
     except OrderError as error:
-        flash(_order_error(error), "error")
+        show_refusal(error)
     else:
         flash(_("The invoice is marked paid."), "success")
     return _back_to(order)
@@ -444,7 +387,7 @@ def order_dispute(slug, reference):
     try:
         disputes.decide_dispute(order, decision)
     except OrderError as error:
-        flash(_order_error(error), "error")
+        show_refusal(error)
     else:
         flash(decision.label, "success")
     return _back_to(order)
@@ -461,12 +404,12 @@ def order_cancel(slug, reference):
         try:
             refunds.cancel_order(order)
         except OrderError as error:
-            flash(_order_error(error), "error")
+            show_refusal(error)
         else:
             flash(_("Order %(ref)s is cancelled.", ref=order.reference), "success")
         return _back_to(order)
     if not refunds.can_cancel(order):
-        flash(_order_error(OrderError("cannot_cancel")), "error")
+        show_refusal(OrderError("cannot_cancel"))
         return _back_to(order)
     return render_template(
         "tickets/manage/confirm.html", event=g.event, order=order, form=form, action="cancel"
@@ -494,9 +437,8 @@ def order_refund(slug, reference):
         try:
             amount = refunds.refund(order, ticket)
         except OrderError as error:
-            flash(_order_error(error), "error")
+            show_refusal(error)
         except PaymentError as error:
-            db.session.rollback()
             flash(
                 _("The payment provider refused the refund: %(reason)s", reason=error.reason),
                 "error",
@@ -517,7 +459,7 @@ def order_refund(slug, reference):
     ticket = _numbered_ticket(order, request.args.get("ticket", type=int))
     amount = sales.refundable_amount(order, ticket)
     if amount is None:
-        flash(_order_error(OrderError("nothing_to_refund")), "error")
+        show_refusal(OrderError("nothing_to_refund"))
         return _back_to(order)
     form.ticket.data = request.args.get("ticket", type=int)
     return render_template(

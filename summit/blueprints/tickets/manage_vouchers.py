@@ -8,23 +8,14 @@ from flask_babel import ngettext
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
+from ...forms import show_refusal
 from ...models import Role, TicketType, Voucher
 from ...services.tickets import sales, vouchers
-from ...services.tickets.vouchers import VoucherError
+from ...services.tickets.errors import VoucherError
 from ..lookup import of_event_or_404
 from .manage_forms import RevokeVoucherForm, VoucherForm
 
 ORGANIZER = Role.ORGANIZER
-
-VOUCHER_ERRORS = {
-    "unknown_type": lambda: _("Choose among this event's ticket types."),
-    "price": lambda: _("A voucher's price can be the ticket type's or nothing."),
-    "count": lambda: _("Enter a number from 1 to 500."),
-    "note": lambda: _("At most %(n)d characters.", n=200),
-    "used": lambda: _(
-        "The voucher has been used, so it cannot be withdrawn. Cancel or refund the order instead."
-    ),
-}
 
 
 def _voucher_form() -> VoucherForm:
@@ -105,8 +96,7 @@ def make_vouchers(slug):
             )
             message = ngettext("%(num)d voucher made.", "%(num)d vouchers made.", len(made))
     except VoucherError as error:
-        field = {"unknown_type": "ticket_type", "price": "free", "count": "count"}
-        form[field.get(error.reason, "note")].errors.append(VOUCHER_ERRORS[error.reason]())
+        show_refusal(error, form, {"price": "free"})
         return _page(form, 422)
     flash(message, "success")
     return redirect(url_for("tickets.voucher_list", slug=slug, type=ticket_type.id))
@@ -121,7 +111,7 @@ def revoke_voucher(slug, voucher_id):
     try:
         vouchers.revoke_voucher(voucher)
     except VoucherError as error:
-        flash(VOUCHER_ERRORS[error.reason](), "error")
+        show_refusal(error)
     else:
         flash(_("The voucher %(code)s no longer works.", code=code), "success")
     return redirect(url_for("tickets.voucher_list", slug=slug, type=request.args.get("type")))

@@ -18,7 +18,7 @@ from flask_login import current_user
 from ... import code_attempts
 from ...access import public
 from ...extensions import db, limiter
-from ...forms import ButtonForm, form_page
+from ...forms import ButtonForm, form_page, show_refusal
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
 from ...services.payments import core as payments
 from ...services.payments.base import PaymentError
@@ -26,7 +26,6 @@ from ...services.tickets import documents, ordering, renewal
 from ...services.tickets.ordering import AttendeeDetails, BuyerDetails, OrderError
 from ..lookup import public_event_or_404
 from .forms import AttendeeEditForm, CheckoutForm, ShopForm
-from .messages import order_error_message
 
 
 def _order(slug, token):
@@ -106,7 +105,7 @@ def shop(slug):
             )
         except OrderError as refused:
             failure = refused
-            error = order_error_message(failure)
+            error = failure.message
             if refused.reason == "unknown_code":
                 code_attempts.wrong_code(scope)
         else:
@@ -114,7 +113,7 @@ def shop(slug):
             return redirect(url_for("tickets.checkout", slug=slug, token=order.token))
     elif form.code.errors:  # far longer than any code
         code_attempts.wrong_code(scope)
-        error = order_error_message(OrderError("unknown_code"))
+        error = OrderError("unknown_code").message
     elif request.method == "POST":
         error = _("The form had expired. Please choose again.")
     now = utcnow()
@@ -148,7 +147,7 @@ def shop(slug):
     described = ordering.describe_code(event, form.code.data, now, mine) if not error else None
     if described is not None and described.reason == "unknown_code":
         code_attempts.wrong_code(scope)
-    code_note = order_error_message(described) if described is not None else None
+    code_note = described.message if described is not None else None
     chosen = {k: v for k, v in request.form.items() if k.startswith("qty-")}
     response = render_template(
         "tickets/shop.html",
@@ -262,7 +261,7 @@ def _ended(order, form, now):
         now=now,
         ended=True,
         renewable=refused is None,
-        refused=order_error_message(refused) if refused is not None else None,
+        refused=refused.message if refused is not None else None,
         failed=payments.payment_did_not_go_through(order),
         error=None,
     ), 409 if request.method == "POST" else 200
@@ -308,11 +307,11 @@ def checkout(slug, token):
                 # It ran out while the buyer was typing: keep what they typed.
                 db.session.expire(order)
                 return _ended(order, form, utcnow())
-            error = order_error_message(failure)
+            error = failure.message
         except payments.InvoiceRefused as refused:  # the form checks it too: a second line
-            form.org_number.errors.append(refused.message)
-        except PaymentError:
-            error = _("The payment could not be started. Please try again in a moment.")
+            show_refusal(refused, form)
+        except PaymentError as failure:
+            error = failure.message
         else:
             if url:
                 return redirect(url)
@@ -361,11 +360,10 @@ def renew(slug, token):
             replaces=_held_token(order.event),
         )
     except OrderError as failure:
-        db.session.rollback()
         again = renewal.renewed_as(order) if failure.reason == "renewed" else None
         if again is not None:  # a double click: on to the reservation the first one made
             return redirect(url_for("tickets.checkout", slug=slug, token=again.token))
-        flash(order_error_message(failure), "error")
+        show_refusal(failure)
         return redirect(url_for("tickets.shop", slug=slug))
     _hold(order.event, new)
     method = form.method.data if form.method.data in {m.value for m in methods} else None

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from ...database import unit_of_work
 from ...extensions import db
 from ...models import PrintChannel, Station, Ticket, utcnow
+from ..refusal import Refusal
 from .printing import badges_for, last_printed, record_prints
 from .render import render_badges
 
@@ -34,14 +36,26 @@ MAX_TOKEN_LENGTH = 300
 FINGERPRINT = 16  # hex characters of the station's token hash
 
 
-class BadgeRefused(Exception):
+class BadgeRefused(Refusal):
     """The badge is not handed out: `status` 404 for what is not ours (garbage, altered,
     unknown station or ticket, another event), 403 for a real token that no longer
     holds (expired, revoked or renewed station, printing turned off)."""
 
+    messages = {
+        "expired": lambda p: _(
+            "The badge link has expired. Scan the ticket again to print the badge."
+        ),
+        "not_printing": lambda p: _("This station no longer prints badges."),
+        "revoked": lambda p: _("This station link is revoked or wrong"),
+        **dict.fromkeys(
+            ("bad_token", "unknown_station", "unknown_ticket"),
+            lambda p: _("This badge cannot be printed."),
+        ),
+    }
+
     def __init__(self, reason: str, status: int):
         super().__init__(reason)
-        self.reason, self.status = reason, status
+        self.status = status
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select, update
 
 from ...database import end_reads, unit_of_work
@@ -34,6 +35,7 @@ from ...models import (
     User,
     utcnow,
 )
+from ..refusal import Refusal
 from .printing import (
     LOCALES,
     SORTS,
@@ -55,14 +57,24 @@ MAX_ERROR = 2000
 _rendering = threading.Lock()
 
 
-class BadgeJobError(ValueError):
+class BadgeJobError(Refusal):
     """A run that cannot be made as asked. `field` names what was wrong (layout, sort,
-    locale, ticket_types, tickets), `reason` says how; str() is for people who read
-    English (the CLI), the badge page words it in its own language."""
+    locale, ticket_types, only_unprinted, tickets), `reason` says how; str() is for
+    people who read English (the CLI), `message` for the badge page."""
 
-    def __init__(self, field: str, reason: str, message: str):
-        super().__init__(message)
-        self.field, self.reason = field, reason
+    messages = {
+        "unknown_layout": lambda p: _("Choose one of the badge layouts."),
+        "unknown_sort": lambda p: _("Choose one of the options."),
+        "unknown_locale": lambda p: _("Choose one of the options."),
+        "unknown_ticket_type": lambda p: _("Choose among this event's ticket types."),
+        "all_printed": lambda p: _(
+            "Every badge of this choice has been printed already. Choose “All” to print them again."
+        ),
+        "none": lambda p: _(
+            "No paid or invoiced tickets of this choice: there is nothing to print."
+        ),
+        "not_valid": lambda p: _("Only valid tickets of paid or invoiced orders have a badge."),
+    }
 
 
 @dataclass(frozen=True)
@@ -99,17 +111,21 @@ def check_choice(
     given is not checked (a locale of None is each order's own language)."""
     if layout is not None and layout not in LAYOUTS:
         raise BadgeJobError(
-            "layout", "unknown", f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}"
+            "unknown_layout",
+            "layout",
+            detail=f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}",
         )
     if sort is not None and sort not in SORTS:
         raise BadgeJobError(
-            "sort", "unknown", f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}"
+            "unknown_sort",
+            "sort",
+            detail=f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}",
         )
     if locale is not None and locale not in LOCALES:
         raise BadgeJobError(
+            "unknown_locale",
             "locale",
-            "unknown",
-            f"unknown badge language {locale!r}; choose one of {', '.join(LOCALES)}",
+            detail=f"unknown badge language {locale!r}; choose one of {', '.join(LOCALES)}",
         )
 
 
@@ -118,7 +134,9 @@ def check_ticket_types(event: Event, ticket_type_ids) -> list[int]:
     try:
         ids = sorted({int(i) for i in ticket_type_ids})
     except (TypeError, ValueError):
-        raise BadgeJobError("ticket_types", "unknown", "ticket types must be ids") from None
+        raise BadgeJobError(
+            "unknown_ticket_type", "ticket_types", detail="ticket types must be ids"
+        ) from None
     if ids:
         known = set(
             db.session.scalars(
@@ -128,9 +146,9 @@ def check_ticket_types(event: Event, ticket_type_ids) -> list[int]:
         unknown = [i for i in ids if i not in known]
         if unknown:
             raise BadgeJobError(
+                "unknown_ticket_type",
                 "ticket_types",
-                "unknown",
-                f"ticket type(s) {unknown} are not ticket types of {event.slug}",
+                detail=f"ticket type(s) {unknown} are not ticket types of {event.slug}",
             )
     return ids
 
@@ -143,8 +161,8 @@ def select_tickets(
     only_unprinted: bool = False,
 ) -> list[Ticket]:
     """printable_tickets, with the choice checked first (BadgeJobError on garbage), never
-    empty: BadgeJobError("tickets", "all_printed") when every badge of the choice has
-    been printed already, ("tickets", "none") when the choice has no tickets to print."""
+    empty: BadgeJobError("all_printed") when every badge of the choice has
+    been printed already, ("none") when the choice has no tickets to print."""
     check_choice(sort=sort)
     ids = check_ticket_types(event, ticket_type_ids)
     tickets = printable_tickets(
@@ -154,12 +172,14 @@ def select_tickets(
         return tickets
     if only_unprinted and any(not ids or t in ids for t in badge_counts(event)):
         raise BadgeJobError(
-            "tickets",
             "all_printed",
-            "nothing to print: every badge of this choice has been printed already",
+            "only_unprinted",
+            detail="nothing to print: every badge of this choice has been printed already",
         )
     raise BadgeJobError(
-        "tickets", "none", "nothing to print: no paid or invoiced tickets of this choice"
+        "none",
+        "ticket_types",
+        detail="nothing to print: no paid or invoiced tickets of this choice",
     )
 
 
@@ -464,7 +484,9 @@ def print_single_badge(ticket: Ticket, by: User | None = None, layout: str = "a6
     page. Only valid tickets of confirmed orders have badges (BadgeJobError otherwise)."""
     check_choice(layout=layout)
     if ticket.status is not TicketStatus.VALID or ticket.order.status not in OrderStatus.CONFIRMED:
-        raise BadgeJobError("tickets", "not_valid", "only valid, confirmed tickets get a badge")
+        raise BadgeJobError(
+            "not_valid", "tickets", detail="only valid, confirmed tickets get a badge"
+        )
     pdf = render_badges(badges_for([ticket]), layout)
     with unit_of_work():
         record_prints([ticket.id], PrintChannel.SHEETS, layout, by_id=by.id if by else None)

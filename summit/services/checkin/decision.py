@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, func, null, or_, select
 
 from ...database import unit_of_work
@@ -44,6 +45,7 @@ from ...models import (
 )
 from ...models.checkin import checkin_list_ticket_types, token_hash
 from ...models.events import localized
+from ..refusal import Refusal
 
 REASONS = (
     "already_checked_in",
@@ -63,12 +65,14 @@ MAX_OFFLINE_AGE = timedelta(days=7)  # older "scanned_at" is not believed
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
 
 
-class CheckinError(Exception):
-    """A request the service refuses as a whole (not a verdict about a ticket)."""
+class CheckinError(Refusal):
+    """A request the service refuses as a whole (not a verdict about a ticket). Its
+    reason is also the door API's error code."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    messages = {
+        "bad_nonce": lambda p: _("The scan's identifier is not valid."),
+        "nonce_reused": lambda p: _("The scan's identifier was already used for another ticket."),
+    }
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -32,16 +33,30 @@ from ...models import (
 from ...models.checkin import new_station_token, token_hash
 from ..badges.arrival import LAYOUTS as ARRIVAL_LAYOUTS
 from ..program.signups import signup_counts
+from ..refusal import Refusal
 from .decision import forget_station
 
 DEFAULT_LIST_NAME = "Entré"
 BUCKET = timedelta(minutes=10)
 
 
-class SetupError(ValueError):
-    def __init__(self, field: str, reason: str):
-        super().__init__(f"{field}: {reason}")
-        self.field, self.reason = field, reason
+class SetupError(Refusal):
+    """A change to the check-in set-up (lists, stations) that breaks a rule; nothing was
+    stored. `field` names the setting (name, day, ticket_types, checkin_list,
+    badge_layout)."""
+
+    messages = {
+        "required": lambda p: _("Enter a name."),
+        "too_long": lambda p: _("Use at most 120 characters."),
+        "taken": lambda p: _("The event already has a list with this name."),
+        "not_an_event_day": lambda p: _("Choose one of the event's days."),
+        "unknown_ticket_type": lambda p: _("Choose among this event's ticket types."),
+        "unknown_list": lambda p: _("Choose one of this event's lists."),
+        "unknown_badge_layout": lambda p: _("Choose one of the badge layouts."),
+        "in_use": lambda p: _(
+            "Stations scan on this list or people were checked in on it, so it stays."
+        ),
+    }
 
 
 # Lists -------------------------------------------------------------------------------
@@ -98,9 +113,9 @@ def list_for_today(event: Event, now: datetime | None = None) -> CheckinList:
 def _clean_name(name: str | None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise SetupError("name", "required")
+        raise SetupError("required", "name")
     if len(name) > 120:
-        raise SetupError("name", "too_long")
+        raise SetupError("too_long", "name")
     return name
 
 
@@ -115,7 +130,7 @@ def save_list(
     means all of them."""
     name = _clean_name(name)
     if day is not None and day not in event.days:
-        raise SetupError("day", "not_an_event_day")
+        raise SetupError("not_an_event_day", "day")
     types = list(
         db.session.scalars(
             select(TicketType).where(
@@ -124,7 +139,7 @@ def save_list(
         )
     )
     if len(types) != len(set(ticket_type_ids)):
-        raise SetupError("ticket_types", "unknown")
+        raise SetupError("unknown_ticket_type", "ticket_types")
     clash = db.session.scalar(
         select(CheckinList.id).where(
             CheckinList.event_id == event.id,
@@ -133,7 +148,7 @@ def save_list(
         )
     )
     if clash:
-        raise SetupError("name", "taken")
+        raise SetupError("taken", "name")
     with unit_of_work():
         if checkin_list is None:
             position = db.session.scalar(
@@ -156,7 +171,7 @@ def delete_list(checkin_list: CheckinList) -> None:
             select(Checkin.id).where(Checkin.checkin_list_id == checkin_list.id).limit(1)
         )
         if in_use:
-            raise SetupError("list", "in_use")
+            raise SetupError("in_use", "checkin_list")
         db.session.delete(checkin_list)
 
 
@@ -180,7 +195,7 @@ def get_station(event: Event, station_id: int) -> Station | None:
 
 def _check_badge_layout(layout: str) -> str:
     if layout not in ARRIVAL_LAYOUTS:
-        raise SetupError("badge_layout", "unknown")
+        raise SetupError("unknown_badge_layout", "badge_layout")
     return layout
 
 
@@ -199,7 +214,7 @@ def create_station(
     name = _clean_name(name)
     badge_layout = _check_badge_layout(badge_layout)
     if checkin_list is not None and checkin_list.event_id != event.id:
-        raise SetupError("list", "unknown")
+        raise SetupError("unknown_list", "checkin_list")
     token = new_station_token()
     with unit_of_work():
         if checkin_list is None:
@@ -251,7 +266,7 @@ def change_station(
     name = _clean_name(name)
     badge_layout = _check_badge_layout(badge_layout)
     if checkin_list is None or checkin_list.event_id != station.event_id:
-        raise SetupError("list", "unknown")
+        raise SetupError("unknown_list", "checkin_list")
     with unit_of_work():
         station.name, station.checkin_list_id = name, checkin_list.id
         station.prints_badges, station.badge_layout = bool(prints_badges), badge_layout

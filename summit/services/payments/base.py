@@ -3,16 +3,24 @@
 from typing import NamedTuple, Protocol
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ...models import Order, Payment, PaymentMethod
+from ..refusal import Refusal
 
 
-class PaymentError(Exception):
-    """The provider refused or could not be reached; `reason` is shown to people."""
+class PaymentError(Refusal):
+    """The provider refused or could not be reached: `reason` says which
+    (provider_unreachable, provider_misconfigured, provider_refused, dev_refused),
+    `detail` what happened, for the log."""
+
+    messages = dict.fromkeys(
+        ("provider_unreachable", "provider_misconfigured", "provider_refused", "dev_refused"),
+        lambda p: _("The payment could not be started. Please try again in a moment."),
+    )
 
     def __init__(self, reason: str, detail: str = ""):
-        super().__init__(detail or reason)
-        self.reason = reason
+        super().__init__(reason, detail=detail)
         self.detail = detail
 
 

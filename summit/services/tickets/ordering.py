@@ -35,18 +35,10 @@ from ...models import (
     utcnow,
 )
 from .. import locks
+from .errors import OrderError
 from .order_states import transition
 
 MAX_TICKETS_PER_ORDER = 50
-
-
-class OrderError(Exception):
-    """A purchase that cannot be made; `reason` says why, `params` fill the message."""
-
-    def __init__(self, reason: str, **params):
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
 
 
 @dataclass

@@ -35,7 +35,8 @@ from ...models import (
 from ...models.search import fold, like_pattern
 from . import order_mail
 from .codes import is_guessable, random_code
-from .ordering import MAX_TICKETS_PER_ORDER, OrderError, availability, discount_uses, normalize_code
+from .errors import OrderError, SalesError
+from .ordering import MAX_TICKETS_PER_ORDER, availability, discount_uses, normalize_code
 
 VAT_RATES = (25, 12, 6, 0)  # the Swedish rates (moms)
 MAX_PRICE = 100_000_000  # öre: 1 000 000 kr
@@ -43,15 +44,6 @@ MAX_CAPACITY = 1_000_000
 CODE_RE = re.compile(r"^[A-Z0-9_-]{3,64}$")
 # Orders whose money came in (a refunded order was paid first).
 PAID = (OrderStatus.PAID, OrderStatus.REFUNDED)
-
-
-class SalesError(ValueError):
-    """A rule an organizer's change breaks; `field` names what to correct."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 # Figures -------------------------------------------------------------------------------
@@ -313,7 +305,7 @@ class TicketTypeData:
 
 def _check_window(start, end, field_name: str) -> None:
     if start is not None and end is not None and end <= start:
-        raise SalesError(field_name, "before_start")
+        raise SalesError("before_start", field_name)
 
 
 def save_ticket_type(
@@ -322,19 +314,19 @@ def save_ticket_type(
     """Create or update a ticket type; every rule is checked before anything is written.
     Tickets already sold keep the price they were sold at."""
     if not data.name_sv.strip():
-        raise SalesError("name_sv", "required")
+        raise SalesError("required", "name_sv")
     if not 0 <= data.price <= MAX_PRICE:
-        raise SalesError("price", "range")
+        raise SalesError("range", "price")
     if data.vat_percent not in VAT_RATES:
-        raise SalesError("vat_percent", "range")
+        raise SalesError("range", "vat_percent")
     if data.capacity is not None and not 0 <= data.capacity <= MAX_CAPACITY:
-        raise SalesError("capacity", "range")
+        raise SalesError("range", "capacity")
     if not 1 <= data.max_per_order <= MAX_TICKETS_PER_ORDER:
-        raise SalesError("max_per_order", "range")
+        raise SalesError("range", "max_per_order")
     _check_window(data.sale_starts_at, data.sale_ends_at, "sale_ends_at")
     access_code = normalize_code(data.access_code)
     if access_code and not CODE_RE.match(access_code):
-        raise SalesError("access_code", "format")
+        raise SalesError("format", "access_code")
     if not data.is_visible and not access_code:
         access_code = random_code()  # hidden needs a code, or nobody could buy it
     was_secret = ticket_type is not None and not ticket_type.is_visible
@@ -345,7 +337,7 @@ def save_ticket_type(
     ):
         # A hidden type's code is all that keeps strangers out: none found by trying.
         # (One saved before this rule stays until it is changed.)
-        raise SalesError("access_code", "guessable")
+        raise SalesError("guessable", "access_code")
     with unit_of_work():
         if ticket_type is None:
             last = db.session.scalar(
@@ -393,7 +385,7 @@ def delete_ticket_type(ticket_type: TicketType) -> None:
     deactivated, as orders, receipts and the books refer to them."""
     with unit_of_work():
         if tickets_of_type(ticket_type):
-            raise SalesError("ticket_type", "has_tickets")
+            raise SalesError("has_tickets", "ticket_type")
         db.session.delete(ticket_type)
 
 
@@ -418,21 +410,21 @@ def save_discount_code(
     """Create or update a discount code: stored upper case, unique within the event."""
     text = normalize_code(data.code)
     if not CODE_RE.match(text):
-        raise SalesError("code", "format")
+        raise SalesError("format", "code")
     other = db.session.scalar(
         select(DiscountCode).where(DiscountCode.event_id == event.id, DiscountCode.code == text)
     )
     if other is not None and other is not code:
-        raise SalesError("code", "taken")
+        raise SalesError("taken", "code")
     if data.kind is DiscountKind.PERCENT and not 1 <= data.value <= 100:
-        raise SalesError("value", "percent_range")
+        raise SalesError("percent_range", "value")
     if data.kind is DiscountKind.FIXED and not 1 <= data.value <= MAX_PRICE:
-        raise SalesError("value", "amount_range")
+        raise SalesError("amount_range", "value")
     gives_free = data.kind is DiscountKind.PERCENT and data.value >= 100
     if gives_free and is_guessable(text) and (code is None or code.code != text):
-        raise SalesError("code", "guessable_free")  # a free ticket for a guess: no
+        raise SalesError("guessable_free", "code")  # a free ticket for a guess: no
     if data.max_uses is not None and not 1 <= data.max_uses <= MAX_CAPACITY:
-        raise SalesError("max_uses", "range")
+        raise SalesError("range", "max_uses")
     _check_window(data.valid_from, data.valid_until, "valid_until")
     wanted = set(data.ticket_type_ids)
     types = (
@@ -445,7 +437,7 @@ def save_discount_code(
         else []
     )
     if len(types) != len(wanted):
-        raise SalesError("ticket_types", "unknown")
+        raise SalesError("unknown", "ticket_types")
     try:
         with unit_of_work():
             if code is None:
@@ -460,7 +452,7 @@ def save_discount_code(
             code.is_active = data.is_active
             code.ticket_types = sorted(types, key=lambda t: (t.position, t.id))
     except IntegrityError:  # someone saved the same code a moment ago
-        raise SalesError("code", "taken") from None
+        raise SalesError("taken", "code") from None
     return code
 
 
@@ -477,5 +469,5 @@ def delete_discount_code(code: DiscountCode) -> None:
             select(func.count()).select_from(Ticket).where(Ticket.discount_code_id == code.id)
         )
         if used:
-            raise SalesError("code", "in_use")
+            raise SalesError("in_use", "code")
         db.session.delete(code)

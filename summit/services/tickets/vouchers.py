@@ -38,17 +38,10 @@ from .. import locks
 from ..cfp.speakers import display_name_of, language_of, profiles_for
 from ..mail import queue_mail
 from .codes import GENERATED_LENGTH, random_code
+from .errors import VoucherError
 from .ordering import holding_condition
 
 MAX_AT_ONCE = 500
-
-
-class VoucherError(ValueError):
-    """What an organizer asked cannot be done; `reason` says why."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 class VoucherState(enum.Enum):
@@ -140,11 +133,11 @@ def _new_codes(count: int) -> list[str]:
 
 def _check(event: Event, ticket_type: TicketType, price: int | None, note: str) -> None:
     if ticket_type.event_id != event.id:
-        raise VoucherError("unknown_type")
+        raise VoucherError("unknown_type", "ticket_type")
     if price is not None and not 0 <= price <= ticket_type.price:
-        raise VoucherError("price")
+        raise VoucherError("price", "price")
     if len(note) > 200:
-        raise VoucherError("note")
+        raise VoucherError("too_long", "note", n=200)
 
 
 def generate_vouchers(
@@ -161,7 +154,7 @@ def generate_vouchers(
     price = 0 if free else None
     _check(event, ticket_type, price, note)
     if not 1 <= count <= MAX_AT_ONCE:
-        raise VoucherError("count")
+        raise VoucherError("count", "count")
     now = now or utcnow()
     with unit_of_work(locks.sales(event.id)):
         vouchers = [
