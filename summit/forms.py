@@ -14,18 +14,22 @@ from wtforms import DateTimeLocalField, HiddenField, IntegerField, SubmitField, 
 from wtforms.fields import FieldList, FileField, FormField, MultipleFileField, SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 
+from .models import wall_clock
 from .services.refusal import Refusal
 
 # What <input type="datetime-local"> sends: minutes, or seconds when a browser adds them.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def aware(naive, tz: ZoneInfo):
-    """A wall-clock time in the event's zone; times that do not exist (the hour
-    skipped in spring) are refused rather than silently moved (None)."""
-    moment = naive.replace(tzinfo=tz)
-    if moment.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
+def local_time(field, tz: ZoneInfo):
+    """A datetime-local field's value as an aware time in the event's zone (None when
+    it is empty), or None with the refusal's words on the field when that wall-clock
+    time never happens there (the hour skipped in spring): models.wall_clock."""
+    if field.data is None:
         return None
+    moment = wall_clock(field.data, tz)
+    if moment is None:
+        field.errors = [*field.errors, Refusal("nonexistent_time", zone=tz.key).message]
     return moment
 
 

@@ -40,7 +40,7 @@ from .program import (
 )
 from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack, ReviewScore
 from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType, Voucher
-from .types import utcnow
+from .types import utcnow, wall_clock
 from .users import EventRole, LoginSession, Role, User
 
 __all__ = [
@@ -107,5 +107,6 @@ __all__ = [
     "Track",
     "User",
     "utcnow",
+    "wall_clock",
     "vat_part",
 ]

@@ -33,6 +33,16 @@ def set_clock(moment: datetime | None, running: bool = True) -> None:
         _stopped_at = moment.astimezone(UTC)
 
 
+def wall_clock(naive: datetime, zone) -> datetime | None:
+    """A wall-clock time in `zone` as an aware datetime: its first occurrence when it
+    happens twice (the night the clocks go back), None when it never happens there (the
+    hour skipped the night they go forward) rather than a guess."""
+    moment = naive.replace(tzinfo=zone, fold=0)
+    if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        return None
+    return moment
+
+
 class UTCDateTime(TypeDecorator):
     """A datetime stored in UTC and always returned timezone-aware.
 

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from ...access import event_role_required, signed_in, site_admin_required
 from ...extensions import db
-from ...forms import aware, form_page, show_refusal
+from ...forms import form_page, local_time, show_refusal
 from ...models import Event, EventFormat, EventKind, MessageStatus, OutboxMessage, Role
 from ...requests import page_number
 from ...services import accounts, branding, events, outbox
@@ -35,10 +35,7 @@ def dashboard():
 
 def _event_data(form: EventForm, tz) -> events.EventData | None:
     """The form's values as EventData, or None with errors put on the form."""
-    starts, ends = aware(form.starts_at.data, tz), aware(form.ends_at.data, tz)
-    for field, value in ((form.starts_at, starts), (form.ends_at, ends)):
-        if value is None:
-            field.errors.append(_("This time does not exist (clocks move forward that night)."))
+    starts, ends = local_time(form.starts_at, tz), local_time(form.ends_at, tz)
     if starts is None or ends is None:
         return None
     return events.EventData(

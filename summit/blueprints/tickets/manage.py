@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
-from ...forms import aware, form_page, show_refusal
+from ...forms import form_page, local_time, show_refusal
 from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...models.payments import DisputeDecision
@@ -71,17 +71,6 @@ def refund_reason(reason: str) -> str:
     return known() if known else (reason or "–")
 
 
-def _local(form_field, tz):
-    """A datetime-local field's value as an aware time, or None with an error when that
-    wall-clock time does not exist (the hour skipped in spring)."""
-    if form_field.data is None:
-        return None
-    moment = aware(form_field.data, tz)
-    if moment is None:
-        form_field.errors.append(_("This time does not exist (clocks move forward that night)."))
-    return moment
-
-
 # Ticket types --------------------------------------------------------------------------
 
 
@@ -98,7 +87,7 @@ def ticket_types(slug):
 
 def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None):
     tz = g.event.tz
-    starts, ends = _local(form.sale_starts_at, tz), _local(form.sale_ends_at, tz)
+    starts, ends = local_time(form.sale_starts_at, tz), local_time(form.sale_ends_at, tz)
     if form.sale_starts_at.errors or form.sale_ends_at.errors:
         return None
     data = TicketTypeData(
@@ -202,7 +191,7 @@ def _discount_form(initial=None) -> DiscountCodeForm:
 
 def _save_discount_code(form: DiscountCodeForm, code: DiscountCode | None):
     tz = g.event.tz
-    valid_from, valid_until = _local(form.valid_from, tz), _local(form.valid_until, tz)
+    valid_from, valid_until = local_time(form.valid_from, tz), local_time(form.valid_until, tz)
     if form.valid_from.errors or form.valid_until.errors:
         return None
     kind = DiscountKind(form.kind.data)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 
+from ...models import wall_clock
 from .errors import CfpError
 
 # Control characters other than line breaks and tabs have no business in a text field.
@@ -79,8 +80,7 @@ def local_to_utc(value: datetime, zone: ZoneInfo, field: str) -> datetime:
         raise CfpError("required", field)
     if value.tzinfo is not None:
         return value.astimezone(UTC)
-    aware = value.replace(tzinfo=zone, fold=0)
-    in_utc = aware.astimezone(UTC)
-    if in_utc.astimezone(zone).replace(tzinfo=None) != value:
+    moment = wall_clock(value, zone)
+    if moment is None:
         raise CfpError("nonexistent_time", field, zone=zone.key)
-    return in_utc
+    return moment.astimezone(UTC)
