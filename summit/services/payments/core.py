@@ -133,7 +133,6 @@ def start_payment(
     if order.status is OrderStatus.RESERVED and _end_open_payments(order):
         db.session.refresh(order)
         if order.status is not OrderStatus.RESERVED:
-            db.session.rollback()
             raise OrderError("paid_meanwhile")
     provider = (
         None if method in (PaymentMethod.FREE, PaymentMethod.INVOICE) else get_provider(method)

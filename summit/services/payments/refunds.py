@@ -302,7 +302,6 @@ def cancel_order(order: Order) -> None:
         if went_through:
             db.session.refresh(order)
             if not can_cancel(order):
-                db.session.rollback()
                 raise OrderError("cannot_cancel")
         was_confirmed = order.status.is_confirmed
         transition(order, OrderStatus.CANCELLED)
