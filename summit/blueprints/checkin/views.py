@@ -20,7 +20,7 @@ from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...extensions import db
-from ...forms import form_page, show_refusal
+from ...forms import form_page, form_removed, form_saved, show_refusal
 from ...models import Checkin, Role, utcnow
 from ...services.checkin import lookup as checkin_lookup
 from ...services.checkin import setup as checkin_setup
@@ -148,20 +148,19 @@ def station_settings(slug, station_id):
     if request.method == "GET":
         form.checkin_list.data = station.checkin_list_id
     form.checkin_list.choices = _list_choices()
-    if form.validate_on_submit():
-        try:
-            checkin_setup.change_station(
-                station,
-                form.name.data,
-                checkin_setup.get_list(g.event, form.checkin_list.data),
-                prints_badges=form.prints_badges.data,
-                badge_layout=form.badge_layout.data,
-            )
-        except SetupError as error:
-            show_refusal(error, form)
-        else:
-            flash(_("The settings of %(name)s are saved.", name=station.name), "success")
-            return redirect(url_for("checkin.stations", slug=slug))
+
+    def save():
+        checkin_setup.change_station(
+            station,
+            form.name.data,
+            checkin_setup.get_list(g.event, form.checkin_list.data),
+            prints_badges=form.prints_badges.data,
+            badge_layout=form.badge_layout.data,
+        )
+
+    if form_saved(form, save):
+        flash(_("The settings of %(name)s are saved.", name=station.name), "success")
+        return redirect(url_for("checkin.stations", slug=slug))
     return form_page("checkin/station_form.html", form, event=g.event, station=station)
 
 
@@ -193,15 +192,14 @@ def lists(slug):
         SelectChoice(day.isoformat(), format_date(day, "full")) for day in g.event.days
     ]
     form.ticket_types.choices = [SelectChoice(t.id, t.name) for t in ticket_types(g.event)]
-    if form.validate_on_submit():
+
+    def save():
         day = next((d for d in g.event.days if d.isoformat() == form.day.data), None)
-        try:
-            checkin_setup.save_list(g.event, form.name.data, day, form.ticket_types.data or [])
-        except SetupError as error:
-            show_refusal(error, form)
-        else:
-            flash(_("The list is saved."), "success")
-            return redirect(url_for("checkin.lists", slug=slug))
+        checkin_setup.save_list(g.event, form.name.data, day, form.ticket_types.data or [])
+
+    if form_saved(form, save):
+        flash(_("The list is saved."), "success")
+        return redirect(url_for("checkin.lists", slug=slug))
     status = checkin_setup.checkin_status(g.event)
     return form_page(
         "checkin/lists.html",
@@ -215,13 +213,8 @@ def lists(slug):
 @event_role_required(ORGANIZER)
 def delete_list(slug, list_id):
     checkin_list = found_or_404(checkin_setup.get_list(g.event, list_id))
-    if ActionForm().validate_on_submit():
-        try:
-            checkin_setup.delete_list(checkin_list)
-        except SetupError as error:
-            show_refusal(error)
-        else:
-            flash(_("The list is deleted."), "success")
+    if form_removed(ActionForm(), lambda: checkin_setup.delete_list(checkin_list)):
+        flash(_("The list is deleted."), "success")
     return redirect(url_for("checkin.lists", slug=slug))
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
-from ...forms import form_page, local_time, show_refusal
+from ...forms import form_page, form_removed, local_time, show_refusal
 from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...models.payments import DisputeDecision
@@ -168,13 +168,8 @@ def deactivate_ticket_type(slug, type_id):
 @event_role_required(ORGANIZER)
 def delete_ticket_type(slug, type_id):
     ticket_type = of_event_or_404(TicketType, type_id)
-    if not DeleteForm().validate_on_submit():
-        abort(400)
     name = ticket_type.name
-    try:
-        sales.delete_ticket_type(ticket_type)
-    except SalesError as error:
-        show_refusal(error)
+    if not form_removed(DeleteForm(), lambda: sales.delete_ticket_type(ticket_type)):
         return redirect(url_for("tickets.edit_ticket_type", slug=slug, type_id=type_id))
     flash(_("%(name)s is deleted.", name=name), "success")
     return redirect(url_for("tickets.ticket_types", slug=slug))
@@ -264,13 +259,8 @@ def deactivate_discount_code(slug, code_id):
 @event_role_required(ORGANIZER)
 def delete_discount_code(slug, code_id):
     code = of_event_or_404(DiscountCode, code_id)
-    if not DeleteForm().validate_on_submit():
-        abort(400)
     text = code.code
-    try:
-        sales.delete_discount_code(code)
-    except SalesError as error:
-        show_refusal(error)
+    if not form_removed(DeleteForm(), lambda: sales.delete_discount_code(code)):
         return redirect(url_for("tickets.edit_discount_code", slug=slug, code_id=code_id))
     flash(_("The code %(code)s is deleted.", code=text), "success")
     return redirect(url_for("tickets.discount_codes", slug=slug))

@@ -2,13 +2,13 @@
 speaker, emailed), list them with their state, withdraw one, download them as CSV.
 Under /manage/events/<slug>/vouchers."""
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
-from ...forms import show_refusal
+from ...forms import form_removed, show_refusal
 from ...models import Role, TicketType, Voucher
 from ...services.tickets import sales, vouchers
 from ...services.tickets.errors import VoucherError
@@ -105,14 +105,8 @@ def make_vouchers(slug):
 @event_role_required(ORGANIZER)
 def revoke_voucher(slug, voucher_id):
     voucher = of_event_or_404(Voucher, voucher_id)
-    if not RevokeVoucherForm().validate_on_submit():
-        abort(400)
     code = voucher.display_code
-    try:
-        vouchers.revoke_voucher(voucher)
-    except VoucherError as error:
-        show_refusal(error)
-    else:
+    if form_removed(RevokeVoucherForm(), lambda: vouchers.revoke_voucher(voucher)):
         flash(_("The voucher %(code)s no longer works.", code=code), "success")
     return redirect(url_for("tickets.voucher_list", slug=slug, type=request.args.get("type")))
 
