@@ -72,8 +72,9 @@ def _save(form: EventForm, event: Event | None):
         return None
     logo = _uploaded(form.logo_upload.data)
     try:
+        branding.clean_accent(form.accent_color.data)  # checked before anything is saved
         if logo is not None:
-            branding.clean_logo(logo)  # checked before anything is saved
+            branding.clean_logo(logo)
         event = events.save_event(data, event)
         return branding.save_branding(
             event, form.accent_color.data, logo=logo, remove_logo=form.remove_logo.data
