@@ -3,26 +3,25 @@ given (never their own) with how far they have come, and one proposal with the r
 form. Speakers' names and organisations are left out when the call hides them; other
 reviewers' scores and comments appear once the reviewer has scored the proposal."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ...access import event_role_required
-from ...extensions import db
 from ...forms import show_refusal
 from ...models import Proposal, Role
 from ...services.cfp import CfpError, cfp_setup
 from ...services.cfp.review_results import review_score, review_view, summary_for
 from ...services.cfp.reviews import (
     SCORABLE,
-    may_see,
     own_review,
     proposals_to_review,
+    reviewed_proposal,
     save_review,
     visible_reviews,
 )
 from ...services.cfp.speakers import profiles_for
+from ..lookup import found_or_404
 from .review_forms import review_form
 
 
@@ -69,12 +68,7 @@ def review_list(slug):
 
 def _reviewed_proposal(token: str) -> Proposal:
     """The proposal, if the reviewer is given it (never one they are a speaker of)."""
-    proposal = db.session.scalar(
-        select(Proposal).where(Proposal.token == token, Proposal.event_id == g.event.id)
-    )
-    if proposal is None or not may_see(current_user, proposal):
-        abort(404)
-    return proposal
+    return found_or_404(reviewed_proposal(current_user, g.event, token))
 
 
 def _next_to_review(user, proposal: Proposal) -> Proposal | None:

@@ -143,6 +143,15 @@ def may_see(user: User, proposal: Proposal) -> bool:
     )
 
 
+def reviewed_proposal(user: User, event: Event, token: str) -> Proposal | None:
+    """The event's proposal with this token, if the user reviews it (None otherwise,
+    so a reviewer cannot tell it from one that does not exist)."""
+    proposal = db.session.scalar(
+        select(Proposal).where(Proposal.token == token, Proposal.event_id == event.id)
+    )
+    return proposal if proposal is not None and may_see(user, proposal) else None
+
+
 def check_may_review(user: User, proposal: Proposal) -> None:
     """Raise why the user may not score this proposal now, if they may not."""
     if is_own_proposal(user, proposal):
