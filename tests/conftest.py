@@ -161,6 +161,30 @@ def db(app):
     return _db
 
 
+class Snapshot:
+    """Every table's rows at one moment, to be written back into the empty tables of a
+    later test (the `app` fixture empties them after each test): a world that many tests
+    share is built once, by the first test that asks, and each later test starts from
+    the same rows again, written by the test and emptied after it like any other."""
+
+    def __init__(self):
+        _db.session.commit()
+        with _db.engine.connect() as conn:
+            self.rows = {
+                table: [
+                    dict(row._mapping)
+                    for row in conn.execute(table.select().order_by(*table.primary_key))
+                ]
+                for table in _db.metadata.sorted_tables
+            }
+
+    def restore(self) -> None:
+        with _db.engine.begin() as conn:
+            for table, rows in self.rows.items():
+                if rows:
+                    conn.execute(table.insert(), rows)
+
+
 class Clock:
     """The app's clock (summit.models.types.utcnow, which every service, view and column
     default asks): `set(moment)` puts it at a moment from which it runs on, as a machine

@@ -20,6 +20,7 @@ from summit.models import (
     Checkin,
     DiscountCode,
     DiscountKind,
+    Event,
     EventRole,
     Order,
     OrderStatus,
@@ -33,11 +34,12 @@ from summit.models import (
     Ticket,
     TicketType,
     Track,
+    User,
     utcnow,
 )
 from summit.services.checkin import setup as checkin_setup
 from tests import signup_world
-from tests.conftest import CFP_OPEN_NOW, csrf_token, sign_in
+from tests.conftest import CFP_OPEN_NOW, Snapshot, csrf_token, sign_in
 
 PROTECTED_PREFIXES = ("/manage", "/api", "/door", "/checkin")
 # Fixed URL values; the ids and tokens of the objects made in `world` are added there.
@@ -261,13 +263,43 @@ def test_there_are_protected_routes_to_check():
     assert len(PROTECTED) >= 10
 
 
+# The world's rows and names, kept by the first test that builds it (one per process).
+_BUILT = {}
+
+
 @pytest.fixture
 def world(db, make_event, make_user, grant, make_call, make_proposal, make_profile, clock):
     """summit2027 with one of everything its pages show (so that every page can answer
     as it does on the day), and a person in every relation to it. "nobody" has no role:
     she bought the order, holds a ticket and wrote the proposal, so the pages for any
-    signed-in person show her own things."""
+    signed-in person show her own things.
+
+    Built by the first test that asks; every later test gets the same rows written
+    back into its empty tables (a Snapshot), not built again."""
     clock.set(CFP_OPEN_NOW)  # February 2027: the call is open, the summit to come
+    if _BUILT:
+        _BUILT["rows"].restore()
+    else:
+        built = _build_world(
+            db, make_event, make_user, grant, make_call, make_proposal, make_profile
+        )
+        _BUILT.update(
+            rows=Snapshot(),
+            event_id=built["event"].id,
+            people={who: user.id for who, user in built["people"].items()},
+            ids=built["ids"],
+            tokens=built["tokens"],
+        )
+    users = {user.id: user for user in db.session.scalars(select(User))}
+    return {
+        "event": db.session.get(Event, _BUILT["event_id"]),
+        "people": {who: users[user_id] for who, user_id in _BUILT["people"].items()},
+        "ids": dict(_BUILT["ids"]),
+        "tokens": dict(_BUILT["tokens"]),
+    }
+
+
+def _build_world(db, make_event, make_user, grant, make_call, make_proposal, make_profile):
     event = make_event(slug="summit2027")
     other = make_event(slug="annat-event")
     people = {
