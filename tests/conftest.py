@@ -76,6 +76,15 @@ def database_url(tmp_path_factory):
     return _database_url(tmp_path_factory)
 
 
+def _throwaway_database_options(url: str) -> dict:
+    """PostgreSQL: commits do not wait for the disk. The test databases are thrown away,
+    so what a crash could lose (the last fraction of a second) is never wanted; what a
+    commit makes visible, and when, and every lock, is the same as with the wait."""
+    if not url.startswith("postgresql"):
+        return {}
+    return {"connect_args": {"options": "-c synchronous_commit=off"}}
+
+
 class RequestIsolatedClient(FlaskClient):
     """Each request runs in its own app context, as in production.
 
@@ -110,6 +119,7 @@ def _app(database_url, tmp_path_factory):
                 "pool_pre_ping": True,
                 "pool_size": 5,
                 "max_overflow": 60,
+                **_throwaway_database_options(database_url),
             },
         }
     )
@@ -151,9 +161,21 @@ def app(_app):
     with _app.app_context():
         yield _app
         _db.session.remove()
-        with _db.engine.begin() as conn:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    """Every table emptied, children first, in one transaction. PostgreSQL gets the
+    DELETEs as one script, one round trip instead of one a table (a third of the time;
+    TRUNCATE is a hundred times slower on tables this small); SQLite is in-process."""
+    deletes = [table.delete() for table in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            script = "; ".join(str(delete.compile(conn)) for delete in deletes)
+            conn.exec_driver_sql(script)
+        else:
+            for delete in deletes:
+                conn.execute(delete)
 
 
 @pytest.fixture
