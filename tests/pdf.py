@@ -53,8 +53,17 @@ def _width(position) -> float:
 
 
 def page_qr_codes(pdf: bytes) -> list[list[str]]:
-    """The QR codes on each page."""
-    return [qr_codes(image) for image in page_images(pdf)]
+    """The QR codes on each page. A short code (a ticket's secret has 43 characters)
+    counts only if it is read again with the pages at another resolution: the decoder's
+    rare false finds in printed text ("7438", "71300") are not, a printed code is."""
+    pages = [qr_codes(image) for image in page_images(pdf)]
+    if any(len(code) < 20 for codes in pages for code in codes):
+        again = [qr_codes(image) for image in page_images(pdf, scale=200 / 72)]
+        pages = [
+            [code for code in codes if len(code) >= 20 or code in other]
+            for codes, other in zip(pages, again, strict=True)
+        ]
+    return pages
 
 
 def pdftoppm_qr_codes(pdf: bytes, dpi: int = 150) -> list[list[str]]:
