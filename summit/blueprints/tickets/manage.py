@@ -158,10 +158,10 @@ def edit_ticket_type(slug, type_id):
 @event_role_required(ORGANIZER)
 def deactivate_ticket_type(slug, type_id):
     ticket_type = of_event_or_404(TicketType, type_id)
-    if not DeactivateForm().validate_on_submit():
-        abort(400)
-    sales.deactivate_ticket_type(ticket_type)
-    flash(_("%(name)s is no longer sold. Tickets already sold stay valid.", name=ticket_type.name))
+    if form_removed(DeactivateForm(), lambda: sales.deactivate_ticket_type(ticket_type)):
+        flash(
+            _("%(name)s is no longer sold. Tickets already sold stay valid.", name=ticket_type.name)
+        )
     return redirect(url_for("tickets.ticket_types", slug=slug))
 
 
@@ -249,10 +249,8 @@ def edit_discount_code(slug, code_id):
 @event_role_required(ORGANIZER)
 def deactivate_discount_code(slug, code_id):
     code = of_event_or_404(DiscountCode, code_id)
-    if not DeactivateForm().validate_on_submit():
-        abort(400)
-    sales.deactivate_discount_code(code)
-    flash(_("The code %(code)s no longer works.", code=code.code), "success")
+    if form_removed(DeactivateForm(), lambda: sales.deactivate_discount_code(code)):
+        flash(_("The code %(code)s no longer works.", code=code.code), "success")
     return redirect(url_for("tickets.discount_codes", slug=slug))
 
 
