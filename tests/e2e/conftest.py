@@ -33,7 +33,10 @@ VIEWPORTS = {
 def live_server(app) -> Iterator[str]:
     """The test app on http://127.0.0.1:<free port>, stopped before its tables are emptied."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    # Polled for shutdown every 20 ms, not every half second: each test stops its server.
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.02,), name="e2e-server", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

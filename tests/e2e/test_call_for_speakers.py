@@ -17,6 +17,7 @@ overview go to /tmp/shots/cfp-<viewport>-<step>.png.
 
 import io
 import re
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -144,8 +145,8 @@ def sign_in(page, email: str, next_path: str) -> None:
 
 def shot(page, browsing, step: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"cfp-{browsing.viewport}-{step}.png"), full_page=True)
-    browsing.screenshot(page, step)
+    taken = browsing.screenshot(page, step)
+    shutil.copyfile(taken, SHOTS / f"cfp-{browsing.viewport}-{step}.png")
 
 
 def photo() -> bytes:

@@ -79,8 +79,9 @@ def checkins(db, ticket: Ticket) -> int:
 
 
 def hand_scan(page, code: str) -> None:
-    """What a USB or Bluetooth scanner does: type the code into the focused field, Enter."""
-    page.keyboard.type(code, delay=5)
+    """What a USB or Bluetooth scanner does: type the code into the focused field, Enter
+    (key by key, as fast as the browser takes them)."""
+    page.keyboard.type(code)
     page.keyboard.press("Enter")
 
 

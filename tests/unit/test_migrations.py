@@ -1,19 +1,25 @@
 """The migrations build the schema the models describe, on SQLite and on PostgreSQL.
 
 Runs the real commands (`flask db upgrade`, then `flask db check`) on an empty
-database: SQLite always; PostgreSQL when TEST_DATABASE_URL points at one (a fresh
-database is created next to it and dropped afterwards).
+database, from the shell as an operator does: SQLite always; PostgreSQL when
+TEST_DATABASE_URL points at one (a fresh database is created next to it and dropped
+afterwards). The upgrades over existing rows run the same commands in this process
+(`db_command`): a fresh interpreter for each of them would take seconds to start.
 """
 
+import contextlib
+import logging
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
 
+from summit import create_app
 from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +36,41 @@ def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [FLASK, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+@contextlib.contextmanager
+def logging_kept():
+    """Alembic's env.py configures logging from alembic.ini (as a command run from the
+    shell should): in this process, the test run's loggers are put back afterwards."""
+    manager = logging.root.manager
+    kept = {
+        logger: (logger.level, logger.disabled, logger.propagate, list(logger.handlers))
+        for logger in [logging.root, *manager.loggerDict.values()]
+        if isinstance(logger, logging.Logger)
+    }
+    try:
+        yield
+    finally:
+        for logger in [logging.root, *manager.loggerDict.values()]:
+            if isinstance(logger, logging.Logger) and logger not in kept:
+                logger.disabled = False
+        for logger, (level, disabled, propagate, handlers) in kept.items():
+            logger.setLevel(level)
+            logger.disabled, logger.propagate, logger.handlers = disabled, propagate, handlers
+
+
+def db_command(database_url: str, *args: str) -> SimpleNamespace:
+    """`flask db <args>` on `database_url`, the command itself run in this process."""
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migration-test-secret-key-long-enough"}
+    )
+    with logging_kept():
+        result = app.test_cli_runner().invoke(args=["db", *args])
+    with app.app_context():
+        app.extensions["sqlalchemy"].engine.dispose()
+    stderr = repr(result.exception) if result.exception else result.output
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.output, stderr=stderr)
 
 
 def upgrade_then_check(database_url: str) -> None:
@@ -118,16 +159,16 @@ def _count_and_folded(database_url: str) -> tuple[int, str | None]:
 
 
 def upgrade_keeps_data(database_url: str) -> None:
-    assert flask(database_url, "db", "upgrade", "0006_program").returncode == 0
+    assert db_command(database_url, "upgrade", "0006_program").returncode == 0
     _seed_at_0006(database_url)
-    upgraded = flask(database_url, "db", "upgrade")
+    upgraded = db_command(database_url, "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
     # Rebuilding a table must not cascade into the rows pointing at it, and the names
     # already stored are folded for search.
     assert _count_and_folded(database_url) == (1, "asa oberg-lindqvist asa@example.se malmo stad")
-    downgraded = flask(database_url, "db", "downgrade", "0006_program")
+    downgraded = db_command(database_url, "downgrade", "0006_program")
     assert downgraded.returncode == 0, downgraded.stderr
-    assert flask(database_url, "db", "upgrade").returncode == 0
+    assert db_command(database_url, "upgrade").returncode == 0
     assert _count_and_folded(database_url)[0] == 1
 
 
@@ -155,9 +196,9 @@ def test_refunds_recorded_before_0009_are_succeeded(tmp_path):
     import sqlalchemy as sa
 
     url = f"sqlite:///{tmp_path / 'refunds.db'}"
-    assert flask(url, "db", "upgrade", "0006_program").returncode == 0
+    assert db_command(url, "upgrade", "0006_program").returncode == 0
     _seed_at_0006(url)
-    assert flask(url, "db", "upgrade", "0008_vouchers").returncode == 0
+    assert db_command(url, "upgrade", "0008_vouchers").returncode == 0
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(
@@ -175,7 +216,7 @@ def test_refunds_recorded_before_0009_are_succeeded(tmp_path):
             )
         )
 
-    upgraded = flask(url, "db", "upgrade", "0009_payments")
+    upgraded = db_command(url, "upgrade", "0009_payments")
 
     assert upgraded.returncode == 0, upgraded.stderr
     with engine.connect() as conn:

@@ -268,14 +268,16 @@ _BUILT = {}
 
 
 @pytest.fixture
-def world(db, make_event, make_user, grant, make_call, make_proposal, make_profile, clock):
+def world(app, db, make_event, make_user, grant, make_call, make_proposal, make_profile, clock):
     """summit2027 with one of everything its pages show (so that every page can answer
     as it does on the day), and a person in every relation to it. "nobody" has no role:
     she bought the order, holds a ticket and wrote the proposal, so the pages for any
     signed-in person show her own things.
 
     Built by the first test that asks; every later test gets the same rows written
-    back into its empty tables (a Snapshot), not built again."""
+    back into its empty tables (a Snapshot), not built again. Everyone is signed in
+    through the login form then, once: their login sessions are rows of the world, and
+    `signed_in` gives a test a browser holding one's cookie."""
     clock.set(CFP_OPEN_NOW)  # February 2027: the call is open, the summit to come
     if _BUILT:
         _BUILT["rows"].restore()
@@ -283,8 +285,14 @@ def world(db, make_event, make_user, grant, make_call, make_proposal, make_profi
         built = _build_world(
             db, make_event, make_user, grant, make_call, make_proposal, make_profile
         )
+        cookies = {}
+        for who, person in built["people"].items():
+            client = app.test_client()
+            sign_in(client, person)
+            cookies[who] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
         _BUILT.update(
             rows=Snapshot(),
+            cookies=cookies,
             event_id=built["event"].id,
             people={who: user.id for who, user in built["people"].items()},
             ids=built["ids"],
@@ -297,6 +305,13 @@ def world(db, make_event, make_user, grant, make_call, make_proposal, make_profi
         "ids": dict(_BUILT["ids"]),
         "tokens": dict(_BUILT["tokens"]),
     }
+
+
+def signed_in(app, who: str):
+    """A browser signed in as `who` of the world (its cookie from the login form)."""
+    client = app.test_client()
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], _BUILT["cookies"][who])
+    return client
 
 
 def _build_world(db, make_event, make_user, grant, make_call, make_proposal, make_profile):
@@ -509,9 +524,7 @@ def test_anonymous_is_sent_to_sign_in(client, world, rule, endpoint, method, acc
 @pytest.mark.parametrize(("rule", "endpoint", "method", "access"), PROTECTED)
 def test_people_without_the_role_get_403(app, world, rule, endpoint, method, access):
     for who in _refused(access):
-        client = app.test_client()
-        sign_in(client, world["people"][who])
-        response = _request(client, method, _url(rule, world))
+        response = _request(signed_in(app, who), method, _url(rule, world))
         assert response.status_code == 403, f"{who} got {response.status_code} on {method} {rule}"
 
 
@@ -539,9 +552,7 @@ def test_people_with_the_role_get_the_page(app, world, rule, endpoint, method, a
             "tests/web/test_access.py, with the status a person with the role gets",
             pytrace=False,
         )
-    client = app.test_client()
-    sign_in(client, world["people"][who])
-    response = _request(client, method, _url(rule, world), endpoint, world)
+    response = _request(signed_in(app, who), method, _url(rule, world), endpoint, world)
     assert response.status_code == expected, (
         f"{who} got {response.status_code}, not {expected}, on {method} {rule}"
     )
@@ -649,8 +660,7 @@ def test_api_for_accounts_refuses_people_without_the_door_or_organizer_role(
     app, world, rule, endpoint, method, access
 ):
     for who in ("nobody", "elsewhere", "reviewer"):
-        client = app.test_client()
-        sign_in(client, world["people"][who])
+        client = signed_in(app, who)
         response = _api_request(
             client, method, _url(rule, world), csrf=csrf_token(client, "/login")
         )
@@ -664,8 +674,7 @@ def test_api_for_accounts_refuses_people_without_the_door_or_organizer_role(
 def test_api_for_accounts_answers_door_staff_and_organizers(
     app, world, rule, endpoint, method, access, who
 ):
-    client = app.test_client()
-    sign_in(client, world["people"][who])
+    client = signed_in(app, who)
     response = _api_request(
         client,
         method,

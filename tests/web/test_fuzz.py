@@ -197,11 +197,18 @@ def _field_names(client, url) -> list[str]:
     return sorted(set(re.findall(r'name="([^"]+)"', html)) - {"csrf_token", "viewport"})
 
 
+# The row counts of the key tables, read in one statement.
+COUNTS = select(
+    *(
+        select(func.count()).select_from(t).scalar_subquery().label(t.__tablename__)
+        for t in KEY_TABLES
+    )
+)
+
+
 def _counts(db):
     db.session.commit()
-    return {
-        t.__tablename__: db.session.scalar(select(func.count()).select_from(t)) for t in KEY_TABLES
-    }
+    return db.session.execute(COUNTS).one()._asdict()
 
 
 def _send(client, method, url, kind, body, csrf, station_token):
