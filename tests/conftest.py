@@ -208,6 +208,24 @@ class Snapshot:
                     conn.execute(table.insert(), rows)
 
 
+# The demo's rows and what `flask demo` printed, kept by the first test that asks.
+_DEMO = {}
+
+
+@pytest.fixture
+def demo(app, db) -> str:
+    """The demo world in the tables, as `flask demo` makes it, and what the command
+    printed: run by the first test of the process that asks; every later one gets the
+    same rows written back (a Snapshot), and the same output."""
+    if _DEMO:
+        _DEMO["rows"].restore()
+    else:
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        _DEMO.update(rows=Snapshot(), output=result.output)
+    return _DEMO["output"]
+
+
 class Clock:
     """The app's clock (summit.models.types.utcnow, which every service, view and column
     default asks): `set(moment)` puts it at a moment from which it runs on, as a machine

@@ -51,13 +51,10 @@ def counts(db):
     }
 
 
-def test_demo_is_complete_and_idempotent(app, db):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo"])
-    assert first.exit_code == 0, first.output
-    assert "admin@example.org" in first.output and "demo-summit-2027" in first.output
+def test_demo_is_complete_and_idempotent(app, db, demo):
+    assert "admin@example.org" in demo and "demo-summit-2027" in demo
     after_first = counts(db)
-    second = runner.invoke(args=["demo"])
+    second = app.test_cli_runner().invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     assert counts(db) == after_first
 
@@ -106,9 +103,8 @@ def test_demo_is_complete_and_idempotent(app, db):
         )
 
 
-def test_demo_has_stations_and_people_checked_in(app, db):
-    output = app.test_cli_runner().invoke(args=["demo"]).output
-    assert output.count("/events/summit2027/checkin/station#") == 2
+def test_demo_has_stations_and_people_checked_in(app, db, demo):
+    assert demo.count("/events/summit2027/checkin/station#") == 2
     stations = db.session.scalars(select(Station).order_by(Station.name)).all()
     assert [(s.name, s.prints_badges) for s in stations] == [
         ("Entré A", False),
@@ -117,13 +113,11 @@ def test_demo_has_stations_and_people_checked_in(app, db):
     assert db.session.scalar(select(func.count()).select_from(Checkin)) == 60
 
 
-def test_demo_has_an_open_call_with_proposals_in_every_state(app, db):
+def test_demo_has_an_open_call_with_proposals_in_every_state(app, db, demo):
     from summit.services.cfp.reviews import proposals_to_review
     from summit.services.cfp.speakers import profile_of
     from summit.services.program.snapshot import scheduled_speakers
 
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
     summit = db.session.scalars(select(Event).where(Event.slug == "summit2027")).one()
     call = db.session.scalars(select(CallForProposals)).one()
     assert call.event_id == summit.id and call.anonymous_review
