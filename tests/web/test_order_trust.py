@@ -5,7 +5,7 @@ held only by reservations are not called sold out."""
 
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from summit.models import (
 )
 from summit.services.outbox import deliver_pending
 from tests import fakestripe
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import STOCKHOLM, csrf_token, sign_in
 from tests.pdf import text as pdf_text
 from tests.smtp import running_smtp
 
@@ -411,7 +411,10 @@ def test_a_free_registration_is_confirmed_not_paid(
     assert ";Bekräftad;" in sheet and "Betald" not in sheet
 
 
-def test_seats_held_only_by_reservations_may_free_up(app, client, db, summit):
+def test_seats_held_only_by_reservations_may_free_up(app, client, db, summit, clock):
+    # Noon in Stockholm, a month before: the reservations end later the same day, which
+    # the page says with the time alone (near midnight it names the day too).
+    clock.set(datetime(2027, 4, 18, 12, 0, tzinfo=STOCKHOLM))
     event, _regular, day = summit
     assert reserve(client, event, {day: 1}).status_code == 302
     assert reserve(app.test_client(), event, {day: 1}).status_code == 302  # another buyer
@@ -511,7 +514,10 @@ def test_a_garbage_code_is_called_unknown_not_an_expired_form(client, db, summit
     assert count(db, Order) == 0
 
 
-def test_choosing_seats_held_by_reservations_says_when_they_may_free_up(app, client, db, summit):
+def test_choosing_seats_held_by_reservations_says_when_they_may_free_up(
+    app, client, db, summit, clock
+):
+    clock.set(datetime(2027, 4, 18, 12, 0, tzinfo=STOCKHOLM))  # they end the same day
     event, _regular, day = summit
     assert reserve(app.test_client(), event, {day: 2}).status_code == 302  # another buyer
     held = only_order(db)
