@@ -23,13 +23,13 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 def local_time(field, tz: ZoneInfo):
     """A datetime-local field's value as an aware time in the event's zone (None when
-    it is empty), or None with the refusal's words on the field when that wall-clock
-    time never happens there (the hour skipped in spring): models.wall_clock."""
+    it is empty). A wall-clock time that never happens there (the hour skipped in
+    spring, models.wall_clock) is refused, naming the field: form_saved shows it."""
     if field.data is None:
         return None
     moment = wall_clock(field.data, tz)
     if moment is None:
-        field.errors = [*field.errors, Refusal("nonexistent_time", zone=tz.key).message]
+        raise Refusal("nonexistent_time", field=field.name, zone=tz.key)
     return moment
 
 

@@ -138,6 +138,7 @@ GARBAGE_TYPES = [
     ({"sale_ends_at": "2027-01-10T09:00"}, "sale_ends_at"),  # at the start
     # 02:30 on 28 March 2027 does not exist in Stockholm (clocks go 02:00 → 03:00).
     ({"sale_ends_at": "2027-03-28T02:30"}, "sale_ends_at"),
+    ({"sale_starts_at": "2027-03-28T02:30"}, "sale_starts_at"),
     ({"access_code": "två ord"}, "access_code"),
     ({"access_code": "<b>"}, "access_code"),
     ({"is_visible": "", "access_code": "talare-27"}, "access_code"),  # found by trying
@@ -281,6 +282,9 @@ GARBAGE_CODES = [
     ({"max_uses": "many"}, "max_uses"),
     ({"valid_from": "yesterday"}, "valid_from"),
     ({"valid_until": "2026-12-31T00:00"}, "valid_until"),  # before valid_from
+    # An hour that never happens in Stockholm (28 March 2027, 02:00 → 03:00).
+    ({"valid_from": "2027-03-28T02:30"}, "valid_from"),
+    ({"valid_until": "2027-03-28T02:15"}, "valid_until"),
     ({"ticket_types": "abc"}, "ticket_types"),
     ({"ticket_types": "999999"}, "ticket_types"),
 ]

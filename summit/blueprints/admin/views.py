@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from ...access import event_role_required, signed_in, site_admin_required
 from ...extensions import db
-from ...forms import form_page, local_time, show_refusal
+from ...forms import form_page, form_saved, local_time, show_refusal
 from ...models import Event, EventFormat, EventKind, MessageStatus, OutboxMessage, Role
 from ...requests import page_number
 from ...services import accounts, branding, events, outbox
@@ -33,11 +33,8 @@ def dashboard():
     return render_template("admin/dashboard.html", events=accounts.events_managed_by(current_user))
 
 
-def _event_data(form: EventForm, tz) -> events.EventData | None:
-    """The form's values as EventData, or None with errors put on the form."""
-    starts, ends = local_time(form.starts_at, tz), local_time(form.ends_at, tz)
-    if starts is None or ends is None:
-        return None
+def _event_data(form: EventForm, tz) -> events.EventData:
+    """The form's values as EventData (a Refusal for a time that never happens)."""
     return events.EventData(
         slug=form.slug.data,
         kind=EventKind(form.kind.data),
@@ -49,8 +46,8 @@ def _event_data(form: EventForm, tz) -> events.EventData | None:
         venue_name=(form.venue_name.data or "").strip(),
         venue_address=(form.venue_address.data or "").strip(),
         stream_url=(form.stream_url.data or "").strip(),
-        starts_at=starts,
-        ends_at=ends,
+        starts_at=local_time(form.starts_at, tz),
+        ends_at=local_time(form.ends_at, tz),
     )
 
 
@@ -65,34 +62,37 @@ def _uploaded(storage) -> bytes | None:
     return data
 
 
-def _save(form: EventForm, event: Event | None):
+# A refusal of the logo goes on its upload field.
+EVENT_FIELDS = {"logo": "logo_upload"}
+
+
+def _save(form: EventForm, event: Event | None) -> Event:
+    """Stores the form's event and its branding (a Refusal when they cannot be)."""
     tz = event.tz if event else Event(timezone="Europe/Stockholm").tz
     data = _event_data(form, tz)
-    if data is None:
-        return None
     logo = _uploaded(form.logo_upload.data)
-    try:
-        branding.clean_accent(form.accent_color.data)  # checked before anything is saved
-        if logo is not None:
-            branding.clean_logo(logo)
-        event = events.save_event(data, event)
-        return branding.save_branding(
-            event, form.accent_color.data, logo=logo, remove_logo=form.remove_logo.data
-        )
-    except (branding.BrandingError, events.EventError) as refused:
-        show_refusal(refused, form, {"logo": "logo_upload"})
-        return None
+    branding.clean_accent(form.accent_color.data)  # checked before anything is saved
+    if logo is not None:
+        branding.clean_logo(logo)
+    event = events.save_event(data, event)
+    return branding.save_branding(
+        event, form.accent_color.data, logo=logo, remove_logo=form.remove_logo.data
+    )
 
 
 @site_admin_required
 def new_event():
     form = EventForm()
-    if form.validate_on_submit():
+    made = []
+
+    def save():
         event = _save(form, None)
-        if event is not None:
-            accounts.grant_role(event, current_user.email, ORGANIZER, current_user)
-            flash(_("The event is created as a draft."), "success")
-            return redirect(url_for("admin.edit_event", slug=event.slug))
+        accounts.grant_role(event, current_user.email, ORGANIZER, current_user)
+        made.append(event)
+
+    if form_saved(form, save, EVENT_FIELDS):
+        flash(_("The event is created as a draft."), "success")
+        return redirect(url_for("admin.edit_event", slug=made[0].slug))
     return form_page("admin/event_form.html", form, event=None)
 
 
@@ -105,11 +105,9 @@ def edit_event(slug):
         form.format.data = event.format.value
         form.starts_at.data = event.local_start.replace(tzinfo=None)
         form.ends_at.data = event.local_end.replace(tzinfo=None)
-    if form.validate_on_submit():
-        saved = _save(form, event)
-        if saved is not None:
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.edit_event", slug=saved.slug))
+    if form_saved(form, lambda: _save(form, event), EVENT_FIELDS):
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.edit_event", slug=event.slug))
     return form_page(
         "admin/event_form.html",
         form,

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
-from ...forms import form_page, form_removed, local_time, show_refusal
+from ...forms import form_page, form_removed, form_saved, local_time, show_refusal
 from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...models.payments import DisputeDecision
@@ -17,7 +17,7 @@ from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
 from ...services.tickets import sales
 from ...services.tickets.codes import is_guessable
-from ...services.tickets.errors import OrderError, SalesError
+from ...services.tickets.errors import OrderError
 from ...services.tickets.ordering import normalize_code
 from ...services.tickets.sales import DiscountCodeData, TicketTypeData
 from ..lookup import found_or_404, of_event_or_404
@@ -85,11 +85,9 @@ def ticket_types(slug):
     )
 
 
-def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None):
+def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None) -> None:
+    """Stores the form's ticket type (a Refusal when it cannot be) and says so."""
     tz = g.event.tz
-    starts, ends = local_time(form.sale_starts_at, tz), local_time(form.sale_ends_at, tz)
-    if form.sale_starts_at.errors or form.sale_ends_at.errors:
-        return None
     data = TicketTypeData(
         name_sv=form.name_sv.data,
         name_en=form.name_en.data or "",
@@ -99,22 +97,15 @@ def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None):
         vat_percent=form.vat_percent.data,
         capacity=form.capacity.data,
         max_per_order=form.max_per_order.data,
-        sale_starts_at=starts,
-        sale_ends_at=ends,
+        sale_starts_at=local_time(form.sale_starts_at, tz),
+        sale_ends_at=local_time(form.sale_ends_at, tz),
         is_visible=form.is_visible.data,
         is_active=form.is_active.data,
         access_code=form.access_code.data or "",
         position=form.position.data,
         badge_role=BadgeRole(form.badge_role.data),
     )
-    try:
-        return sales.save_ticket_type(g.event, data, ticket_type)
-    except SalesError as error:
-        show_refusal(error, form)
-        return None
-
-
-def _saved(form: TicketTypeForm, ticket_type: TicketType) -> None:
+    ticket_type = sales.save_ticket_type(g.event, data, ticket_type)
     if not ticket_type.is_visible and not form.access_code.data:
         flash(
             _(
@@ -130,8 +121,7 @@ def _saved(form: TicketTypeForm, ticket_type: TicketType) -> None:
 @event_role_required(ORGANIZER)
 def new_ticket_type(slug):
     form = TicketTypeForm()
-    if form.validate_on_submit() and (saved := _save_ticket_type(form, None)) is not None:
-        _saved(form, saved)
+    if form_saved(form, lambda: _save_ticket_type(form, None)):
         return redirect(url_for("tickets.ticket_types", slug=slug))
     return form_page("tickets/manage/type_form.html", form, event=g.event, ticket_type=None)
 
@@ -141,8 +131,7 @@ def edit_ticket_type(slug, type_id):
     ticket_type = of_event_or_404(TicketType, type_id)
     initial = TicketTypeForm.initial(ticket_type, g.event.tz) if request.method == "GET" else None
     form = TicketTypeForm(data=initial)
-    if form.validate_on_submit() and _save_ticket_type(form, ticket_type) is not None:
-        _saved(form, ticket_type)
+    if form_saved(form, lambda: _save_ticket_type(form, ticket_type)):
         return redirect(url_for("tickets.ticket_types", slug=slug))
     return form_page(
         "tickets/manage/type_form.html",
@@ -184,28 +173,26 @@ def _discount_form(initial=None) -> DiscountCodeForm:
     return form
 
 
-def _save_discount_code(form: DiscountCodeForm, code: DiscountCode | None):
+def _save_discount_code(form: DiscountCodeForm, code: DiscountCode | None) -> None:
+    """Stores the form's discount code (a Refusal when it cannot be) and says so."""
     tz = g.event.tz
-    valid_from, valid_until = local_time(form.valid_from, tz), local_time(form.valid_until, tz)
-    if form.valid_from.errors or form.valid_until.errors:
-        return None
-    kind = DiscountKind(form.kind.data)
     data = DiscountCodeData(
         code=form.code.data,
-        kind=kind,
+        kind=DiscountKind(form.kind.data),
         value=form.value,
         max_uses=form.max_uses.data,
-        valid_from=valid_from,
-        valid_until=valid_until,
+        valid_from=local_time(form.valid_from, tz),
+        valid_until=local_time(form.valid_until, tz),
         is_active=form.is_active.data,
         ticket_type_ids=list(form.ticket_types.data or []),
     )
-    value_field = "percent" if kind is DiscountKind.PERCENT else "amount"
-    try:
-        return sales.save_discount_code(g.event, data, code)
-    except SalesError as error:
-        show_refusal(error, form, {"value": value_field})
-        return None
+    sales.save_discount_code(g.event, data, code)
+    flash(_("The discount code is saved."), "success")
+
+
+def _value_field(form: DiscountCodeForm) -> dict[str, str]:
+    """A refusal of the code's value goes on the field the organizer filled in."""
+    return {"value": "percent" if form.kind.data == DiscountKind.PERCENT.value else "amount"}
 
 
 @event_role_required(ORGANIZER)
@@ -221,8 +208,7 @@ def discount_codes(slug):
 @event_role_required(ORGANIZER)
 def new_discount_code(slug):
     form = _discount_form()
-    if form.validate_on_submit() and _save_discount_code(form, None) is not None:
-        flash(_("The discount code is saved."), "success")
+    if form_saved(form, lambda: _save_discount_code(form, None), _value_field(form)):
         return redirect(url_for("tickets.discount_codes", slug=slug))
     return form_page("tickets/manage/discount_form.html", form, event=g.event, code=None)
 
@@ -233,8 +219,7 @@ def edit_discount_code(slug, code_id):
     form = _discount_form(
         DiscountCodeForm.initial(code, g.event.tz) if request.method == "GET" else None
     )
-    if form.validate_on_submit() and _save_discount_code(form, code) is not None:
-        flash(_("The discount code is saved."), "success")
+    if form_saved(form, lambda: _save_discount_code(form, code), _value_field(form)):
         return redirect(url_for("tickets.discount_codes", slug=slug))
     return form_page(
         "tickets/manage/discount_form.html",
