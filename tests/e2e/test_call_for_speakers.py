@@ -12,7 +12,7 @@ database.
 The pages are English (the browser asks for it): the test finds things by their source
 texts while the Swedish catalogue grows. Screenshots of the call page, the form with an
 error, the review form, the decision table, the decide page, the confirm page and the
-overview go to /tmp/shots/cfp-<viewport>-<step>.png.
+overview go to /tmp/shots/cfp-<viewport>-<step>.jpg.
 """
 
 import io
@@ -146,7 +146,7 @@ def sign_in(page, email: str, next_path: str) -> None:
 def shot(page, browsing, step: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     taken = browsing.screenshot(page, step)
-    shutil.copyfile(taken, SHOTS / f"cfp-{browsing.viewport}-{step}.png")
+    shutil.copyfile(taken, SHOTS / f"cfp-{browsing.viewport}-{step}.jpg")
 
 
 def photo() -> bytes:

@@ -238,7 +238,7 @@ def phone(request, chromium, live_server):
     name = request.node.originalname
     artifacts = request.config.rootpath / "test-artifacts" / "e2e" / name
     artifacts.mkdir(parents=True, exist_ok=True)
-    for old in artifacts.glob("phone-*.png"):
+    for old in artifacts.glob("phone-*.jpg"):
         old.unlink()
     browsing = Browsing(chromium, live_server, "phone", artifacts)
     yield browsing
