@@ -208,22 +208,34 @@ class Snapshot:
                     conn.execute(table.insert(), rows)
 
 
-# The demo's rows and what `flask demo` printed, kept by the first test that asks.
-_DEMO = {}
+# Worlds built once per process: name -> (their rows, what the build returned).
+_BUILT_ONCE: dict[str, tuple[Snapshot, object]] = {}
+
+
+def built_once(name: str, build):
+    """What `build()` returned, with the rows it wrote in the tables: run by the first
+    test of the process that asks for `name`; every later one gets the same rows
+    written back (a Snapshot) and the same value (keep ids in it, not loaded objects)."""
+    if name in _BUILT_ONCE:
+        rows, made = _BUILT_ONCE[name]
+        rows.restore()
+        return made
+    made = build()
+    _BUILT_ONCE[name] = (Snapshot(), made)
+    return made
 
 
 @pytest.fixture
 def demo(app, db) -> str:
     """The demo world in the tables, as `flask demo` makes it, and what the command
-    printed: run by the first test of the process that asks; every later one gets the
-    same rows written back (a Snapshot), and the same output."""
-    if _DEMO:
-        _DEMO["rows"].restore()
-    else:
+    printed (built once per process)."""
+
+    def run_demo() -> str:
         result = app.test_cli_runner().invoke(args=["demo"])
         assert result.exit_code == 0, result.output
-        _DEMO.update(rows=Snapshot(), output=result.output)
-    return _DEMO["output"]
+        return result.output
+
+    return built_once("demo", run_demo)
 
 
 class Clock:

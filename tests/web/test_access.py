@@ -39,7 +39,7 @@ from summit.models import (
 )
 from summit.services.checkin import setup as checkin_setup
 from tests import signup_world
-from tests.conftest import CFP_OPEN_NOW, Snapshot, csrf_token, sign_in
+from tests.conftest import CFP_OPEN_NOW, built_once, csrf_token, sign_in
 
 PROTECTED_PREFIXES = ("/manage", "/api", "/door", "/checkin")
 # Fixed URL values; the ids and tokens of the objects made in `world` are added there.
@@ -263,10 +263,6 @@ def test_there_are_protected_routes_to_check():
     assert len(PROTECTED) >= 10
 
 
-# The world's rows and names, kept by the first test that builds it (one per process).
-_BUILT = {}
-
-
 @pytest.fixture
 def world(app, db, make_event, make_user, grant, make_call, make_proposal, make_profile, clock):
     """summit2027 with one of everything its pages show (so that every page can answer
@@ -275,13 +271,12 @@ def world(app, db, make_event, make_user, grant, make_call, make_proposal, make_
     signed-in person show her own things.
 
     Built by the first test that asks; every later test gets the same rows written
-    back into its empty tables (a Snapshot), not built again. Everyone is signed in
+    back into its empty tables (built_once), not built again. Everyone is signed in
     through the login form then, once: their login sessions are rows of the world, and
     `signed_in` gives a test a browser holding one's cookie."""
     clock.set(CFP_OPEN_NOW)  # February 2027: the call is open, the summit to come
-    if _BUILT:
-        _BUILT["rows"].restore()
-    else:
+
+    def build() -> dict:
         built = _build_world(
             db, make_event, make_user, grant, make_call, make_proposal, make_profile
         )
@@ -290,27 +285,29 @@ def world(app, db, make_event, make_user, grant, make_call, make_proposal, make_
             client = app.test_client()
             sign_in(client, person)
             cookies[who] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
-        _BUILT.update(
-            rows=Snapshot(),
-            cookies=cookies,
-            event_id=built["event"].id,
-            people={who: user.id for who, user in built["people"].items()},
-            ids=built["ids"],
-            tokens=built["tokens"],
-        )
+        return {
+            "cookies": cookies,
+            "event_id": built["event"].id,
+            "people": {who: user.id for who, user in built["people"].items()},
+            "ids": built["ids"],
+            "tokens": built["tokens"],
+        }
+
+    made = built_once("access", build)
     users = {user.id: user for user in db.session.scalars(select(User))}
     return {
-        "event": db.session.get(Event, _BUILT["event_id"]),
-        "people": {who: users[user_id] for who, user_id in _BUILT["people"].items()},
-        "ids": dict(_BUILT["ids"]),
-        "tokens": dict(_BUILT["tokens"]),
+        "event": db.session.get(Event, made["event_id"]),
+        "people": {who: users[user_id] for who, user_id in made["people"].items()},
+        "ids": dict(made["ids"]),
+        "tokens": dict(made["tokens"]),
+        "cookies": made["cookies"],
     }
 
 
-def signed_in(app, who: str):
+def signed_in(app, world, who: str):
     """A browser signed in as `who` of the world (its cookie from the login form)."""
     client = app.test_client()
-    client.set_cookie(app.config["SESSION_COOKIE_NAME"], _BUILT["cookies"][who])
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], world["cookies"][who])
     return client
 
 
@@ -524,7 +521,7 @@ def test_anonymous_is_sent_to_sign_in(client, world, rule, endpoint, method, acc
 @pytest.mark.parametrize(("rule", "endpoint", "method", "access"), PROTECTED)
 def test_people_without_the_role_get_403(app, world, rule, endpoint, method, access):
     for who in _refused(access):
-        response = _request(signed_in(app, who), method, _url(rule, world))
+        response = _request(signed_in(app, world, who), method, _url(rule, world))
         assert response.status_code == 403, f"{who} got {response.status_code} on {method} {rule}"
 
 
@@ -552,7 +549,7 @@ def test_people_with_the_role_get_the_page(app, world, rule, endpoint, method, a
             "tests/web/test_access.py, with the status a person with the role gets",
             pytrace=False,
         )
-    response = _request(signed_in(app, who), method, _url(rule, world), endpoint, world)
+    response = _request(signed_in(app, world, who), method, _url(rule, world), endpoint, world)
     assert response.status_code == expected, (
         f"{who} got {response.status_code}, not {expected}, on {method} {rule}"
     )
@@ -660,7 +657,7 @@ def test_api_for_accounts_refuses_people_without_the_door_or_organizer_role(
     app, world, rule, endpoint, method, access
 ):
     for who in ("nobody", "elsewhere", "reviewer"):
-        client = signed_in(app, who)
+        client = signed_in(app, world, who)
         response = _api_request(
             client, method, _url(rule, world), csrf=csrf_token(client, "/login")
         )
@@ -674,7 +671,7 @@ def test_api_for_accounts_refuses_people_without_the_door_or_organizer_role(
 def test_api_for_accounts_answers_door_staff_and_organizers(
     app, world, rule, endpoint, method, access, who
 ):
-    client = signed_in(app, who)
+    client = signed_in(app, world, who)
     response = _api_request(
         client,
         method,
