@@ -126,6 +126,9 @@ def sign_in(page, email, next_path):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password", exact=True).press("Enter")
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+    # The URL changes when the page is committed, before its deferred script has laid the
+    # grid out; a column measured before that is not where the drop lands.
+    page.wait_for_load_state()
 
 
 def slot_point(page, col: int, hour: int, minute: int):
@@ -138,11 +141,13 @@ def slot_point(page, col: int, hour: int, minute: int):
 
 
 def drag(page, source, to, grab=(20, 6)):
+    """Drags source to the point `to()` gives, measured once the drag has begun."""
     box = source.bounding_box()
     page.mouse.move(box["x"] + grab[0], box["y"] + grab[1])
     page.mouse.down()
     page.mouse.move(box["x"] + grab[0] + 10, box["y"] + grab[1] + 10, steps=2)
-    page.mouse.move(to[0], to[1], steps=8)
+    x, y = to()
+    page.mouse.move(x, y, steps=8)
     page.mouse.up()
 
 
@@ -158,7 +163,7 @@ def test_drag_place_clash_fix_publish_and_import(page, summit, db):
     # The confirmed session, from the unscheduled list to Lilla salen at 13:00.
     card = page.locator(f'.sched-card[data-token="{confirmed.token}"]')
     expect(card).to_contain_text("Anna Lind")
-    drag(page, card, slot_point(page, 1, 13, 0), grab=(30, 4))
+    drag(page, card, lambda: slot_point(page, 1, 13, 0), grab=(30, 4))
     expect(block(page, confirmed.token)).to_contain_text("13:00–13:20")
     expect(status).to_contain_text("Saved.")
     expect(page.locator(f'.sched-card[data-token="{confirmed.token}"]')).to_have_count(0)
@@ -167,7 +172,7 @@ def test_drag_place_clash_fix_publish_and_import(page, summit, db):
     drag(
         page,
         page.locator(f'.sched-card[data-token="{panel.token}"]'),
-        slot_point(page, 2, 13, 0),
+        lambda: slot_point(page, 2, 13, 0),
         grab=(30, 4),
     )
     expect(block(page, panel.token)).to_contain_text("13:00–13:45")
@@ -181,14 +186,13 @@ def test_drag_place_clash_fix_publish_and_import(page, summit, db):
     # Moved an hour later (grabbed in its middle): the warning goes away.
     panel_block = block(page, panel.token)
     box = panel_block.bounding_box()
-    start = slot_point(page, 2, 13, 0)
-    target = slot_point(page, 2, 14, 0)
-    drag(
-        page,
-        panel_block,
-        (target[0], target[1] + (box["height"] / 2) - (start[1] - box["y"]) + 1),
-        grab=(40, box["height"] / 2),
-    )
+
+    def an_hour_later():
+        now = panel_block.bounding_box()
+        start, target = slot_point(page, 2, 13, 0), slot_point(page, 2, 14, 0)
+        return target[0], target[1] + (now["height"] / 2) - (start[1] - now["y"]) + 1
+
+    drag(page, panel_block, an_hour_later, grab=(40, box["height"] / 2))
     expect(block(page, panel.token)).to_contain_text("14:00–14:45")
     expect(block(page, panel.token)).not_to_have_class(re.compile("has-conflict"))
     expect(block(page, confirmed.token)).not_to_have_class(re.compile("has-conflict"))
