@@ -1,10 +1,10 @@
 """The migrations build the schema the models describe, on SQLite and on PostgreSQL.
 
-Runs the real commands (`flask db upgrade`, then `flask db check`) on an empty
-database, from the shell as an operator does: SQLite always; PostgreSQL when
-TEST_DATABASE_URL points at one (a fresh database is created next to it and dropped
-afterwards). The upgrades over existing rows run the same commands in this process
-(`db_command`): a fresh interpreter for each of them would take seconds to start.
+Runs the real commands on an empty database: `flask db upgrade` from the shell as an
+operator does, then `flask db check` and `flask db downgrade base`; SQLite always,
+PostgreSQL when TEST_DATABASE_URL points at one (a fresh database is created next to it
+and dropped afterwards). All but the first command run in this process (`db_command`):
+a fresh interpreter for each would take seconds to start.
 """
 
 import contextlib
@@ -74,13 +74,25 @@ def db_command(database_url: str, *args: str) -> SimpleNamespace:
 
 
 def upgrade_then_check(database_url: str) -> None:
+    import sqlalchemy as sa
+
     upgraded = flask(database_url, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    checked = flask(database_url, "db", "check")
+    checked = db_command(database_url, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "No new upgrade operations detected" in checked.stdout + checked.stderr
+    # The same check fails on a schema the models do not describe, and names the drift.
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE not_in_the_models (id integer PRIMARY KEY)"))
+    drifted = db_command(database_url, "check")
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE not_in_the_models"))
+    engine.dispose()
+    assert drifted.returncode != 0
+    assert "New upgrade operations detected" in drifted.stdout
+    assert "not_in_the_models" in drifted.stdout
     # And back down to nothing, so a bad downgrade is found before it is needed.
-    downgraded = flask(database_url, "db", "downgrade", "base")
+    downgraded = db_command(database_url, "downgrade", "base")
     assert downgraded.returncode == 0, downgraded.stderr
 
 
