@@ -86,6 +86,15 @@ def load_config(instance_path: Path) -> dict:
         or "memory://",
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down or hung: each process counts in its own memory (and logs that it
+        # does) until Redis answers again; the door, sign-in and the shop keep working.
+        # A quarter of a second is long for Redis on the local network, short for a scan.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "socket_connect_timeout": float(env.get("REDIS_TIMEOUT", "0.25")),
+            "socket_timeout": float(env.get("REDIS_TIMEOUT", "0.25")),
+        },
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "RESERVATION_RATE_LIMIT": env.get("RESERVATION_RATE_LIMIT", "30 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),

@@ -3,22 +3,74 @@
 A budget is a limit (Flask-Limiter's notation, e.g. "10 per 15 minutes") and the keys
 it is counted under (e.g. "wrong-code", "event", "summit2027"). Only failures are
 spent; whoever gets it right costs nothing. The counts live in Flask-Limiter's storage:
-memory in development, Redis shared by every worker and node in production. When that
-storage cannot be reached, nothing is counted and nobody is made to wait (and it is
-logged): an outage must not lock people out of the shop, the call or the door.
+memory in development, Redis shared by every worker and node in production.
+
+When that storage cannot be reached, this process counts in its own memory instead (as
+Flask-Limiter does for the limits on routes) and says so in the log once; it tries the
+shared storage again RETRY_SECONDS later. An outage neither locks people out of the
+shop, the call or the door, nor lets anyone guess passwords or codes without limit.
 """
 
 import logging
+import threading
 import time
 
 from flask import current_app
 from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import RateLimiter
 
 from ..extensions import limiter
 
 log = logging.getLogger(__name__)
 
 Budget = tuple[RateLimitItem, tuple[str, ...]]
+
+RETRY_SECONDS = 5.0
+
+
+class _Fallback:
+    """This process's own counts while the shared storage (`down`) is down."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.down = None
+        self.down_until = 0.0
+        self.local: RateLimiter | None = None
+
+    def strategy(self) -> RateLimiter:
+        """The shared storage's strategy, or this process's while that is down."""
+        if limiter.storage is self.down and time.monotonic() < self.down_until:
+            return self.local
+        return limiter.limiter
+
+    def went_down(self) -> RateLimiter:
+        with self.lock:
+            if limiter.storage is not self.down or time.monotonic() >= self.down_until:
+                log.warning(
+                    "Rate limit storage unreachable: failed attempts are counted in this "
+                    "process only, for the next %.0f s",
+                    RETRY_SECONDS,
+                )
+            if limiter.storage is not self.down:
+                self.down, self.local = limiter.storage, type(limiter.limiter)(MemoryStorage())
+            self.down_until = time.monotonic() + RETRY_SECONDS
+            return self.local
+
+
+_fallback = _Fallback()
+
+
+def _counted(operation):
+    """`operation(strategy)` on the shared storage, or on this process's counts when the
+    shared storage fails."""
+    strategy = _fallback.strategy()
+    try:
+        return operation(strategy)
+    except Exception:
+        if strategy is _fallback.local:
+            raise  # memory does not fail: this is a bug, not an outage
+        return operation(_fallback.went_down())
 
 
 def budgets(limits: str, *keys: str) -> list[Budget]:
@@ -34,16 +86,13 @@ def wait(spent: list[Budget]) -> int | None:
     """Seconds until every one of the budgets has room again; None: go ahead now."""
     if not _counting():
         return None
-    try:
-        strategy = limiter.limiter
-        resets = [
+    resets = _counted(
+        lambda strategy: [
             strategy.get_window_stats(item, *keys).reset_time
             for item, keys in spent
             if not strategy.test(item, *keys)
         ]
-    except Exception:  # noqa: BLE001  (the storage is down: nobody waits)
-        log.exception("Reading the failed-attempt counts failed")
-        return None
+    )
     return max(int(max(resets) - time.time()) + 1, 1) if resets else None
 
 
@@ -51,8 +100,9 @@ def fail(spent: list[Budget]) -> None:
     """One failed attempt: spend one from each budget."""
     if not _counting():
         return
-    try:
+
+    def hit(strategy):
         for item, keys in spent:
-            limiter.limiter.hit(item, *keys)
-    except Exception:  # noqa: BLE001
-        log.exception("Counting a failed attempt failed")
+            strategy.hit(item, *keys)
+
+    _counted(hit)
