@@ -5,6 +5,10 @@ import secrets
 from pathlib import Path
 
 DEV_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme"}
+ENVIRONMENTS = ("development", "production")
+# A random key of 32 or more characters has far more different characters than this;
+# "aaaa…" or "1234…1234" does not.
+MIN_DISTINCT_KEY_CHARACTERS = 12
 
 # Who sells the tickets, as receipts and invoices (services/tickets/documents.py) name them.
 SELLER_DEFAULTS = {
@@ -38,20 +42,36 @@ def _database_url(instance_path: Path) -> str:
 
 
 def _dev_secret_key(instance_path: Path) -> str:
-    """A random key kept in instance/, so development sessions survive restarts."""
+    """A random key kept in instance/, so development sessions survive restarts. Written
+    whole under a temporary name and then linked in place: two processes starting at
+    once both end up with the key of whichever linked first, never a half-written one."""
     path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        draft = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # fails if another process linked its key first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def _environment(value: str) -> str:
+    name = value.strip().lower() or "development"
+    if name not in ENVIRONMENTS:
+        raise ConfigError(
+            f"SUMMIT_ENV={value!r} is not known: set it to one of {', '.join(ENVIRONMENTS)}."
+        )
+    return name
 
 
 def load_config(instance_path: Path) -> dict:
     env = os.environ
-    production = env.get("SUMMIT_ENV", "development").strip().lower() == "production"
+    production = _environment(env.get("SUMMIT_ENV", "development")) == "production"
     secret_key = env.get("SECRET_KEY", "")
     if not secret_key and not production:
         secret_key = _dev_secret_key(instance_path)
@@ -131,13 +151,49 @@ def load_config(instance_path: Path) -> dict:
     }
 
 
-def check_config(config) -> None:
-    """Refuse to run production on development settings."""
+def production_problems(config) -> list[str]:
+    """What keeps these settings from running production, one line each saying what to
+    set; empty outside production."""
     if config.get("SUMMIT_ENV") != "production":
-        return
+        return []
+    problems = []
     key = config.get("SECRET_KEY") or ""
-    if key.strip().lower() in DEV_SECRET_KEYS or len(key) < 32:
-        raise ConfigError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production "
-            '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))").'
+    if (
+        key.strip().lower() in DEV_SECRET_KEYS
+        or len(key) < 32
+        or len(set(key)) < MIN_DISTINCT_KEY_CHARACTERS
+    ):
+        problems.append(
+            "SECRET_KEY must be a random value of at least 32 characters "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(48))").'
         )
+    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        problems.append(
+            "DATABASE_URL must point at PostgreSQL (postgresql://user@host/summit): "
+            "SQLite is for development on one machine."
+        )
+    if not str(config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):
+        problems.append(
+            "REDIS_URL must point at Redis (redis://host:6379/0): rate limits kept in each "
+            "process's memory do not hold across workers and nodes."
+        )
+    if not str(config.get("BASE_URL", "")).startswith("https://"):
+        problems.append(
+            "BASE_URL must start with https:// (the address people use): links in mails "
+            "and secure cookies depend on it."
+        )
+    if not config.get("SMTP_HOST"):
+        problems.append("SMTP_HOST must be set (with SMTP_USER and SMTP_PASSWORD): mail.")
+    if str(config.get("MAIL_FROM", "")).rstrip(">").endswith("@localhost"):
+        problems.append(
+            "MAIL_FROM must be an address people can answer, e.g. "
+            "Mötesplats Social Innovation <info@motesplatssocialinnovation.se>."
+        )
+    return problems
+
+
+def check_config(config) -> None:
+    """Refuse to run production on development settings, naming everything to set."""
+    problems = production_problems(config)
+    if problems:
+        raise ConfigError("\n".join(problems))
