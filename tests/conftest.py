@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -19,7 +20,7 @@ from summit.extensions import db as _db
 from summit.extensions import limiter
 from summit.models import Event, EventFormat, EventKind, EventStatus, Role, User
 from summit.models.types import set_clock
-from summit.services import accounts
+from summit.services import accounts, health
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PASSWORD = "correct horse battery"
@@ -184,6 +185,19 @@ def db(app):
     return _db
 
 
+@pytest.fixture
+def at_head(db):
+    """The schema stamped as the migrations' head (the test tables are made by
+    create_all, which writes no alembic_version)."""
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        for head in health.migration_heads():
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
+    yield
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+
+
 class Snapshot:
     """Every table's rows at one moment, to be written back into the empty tables of a
     later test (the `app` fixture empties them after each test): a world that many tests
@@ -317,6 +331,22 @@ def grant(db):
         return user
 
     return give
+
+
+@contextlib.contextmanager
+def statements():
+    """The SQL statements sent inside the block (BEGIN not counted)."""
+    sent = []
+
+    def record(_conn, _cursor, sql, *_args):
+        if not sql.lstrip().upper().startswith("BEGIN"):
+            sent.append(sql)
+
+    sa_event.listen(_db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa_event.remove(_db.engine, "before_cursor_execute", record)
 
 
 def csrf_token(client, path: str) -> str:

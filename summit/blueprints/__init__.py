@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth
     from .badges import bp as badges
     from .checkin import bp as checkin
+    from .ops import bp as ops
     from .payments import bp as payments
     from .program import bp as program
     from .site import bp as site
@@ -39,3 +40,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(badges)
     app.register_blueprint(speakers)
     app.register_blueprint(program)
+    app.register_blueprint(ops)

@@ -2,15 +2,13 @@
 speaker pages, the changelog, and conditional requests (ETag, Last-Modified, 304)."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event as sa_event
 
-from summit.extensions import db as _db
 from summit.models import SessionKind, SpeakerProfile
 from summit.services.cfp.speakers import set_photo
 from summit.services.program import releases
+from tests.conftest import statements
 from tests.images import image_bytes
 from tests.published_world import published_summit
 from tests.schedule_world import at, program, session
@@ -22,22 +20,6 @@ PROGRAM = "/events/summit27/program/"
 def world(make_event, make_user):
     event = make_event(slug="summit27", venue_name="Folkets hus")
     return {"event": event, **published_summit(event, make_user)}
-
-
-@contextmanager
-def statements():
-    """The SQL statements sent inside the block (BEGIN not counted)."""
-    sent = []
-
-    def record(_conn, _cursor, sql, *_args):
-        if not sql.lstrip().upper().startswith("BEGIN"):
-            sent.append(sql)
-
-    sa_event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa_event.remove(_db.engine, "before_cursor_execute", record)
 
 
 def text(response) -> str:
