@@ -12,7 +12,7 @@ unexport PYTHONDONTWRITEBYTECODE
 PO := summit/translations/sv/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-pg bench lint format setup translations extract-messages clean
+.PHONY: run test test-pg bench lint format setup translations extract-messages clean lock install-production
 
 ## make run: set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 run: setup
@@ -36,6 +36,21 @@ test-pg: setup
 ## make bench: every benchmark in bench/, each printing one JSON line of figures
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## make lock: write requirements.lock again from pyproject.toml's runtime dependencies
+lock: setup
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+		--no-emit-trusted-host --no-emit-find-links --output-file requirements.lock pyproject.toml
+
+## make install-production PROD_VENV=/opt/summit/venv: runtime packages only, from the
+## lock file with their hashes (no test tools), and the Swedish catalogue compiled; the
+## app runs from this checkout (gunicorn and flask put the working directory first)
+PROD_VENV ?= /opt/summit/venv
+install-production:
+	@scripts/check-system run
+	test -x $(PROD_VENV)/bin/python || $(PYTHON) -m venv $(PROD_VENV)
+	$(PROD_VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
+	$(PROD_VENV)/bin/pybabel compile --use-fuzzy -d summit/translations -D messages
 
 lint: setup
 	$(BIN)/ruff check .

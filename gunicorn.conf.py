@@ -1,0 +1,51 @@
+"""gunicorn's settings for the summit: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Each setting can be changed by an environment variable (the README's table names them),
+so the systemd unit and the compose file use this file as it is.
+"""
+
+import os
+import re
+from pathlib import Path
+
+# Where this instance listens. Behind the TLS proxy, on the same host or the private
+# network; two instances on one host need two ports.
+bind = [os.environ.get("SUMMIT_BIND", "127.0.0.1:8000")]
+
+# Threads serve the waiting (database, Redis, Stripe, SMTP is in the worker), processes
+# the CPU (templates, PDFs). Two processes a core is gunicorn's rule of thumb.
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+threads = int(os.environ.get("SUMMIT_THREADS", "4"))
+
+# A request that takes longer than this is stuck: the process is replaced. Heavy work
+# (badge runs, mail) is done by `flask worker`, not here.
+timeout = int(os.environ.get("SUMMIT_TIMEOUT", "60"))
+# On SIGTERM (systemctl stop, a deploy) requests in flight get this long to finish.
+graceful_timeout = int(os.environ.get("SUMMIT_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+# A process is replaced after this many requests (plus jitter, so not all at once):
+# whatever memory a long day of PDFs leaves behind is returned.
+max_requests = int(os.environ.get("SUMMIT_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+
+# Logs go to standard output and error, where systemd's journal or the container
+# runtime keeps them.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("SUMMIT_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# X-Forwarded-* is trusted from the proxy only (the app's ProxyFix trusts one hop).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# gunicorn's control socket (`gunicornc`) is one path per user by default: a second
+# instance on the host would take it over. Each instance gets its own, named by its
+# address, in systemd's runtime directory for the unit or in instance/.
+_run_dir = Path(os.environ.get("RUNTIME_DIRECTORY") or Path(__file__).resolve().parent / "instance")
+_run_dir.mkdir(parents=True, exist_ok=True)
+control_socket = str(_run_dir / f"gunicorn-{re.sub(r'[^A-Za-z0-9]+', '-', bind[0])}.ctl")
+
+# Each process starts its own app: nothing (database connections, the limiter's Redis
+# pool) is shared across a fork.
+preload_app = False

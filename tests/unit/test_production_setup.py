@@ -1,0 +1,119 @@
+"""The production set-up in the repository: the lock file production installs from, and
+gunicorn.conf.py run as it is, two instances on one host."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+def pins(lines) -> dict[str, str]:
+    found = {}
+    for line in lines:
+        match = re.match(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s;\\]+)", line.strip())
+        if match:
+            found[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return found
+
+
+def test_the_lock_file_has_the_runtime_pins_with_hashes_and_no_dev_tools():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = pins(project["dependencies"])
+    dev = pins(project["optional-dependencies"]["dev"])
+    lock_text = (ROOT / "requirements.lock").read_text()
+    locked = pins(lock_text.splitlines())
+    assert {name: locked.get(name) for name in runtime} == runtime
+    assert not set(dev) & set(locked), "development tools in the production lock"
+    # Every package in the lock, the transitive ones too, is pinned with its hashes.
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", lock_text.split("\n\n", 1)[-1].strip())
+    packages = [b for b in blocks if not b.startswith("#")]
+    assert len(packages) == len(locked) > len(runtime)
+    assert all("--hash=sha256:" in block for block in packages)
+
+
+def started(port: int, run_dir: Path, tmp_path: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "SUMMIT_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "RUNTIME_DIRECTORY": str(run_dir),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'summit.db'}",
+        "SECRET_KEY": "gunicorn-test-secret-key-long-enough-0123456789",
+    }
+    return subprocess.Popen(
+        [GUNICORN, "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def healthy(port: int, process: subprocess.Popen) -> bool:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                return r.status == 200 and r.read() == b"ok\n"
+        except OSError:
+            time.sleep(0.05)  # polling until the instance listens
+    return False
+
+
+def test_two_instances_on_one_host_each_keep_their_own_control_socket(tmp_path):
+    ports = [free_port(), free_port()]
+    run_dirs = [tmp_path / "a", tmp_path / "b"]
+    for run_dir in run_dirs:
+        run_dir.mkdir()
+    processes = [started(port, d, tmp_path) for port, d in zip(ports, run_dirs, strict=True)]
+    try:
+        for port, process in zip(ports, processes, strict=True):
+            assert healthy(port, process)
+        sockets = [sorted(p.name for p in d.glob("*.ctl")) for d in run_dirs]
+        assert sockets == [[f"gunicorn-127-0-0-1-{port}.ctl"] for port in ports]
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)  # a graceful stop, as systemd sends
+        for process in processes:
+            assert process.wait(timeout=30) == 0
+
+
+def test_the_systemd_units_verify(tmp_path):
+    """systemd reads both units without a complaint (unknown keys, missing programs),
+    with the install paths pointed at this checkout."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.fail("systemd-analyze is missing: apt-get install systemd", pytrace=False)
+    (tmp_path / "summit.env").write_text("SUMMIT_ENV=production\n")
+    units = []
+    for unit in sorted((ROOT / "deploy" / "systemd").glob("*@.service")):
+        text = unit.read_text()
+        for installed, here in (
+            ("/opt/summit/venv", str(Path(sys.executable).parent.parent)),
+            ("/opt/summit/app", str(ROOT)),
+            ("/etc/summit/summit.env", str(tmp_path / "summit.env")),
+        ):
+            text = text.replace(installed, here)
+        instance = tmp_path / unit.name.replace("@.", "@1.")
+        instance.write_text(text)
+        units.append(str(instance))
+    assert [Path(u).name for u in units] == ["summit-web@1.service", "summit-worker@1.service"]
+    verified = subprocess.run(
+        [analyze, "verify", "--man=no", *units], capture_output=True, text=True, timeout=60
+    )
+    assert verified.returncode == 0 and verified.stderr == "", verified.stderr
