@@ -44,8 +44,26 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # address, in systemd's runtime directory for the unit or in instance/.
 _run_dir = Path(os.environ.get("RUNTIME_DIRECTORY") or Path(__file__).resolve().parent / "instance")
 _run_dir.mkdir(parents=True, exist_ok=True)
-control_socket = str(_run_dir / f"gunicorn-{re.sub(r'[^A-Za-z0-9]+', '-', bind[0])}.ctl")
+_instance = re.sub(r"[^A-Za-z0-9]+", "-", bind[0])
+control_socket = str(_run_dir / f"gunicorn-{_instance}.ctl")
 
 # Each process starts its own app: nothing (database connections, the limiter's Redis
 # pool) is shared across a fork.
 preload_app = False
+
+# /metrics sums every process's counts, which each writes to files here (set before
+# any process imports the app, emptied when the instance starts).
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_run_dir / f"metrics-{_instance}"))
+
+
+def on_starting(server):
+    metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

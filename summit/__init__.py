@@ -10,6 +10,7 @@ from .database import configure_engine
 from .errors import register_error_pages
 from .extensions import babel, csrf, db, limiter, login, migrate, talisman
 from .i18n import init_i18n
+from .metrics import init_metrics
 from .requests import init_requests
 
 # Content Security Policy: no inline script anywhere, everything from our own origin.
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     init_i18n(app, babel)
     init_requests(app)  # bounded JSON, no NUL in paths, no-store by default
+    init_metrics(app)  # every request counted and timed for /metrics
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy; HSTS is sent on secure requests

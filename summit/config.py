@@ -1,5 +1,6 @@
 """Configuration read from environment variables, with safe defaults for development."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -28,6 +29,13 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _networks(value: str) -> list:
+    try:
+        return [ipaddress.ip_network(part.strip()) for part in value.split(",") if part.strip()]
+    except ValueError as error:
+        raise ConfigError(f"METRICS_ALLOW_FROM: {error}") from error
 
 
 def _database_url(instance_path: Path) -> str:
@@ -116,6 +124,10 @@ def load_config(instance_path: Path) -> dict:
             "socket_timeout": float(env.get("REDIS_TIMEOUT", "0.25")),
         },
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Who may read /metrics: the bearer of METRICS_TOKEN, or a client address in
+        # METRICS_ALLOW_FROM (addresses or networks, comma-separated).
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        "METRICS_ALLOW_FROM": _networks(env.get("METRICS_ALLOW_FROM", "127.0.0.1,::1")),
         "RESERVATION_RATE_LIMIT": env.get("RESERVATION_RATE_LIMIT", "30 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
         # Wrong codes (access, discount, voucher, call for speakers) per client address,

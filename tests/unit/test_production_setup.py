@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -44,11 +45,11 @@ def test_the_lock_file_has_the_runtime_pins_with_hashes_and_no_dev_tools():
     assert all("--hash=sha256:" in block for block in packages)
 
 
-def started(port: int, run_dir: Path, tmp_path: Path) -> subprocess.Popen:
+def started(port: int, run_dir: Path, tmp_path: Path, workers: int = 1) -> subprocess.Popen:
     env = {
         **os.environ,
         "SUMMIT_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
+        "WEB_CONCURRENCY": str(workers),
         "RUNTIME_DIRECTORY": str(run_dir),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'summit.db'}",
         "SECRET_KEY": "gunicorn-test-secret-key-long-enough-0123456789",
@@ -117,3 +118,25 @@ def test_the_systemd_units_verify(tmp_path):
         [analyze, "verify", "--man=no", *units], capture_output=True, text=True, timeout=60
     )
     assert verified.returncode == 0 and verified.stderr == "", verified.stderr
+
+
+def test_metrics_are_summed_over_the_processes_of_an_instance(tmp_path):
+    """Two processes behind one port: /metrics counts every request once, whichever
+    process answered it and whichever answers the scrape."""
+    port = free_port()
+    process = started(port, tmp_path, tmp_path, workers=2)
+    try:
+        assert healthy(port, process)
+        for _ in range(40):  # a new connection each: the processes take turns
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5)
+            except urllib.error.HTTPError as answer:
+                assert answer.code == 503  # an empty database: not ready
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            text = r.read().decode()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    readyz = 'summit_http_requests_total{endpoint="ops.readyz",method="GET",status="503"}'
+    assert f"{readyz} 40.0" in text
+    assert "summit_figures_up 0.0" in text  # no tables yet: the figures are missing, not a 500

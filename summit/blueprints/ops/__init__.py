@@ -11,6 +11,7 @@ bp = Blueprint("ops", __name__)
 URLS = [
     ("/healthz", "healthz", views.healthz, GET),
     ("/readyz", "readyz", views.readyz, GET),
+    ("/metrics", "metrics", views.metrics, GET),
 ]
 # fmt: on
 add_url_rules(bp, URLS)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ...access import public
 from ...extensions import csrf
+from ...metrics import WEBHOOKS
 from ...models import OrderStatus, PaymentMethod, PaymentStatus
 from ...services.payments import core as payments
 from ...services.payments import stripe_webhooks
@@ -85,6 +86,7 @@ def stripe_webhook():
         event = stripe_webhooks.verify(request.get_data(), request.headers.get("Stripe-Signature"))
     except stripe_webhooks.BadWebhook as error:
         log.warning("Refused a Stripe webhook: %s", error)
+        WEBHOOKS.labels("refused").inc()
         return jsonify(error="invalid webhook"), 400
     try:
         outcome = stripe_webhooks.handle_event(event)
@@ -92,6 +94,8 @@ def stripe_webhook():
         # Stripe could not be asked (e.g. for a charge's refunds): a failure status makes
         # Stripe deliver the event again later.
         log.warning("Stripe event %s could not be handled yet: %s", event["id"], error)
+        WEBHOOKS.labels("failed").inc()
         return jsonify(error="try again later"), 503
     log.info("Stripe event %s (%s): %s", event["id"], event["type"], outcome)
+    WEBHOOKS.labels("handled").inc()
     return jsonify(received=True)
