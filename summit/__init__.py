@@ -10,6 +10,7 @@ from .database import configure_engine
 from .errors import register_error_pages
 from .extensions import babel, csrf, db, limiter, login, migrate, talisman
 from .i18n import init_i18n
+from .logs import init_logging
 from .metrics import init_metrics
 from .requests import init_requests
 
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_i18n(app, babel)
     init_requests(app)  # bounded JSON, no NUL in paths, no-store by default
     init_metrics(app)  # every request counted and timed for /metrics
+    init_logging(app)  # JSON lines in production, each with its request id
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy; HSTS is sent on secure requests

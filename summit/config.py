@@ -31,6 +31,12 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _log_format(value: str) -> str:
+    if value not in ("json", "text"):
+        raise ConfigError(f"LOG_FORMAT={value!r} is not known: set it to json or text.")
+    return value
+
+
 def _networks(value: str) -> list:
     try:
         return [ipaddress.ip_network(part.strip()) for part in value.split(",") if part.strip()]
@@ -124,6 +130,10 @@ def load_config(instance_path: Path) -> dict:
             "socket_timeout": float(env.get("REDIS_TIMEOUT", "0.25")),
         },
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Logs: one JSON object a line in production (for the log collector), text in
+        # development; every line of a request carries its id (summit/logs.py).
+        "LOG_FORMAT": _log_format(env.get("LOG_FORMAT", "json" if production else "text")),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         # Who may read /metrics: the bearer of METRICS_TOKEN, or a client address in
         # METRICS_ALLOW_FROM (addresses or networks, comma-separated).
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),

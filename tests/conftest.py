@@ -3,6 +3,7 @@ TEST_DATABASE_URL is set), a client, and factories for the things tests need."""
 
 import contextlib
 import contextvars
+import logging
 import os
 import re
 from datetime import date, datetime, time, timedelta
@@ -147,6 +148,16 @@ def limiter_kept():
         vars(limiter).clear()
         vars(limiter).update(kept)
         limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_kept():
+    """An app made outside testing (a production config test) adds its log handler to
+    the root logger; the test run's logging is put back after each test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:], root.level = handlers, level
 
 
 @pytest.fixture(autouse=True)

@@ -37,8 +37,7 @@ def send_pending():
 def worker(interval, once):
     """Deliver the outbox and render badge print runs left over by the web process,
     continuously (several workers may run at once)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    log = logging.getLogger("summit.worker")
+    log = logging.getLogger("summit.worker")  # through the app's handler (summit/logs.py)
     stopping = False
 
     def stop(_signum, _frame):

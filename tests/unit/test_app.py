@@ -35,6 +35,7 @@ def test_production_starts_with_production_settings(production):
     assert app.config["SUMMIT_ENV"] == "production"
     assert app.config["PROXY_FIX"] is True
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["LOG_FORMAT"] == "json"
 
 
 @pytest.mark.parametrize(

@@ -228,7 +228,9 @@ EXPECTED: dict[tuple[str, str], int] = {
 
 
 def _rules():
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 40})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 40, "TESTING": True}
+    )
     rules = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":

@@ -1,0 +1,62 @@
+"""Logs: one JSON object a line in production (LOG_FORMAT=json), plain text in
+development; every line written while a request is answered carries its request id.
+
+The id is the proxy's X-Request-ID when it sends a sensible one (so a line in the
+proxy's log and ours can be matched), else a new one; the answer carries it back in
+X-Request-ID, so a person reporting a problem can quote it.
+"""
+
+import logging
+import re
+import sys
+import uuid
+
+from flask import Flask, g, has_request_context, request
+from pythonjsonlogger.json import JsonFormatter
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+TEXT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request's id on every record (None outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id") if has_request_context() else None
+        return True
+
+
+def handler(kind: str, stream=None) -> logging.Handler:
+    """A handler writing `kind` ("json" or "text") lines, with the request id."""
+    made = logging.StreamHandler(stream or sys.stderr)
+    if kind == "json":
+        made.setFormatter(
+            JsonFormatter(JSON_FIELDS, rename_fields={"levelname": "level", "asctime": "time"})
+        )
+    else:
+        made.setFormatter(logging.Formatter(TEXT))
+    made.addFilter(RequestIdFilter())
+    return made
+
+
+def init_logging(app: Flask) -> None:
+    @app.before_request
+    def _request_id():
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+    @app.after_request
+    def _answer_with_id(response):
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+        return response
+
+    if app.testing:
+        return  # the test run's own capture keeps the records
+    root = logging.getLogger()
+    if not any(getattr(h, "summit", False) for h in root.handlers):
+        made = handler(app.config["LOG_FORMAT"])
+        made.summit = True
+        root.addHandler(made)
+        root.setLevel(app.config["LOG_LEVEL"])
