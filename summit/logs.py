@@ -19,11 +19,20 @@ TEXT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
 
 
+def request_id() -> str:
+    """This request's id, fixed the first time it is asked for: a line written before
+    any view runs (a refused CSRF token, say) has it too."""
+    if "request_id" not in g:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    return g.request_id
+
+
 class RequestIdFilter(logging.Filter):
     """Puts the current request's id on every record (None outside a request)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id") if has_request_context() else None
+        record.request_id = request_id() if has_request_context() else None
         return True
 
 
@@ -41,15 +50,9 @@ def handler(kind: str, stream=None) -> logging.Handler:
 
 
 def init_logging(app: Flask) -> None:
-    @app.before_request
-    def _request_id():
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-
     @app.after_request
     def _answer_with_id(response):
-        if "request_id" in g:
-            response.headers["X-Request-ID"] = g.request_id
+        response.headers["X-Request-ID"] = request_id()
         return response
 
     if app.testing:

@@ -80,3 +80,21 @@ def test_an_app_outside_testing_logs_through_one_handler_of_its_own(monkeypatch)
     ours = [h for h in root.handlers if getattr(h, "summit", False)]
     assert len(ours) == 1 and isinstance(ours[0].formatter, logs.JsonFormatter)
     assert root.level == logging.INFO
+
+
+def test_a_line_written_before_the_view_has_the_id_too(client, caplog):
+    """Flask-WTF refuses a missing CSRF token before any view, and logs it."""
+    stream = io.StringIO()
+    made = logs.handler("json", stream)
+    logger = logging.getLogger("flask_wtf.csrf")
+    logger.addHandler(made)
+    try:
+        with caplog.at_level(logging.INFO, logger="flask_wtf.csrf"):
+            answer = client.post(
+                "/login", data={"email": "a@example.org"}, headers={"X-Request-ID": "req-csrf-0001"}
+            )
+    finally:
+        logger.removeHandler(made)
+    assert answer.status_code == 400
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert lines and all(line["request_id"] == "req-csrf-0001" for line in lines)
