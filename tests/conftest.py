@@ -135,6 +135,15 @@ def _app(database_url, tmp_path_factory):
     return app
 
 
+def app_like(app, **config):
+    """Another app with the test app's settings and `config` on top (e.g. a Redis URL),
+    on the same test database, its test client isolating requests as the test app's
+    does. It re-initialises the process's limiter, which every test puts back."""
+    made = create_app({**app.config, **config})
+    made.test_client_class = RequestIsolatedClient
+    return made
+
+
 @contextlib.contextmanager
 def limiter_kept():
     """The rate limiter is one object for the process, and create_app() re-initialises

@@ -3,10 +3,27 @@
 import shutil
 import socket
 import subprocess
-import time
+import threading
 
 import pytest
-import redis
+
+
+def said_by(process: subprocess.Popen, stream, words: str, timeout: float = 30) -> None:
+    """Reads `stream` (the process's output) until a line has `words`; the rest of the
+    output is read away in the background so the process never blocks on a full pipe.
+    The process is killed if it has not said them within `timeout` seconds."""
+    watchdog = threading.Timer(timeout, process.kill)
+    watchdog.start()
+    heard = []
+    try:
+        for line in stream:
+            heard.append(line)
+            if words in line:
+                threading.Thread(target=stream.read, daemon=True).start()
+                return
+    finally:
+        watchdog.cancel()
+    raise AssertionError(f"never said {words!r}:\n{''.join(heard)}")
 
 
 def free_port() -> int:
@@ -33,18 +50,10 @@ class RedisServer:
         self.process = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
             + ["--appendonly", "no", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)  # polling for the server to take connections
+        said_by(self.process, self.process.stdout, "Ready to accept connections")
 
     def stop(self):
         self.process.kill()

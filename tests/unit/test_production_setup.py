@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.error
 import urllib.request
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.redis_server import free_port
+from tests.redis_server import free_port, said_by
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -65,15 +64,11 @@ def started(port: int, run_dir: Path, tmp_path: Path, workers: int = 1) -> subpr
 
 
 def healthy(port: int, process: subprocess.Popen) -> bool:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read()
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                return r.status == 200 and r.read() == b"ok\n"
-        except OSError:
-            time.sleep(0.05)  # polling until the instance listens
-    return False
+    """Once gunicorn says it is up (its control socket is its last word at start), the
+    first request waits in the listening socket until a process takes it."""
+    said_by(process, process.stderr, "Control socket listening at")
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as r:
+        return r.status == 200 and r.read() == b"ok\n"
 
 
 def test_two_instances_on_one_host_each_keep_their_own_control_socket(tmp_path):

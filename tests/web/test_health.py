@@ -4,15 +4,12 @@ outage does not take a node out)."""
 
 from sqlalchemy import text
 
-from summit import create_app
-from tests.conftest import RequestIsolatedClient, statements
+from tests.conftest import app_like, statements
 from tests.redis_server import RedisServer, free_port
 
 
 def another_app(app, **config):
-    made = create_app({**app.config, **config})
-    made.test_client_class = RequestIsolatedClient
-    return made.test_client()
+    return app_like(app, **config).test_client()
 
 
 def test_healthz_answers_without_touching_anything(client):
