@@ -14,11 +14,13 @@ MO := $(PO:.po=.mo)
 
 .PHONY: run test test-pg bench lint format setup translations extract-messages clean lock install-production
 
-## make run: set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
+## make run: set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT), with
+## `flask worker` beside it (badge runs, the mail outbox), both stopped by Ctrl-C
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## make test: set up and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set),
 ## one pytest-xdist worker per core (PYTEST_WORKERS=0 runs it in one process)

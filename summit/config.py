@@ -106,6 +106,9 @@ def load_config(instance_path: Path) -> dict:
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "20")),
         "MAIL_FROM": env.get("MAIL_FROM", "Mötesplats Social Innovation <noreply@localhost>"),
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "8")),
+        # Seconds a worker holds a badge run without finishing a chunk (a second or two
+        # of work) before another worker takes it over: a dead node's run goes on.
+        "BADGE_RUN_LEASE": float(env.get("BADGE_RUN_LEASE", "30")),
         # Named in the mails to speakers as where to write (else: who published).
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL", ""),
         # Stripe: without keys, the clearly labelled development provider is used.

@@ -4,12 +4,19 @@ development; every line written while a request is answered carries its request 
 The id is the proxy's X-Request-ID when it sends a sensible one (so a line in the
 proxy's log and ours can be matched), else a new one; the answer carries it back in
 X-Request-ID, so a person reporting a problem can quote it.
+
+Work a request leaves for `flask worker` (a mail, a badge run) keeps the id of the
+request that asked for it (current_request_id() when it is queued); the worker logs
+while `carrying()` it, so one id follows a click from the proxy to the mail server.
 """
 
 import logging
 import re
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
@@ -28,11 +35,31 @@ def request_id() -> str:
     return g.request_id
 
 
+_carried: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    """The id of the request being answered, or of the one whose work is being done
+    (carrying()); None for work nobody asked for (a reminder the worker queues)."""
+    return request_id() if has_request_context() else _carried.get()
+
+
+@contextmanager
+def carrying(given: str | None) -> Iterator[None]:
+    """Lines logged meanwhile (outside a request) carry `given` as their request id."""
+    token = _carried.set(given)
+    try:
+        yield
+    finally:
+        _carried.reset(token)
+
+
 class RequestIdFilter(logging.Filter):
-    """Puts the current request's id on every record (None outside a request)."""
+    """Puts the current request's id on every record: the request's, or the one whose
+    work the worker is doing (None otherwise)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id() if has_request_context() else None
+        record.request_id = current_request_id()
         return True
 
 

@@ -1,7 +1,8 @@
 """Running work in real threads at once, as several doors, workers or buyers would."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 def in_threads(app, count: int, work: Callable[[], object], timeout: float = 60) -> list:
@@ -44,3 +45,27 @@ def seat_buyer(slug: str, type_id: int, **reserve) -> Callable[[], str]:
             return error.reason
 
     return buy
+
+
+@contextmanager
+def worker_running(app) -> Iterator[None]:
+    """`flask worker`'s rounds (services.worker.one_round) in a thread of the test, as
+    a worker process beside the web server does them, until the block ends."""
+    from summit.services.worker import one_round
+
+    stop = threading.Event()
+
+    def rounds() -> None:
+        with app.app_context():
+            while not stop.is_set():
+                one_round()
+                stop.wait(0.05)  # the worker's interval, short
+
+    thread = threading.Thread(target=rounds, name="test-worker", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(60)
+    assert not thread.is_alive(), "the worker's round did not end"

@@ -10,12 +10,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from ..database import unit_of_work
-from ..extensions import db
 from ..services import accounts, outbox
 from ..services.badges import jobs as badge_jobs
-from ..services.payments import core as payments
-from ..services.payments import refunds
-from ..services.tickets import reminders
+from ..services.badges.arrival import warm_up
+from ..services.worker import one_round
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 users_cli = AppGroup("users", help="Accounts.")
@@ -32,13 +30,16 @@ def send_pending():
 
 
 @click.command("worker")
-@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 @click.option("--once", is_flag=True, help="Run one round and exit.")
 def worker(interval, once):
-    """Deliver the outbox and render badge print runs left over by the web process,
-    continuously (several workers may run at once)."""
+    """Deliver the outbox and render badge print runs, continuously (several workers
+    may run at once, on one host or several)."""
     log = logging.getLogger("summit.worker")  # through the app's handler (summit/logs.py)
     stopping = False
+    if not once:  # the first badge run after a start is as quick as the next
+        warm_up()
+    log.info("Worker %s started", badge_jobs.renderer_name())
 
     def stop(_signum, _frame):
         nonlocal stopping
@@ -49,35 +50,7 @@ def worker(interval, once):
     if not outbox.smtp_configured():
         log.warning("SMTP_HOST is not set: messages stay in the outbox (see /manage/outbox).")
     while not stopping:
-        try:
-            # Tidy up ended reservations (their seats are free already) and queue the
-            # day-before reminders, then deliver what is in the outbox.
-            payments.expire_reservations()
-            refunds.retry_due_refunds()
-            reminders.send_due_reminders()
-            report = outbox.deliver_pending()
-        except Exception:
-            # A database hiccup must not stop the worker; the next round tries again.
-            log.exception("Delivering the outbox failed")
-            db.session.rollback()
-        else:
-            if report.sent or report.retried or report.failed:
-                log.info(
-                    "sent %s, to retry %s, failed %s", report.sent, report.retried, report.failed
-                )
-        finally:
-            db.session.remove()
-        try:
-            # Badge runs whose web thread never started or died; old PDFs dropped.
-            rendered = badge_jobs.run_pending_jobs()
-        except Exception:
-            log.exception("Badge print runs failed")
-            db.session.rollback()
-        else:
-            if rendered:
-                log.info("rendered %s badge print run(s)", rendered)
-        finally:
-            db.session.remove()
+        one_round()
         if once:
             break
         deadline = time.monotonic() + interval

@@ -55,9 +55,9 @@ def new_job_token() -> str:
 
 
 class BadgeJob(db.Model):
-    """One run of badges for printing, asked for on the badge page and rendered in the
-    background. `selection` holds what was asked (ticket type ids, sort, only those not
-    printed yet); `total` and `done` are its progress; `pdf` the result."""
+    """One run of badges for printing, asked for on the badge page and rendered by
+    `flask worker`. `selection` holds what was asked (ticket type ids, sort, only those
+    not printed yet); `total` and `done` are its progress; `pdf` the result."""
 
     __tablename__ = "badge_jobs"
 
@@ -79,6 +79,10 @@ class BadgeJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A renderer holds the job until then; past it, another may take the job over.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which worker renders (or rendered) it, as "host pid"; for the operator.
+    renderer: Mapped[str | None] = mapped_column(String(120))
+    # The id of the request that asked for it, carried into the worker's log lines.
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
     event: Mapped[Event] = relationship()
     requested_by: Mapped[User | None] = relationship()

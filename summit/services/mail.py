@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from ..extensions import db
+from ..logs import current_request_id
 from ..models import OutboxAttachment, OutboxMessage
 
 
@@ -55,6 +56,7 @@ def queue_mail(
         body_text=text,
         body_html=html,
         reply_to=reply_to,
+        request_id=current_request_id(),
         attachments=[
             OutboxAttachment(
                 filename=a.filename, content_type=a.content_type, data=a.data, document=a.document

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import end_reads, unit_of_work
 from ..extensions import db
+from ..logs import carrying
 from ..models import MessageStatus, OutboxAttachment, OutboxMessage, utcnow
 from .tickets.documents import render_document
 
@@ -193,6 +194,7 @@ class _Outgoing:
     lease_ends: datetime
     email: EmailMessage | None
     error: str = ""
+    request_id: str | None = None  # of the request that queued it, for the log
 
 
 def _prepare(message: OutboxMessage) -> _Outgoing:
@@ -201,10 +203,17 @@ def _prepare(message: OutboxMessage) -> _Outgoing:
     except Exception as exc:
         # A message that cannot be written as an email never will be (e.g. a line
         # break in an address); it must not stop the worker or hold up the others.
-        log.exception("Outbox message %s cannot be built", message.id)
+        with carrying(message.request_id):
+            log.exception("Outbox message %s cannot be built", message.id)
         email, error = None, f"Cannot build the email: {exc}"
     return _Outgoing(
-        message.id, message.claim_token, message.attempts, message.locked_until, email, error
+        message.id,
+        message.claim_token,
+        message.attempts,
+        message.locked_until,
+        email,
+        error,
+        message.request_id,
     )
 
 
@@ -330,25 +339,32 @@ def _deliver_batch(batch: list[_Outgoing], report: DeliveryReport, lease: timede
                 report.errors.append(message.error)
                 _count(report, _mark_failed(message, message.error, permanent=True))
                 continue
-            try:
-                smtp.send_message(message.email)
-            except (OSError, smtplib.SMTPException) as error:
-                log.warning("Sending outbox message %s failed: %s", message.id, error)
-                report.errors.append(str(error))
-                _count(report, _mark_failed(message, str(error), _is_permanent(error)))
-                if _connection_lost(smtp, error):
+            with carrying(message.request_id):
+                if not _send(smtp, message, report):
                     # Release the rest for the next round, on a new connection.
                     for rest in batch[index + 1 :]:
                         _release(rest)
                     return
-            else:
-                _mark_sent(message)
-                report.sent += 1
     finally:
         try:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
+
+
+def _send(smtp: smtplib.SMTP, message: _Outgoing, report: DeliveryReport) -> bool:
+    """Send one message and record how it went; False when the connection is lost."""
+    try:
+        smtp.send_message(message.email)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("Sending outbox message %s failed: %s", message.id, error)
+        report.errors.append(str(error))
+        _count(report, _mark_failed(message, str(error), _is_permanent(error)))
+        return not _connection_lost(smtp, error)
+    _mark_sent(message)
+    report.sent += 1
+    log.info("Outbox message %s sent", message.id)
+    return True
 
 
 def _count(report: DeliveryReport, status: MessageStatus) -> None:

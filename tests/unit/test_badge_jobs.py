@@ -2,11 +2,17 @@
 order, the PDF it makes and the prints it logs, its claim and lease when several
 renderers are about, and how it fails."""
 
+import io
+import json
+import logging
+import os
+import socket
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from summit import logs
 from summit.models import (
     BadgeJob,
     BadgeJobStatus,
@@ -280,13 +286,34 @@ def test_a_run_whose_renderer_died_is_taken_over_when_its_lease_ends(db, summit)
     assert fresh(db, job).done == len(PEOPLE)
 
 
-def test_the_worker_leaves_a_new_run_to_its_web_thread_for_a_while(db, summit):
+def test_the_worker_takes_a_new_run_at_once_and_says_whose_it_is(app, db, summit, caplog):
+    with app.test_request_context(headers={"X-Request-ID": "door-7-request"}):
+        job = start_job(summit["event"], "a6")
+    assert job.request_id == "door-7-request"
+    stream = io.StringIO()
+    handler = logs.handler("json", stream)
+    badge_jobs.log.addHandler(handler)
+    try:
+        with caplog.at_level(logging.INFO, logger=badge_jobs.log.name):
+            assert badge_jobs.run_pending_jobs() == 1
+            badge_jobs.log.info("after the run")
+    finally:
+        badge_jobs.log.removeHandler(handler)
+    job = fresh(db, job)
+    assert job.status is BadgeJobStatus.DONE
+    assert job.renderer == f"{socket.gethostname()} {os.getpid()}"
+    # Its log lines carry the id of the request that asked for it; later ones do not.
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    by_message = {line["message"]: line["request_id"] for line in lines}
+    assert by_message[f"Badge run {job.id} done"] == "door-7-request"
+    assert by_message["after the run"] is None
+
+
+def test_the_lease_is_the_configured_one(app, db, summit):
+    app.config["BADGE_RUN_LEASE"] = 7
     job = start_job(summit["event"], "a6")
-    assert badge_jobs.run_pending_jobs() == 0
-    assert fresh(db, job).status is BadgeJobStatus.QUEUED
-    # A run whose thread never started (the web process restarted) is the worker's.
-    assert badge_jobs.run_pending_jobs(now=utcnow() + badge_jobs.QUEUED_GRACE * 2) == 1
-    assert fresh(db, job).status is BadgeJobStatus.DONE
+    mark = badge_jobs._claim(job.id)
+    assert fresh(db, job).lease_until == mark + timedelta(seconds=7)
 
 
 def test_pdfs_are_dropped_a_day_after_their_run(db, summit):
@@ -303,14 +330,6 @@ def test_pdfs_are_dropped_a_day_after_their_run(db, summit):
     assert not badge_jobs.job_has_pdf(old) and badge_jobs.job_has_pdf(new)
     assert fresh(db, old).status is BadgeJobStatus.DONE  # the run and its log stay
     assert count(db, BadgePrint) == 2 * len(PEOPLE)
-
-
-def test_in_the_background_a_request_does_not_wait(app, db, summit):
-    job = start_job(summit["event"], "a6")
-    thread = badge_jobs.run_in_background(job)
-    thread.join(60)
-    assert not thread.is_alive()
-    assert fresh(db, job).status is BadgeJobStatus.DONE
 
 
 # Counting and one badge --------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """The outbox worker against a real SMTP server (aiosmtpd on 127.0.0.1): what arrives,
 what is retried, what gives up, and that racing workers never send a message twice."""
 
+import io
+import json
+import logging
 import signal
 import time
 from datetime import timedelta
@@ -9,6 +12,7 @@ import pytest
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from summit import logs
 from summit.database import begin_write
 from summit.models import MessageStatus, OutboxMessage, utcnow
 from summit.services.mail import Attachment, queue_mail
@@ -324,3 +328,28 @@ def test_worker_once_delivers_the_outbox(app, db):
         assert result.exit_code == 0, result.output
     assert len(smtp.message_ids()) == 2
     assert {r.status for r in rows(db)} == {MessageStatus.SENT}
+
+
+def test_a_mail_carries_the_id_of_the_request_that_queued_it(app, db, caplog):
+    """The worker's lines about a mail have the request id of the click that queued it,
+    so the proxy's log line, the app's and the mail server's can be put side by side."""
+    with app.test_request_context(headers={"X-Request-ID": "buy-ticket-0042"}):
+        (asked,) = queue(db, 1)
+    (unasked,) = queue(db, 1)  # queued by the worker itself (a reminder): no request
+    stream = io.StringIO()
+    handler = logs.handler("json", stream)
+    outbox_log = logging.getLogger("summit.services.outbox")
+    outbox_log.addHandler(handler)
+    try:
+        with caplog.at_level(logging.INFO, logger=outbox_log.name), running_smtp(app) as smtp:
+            assert deliver_pending().sent == 2
+    finally:
+        outbox_log.removeHandler(handler)
+    assert len(smtp.message_ids()) == 2
+    lines = {
+        line["message"]: line["request_id"]
+        for line in map(json.loads, stream.getvalue().splitlines())
+    }
+    assert lines[f"Outbox message {asked} sent"] == "buy-ticket-0042"
+    assert lines[f"Outbox message {unasked} sent"] is None
+    assert [r.request_id for r in rows(db)] == ["buy-ticket-0042", None]

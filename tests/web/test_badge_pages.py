@@ -3,8 +3,8 @@ to the PDF (progress polled as the page's script does), one ticket's badge from 
 order page, and the badge role on the ticket type form."""
 
 import re
-import threading
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +22,7 @@ from summit.models import (
 from summit.services.badges import jobs as badge_jobs
 from tests import pdf
 from tests.conftest import csrf_token, sign_in
+from tests.threads import worker_running
 from tests.unit.test_sales import buy
 from tests.web.test_manage_ticketing import GOOD_TYPE
 
@@ -205,7 +206,7 @@ def test_nothing_to_print_is_said_clearly(client, db, event, tickets, organizer)
 # A print run ---------------------------------------------------------------------------------
 
 
-def test_a_print_run_from_the_form_to_the_pdf(client, db, event, tickets, organizer):
+def test_a_print_run_from_the_form_to_the_pdf(app, client, db, event, tickets, organizer):
     response = start(client, layout="a6x4", ticket_types=str(tickets["regular"].id))
     assert response.status_code == 303
     job_url = response.headers["Location"]
@@ -220,7 +221,11 @@ def test_a_print_run_from_the_form_to_the_pdf(client, db, event, tickets, organi
     assert re.search(r"\d of 4", page)
     assert "js/badge-job.js" in page
 
-    state = wait_until_finished(client, job_url)
+    # The web process only queued it; a worker renders it, keeping the request's id.
+    assert job.status is BadgeJobStatus.QUEUED and job.renderer is None
+    assert job.request_id == response.headers["X-Request-ID"]
+    with worker_running(app):
+        state = wait_until_finished(client, job_url)
     assert state["status"] == "done" and state["label"] == "Ready"
     assert (state["done"], state["total"], state["text"]) == (4, 4, "4 of 4")
     assert state["download"] == f"{job_url}pdf" and state["error"] == ""
@@ -243,6 +248,8 @@ def test_a_print_run_from_the_form_to_the_pdf(client, db, event, tickets, organi
     assert {(p.channel, p.layout, p.job_id, p.printed_by_id) for p in prints} == {
         (PrintChannel.SHEETS, "a6x4", job.id, organizer.id)
     }
+    db.session.refresh(job)
+    assert job.renderer == badge_jobs.renderer_name()  # this process's worker thread
 
     listing = client.get(f"{BASE}/").text
     assert "Only those not printed yet (1)" in listing
@@ -269,6 +276,7 @@ def test_a_run_in_progress_shows_its_progress_and_refreshes_without_scripts(
         "text": "0 of 5",
         "finished": False,
         "error": "",
+        "hint": "",
         "download": None,
     }
 
@@ -353,26 +361,21 @@ def test_a_job_status_of_a_finished_run_is_not_cached(client, db, event, tickets
     assert pdf.page_sizes_mm(download.data) == [(62.0, 100.0)] * 5
 
 
-def test_a_run_whose_thread_died_is_picked_up_again_by_its_page(
-    client, db, event, tickets, organizer
-):
-    """No `flask worker` runs (as with `make run`): the run's page, polling, starts a
-    renderer for a run whose renderer is gone, and only for such a run."""
-    job = badge_jobs.start_job(event, "a6", requested_by=organizer)  # no thread started
+def test_a_run_no_worker_takes_says_the_worker_may_be_down(client, db, event, tickets, organizer):
+    """Without `flask worker` a run stays queued: after a while its page says why."""
+    job = badge_jobs.start_job(event, "a6", requested_by=organizer)
     job_url = f"{BASE}/runs/{job.token}/"
-    assert client.get(f"{job_url}status").get_json()["status"] == "queued"
-    # Still within its web thread's head start, the poll started no renderer. A renderer
-    # started by the poll would be a live thread now or, if already done, have changed
-    # the run: both are looked at after the answer, so there is nothing to wait for.
-    assert not [t for t in threading.enumerate() if t.name == f"badge-run-{job.id}"]
+    assert client.get(f"{job_url}status").get_json()["hint"] == ""
+    job.created_at -= badge_jobs.UNATTENDED + timedelta(seconds=1)
+    db.session.commit()
+    state = client.get(f"{job_url}status").get_json()
+    assert state["status"] == "queued" and "flask worker" in state["hint"]
+    page = client.get(job_url).text
+    assert re.search(r'<p class="notice" id="job-hint">[^<]*flask worker', page)
+    # The web process renders nothing itself, however often the page asks.
+    for _ in range(3):
+        client.get(f"{job_url}status")
     assert db.session.get(BadgeJob, job.id, populate_existing=True).status is (
         BadgeJobStatus.QUEUED
     )
-
-    job = db.session.get(BadgeJob, job.id, populate_existing=True)
-    job.status, job.started_at = BadgeJobStatus.RUNNING, job.created_at
-    job.lease_until = job.created_at  # its renderer stopped sending heartbeats
-    db.session.commit()
-    state = wait_until_finished(client, job_url)
-    assert state["status"] == "done" and state["done"] == len(NAMES)
-    assert count(db, BadgePrint) == len(NAMES)
+    assert count(db, BadgePrint) == 0

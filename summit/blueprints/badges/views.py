@@ -54,8 +54,7 @@ def index(slug):
     ]
     if form.validate_on_submit():
         job = _start(form)
-        if job is not None:
-            badge_jobs.run_in_background(job)
+        if job is not None:  # queued: `flask worker` renders it
             return redirect(url_for("badges.job", slug=slug, token=job.token), 303)
     return form_page(
         "badges/index.html",
@@ -102,6 +101,11 @@ def _state(job: BadgeJob) -> dict:
         "text": _("%(done)d of %(total)d", done=job.done, total=job.total),
         "finished": finished,
         "error": job.error if job.status is BadgeJobStatus.FAILED else "",
+        "hint": (
+            _("No worker has taken the run yet. Is “flask worker” running?")
+            if badge_jobs.waits_for_worker(job)
+            else ""
+        ),
         "download": (
             url_for("badges.download", slug=g.event.slug, token=job.token)
             if job.status is BadgeJobStatus.DONE
@@ -133,9 +137,7 @@ def job(slug, token):
 
 @event_role_required(ORGANIZER)
 def job_status(slug, token):
-    job = _job(token)
-    badge_jobs.resume_if_stalled(job)
-    response = jsonify(_state(job))
+    response = jsonify(_state(_job(token)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

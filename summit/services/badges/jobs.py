@@ -1,17 +1,20 @@
-"""Print runs of badges: asked for on the badge page, rendered in the background, the
+"""Print runs of badges: asked for on the badge page, rendered by `flask worker`, the
 PDF kept for a day.
 
 A run is counted when it is asked for and renders exactly the tickets counted then (their
-ids are kept in its selection), so the number on the page is the number printed. It is
-rendered by a thread of the web process that asked for it; if that thread dies, the
-`flask worker` takes the run over once its lease has ended. Whoever renders holds the run
-by its claim (status RUNNING, its own started_at, a lease it extends as chunks finish);
-the claim is one conditional UPDATE, so a run is never rendered by two at once, and its
-badges are logged as printed in the same commit that marks it done.
+ids are kept in its selection), so the number on the page is the number printed. The web
+process only queues it: rendering a thousand badges takes seconds of CPU and a hundred
+megabytes, which belong in a worker process, not in a thread that answers the door.
+Whichever worker comes first renders it and holds it by its claim (status RUNNING, its
+own started_at, its name in `renderer`, a lease it extends as chunks finish); the claim
+is one conditional UPDATE, so a run is never rendered by two at once. If that worker
+dies, another takes the run over once the lease (BADGE_RUN_LEASE seconds) has ended.
+The badges are logged as printed in the same commit that marks the run done.
 """
 
 import logging
-import threading
+import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +24,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 
 from ...database import end_reads, unit_of_work
 from ...extensions import db
+from ...logs import carrying, current_request_id
 from ...models import (
     BadgeJob,
     BadgeJobStatus,
@@ -47,14 +51,10 @@ from .render import LAYOUTS, render_badges
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)  # extended at every finished chunk (125 badges)
-QUEUED_GRACE = timedelta(seconds=30)  # the web thread's head start on a new run
 KEEP_PDF = timedelta(days=1)
 MAX_ERROR = 2000
-
-# One run at a time per process: a second one waits (still queued) rather than doubling
-# the CPU load of a web server; the worker may take it meanwhile.
-_rendering = threading.Lock()
+# A run queued this long with no worker taking it: the page says the worker may be down.
+UNATTENDED = timedelta(seconds=30)
 
 
 class BadgeJobError(Refusal):
@@ -194,8 +194,8 @@ def start_job(
 ) -> BadgeJob:
     """A queued run of the event's badges as asked, committed, with `total` counted now.
     Raises BadgeJobError (nothing written) for an unknown layout, sort, language or
-    ticket type, or when no ticket matches (reasons as select_tickets). Start it with
-    run_in_background() or run_job(); a run nobody starts is taken by the worker."""
+    ticket type, or when no ticket matches (reasons as select_tickets). `flask worker`
+    renders it (run_pending_jobs); run_job() renders it here and now (the CLI, tests)."""
     check_choice(layout=layout, locale=locale)
     ids = check_ticket_types(event, ticket_type_ids)
     tickets = select_tickets(event, ticket_type_ids=ids, sort=sort, only_unprinted=only_unprinted)
@@ -216,6 +216,7 @@ def start_job(
             status=BadgeJobStatus.QUEUED,
             total=len(tickets),
             done=0,
+            request_id=current_request_id(),
         )
         db.session.add(job)
     return job
@@ -266,13 +267,29 @@ def pdf_filename(job: BadgeJob) -> str:
 # Running -------------------------------------------------------------------------------
 
 
-def _unattended(now: datetime, queued_before: datetime | None = None):
-    """SQL: the run is queued (before `queued_before`, if given) or running with an ended
-    lease (its renderer died)."""
-    queued = BadgeJob.status == BadgeJobStatus.QUEUED
-    if queued_before is not None:
-        queued = and_(queued, BadgeJob.created_at < queued_before)
-    return or_(queued, and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now))
+def lease() -> timedelta:
+    """How long a renderer holds a run without a sign of life (a finished chunk of at
+    most 125 badges, a second or two of work): past it, another worker takes it over."""
+    return timedelta(seconds=current_app.config["BADGE_RUN_LEASE"])
+
+
+def renderer_name() -> str:
+    """This process as the operator finds it: host and process id."""
+    return f"{socket.gethostname()} {os.getpid()}"[:120]
+
+
+def waits_for_worker(job: BadgeJob, now: datetime | None = None) -> bool:
+    """True when the run has been queued so long that no worker seems to be running."""
+    now = now or utcnow()
+    return job.status is BadgeJobStatus.QUEUED and job.created_at < now - UNATTENDED
+
+
+def _unattended(now: datetime):
+    """SQL: the run is queued or running with an ended lease (its renderer died)."""
+    return or_(
+        BadgeJob.status == BadgeJobStatus.QUEUED,
+        and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now),
+    )
 
 
 def _claim(job_id: int) -> datetime | None:
@@ -286,7 +303,8 @@ def _claim(job_id: int) -> datetime | None:
             .values(
                 status=BadgeJobStatus.RUNNING,
                 started_at=now,
-                lease_until=now + LEASE,
+                lease_until=now + lease(),
+                renderer=renderer_name(),
                 done=0,
                 error="",
             )
@@ -314,7 +332,7 @@ def _update(job_id: int, mark: datetime, **values) -> None:
         held = db.session.execute(
             update(BadgeJob)
             .where(*_ours(job_id, mark))
-            .values(lease_until=utcnow() + LEASE, **values)
+            .values(lease_until=utcnow() + lease(), **values)
             .execution_options(synchronize_session=False)
         ).rowcount
     if held != 1:
@@ -353,50 +371,18 @@ def run_job(job_id: int) -> bool:
     """Render the run if nobody else is: claim it, render it (progress in `done`, the
     lease extended as chunks finish, no transaction held while rendering), then store the
     PDF, mark it DONE and log each badge as printed (channel SHEETS, by the requester) in
-    one commit. On an error the run is FAILED with the error's text. Returns True when
+    one commit. On an error the run is FAILED with the error's text. Lines logged
+    meanwhile carry the id of the request that asked for the run. Returns True when
     this call rendered it (done or failed), False when it was not ours to render."""
-    with _rendering:
-        mark = _claim(job_id)
-        if mark is None:
-            return False
+    mark = _claim(job_id)
+    if mark is None:
+        return False
+    job = db.session.get(BadgeJob, job_id)
+    with carrying(job.request_id):
+        log.info("Badge run %s: %s badges, layout %s", job_id, job.total, job.layout)
         try:
-            job = db.session.get(BadgeJob, job_id)
-            tickets = _tickets_of(job)
-            if not tickets:
-                raise ValueError("none of the run's tickets is valid any more")
-            badges = badges_for(tickets, job.selection.get("locale"))
-            layout, requested_by_id, counted = job.layout, job.requested_by_id, job.total
-            ticket_ids = [t.id for t in tickets]
-            end_reads()  # rendering holds no transaction
-            if len(badges) != counted:  # some were refunded since
-                _update(job_id, mark, total=len(badges))
-            pdf = render_badges(
-                badges, layout, progress=lambda done: _update(job_id, mark, done=done)
-            )
-            with unit_of_work():
-                finished = db.session.execute(
-                    update(BadgeJob)
-                    .where(*_ours(job_id, mark))
-                    .values(
-                        status=BadgeJobStatus.DONE,
-                        pdf=pdf,
-                        done=len(badges),
-                        finished_at=utcnow(),
-                        lease_until=None,
-                    )
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-                if finished != 1:
-                    raise _LostClaim()
-                # The log of prints is written in the same commit as DONE.
-                record_prints(
-                    ticket_ids,
-                    PrintChannel.SHEETS,
-                    layout,
-                    by_id=requested_by_id,
-                    job_id=job_id,
-                    now=utcnow(),
-                )
+            _render(job, mark)
+            log.info("Badge run %s done", job_id)
             return True
         except _LostClaim:
             log.warning("Badge run %s was taken over by another renderer", job_id)
@@ -409,43 +395,42 @@ def run_job(job_id: int) -> bool:
             db.session.expire_all()
 
 
-def run_in_background(job: BadgeJob) -> threading.Thread:
-    """Render the run in a daemon thread of this process, with its own app context and
-    database session, so the request that asked for it returns at once."""
-    app = current_app._get_current_object()
+def _render(job: BadgeJob, mark: datetime) -> None:
     job_id = job.id
-
-    def work():
-        with app.app_context():
-            try:
-                run_job(job_id)
-            except Exception:
-                log.exception("Badge run %s: the background thread failed", job_id)
-
-    thread = threading.Thread(target=work, name=_thread_name(job_id), daemon=True)
-    thread.start()
-    return thread
-
-
-def resume_if_stalled(job: BadgeJob, now: datetime | None = None) -> bool:
-    """Start a thread for a run nobody renders: queued for a while or running with an
-    ended lease, and no thread of this process on it. The run's page asks this as it polls,
-    so a run survives a restarted web worker even where no `flask worker` runs (the
-    claim makes sure only one renderer takes it). True if a thread was started."""
-    now = now or utcnow()
-    stalled = (job.status is BadgeJobStatus.QUEUED and job.created_at < now - QUEUED_GRACE) or (
-        job.status is BadgeJobStatus.RUNNING
-        and job.lease_until is not None
-        and job.lease_until < now
-    )
-    if not stalled or any(t.name == _thread_name(job.id) for t in threading.enumerate()):
-        return False
-    run_in_background(job)
-    return True
-
-
-def _thread_name(job_id: int) -> str:
-    return f"badge-run-{job_id}"
+    tickets = _tickets_of(job)
+    if not tickets:
+        raise ValueError("none of the run's tickets is valid any more")
+    badges = badges_for(tickets, job.selection.get("locale"))
+    layout, requested_by_id, counted = job.layout, job.requested_by_id, job.total
+    ticket_ids = [t.id for t in tickets]
+    end_reads()  # rendering holds no transaction
+    if len(badges) != counted:  # some were refunded since
+        _update(job_id, mark, total=len(badges))
+    pdf = render_badges(badges, layout, progress=lambda done: _update(job_id, mark, done=done))
+    with unit_of_work():
+        finished = db.session.execute(
+            update(BadgeJob)
+            .where(*_ours(job_id, mark))
+            .values(
+                status=BadgeJobStatus.DONE,
+                pdf=pdf,
+                done=len(badges),
+                finished_at=utcnow(),
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if finished != 1:
+            raise _LostClaim()
+        # The log of prints is written in the same commit as DONE.
+        record_prints(
+            ticket_ids,
+            PrintChannel.SHEETS,
+            layout,
+            by_id=requested_by_id,
+            job_id=job_id,
+            now=utcnow(),
+        )
 
 
 def purge_old_pdfs(now: datetime | None = None) -> int:
@@ -462,15 +447,13 @@ def purge_old_pdfs(now: datetime | None = None) -> int:
 
 
 def run_pending_jobs(now: datetime | None = None) -> int:
-    """For `flask worker`: purge old PDFs, then render the runs nobody is rendering: queued
-    for a while (the thread that should have started them never did) or running with an
-    ended lease (their thread died). Returns how many it rendered."""
+    """For `flask worker`: purge old PDFs, then render the runs nobody is rendering,
+    oldest first: queued, or running with an ended lease (their worker died). Returns
+    how many it rendered."""
     now = now or utcnow()
     purge_old_pdfs(now)
     ids = db.session.scalars(
-        select(BadgeJob.id)
-        .where(_unattended(now, queued_before=now - QUEUED_GRACE))
-        .order_by(BadgeJob.created_at, BadgeJob.id)
+        select(BadgeJob.id).where(_unattended(now)).order_by(BadgeJob.created_at, BadgeJob.id)
     ).all()
     end_reads()
     return sum(1 for job_id in ids if run_job(job_id))

@@ -11,6 +11,7 @@
   var bar = document.getElementById("job-bar");
   var error = document.getElementById("job-error");
   var errorText = document.getElementById("job-error-text");
+  var hint = document.getElementById("job-hint");
   var download = document.getElementById("job-download");
   var link = document.getElementById("job-download-link");
   var delay = 1000;
@@ -24,6 +25,8 @@
     bar.max = Math.max(state.total, 1);
     bar.value = state.done;
     bar.textContent = state.text;
+    if (hint.textContent !== state.hint) hint.textContent = state.hint;
+    hint.hidden = !state.hint;
     if (state.error) {
       errorText.textContent = state.error;
       error.hidden = false;

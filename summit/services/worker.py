@@ -1,0 +1,50 @@
+"""What `flask worker` does each round, every few seconds, on as many processes and
+hosts as run it: tidy ended reservations, retry refunds, queue reminders, deliver the
+mail outbox, render queued badge runs. Each part claims its work row by row, so workers
+never do the same thing twice, and a failing part (the database gone for a moment)
+is logged and tried again next round without stopping the others.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..extensions import db
+from . import outbox
+from .badges import jobs as badge_jobs
+from .payments import core as payments
+from .payments import refunds
+from .tickets import reminders
+
+log = logging.getLogger("summit.worker")  # through the app's handler (summit/logs.py)
+
+
+def one_round() -> None:
+    """One round of the worker's work, in the app context of the caller."""
+    with _part("Delivering the outbox"):
+        # Ended reservations (their seats are free already), refunds Stripe did not
+        # take, the day-before reminders; then what is in the outbox.
+        payments.expire_reservations()
+        refunds.retry_due_refunds()
+        reminders.send_due_reminders()
+        report = outbox.deliver_pending()
+        if report.sent or report.retried or report.failed:
+            log.info("sent %s, to retry %s, failed %s", report.sent, report.retried, report.failed)
+    with _part("Badge print runs"):
+        # Runs queued, or whose worker died; PDFs older than a day dropped.
+        rendered = badge_jobs.run_pending_jobs()
+        if rendered:
+            log.info("rendered %s badge print run(s)", rendered)
+
+
+@contextmanager
+def _part(what: str) -> Iterator[None]:
+    """A part of the round: its failure is logged and rolled back, and its session is
+    ended either way (nothing read in one round is trusted in the next)."""
+    try:
+        yield
+    except Exception:
+        log.exception("%s failed", what)
+        db.session.rollback()
+    finally:
+        db.session.remove()
