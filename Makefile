@@ -12,7 +12,7 @@ unexport PYTHONDONTWRITEBYTECODE
 PO := summit/translations/sv/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-pg bench lint format setup translations extract-messages clean lock install-production
+.PHONY: run test test-pg test-nodes bench lint format setup translations extract-messages clean lock install-production
 
 ## make run: set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT), with
 ## `flask worker` beside it (badge runs, the mail outbox), both stopped by Ctrl-C
@@ -34,6 +34,18 @@ test-pg: setup
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='summit_test'" | grep -q 1 \
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE summit_test"
 	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/summit_test $(MAKE) test
+
+## make test-nodes: two gunicorn instances and two workers on one PostgreSQL database
+## (TEST_DATABASE_URL, default the local summit_test) and a redis-server of their own:
+## what must hold across nodes (tests/nodes). NODES_RUNS=10 runs it ten times in a row.
+NODES_RUNS ?= 1
+test-nodes: setup
+	@scripts/check-system test
+	@for run in $$(seq $(NODES_RUNS)); do \
+		echo "== two nodes, run $$run of $(NODES_RUNS)"; \
+		SUMMIT_TEST_NODES=1 TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/summit_test} \
+			$(BIN)/pytest -q tests/nodes $(PYTEST_ARGS) || exit 1; \
+	done
 
 ## make bench: every benchmark in bench/, each printing one JSON line of figures
 bench: setup

@@ -60,6 +60,14 @@ def _worker_database(url: str) -> str:
 SERIAL_GROUPS = ("tests/e2e/", "tests/pg/")
 
 
+def pytest_ignore_collect(collection_path, config):
+    """tests/nodes starts two whole nodes (six processes): `make test-nodes` runs it
+    (SUMMIT_TEST_NODES=1), `make test` does not."""
+    if collection_path.name == "nodes" and collection_path.parent.name == "tests":
+        return os.environ.get("SUMMIT_TEST_NODES") != "1" or None
+    return None
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getoption("dist") != "load":

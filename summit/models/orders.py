@@ -108,6 +108,9 @@ class Order(db.Model):
     reference: Mapped[str] = mapped_column(String(16), unique=True, default=new_reference)
     status: Mapped[OrderStatus] = mapped_column(StrEnum(OrderStatus), default=OrderStatus.RESERVED)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A worker tidying up the ended reservation (stopping its payment at the provider)
+    # holds it until then, so two workers never both do it.
+    expiring_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

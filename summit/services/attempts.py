@@ -5,6 +5,12 @@ it is counted under (e.g. "wrong-code", "event", "summit2027"). Only failures ar
 spent; whoever gets it right costs nothing. The counts live in Flask-Limiter's storage:
 memory in development, Redis shared by every worker and node in production.
 
+Passwords are counted with take() before they are checked and give_back() when they
+were right: each take is one atomic increment in the storage, so fifty guesses sent at
+once to two nodes get as many tries as fifty sent one by one (with wait() and fail(),
+all fifty would look before any was counted: 19 got through a limit of 10). Both need
+the fixed-window strategy (Flask-Limiter's default), whose counts can go down.
+
 When that storage cannot be reached, this process counts in its own memory instead (as
 Flask-Limiter does for the limits on routes) and says so in the log once; it tries the
 shared storage again RETRY_SECONDS later. An outage neither locks people out of the
@@ -94,6 +100,37 @@ def wait(spent: list[Budget]) -> int | None:
         ]
     )
     return max(int(max(resets) - time.time()) + 1, 1) if resets else None
+
+
+def take(spent: list[Budget]) -> int | None:
+    """Take one attempt from every budget before it is tried. None: go ahead (give it
+    back with give_back() if it was right); else the seconds until every budget has room
+    again, and nothing is taken."""
+    if not _counting():
+        return None
+
+    def taking(strategy):
+        full = [(item, keys) for item, keys in spent if not strategy.hit(item, *keys)]
+        if not full:
+            return None
+        for item, keys in spent:  # a fixed window counts even the hit it refuses
+            strategy.hit(item, *keys, cost=-1)
+        return max(strategy.get_window_stats(item, *keys).reset_time for item, keys in full)
+
+    reset = _counted(taking)
+    return None if reset is None else max(int(reset - time.time()) + 1, 1)
+
+
+def give_back(spent: list[Budget]) -> None:
+    """The attempt taken was right: it costs nothing after all."""
+    if not _counting():
+        return
+
+    def giving(strategy):
+        for item, keys in spent:
+            strategy.hit(item, *keys, cost=-1)
+
+    _counted(giving)
 
 
 def fail(spent: list[Budget]) -> None:

@@ -113,17 +113,22 @@ def _checked(email: str, password: str, client: str, current: bool = False) -> U
     """The account, if the password is right and may be tried; `current`: it is the
     current password of a signed-in person changing it."""
     field = "current_password" if current else "password"
-    account_wait, here_wait = _waits(email, client)
+    account, here = _budgets(email, client)
+    # Taken before the check, given back if it was right (services/attempts.py): tries
+    # sent at once cannot all be checked before any is counted.
+    account_wait = attempts.take(account)
     if account_wait:
         raise PasswordRefused("wait_account", field, account_wait)
+    here_wait = attempts.take(here)
     if here_wait:
+        attempts.give_back(account)
         raise PasswordRefused("wait_here", field, here_wait)
     user = find_user(email)
     if user is None or not user.has_password:
         hash_password(password)  # the work a real check does, so the time says nothing
     elif user.check_password(password):
+        attempts.give_back(account + here)
         return user
-    _count_wrong(email, client)
     raise PasswordRefused("wrong_current" if current else "wrong", field)
 
 
@@ -140,15 +145,3 @@ def _budgets(email: str, client: str):
         config["LOGIN_RATE_LIMIT"], "wrong-password", "client", client or "unknown"
     )
     return account, here
-
-
-def _waits(email: str, client: str) -> tuple[int | None, int | None]:
-    """Seconds to wait before a password may be tried (account-wide, from this client);
-    None where there is room."""
-    account, here = _budgets(email, client)
-    return attempts.wait(account), attempts.wait(here)
-
-
-def _count_wrong(email: str, client: str) -> None:
-    account, here = _budgets(email, client)
-    attempts.fail(account + here)

@@ -24,6 +24,7 @@ from summit.services.payments.base import PaymentError
 from summit.services.payments.stripe import StripeProvider
 from tests import fakestripe
 from tests.fakestripe import reserved_order, start_stripe, ticket_type
+from tests.threads import in_threads
 
 
 @pytest.fixture
@@ -272,6 +273,33 @@ def test_expire_reservations_expires_the_checkout_session(db, fake, event):
     db.session.expire_all()
     assert order.status is OrderStatus.EXPIRED
     assert order.payments[0].status is PaymentStatus.CANCELLED
+
+
+def test_an_ended_reservation_is_tidied_by_one_worker_only(app, db, fake, event):
+    """Workers racing over the same ended reservations: each order is claimed by one,
+    so Stripe is asked once per session; a claim left by a dead worker passes on."""
+    kind = ticket_type(db, event)
+    orders = [reserved_order(event, {kind: 1}) for _ in range(6)]
+    for order in orders:
+        start_stripe(order)
+        order.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+    tidied = in_threads(app, 4, core.expire_reservations)
+    assert sum(tidied) == 6
+    expiries = [r["path"] for r in fake.requests if r["path"].endswith("/expire")]
+    assert len(expiries) == len(set(expiries)) == 6
+    db.session.expire_all()
+    assert {o.status for o in orders} == {OrderStatus.EXPIRED}
+
+    late = reserved_order(event, {kind: 1})
+    late.expires_at = utcnow() - timedelta(seconds=1)
+    late.expiring_until = utcnow() + core.EXPIRING_LEASE  # a worker died holding it
+    db.session.commit()
+    assert core.expire_reservations() == 0
+    assert core.expire_reservations(now=utcnow() + core.EXPIRING_LEASE) == 1
+    db.session.expire_all()
+    assert late.status is OrderStatus.EXPIRED
 
 
 @pytest.mark.parametrize("session_end", ["expired", "paid"])

@@ -13,11 +13,14 @@ offered and works.
 
 import hashlib
 import re
+from collections import Counter
 
 import pytest
 
 from summit.models import Role
+from summit.services import sign_in
 from tests.conftest import PASSWORD, csrf_token
+from tests.threads import in_threads
 from tests.web.test_auth import last_link, signed_in_as
 
 OWNER_ADDRESS = "192.0.2.10"
@@ -168,3 +171,32 @@ def test_the_pause_speaks_english_too(client, make_user):
     ).get_data(as_text=True)
     assert "Too many wrong passwords from here. You can try again in 1 minute." in page
     assert "Meanwhile you can sign in with a link we email to anna@example.org." in page
+
+
+def test_guesses_sent_at_once_get_no_more_tries_than_guesses_one_by_one(app, make_user):
+    """Thirty wrong passwords at the same moment from one address: each is counted before
+    it is checked, so ten are tried and twenty wait, as one after another."""
+    make_user("arrangor@example.org")
+
+    def guess() -> str:
+        try:
+            sign_in.sign_in_with_password("arrangor@example.org", "gissning", ATTACKER)
+        except sign_in.PasswordRefused as refused:
+            return refused.reason
+        return "signed in"
+
+    assert Counter(in_threads(app, 30, guess)) == {"wrong": 10, "wait_here": 20}
+
+
+def test_right_passwords_cost_nothing_even_many_in_a_row(app, make_user):
+    """A conference's wifi is one address: its people signing in spend no budget."""
+    users = [make_user(f"deltagare{n}@example.org") for n in range(15)]
+    for user in users:
+        assert sign_in.sign_in_with_password(user.email, PASSWORD, OWNER_ADDRESS) == user
+    for n in range(10):  # the whole budget is still there for mistakes
+        with pytest.raises(sign_in.PasswordRefused) as refused:
+            sign_in.sign_in_with_password(users[0].email, f"fel {n}", OWNER_ADDRESS)
+        assert refused.value.reason == "wrong"
+    with pytest.raises(sign_in.PasswordRefused) as refused:
+        sign_in.sign_in_with_password(users[1].email, "fel igen", OWNER_ADDRESS)
+    assert refused.value.reason == "wait_here"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from ...database import unit_of_work
 from ...extensions import db
@@ -405,14 +405,11 @@ def expire_reservations(now: datetime | None = None, limit: int = 200) -> int:
     """Mark ended reservations expired and stop their open payments at the provider.
 
     Seats are free the moment expires_at passes, whether this runs or not; this only
-    tidies up (the worker runs it) so a Checkout Session cannot be paid later."""
+    tidies up (the worker runs it) so a Checkout Session cannot be paid later. Each
+    order is first claimed for EXPIRING_LEASE (one conditional UPDATE), so of several
+    workers only one asks the provider to stop its payment."""
     now = now or utcnow()
-    orders = db.session.scalars(
-        select(Order)
-        .where(Order.status == OrderStatus.RESERVED, Order.expires_at <= now)
-        .order_by(Order.expires_at)
-        .limit(limit)
-    ).all()
+    orders = _claim_ended(now, limit)
     for order in orders:
         for payment in order.payments:
             if payment.status is PaymentStatus.CREATED:
@@ -428,6 +425,40 @@ def expire_reservations(now: datetime | None = None, limit: int = 200) -> int:
             if order.status is OrderStatus.RESERVED and order.expires_at <= now:
                 transition(order, OrderStatus.EXPIRED)
     return len(orders)
+
+
+EXPIRING_LEASE = timedelta(minutes=2)
+
+
+def _claim_ended(now: datetime, limit: int) -> list[Order]:
+    """Ended reservations no other worker is tidying up, claimed by this one: the rows
+    are locked (PostgreSQL: others skip them; SQLite: one writer at a time) until the
+    claim is committed, after which others see it."""
+    ended = (
+        Order.status == OrderStatus.RESERVED,
+        Order.expires_at <= now,
+        or_(Order.expiring_until.is_(None), Order.expiring_until < now),
+    )
+    with unit_of_work():
+        ids = db.session.scalars(
+            select(Order.id)
+            .where(*ended)
+            .order_by(Order.expires_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if ids:
+            db.session.execute(
+                update(Order)
+                .where(Order.id.in_(ids), *ended)
+                .values(expiring_until=now + EXPIRING_LEASE)
+                .execution_options(synchronize_session=False)
+            )
+    if not ids:
+        return []
+    return db.session.scalars(
+        select(Order).where(Order.id.in_(ids)).order_by(Order.expires_at)
+    ).all()
 
 
 def organizer_emails(event: Event) -> list[str]:
