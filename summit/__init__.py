@@ -13,6 +13,7 @@ from .i18n import init_i18n
 from .logs import init_logging
 from .metrics import init_metrics
 from .requests import init_requests
+from .static_files import init_static_files
 
 # Content Security Policy: no inline script anywhere, everything from our own origin.
 CSP = {
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_requests(app)  # bounded JSON, no NUL in paths, no-store by default
     init_metrics(app)  # every request counted and timed for /metrics
     init_logging(app)  # JSON lines in production, each with its request id
+    init_static_files(app)  # hashed names, cached for a year
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy; HSTS is sent on secure requests

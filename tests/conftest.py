@@ -3,10 +3,13 @@ TEST_DATABASE_URL is set), a client, and factories for the things tests need."""
 
 import contextlib
 import contextvars
+import functools
 import logging
 import os
 import re
+import shutil
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -16,12 +19,15 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+import summit
 from summit import create_app
 from summit.extensions import db as _db
 from summit.extensions import limiter
 from summit.models import Event, EventFormat, EventKind, EventStatus, Role, User
 from summit.models.types import set_clock
 from summit.services import accounts, health
+from summit.static_files import KEY as STATIC_FILES
+from summit.static_files import StaticFiles
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PASSWORD = "correct horse battery"
@@ -308,6 +314,34 @@ EVENT_DAY = date(2027, 5, 18)
 def event_day_noon(day: date = EVENT_DAY) -> datetime:
     """Noon in Stockholm on `day`: far from midnight whatever the machine's zone."""
     return datetime.combine(day, time(12, 0), tzinfo=STOCKHOLM)
+
+
+@functools.cache
+def _static_files() -> StaticFiles:
+    return StaticFiles(Path(summit.__file__).parent / "static")
+
+
+def static_url(name: str) -> str:
+    """The URL pages give the static file `name`: with the hash of its content."""
+    return "/static/" + _static_files().by_name[name].hashed
+
+
+@pytest.fixture
+def deploy_static(app, tmp_path, monkeypatch):
+    """deploy({"js/x.js": "text"}): the app as a process started after a deploy that
+    appended `text` to those static files (a copy of the folder; all put back after)."""
+    folder = tmp_path / "static"
+    shutil.copytree(app.static_folder, folder)
+    monkeypatch.setattr(app, "static_folder", str(folder))
+
+    def deploy(changes: dict[str, str]) -> StaticFiles:
+        for name, added in changes.items():
+            with open(folder / name, "a", encoding="utf-8") as file:
+                file.write(added)
+        monkeypatch.setitem(app.extensions, STATIC_FILES, StaticFiles(folder))
+        return app.extensions[STATIC_FILES]
+
+    return deploy
 
 
 @pytest.fixture

@@ -410,3 +410,61 @@ def test_offline_doors_queue_and_report_the_conflict(phone, door, db):
     cut = "net::ERR_INTERNET_DISCONNECTED"
     errors = [e for e in phone.console_errors if cut not in e]
     assert errors == [], errors
+
+
+# Every file the scanner page names is in the cache `name` (what keepForOffline keeps).
+KEPT_FOR_OFFLINE = """(name) => {
+  const named = [location.pathname];
+  document.querySelectorAll("link[rel=stylesheet], link[rel=icon], link[rel=modulepreload]")
+    .forEach((link) => named.push(link.href));
+  document.querySelectorAll("script[type=module][src]").forEach((script) => named.push(script.src));
+  return caches.has(name).then((has) => has && caches.open(name).then((cache) =>
+    Promise.all(named.map((url) => cache.match(url))).then((hits) => hits.every(Boolean))));
+}"""
+# Only that cache is left: the service worker of its release dropped the others.
+ONLY_CACHE = "(name) => caches.keys().then((names) => names.join() === name)"
+# Asked again until it answers true, for at most 10 s (wait_for_function cannot wait
+# for a promise: it takes one for true).
+UNTIL = """async (arg) => {
+  const condition = %s;
+  for (const until = Date.now() + 10000; Date.now() < until; ) {
+    if (await condition(arg)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}"""
+
+
+def wait_until(page, condition: str, arg) -> None:
+    assert page.evaluate(UNTIL % condition, arg), (condition, arg)
+
+
+def scanner_cache(page) -> str:
+    return page.evaluate("JSON.parse(document.getElementById('scanner-config').textContent).cache")
+
+
+def test_a_deploy_reaches_a_phone_that_keeps_the_scanner(phone, door, deploy_static):
+    """The phone keeps the scanner's files for offline use and the browser keeps them a
+    year. After a deploy it runs the new modules (never one of those it kept), keeps the
+    new release's files, drops the old ones, and opens the new release without network."""
+    page = phone.new_page(locale=LOCALE)
+    open_station(page, door)
+    first = scanner_cache(page)
+    wait_until(page, KEPT_FOR_OFFLINE, first)
+
+    deploy_static({"js/scanner/page.js": '\ndocument.documentElement.dataset.release = "next";\n'})
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-release", "next")
+    expect(page.locator("#sc-door")).to_contain_text("Entré A")
+    second = scanner_cache(page)
+    assert second != first
+    wait_until(page, KEPT_FOR_OFFLINE, second)
+    wait_until(page, ONLY_CACHE, second)
+    assert phone.console_errors == [], phone.console_errors
+
+    page.context.set_offline(True)
+    reloaded = page.reload()
+    assert reloaded.from_service_worker
+    expect(page.locator("html")).to_have_attribute("data-release", "next")
+    expect(page.locator("#sc-net")).to_have_text("Offline")
+    expect(page.get_by_label("Ticket code")).to_be_focused()

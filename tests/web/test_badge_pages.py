@@ -21,7 +21,7 @@ from summit.models import (
 )
 from summit.services.badges import jobs as badge_jobs
 from tests import pdf
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, sign_in, static_url
 from tests.threads import worker_running
 from tests.unit.test_sales import buy
 from tests.web.test_manage_ticketing import GOOD_TYPE
@@ -219,7 +219,7 @@ def test_a_print_run_from_the_form_to_the_pdf(app, client, db, event, tickets, o
     page = client.get(job_url).text
     assert "<progress" in page and 'aria-live="polite"' in page
     assert re.search(r"\d of 4", page)
-    assert "js/badge-job.js" in page
+    assert static_url("js/badge-job.js") in page
 
     # The web process only queued it; a worker renders it, keeping the request's id.
     assert job.status is BadgeJobStatus.QUEUED and job.renderer is None

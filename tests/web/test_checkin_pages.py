@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from summit.models import Checkin, CheckinList, Role, Station
 from tests import pdf
 from tests.checkin_world import DAY_START, ticket, ticket_type
-from tests.conftest import csrf_token, event_day_noon
+from tests.conftest import csrf_token, event_day_noon, static_url
 
 API = "/api/v1/events/summit2027/checkin"
 MANAGE = "/manage/events/summit2027/checkin"
@@ -128,7 +128,7 @@ def test_status_page_shows_the_figures(client, db, summit, organizer):
     assert "Entré A" in page and "Gäst 0" in page
     assert re.search(r">1</div></td>\s*<td[^>]*><div>3</div>", page)  # 1 of 3 expected
     # Live: the figures sit in #live, which live.js refreshes from the page itself.
-    assert 'id="live" data-live-seconds="15"' in page and "js/live.js" in page
+    assert 'id="live" data-live-seconds="15"' in page and static_url("js/live.js") in page
     scan(client, token, guests[1].secret)
     page = client.get(f"{MANAGE}/").get_data(as_text=True)
     assert re.search(r">2</div></td>\s*<td[^>]*><div>3</div>", page)

@@ -9,7 +9,7 @@ from flask import Blueprint
 
 from summit import create_app
 from summit.models import Role
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, sign_in, static_url
 
 SV = {"Accept-Language": "sv"}
 EN = {"Accept-Language": "en"}
@@ -26,7 +26,8 @@ def assert_site_page(response, lang: str):
     assert response.mimetype == "text/html"
     assert f'<html lang="{lang}">' in page
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
-    assert "css/summit.css" in page and 'class="site-header"' in page and "<main" in page
+    assert static_url("css/summit.css") in page
+    assert 'class="site-header"' in page and "<main" in page
     assert 'href="/"' in page  # home, from the header and the page itself
     assert "Werkzeug" not in page and "Request Entity Too Large" not in page
     heading = re.search(r"<h1>(.*?)</h1>", page, re.S)

@@ -4,7 +4,9 @@ tested in test_checkin_api.py, the pages in a real browser in e2e/test_scanner.p
 import json
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
+from summit import static_files
 from summit.models import Role
 
 CONFIG = re.compile(r'<script type="application/json" id="scanner-config">(.*?)</script>', re.S)
@@ -64,28 +66,59 @@ def test_door_staff_page_carries_their_csrf_token_and_lists(
 
 
 def test_service_worker_is_served_where_its_scope_covers_the_scanner(client):
-    response = client.get("/events/summit2027/checkin/scanner-worker.js")
+    page = client.get("/events/summit2027/checkin/station").get_data(as_text=True)
+    config = json.loads(CONFIG.search(page).group(1))
+    assert config["worker"] == "/events/summit2027/checkin/scanner-worker.js"
+    response = client.get(config["worker"])
     assert response.status_code == 200
     assert response.mimetype in ("text/javascript", "application/javascript")
-    assert "caches" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-cache"
+    # The cache the page fills is the one the worker reads and keeps (it drops others).
+    assert config["cache"].startswith("summit-scanner-")
+    assert f'var CACHE = "{config["cache"]}";' in response.get_data(as_text=True)
 
 
 SCRIPTS = re.compile(r'<script type="module" src="([^"]+)"></script>')
 PRELOADS = re.compile(r'<link rel="modulepreload" href="([^"]+)">')
+IMPORTS = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"']+)["']""")
 
 
 def test_page_names_every_scanner_module_so_it_opens_offline(client, app):
     """The scanner is ES modules; the page keeps for offline use the files it names (the
     entry module and the preloaded ones, static/js/scanner/offline.js). A module left out
-    would be missing when a phone reloads the page without network."""
+    would be missing when a phone reloads the page without network. All are named by
+    hashed name, and so are the imports between them: a module cached from an earlier
+    release can never be imported by a newer one."""
     html = client.get("/events/summit2027/checkin/station").get_data(as_text=True)
     named = SCRIPTS.findall(html) + PRELOADS.findall(html)
-    assert SCRIPTS.findall(html) == ["/static/js/scanner/main.js"]
+    files = static_files.current()
+    assert SCRIPTS.findall(html) == [f"/static/{files.by_name['js/scanner/main.js'].hashed}"]
     folder = Path(app.static_folder) / "js" / "scanner"
-    on_disk = sorted(f"/static/js/scanner/{path.name}" for path in folder.glob("*.js"))
+    on_disk = sorted(
+        f"/static/{files.by_name[f'js/scanner/{path.name}'].hashed}" for path in folder.glob("*.js")
+    )
     assert sorted(named) == on_disk
+    imported = set()
     for url in named:
         response = client.get(url)
         assert response.status_code == 200, url
         # Module scripts must come as JavaScript from our own origin (script-src 'self').
         assert response.mimetype in ("text/javascript", "application/javascript"), url
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        imported.update(
+            urljoin(url, spec) for spec in IMPORTS.findall(response.get_data(as_text=True))
+        )
+    assert imported == set(named) - set(SCRIPTS.findall(html))
+
+
+def test_the_decoder_is_named_by_its_content_too(client):
+    page = client.get("/events/summit2027/checkin/station").get_data(as_text=True)
+    config = json.loads(CONFIG.search(page).group(1))
+    for url, mimetype in (
+        (config["decoder"], "text/javascript"),
+        (config["wasm"], "application/wasm"),
+    ):
+        assert static_files.HASHED.match(url.removeprefix("/static/")), url
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == mimetype, url
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"

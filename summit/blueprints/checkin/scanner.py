@@ -16,12 +16,14 @@ BarcodeDetector of its own; every other page keeps the strict policy. It allows
 compiling WebAssembly, not eval().
 """
 
-from flask import current_app, g, make_response, render_template, url_for
+from io import BytesIO
+
+from flask import g, make_response, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ... import CSP
+from ... import CSP, static_files
 from ...access import event_role_required, public
 from ...extensions import talisman
 from ...models import Role
@@ -132,6 +134,7 @@ def _render(slug: str, mode: str, event=None, lists=(), default_list=None):
         ),
         "wasm": url_for("static", filename="vendor/barcode-detector/zxing_reader.wasm"),
         "worker": url_for("checkin.scanner_worker", slug=slug),
+        "cache": _offline_cache(),
         "scope": url_for("checkin.door_scanner", slug=slug),
         "texts": _texts(),
     }
@@ -171,11 +174,22 @@ def door_scanner(slug):
     return _render(slug, "account", g.event, lists, default)
 
 
+def _offline_cache() -> str:
+    """The cache the scanner keeps its files in for offline use, named after this
+    release's static files: a deploy starts a new one, and the worker drops the old."""
+    return f"summit-scanner-{static_files.current().release}"
+
+
 @public
 def scanner_worker(slug):
     """The service worker that lets the scanner page open again without network (a
     phone that reloads the tab at a door with no Wi-Fi). Served under the scanner's
-    path, so that its scope can cover the scanner pages; the file is static."""
-    response = current_app.send_static_file("js/scanner-worker.js")
+    path, so that its scope can cover the scanner pages, with this release's cache name
+    written in: a deploy changes its bytes, which is what makes a browser install it."""
+    worker = static_files.current().by_name["js/scanner-worker.js"]
+    body = worker.body.replace(b"summit-scanner-RELEASE", _offline_cache().encode())
+    response = send_file(
+        BytesIO(body), mimetype="text/javascript", etag=f"{worker.hashed}-{_offline_cache()}"
+    )
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from summit.models import AgendaItem
 from summit.services.program import agenda as agendas
-from tests.conftest import sign_in
+from tests.conftest import sign_in, static_url
 from tests.published_world import published_summit
 from tests.schedule_world import at, session
 
@@ -138,7 +138,7 @@ def test_agenda_page_for_others_is_filled_by_the_browser(client, world):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'id="agenda-browser"' in html and "<noscript>" in html
-    assert "js/agenda.js" in html
+    assert static_url("js/agenda.js") in html
     token = world["sessions"]["closing"].token
     assert re.search(rf'<li class="agenda-item" hidden data-token="{token}">', html)
     assert response.headers["ETag"]

@@ -10,7 +10,6 @@ import { clock, notice, renderStatus, renderUndo } from "./status.js";
 import { showVerdict, verdictFor } from "./verdict.js";
 
 var RETRY_ONLINE_MS = 10000, LIST_EVERY_MS = 3 * 60 * 1000, SYNC_EVERY_MS = 3000;
-var CACHE = "summit-scanner-v1"; // the service worker's (scanner-worker.js)
 
 export function setOnline(online) {
   if (!online) state.lastFailure = Date.now();
@@ -219,23 +218,33 @@ export function keepSyncing() {
 }
 
 // Offline reloads: a service worker keeps this page and its files for when there is no
-// network; the page stores them on first load, as the worker only sees later requests.
-// Its files are the ones the page names: style sheets, icon, and the scripts (the
-// entry module and, preloaded, every module it imports).
+// network; the page stores them, as it alone knows which they are: style sheets, icon,
+// and the scripts (the entry module and, preloaded, every module it imports). They have
+// hashed names, whose content never changes, so each is fetched once; the page itself
+// every time. The cache is named after this release's files (config.cache), so a deploy
+// starts a new one and the worker drops the old (scanner-worker.js).
 export function keepForOffline() {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
   navigator.serviceWorker.register(config.worker, { scope: config.scope }).catch(noop);
   if (!window.caches) return;
-  var files = [window.location.pathname];
+  var files = [];
   document.querySelectorAll("link[rel=stylesheet], link[rel=icon], link[rel=modulepreload]").forEach(function (link) { files.push(link.href); });
   document.querySelectorAll("script[type=module][src]").forEach(function (script) { files.push(script.src); });
   // The decoder (1 MB) too where the browser has none of its own, so the camera also
-  // starts offline; fetched once, the worker refreshes it when it is asked for online.
-  var decoder = "BarcodeDetector" in window ? [] : [config.decoder, config.wasm];
-  window.caches.open(CACHE).then(function (cache) {
-    return Promise.all(files.map(function (file) { return cache.add(file).catch(noop); }).concat(
-      decoder.map(function (file) {
-        return cache.match(file).then(function (hit) { return hit || cache.add(file); }).catch(noop);
+  // starts offline.
+  if (!("BarcodeDetector" in window)) files.push(config.decoder, config.wasm);
+  window.caches.open(config.cache).then(function (cache) {
+    return Promise.all([keep(cache, window.location.pathname).catch(noop)].concat(
+      files.map(function (file) {
+        return cache.match(file).then(function (hit) { return hit || keep(cache, file); }).catch(noop);
       })));
   }).catch(noop);
+}
+
+// A file is kept only as its own name answered it: a redirect (a hashed name of another
+// release, from a server in the middle of a deploy) would keep another file under it.
+function keep(cache, file) {
+  return fetch(file, { credentials: "same-origin" }).then(function (response) {
+    if (response.ok && !response.redirected) return cache.put(file, response);
+  });
 }
