@@ -48,7 +48,12 @@ def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         return f"sqlite:///{instance_path / 'summit.db'}"
-    # psycopg 3 is the driver; accept the plain URLs hosting platforms hand out.
+    return sqlalchemy_url(url)
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A database URL as SQLAlchemy takes it: psycopg 3 is the driver, and the plain
+    URLs hosting platforms hand out (postgres://, postgresql://) are accepted."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -96,6 +101,8 @@ def load_config(instance_path: Path) -> dict:
         "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Where `flask backup create` writes when not told (services/backup).
+        "BACKUP_DIR": env.get("BACKUP_DIR") or str(instance_path / "backups"),
         # Mail: without SMTP_HOST nothing is sent; site admins read the outbox page.
         "SMTP_HOST": env.get("SMTP_HOST", ""),
         "SMTP_PORT": int(env.get("SMTP_PORT", "587")),

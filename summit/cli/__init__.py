@@ -1,5 +1,5 @@
 """`flask` commands: demo data, the worker (outbox, badge runs), mail and user
-administration, badges."""
+administration, badges, backups."""
 
 import logging
 import signal
@@ -83,9 +83,11 @@ def demo():
 
 
 def register_cli(app: Flask) -> None:
+    from .backup import backup_cli
     from .badges import badges
     from .checkin import checkin_cli
 
+    app.cli.add_command(backup_cli)
     app.cli.add_command(badges)
     app.cli.add_command(checkin_cli)
     app.cli.add_command(mail_cli)

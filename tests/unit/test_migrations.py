@@ -7,70 +7,13 @@ and dropped afterwards). All but the first command run in this process (`db_comm
 a fresh interpreter for each would take seconds to start.
 """
 
-import contextlib
-import logging
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
-from types import SimpleNamespace
 
 import psycopg
 import pytest
 
-from summit import create_app
 from tests.conftest import PG_URL
-
-ROOT = Path(__file__).resolve().parents[2]
-FLASK = str(Path(sys.executable).with_name("flask"))
-
-
-def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = dict(
-        os.environ,
-        FLASK_APP="wsgi.py",
-        DATABASE_URL=database_url,
-        SECRET_KEY="migration-test-secret-key-long-enough",
-    )
-    return subprocess.run(
-        [FLASK, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
-@contextlib.contextmanager
-def logging_kept():
-    """Alembic's env.py configures logging from alembic.ini (as a command run from the
-    shell should): in this process, the test run's loggers are put back afterwards."""
-    manager = logging.root.manager
-    kept = {
-        logger: (logger.level, logger.disabled, logger.propagate, list(logger.handlers))
-        for logger in [logging.root, *manager.loggerDict.values()]
-        if isinstance(logger, logging.Logger)
-    }
-    try:
-        yield
-    finally:
-        for logger in [logging.root, *manager.loggerDict.values()]:
-            if isinstance(logger, logging.Logger) and logger not in kept:
-                logger.disabled = False
-        for logger, (level, disabled, propagate, handlers) in kept.items():
-            logger.setLevel(level)
-            logger.disabled, logger.propagate, logger.handlers = disabled, propagate, handlers
-
-
-def db_command(database_url: str, *args: str) -> SimpleNamespace:
-    """`flask db <args>` on `database_url`, the command itself run in this process."""
-    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migration-test-secret-key-long-enough"}
-    )
-    with logging_kept():
-        result = app.test_cli_runner().invoke(args=["db", *args])
-    with app.app_context():
-        app.extensions["sqlalchemy"].engine.dispose()
-    stderr = repr(result.exception) if result.exception else result.output
-    return SimpleNamespace(returncode=result.exit_code, stdout=result.output, stderr=stderr)
+from tests.shell import db_command, flask
 
 
 def upgrade_then_check(database_url: str) -> None:

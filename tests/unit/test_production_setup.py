@@ -93,14 +93,14 @@ def test_two_instances_on_one_host_each_keep_their_own_control_socket(tmp_path):
 
 
 def test_the_systemd_units_verify(tmp_path):
-    """systemd reads both units without a complaint (unknown keys, missing programs),
+    """systemd reads every unit without a complaint (unknown keys, missing programs),
     with the install paths pointed at this checkout."""
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.fail("systemd-analyze is missing: apt-get install systemd", pytrace=False)
     (tmp_path / "summit.env").write_text("SUMMIT_ENV=production\n")
     units = []
-    for unit in sorted((ROOT / "deploy" / "systemd").glob("*@.service")):
+    for unit in sorted((ROOT / "deploy" / "systemd").glob("summit-*")):
         text = unit.read_text()
         for installed, here in (
             ("/opt/summit/venv", str(Path(sys.executable).parent.parent)),
@@ -111,7 +111,12 @@ def test_the_systemd_units_verify(tmp_path):
         instance = tmp_path / unit.name.replace("@.", "@1.")
         instance.write_text(text)
         units.append(str(instance))
-    assert [Path(u).name for u in units] == ["summit-web@1.service", "summit-worker@1.service"]
+    assert [Path(u).name for u in units] == [
+        "summit-backup.service",
+        "summit-backup.timer",
+        "summit-web@1.service",
+        "summit-worker@1.service",
+    ]
     verified = subprocess.run(
         [analyze, "verify", "--man=no", *units], capture_output=True, text=True, timeout=60
     )

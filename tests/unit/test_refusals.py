@@ -24,6 +24,7 @@ NOT_REFUSALS = {
     "OrderTransitionError": "a move the order state table forbids: a programming error",
     "_LostClaim": "a badge run another worker took over: internal to the badge worker",
     "BadWebhook": "a request that is not Stripe's: answered 400, never shown to a person",
+    "BackupError": "the operator's `flask backup` failing: a line on the command line, in English",
 }
 
 
