@@ -82,6 +82,8 @@ def init_logging(app: Flask) -> None:
         response.headers["X-Request-ID"] = request_id()
         return response
 
+    # WeasyPrint says each step of every PDF at INFO: seven lines a ticket or badge.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     if app.testing:
         return  # the test run's own capture keeps the records
     root = logging.getLogger()

@@ -138,13 +138,17 @@ def em_width(text: str, bold: bool = True) -> float:
 def _advances(bold: bool) -> dict[int, float]:
     """Each character's advance in ems, in the font Pango picks for the documents' font
     list, read from the font file itself. Made once per process."""
+    from .pdf import rendering
+
+    with rendering() as renderer:
+        return _advances_in(renderer.fonts.font_map, bold)
+
+
+def _advances_in(font_map, bold: bool) -> dict[int, float]:
     from fontTools.ttLib import TTFont
     from weasyprint.text.ffi import TO_UNITS, ffi, gobject, harfbuzz, pango
     from weasyprint.text.fonts import get_hb_object_data, get_pango_font_hb_face
 
-    from .pdf import shared_renderer
-
-    font_map = shared_renderer().fonts.font_map
     context = pango.pango_font_map_create_context(font_map)
     description = pango.pango_font_description_new()
     try:

@@ -1,13 +1,20 @@
 """PDF rendering with WeasyPrint, and the QR codes on tickets, badges and station links.
 
-html_to_pdf() and shared_renderer() share one font configuration, URL fetcher and parsed
-documents.css per thread; the renderer fetches only data: URLs (no file, no network,
+html_to_pdf() and rendering() share one font configuration, URL fetcher and parsed
+documents.css per process; the renderer fetches only data: URLs (no file, no network,
 whatever a name typed into a form contains), so every image is embedded: data_uri().
+
+One renderer per process, used by one thread at a time: Pango's font map is not made
+for two threads at once, and laying out a document is Python work under the GIL, so
+threads taking turns lose nothing. A process keeps one font configuration (not one per
+thread, 4 MB each) and, warmed once (badges.arrival.warm_up), is warm for every thread.
 """
 
 import base64
 import io
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -46,12 +53,12 @@ def html_to_pdf(html: str) -> bytes:
     Only data: URLs are fetched: embed images; a link to a file or a host stays empty."""
     from weasyprint import HTML  # imported on first use: it takes half a second
 
-    renderer = shared_renderer()
-    return HTML(string=html, base_url=str(STATIC), url_fetcher=renderer.fetcher).write_pdf(
-        stylesheets=[renderer.stylesheet],
-        font_config=renderer.fonts,
-        pdf_tags=True,  # tagged PDF: screen readers get headings, tables and reading order
-    )
+    with rendering() as renderer:
+        return HTML(string=html, base_url=str(STATIC), url_fetcher=renderer.fetcher).write_pdf(
+            stylesheets=[renderer.stylesheet],
+            font_config=renderer.fonts,
+            pdf_tags=True,  # tagged PDF: screen readers get headings, tables and reading order
+        )
 
 
 @dataclass(frozen=True)
@@ -61,13 +68,24 @@ class Renderer:
     stylesheet: object
 
 
-_local = threading.local()
+_lock = threading.RLock()
+_renderer: Renderer | None = None
 
 
-def shared_renderer() -> Renderer:
-    """The font configuration, URL fetcher and parsed stylesheet, made once per thread:
+@contextmanager
+def rendering() -> Iterator[Renderer]:
+    """This process's renderer, for this thread alone until the block ends (nested
+    blocks of one thread are fine). Everything WeasyPrint does with its fonts (laying out,
+    writing the PDF) belongs inside."""
+    with _lock:
+        yield _shared_renderer()
+
+
+def _shared_renderer() -> Renderer:
+    """The font configuration, URL fetcher and parsed stylesheet, made once per process:
     reusing them saves most of the cost of a small document."""
-    renderer = getattr(_local, "renderer", None)
+    global _renderer
+    renderer = _renderer
     if renderer is None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
@@ -78,7 +96,7 @@ def shared_renderer() -> Renderer:
         stylesheet = CSS(
             string=_stylesheet_text(), url_fetcher=fetcher, font_config=fonts, base_url=None
         )
-        renderer = _local.renderer = Renderer(fonts, fetcher, stylesheet)
+        renderer = _renderer = Renderer(fonts, fetcher, stylesheet)
     return renderer
 
 

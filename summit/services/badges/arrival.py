@@ -148,10 +148,10 @@ def print_badge(token, slug: str, now: datetime | None = None) -> bytes:
 
 def warm_up() -> None:
     """Make one badge in each layout a door prints, and forget it: WeasyPrint imported,
-    the fonts found and measured, this thread's renderer and the logo decoder ready, so
-    the first badge a door asks for after a start takes as long as the others (2.4 s
-    instead of 0.1 s cold). For each thread of a web process as it starts
-    (gunicorn.conf.py) and for `flask worker`. Needs no app and no database."""
+    the fonts found and measured, the process's renderer and the logo decoder ready, so
+    the first badge a door asks for after a start takes as long as the others. For a
+    web process as it starts (gunicorn.conf.py) and for `flask worker`. Needs no app and
+    no database."""
     sample = Badge(
         first_name="Åsa",
         last_name="Öberg-Lindqvist",

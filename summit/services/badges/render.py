@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..branding import Brand
 from ..name_type import PT_MM, SetName, em_width, fit_name, line_count
-from ..pdf import data_uri, qr_png, shared_renderer
+from ..pdf import data_uri, qr_png, rendering
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -142,14 +141,15 @@ def render_badges(
                 if progress:
                     progress(done)
         return _merge(pdfs)
-    documents = []
-    for part, _ in chunks:
-        documents.append(badges_document(badges_html(part, spec)))
-        done += len(part)
-        if progress:
-            progress(done)
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    with rendering():  # the documents keep the renderer's fonts until written
+        documents = []
+        for part, _ in chunks:
+            documents.append(badges_document(badges_html(part, spec)))
+            done += len(part)
+            if progress:
+                progress(done)
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf()
 
 
 def _chunks(badges: list[Badge], per_page: int) -> list[list[Badge]]:
@@ -171,8 +171,8 @@ def _pool() -> ProcessPoolExecutor:
     """Rendering processes that start with WeasyPrint loaded and its fonts set up: forked
     from this process when it runs no other thread, else from a clean fork server (a
     fork of a process with threads can inherit a lock held by one of them)."""
-    shared_renderer()
-    em_width("M")  # the printing font's measures, read once here for every process
+    with rendering():
+        em_width("M")  # the fonts and their measures, made once here for every process
     if threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
     else:
@@ -192,13 +192,16 @@ def _start_worker() -> None:
 def _chunk_pdf(chunk: tuple[list[Badge], str]) -> bytes:
     part, layout = chunk
     try:
-        return badges_document(badges_html(part, LAYOUTS[layout])).write_pdf()
+        with rendering():
+            return badges_document(badges_html(part, LAYOUTS[layout])).write_pdf()
     finally:
         gc.collect()
 
 
 def _merge(pdfs: list[bytes]) -> bytes:
     """The pages of these PDFs, in order, in one PDF."""
+    import pypdfium2 as pdfium  # here: only a worker joins chunks (8 MB a web process saves)
+
     merged = pdfium.PdfDocument.new()
     try:
         for pdf in pdfs:
@@ -441,11 +444,11 @@ def _crop_marks_svg(layout: Layout) -> str:
 def badges_document(html: str):
     from weasyprint import HTML
 
-    renderer = shared_renderer()
-    # No shared stylesheet: the badge template carries its own, sized to the layout.
-    return HTML(string=html, base_url=None, url_fetcher=renderer.fetcher).render(
-        font_config=renderer.fonts
-    )
+    with rendering() as renderer:
+        # No shared stylesheet: the badge template carries its own, sized to the layout.
+        return HTML(string=html, base_url=None, url_fetcher=renderer.fetcher).render(
+            font_config=renderer.fonts
+        )
 
 
 @cache
