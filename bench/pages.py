@@ -10,6 +10,7 @@ The last line of output is one JSON object:
 {"home": {"req_per_s", "p50_ms", "p95_ms", "queries", "requests", "errors"}, "event": {...}}
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -64,15 +65,18 @@ def start_gunicorn(env: dict, port: int, log: Path, workers: int = WORKERS) -> s
 
 
 def stop_gunicorn(server: subprocess.Popen, log: Path) -> None:
-    """Stop gunicorn gracefully (killed after 15 s) and show its log if it failed."""
+    """Stop gunicorn gracefully (killed after 15 s) and show its log from the first
+    traceback, if it logged one."""
     server.send_signal(signal.SIGTERM)
     try:
         server.wait(timeout=15)
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
-    if "Traceback" in log.read_text():
-        print(f"gunicorn log:\n{log.read_text()[-4000:]}", file=sys.stderr)
+    text = log.read_text()
+    if "Traceback" in text:  # from its line before the first traceback
+        start = text.rfind("\n", 0, text.rfind("\n", 0, text.index("Traceback")))
+        print(f"gunicorn log:\n{text[start + 1 : start + 4001]}", file=sys.stderr)
 
 
 def wait_until_answering(base: str, server: subprocess.Popen, log: Path) -> None:
@@ -88,6 +92,18 @@ def wait_until_answering(base: str, server: subprocess.Popen, log: Path) -> None
             pass
         time.sleep(0.2)
     sys.exit(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def serving(env: dict, port: int, log: Path, workers: int = WORKERS):
+    """gunicorn answering on 127.0.0.1:`port` for the with block, stopped after it."""
+    server = start_gunicorn(env, port, log, workers)
+    try:
+        wait_until_answering(f"http://127.0.0.1:{port}", server, log)
+        print(f"gunicorn: {workers} workers on 127.0.0.1:{port}", flush=True)
+        yield server
+    finally:
+        stop_gunicorn(server, log)
 
 
 def in_process_app(env: dict, *extra: str):
@@ -173,6 +189,7 @@ def run_load(
         "requests_per_s": round(len(latencies) / wall, 1),
         "p50_ms": round(cuts[49] * 1000, 2),
         "p95_ms": round(cuts[94] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
         "requests": len(latencies),
         "errors": len(errors),
         "bytes": max(sizes, default=0),
@@ -227,17 +244,11 @@ def main() -> None:
         prepare_database(env)
 
         port = free_port()
-        log = Path(tmp) / "gunicorn.log"
-        server = start_gunicorn(env, port, log)
         figures: dict[str, dict] = {}
-        try:
-            wait_until_answering(f"http://127.0.0.1:{port}", server, log)
-            print(f"gunicorn: {WORKERS} workers on 127.0.0.1:{port}", flush=True)
+        with serving(env, port, Path(tmp) / "gunicorn.log"):
             for name, path in PAGES.items():
                 figures[name] = load(port, path)
                 print(f"{path}: {figures[name]}", flush=True)
-        finally:
-            stop_gunicorn(server, log)
 
         for name, queries in count_queries(env).items():
             figures[name]["queries"] = queries
