@@ -49,6 +49,7 @@ _run_dir.mkdir(parents=True, exist_ok=True)
 _instance = re.sub(r"[^A-Za-z0-9]+", "-", bind[0])
 control_socket = str(_run_dir / f"gunicorn-{_instance}.ctl")
 
+
 # glibc's malloc keeps what a thread freed in that thread's arena (up to 8 per core) and
 # raises its thresholds as it goes, so a process answering PDFs on four threads grows
 # and never gives back. Two arenas and fixed thresholds of 128 KiB (big buffers mapped
