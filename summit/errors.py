@@ -2,8 +2,10 @@
 language, with a way on; the JSON API (/api/...) answers JSON instead.
 
 One handler for all HTTP errors (a code without its own words gets the general ones),
-one for the form that expired (a CSRF failure is a 400 that says something else), and
-one for crashes, which must not fail in their turn.
+one for the form that expired (a CSRF failure is a 400 that says something else), one
+for the database out of reach (a 503 to try again, not a crash: PostgreSQL restarting
+or failing over; the pool reconnects by itself when it is back), and one for crashes,
+which must not fail in their turn.
 """
 
 import logging
@@ -11,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -94,6 +97,40 @@ def crash_page(error: InternalServerError):
         return FALLBACK, 500, {"Content-Type": "text/html; charset=utf-8"}
 
 
+RETRY_SECONDS = 5
+
+
+def database_unavailable(error: OperationalError):
+    """The database did not answer (down, restarting, refusing connections): 503 and
+    Retry-After, in words that need no database; the scanner takes a 503 for offline
+    and keeps the scan to send again."""
+    log.warning("Database unreachable: %s", str(error.orig or error).splitlines()[0])
+    try:
+        from .extensions import db
+
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the database is what failed)
+        log.debug("Rollback without a database failed", exc_info=True)
+    headers = {"Retry-After": str(RETRY_SECONDS)}
+    if wants_json():
+        response = _json_error(503, "unavailable")
+        response.headers.update(headers)
+        return response
+    return UNAVAILABLE, 503, headers | {"Content-Type": "text/html; charset=utf-8"}
+
+
+UNAVAILABLE = """<!doctype html>
+<html lang="sv"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Strax tillbaka – Mötesplats Social Innovation</title></head>
+<body><main><h1>Strax tillbaka</h1>
+<p>Tjänsten svarar inte just nu. Försök igen om en liten stund.
+<a href="">Ladda om sidan</a></p>
+<h2 lang="en">Back in a moment</h2>
+<p lang="en">The service is not answering right now. Please try again in a moment.
+<a href="">Reload the page</a></p>
+</main></body></html>"""
+
 FALLBACK = """<!doctype html>
 <html lang="sv"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -108,4 +145,5 @@ FALLBACK = """<!doctype html>
 def register_error_pages(app: Flask) -> None:
     app.register_error_handler(HTTPException, error_page)
     app.register_error_handler(CSRFError, error_page)
+    app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(500, crash_page)

@@ -45,6 +45,8 @@ def _part(what: str) -> Iterator[None]:
         yield
     except Exception:
         log.exception("%s failed", what)
-        db.session.rollback()
     finally:
-        db.session.remove()
+        try:
+            db.session.remove()  # rolls back what is left
+        except Exception:  # the connection is gone (the database restarted)
+            log.warning("%s: the database connection was lost; the next round opens one", what)

@@ -9,6 +9,7 @@ Run by `make test-nodes` (PostgreSQL from TEST_DATABASE_URL, a redis-server of i
 `make test` leaves this folder out (tests/conftest.py), as it starts six processes.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -25,6 +26,7 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from summit import create_app
 from summit.extensions import db
@@ -102,24 +104,30 @@ class Node:
 
 
 class Cluster:
-    def __init__(self, app, nodes, smtp, stripe):
-        self.app, self.nodes, self.smtp, self.stripe = app, nodes, smtp, stripe
+    def __init__(self, app, url, nodes, smtp, stripe):
+        self.app, self.url, self.nodes = app, url, nodes
+        self.smtp, self.stripe = smtp, stripe
 
     def __getitem__(self, name: str) -> Node:
         return self.nodes[name]
+
+
+def psql(url: str, sql: str) -> None:
+    """`sql` run on the server of `url`, connected to its postgres database."""
+    admin = make_url(url).set(database="postgres", drivername="postgresql")
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", admin.render_as_string(False), "-c", sql],
+        check=True,
+        capture_output=True,
+    )
 
 
 def _database(tmp_base: str) -> str:
     """A new database beside the test database, named for this run."""
     url = make_url(tmp_base)
     name = f"{url.database}_nodes"
-    admin = url.set(database="postgres").render_as_string(hide_password=False)
-    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
-        subprocess.run(
-            ["psql", "-q", "-v", "ON_ERROR_STOP=1", admin.replace("+psycopg", ""), "-c", sql],
-            check=True,
-            capture_output=True,
-        )
+    psql(tmp_base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    psql(tmp_base, f"CREATE DATABASE {name}")
     return url.set(database=name).render_as_string(hide_password=False)
 
 
@@ -207,7 +215,7 @@ def cluster(tmp_path_factory):
             for name in ("a", "b"):
                 nodes[name] = _start(name, env, tmp / name)
             with app.app_context():
-                yield Cluster(app, nodes, smtp, stripe)
+                yield Cluster(app, url, nodes, smtp, stripe)
                 db.session.remove()
                 db.engine.dispose()
         finally:
@@ -366,22 +374,18 @@ def test_a_release_published_on_one_node_is_served_by_the_other_with_a_new_etag(
     assert after.json()["schedule"]["version"] != number
 
 
+def queue_one(subject: str, to: str = "asa.oberg-lindqvist@example.org") -> int:
+    message = queue_mail(
+        to, "magic_link", subject=subject, locale="sv", link="https://summit.test/m", minutes=30
+    )
+    db.session.commit()
+    return message.id
+
+
 def test_every_mail_is_sent_exactly_once(cluster):
     """Both workers deliver the outbox at once: each message arrives once."""
     before = cluster.smtp.message_ids()
-    queued = [
-        queue_mail(
-            f"gäst{n}@example.org",
-            "magic_link",
-            subject=f"Meddelande {n}",
-            locale="sv",
-            link=f"https://summit.test/m/{n}",
-            minutes=30,
-        )
-        for n in range(60)
-    ]
-    db.session.commit()
-    ids = [m.id for m in queued]
+    ids = [queue_one(f"Meddelande {n}", f"gäst{n}@example.org") for n in range(60)]
 
     def all_sent():
         db.session.rollback()
@@ -429,6 +433,42 @@ def test_reservations_expire_once(cluster):
         if r["method"] == "POST" and r["path"].endswith("/expire")
     )
     assert len(expiries) == 30 and set(expiries.values()) == {1}, expiries
+
+
+def sent(message_id: int) -> bool:
+    db.session.rollback()
+    return db.session.get(OutboxMessage, message_id).status is MessageStatus.SENT
+
+
+def test_with_the_database_briefly_gone_requests_fail_cleanly_and_recover(cluster):
+    """PostgreSQL refuses every connection for a while (as when it restarts): pages and
+    the door answer 503 at once, no process dies; when it is back every node answers
+    again and the workers deliver again, with nothing restarted."""
+    name = make_url(cluster.url).database
+    page = f"/events/{SLUG}/"
+    psql(cluster.url, f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+    try:
+        # Every open connection of the nodes cut, as a restart does.
+        terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+        psql(cluster.url, terminate + f"'{name}'")
+        for node in cluster.nodes.values():
+            answer = requests.get(node.url + page, timeout=30)
+            assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+            assert "Strax tillbaka" in answer.text
+            assert requests.get(node.url + "/readyz", timeout=30).status_code == 503
+            assert requests.get(node.url + "/healthz", timeout=30).status_code == 200
+    finally:
+        psql(cluster.url, f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+    for node in cluster.nodes.values():
+        until(
+            lambda node=node: requests.get(node.url + page, timeout=30).status_code == 200,
+            f"node {node.name} answering again",
+        )
+        assert node.web.poll() is None and node.worker.poll() is None
+    with contextlib.suppress(OperationalError):
+        db.session.remove()  # this test's own connection was cut too
+    message = queue_one("Efter avbrottet")
+    until(lambda: sent(message), "a mail queued after the outage sent")
 
 
 def test_a_badge_run_started_on_one_node_finishes_when_that_node_is_killed(cluster, organizer):

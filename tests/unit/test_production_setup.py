@@ -145,7 +145,7 @@ def test_metrics_are_summed_over_the_processes_of_an_instance(tmp_path):
     assert "summit_figures_up 0.0" in text  # no tables yet: the figures are missing, not a 500
 
 
-def test_a_process_is_warmed_before_it_serves(monkeypatch):
+def test_a_process_is_warmed_before_it_serves(monkeypatch, tmp_path):
     """gunicorn.conf.py's post_worker_init makes a badge (services.badges.arrival.warm_up)
     before the process takes a request: the process's renderer and the printing font's
     measures are made, for whichever thread answers first."""
@@ -154,6 +154,10 @@ def test_a_process_is_warmed_before_it_serves(monkeypatch):
     from summit.services import name_type, pdf
 
     monkeypatch.delenv("SUMMIT_WARM_UP", raising=False)
+    # Read as gunicorn reads it, the file sets these for its processes: not for this one
+    # (the other tests' /metrics would look for a multiprocess folder).
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("RUNTIME_DIRECTORY", str(tmp_path))
     monkeypatch.setattr(pdf, "_renderer", None)
     name_type._advances.cache_clear()
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))

@@ -4,7 +4,7 @@ outage does not take a node out)."""
 
 from sqlalchemy import text
 
-from tests.conftest import app_like, statements
+from tests.conftest import app_like, limiter_kept, statements
 from tests.redis_server import RedisServer, free_port
 
 
@@ -72,3 +72,31 @@ def test_ready_with_redis_up(app, at_head, tmp_path):
         assert client.get("/readyz").get_json()["redis"] == "ok"
     finally:
         server.stop()
+
+
+def test_without_its_database_the_site_says_try_again_and_the_door_goes_offline(app):
+    """PostgreSQL out of reach (restarting, failing over): pages answer 503 with
+    Retry-After in words that need no database, the check-in API a 503 the scanner takes
+    for offline (it keeps the scan), /readyz 503 and /healthz 200: no crash page, no
+    hang, and the pool reconnects by itself when the database is back (tests/nodes)."""
+    gone = app_like(
+        app,
+        SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}},
+    )
+    with limiter_kept():
+        client = gone.test_client()
+        page = client.get("/")
+        assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+        assert "Strax tillbaka" in page.text and "Back in a moment" in page.text
+        scan = client.post(
+            "/api/v1/events/summit2027/checkin",
+            json={"secret": "x" * 32},
+            headers={"Authorization": "Bearer " + "t" * 43},
+        )
+        assert scan.status_code == 503 and scan.get_json() == {
+            "status": "error",
+            "error": "unavailable",
+        }
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
