@@ -55,7 +55,8 @@ def logging_kept():
 def db_command(database_url: str, *args: str) -> SimpleNamespace:
     """`flask db <args>` on `database_url`, the command itself run in this process."""
     url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
+    # TESTING: the app has the `db` commands, as under the `flask` command.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "TESTING": True})
     with app.app_context(), logging_kept():  # its own context: a test may have one open
         result = app.test_cli_runner().invoke(args=["db", *args])
     with app.app_context():

@@ -8,11 +8,11 @@ load balancer taking every node out because Redis is down would close the door a
 shop over the one outage the app is built to outlive.
 """
 
+import ast
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import inspect, text
 
@@ -32,8 +32,21 @@ class Readiness:
 
 @cache
 def migration_heads() -> frozenset[str]:
-    """The revisions the code expects (read once: they change only with the code)."""
-    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    """The revisions the code expects (read once: they change only with the code): the
+    revisions no other migration names as its down_revision. Read from the files'
+    `revision = ...` lines, not through Alembic, which would cost every web process
+    10 MB for this one set (tests/unit/test_migrations.py checks it against Alembic's)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant | ast.Tuple):
+                names = {t.id for t in node.targets if isinstance(t, ast.Name)}
+                value = ast.literal_eval(node.value)
+                if "revision" in names:
+                    revisions.add(value)
+                elif "down_revision" in names and value:
+                    parents.update(value if isinstance(value, tuple) else (value,))
+    return frozenset(revisions - parents)
 
 
 def readiness() -> Readiness:

@@ -77,10 +77,10 @@ def count(db, model) -> int:
 
 
 def last_names(db, job: BadgeJob) -> list[str]:
-    from summit.models import Ticket
-
-    tickets = {t.id: t for t in db.session.scalars(select(Ticket))}
-    return [tickets[i].attendee_name.split()[-1] for i in job.selection["ticket_ids"]]
+    """The last names of the run's tickets in the order they will be printed (the ids
+    counted when it was asked for; the worker sorts them when it renders)."""
+    assert len(set(job.selection["ticket_ids"])) == job.total
+    return [t.attendee_name.split()[-1] for t in badge_jobs._tickets_of(job)]
 
 
 def fresh(db, job: BadgeJob) -> BadgeJob:

@@ -7,13 +7,19 @@ and dropped afterwards). All but the first command run in this process (`db_comm
 a fresh interpreter for each would take seconds to start.
 """
 
+import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.conftest import PG_URL
 from tests.shell import db_command, flask
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def upgrade_then_check(database_url: str) -> None:
@@ -178,3 +184,29 @@ def test_refunds_recorded_before_0009_are_succeeded(tmp_path):
         assert conn.execute(sa.text("SELECT status FROM refunds")).all() == [("succeeded",)]
         assert conn.execute(sa.text("SELECT dispute_ref FROM payments")).all() == [(None,)]
     engine.dispose()
+
+
+def test_the_heads_readyz_expects_are_alembics():
+    """/readyz reads the migration heads from the files without Alembic (10 MB a web
+    process); they must be the ones Alembic finds."""
+    from alembic.script import ScriptDirectory
+
+    from summit.services import health
+
+    alembic_heads = ScriptDirectory(str(health.MIGRATIONS)).get_heads()
+    assert health.migration_heads() == frozenset(alembic_heads) and len(alembic_heads) == 1
+
+
+def test_a_web_process_does_not_load_alembic(tmp_path):
+    """gunicorn's app (wsgi.py, not the flask command) answers without Alembic loaded."""
+    code = (
+        "import sys, wsgi; wsgi.app.test_client().get('/readyz');"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'flask_migrate')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "FLASK_RUN_FROM_CLI"}
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "s" * 40}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -44,6 +44,7 @@ from .printing import (
     LOCALES,
     SORTS,
     badges_for,
+    printable_ticket_ids,
     printable_tickets,
     record_prints,
 )
@@ -168,8 +169,13 @@ def select_tickets(
     tickets = printable_tickets(
         event, ticket_type_ids=ids, sort=sort, only_unprinted=bool(only_unprinted)
     )
-    if tickets:
-        return tickets
+    if not tickets:
+        _nothing_to_print(event, ids, only_unprinted)
+    return tickets
+
+
+def _nothing_to_print(event: Event, ids: list[int], only_unprinted: bool):
+    """Why a choice has no ticket to print, as the BadgeJobError to raise."""
     if only_unprinted and any(not ids or t in ids for t in badge_counts(event)):
         raise BadgeJobError(
             "all_printed",
@@ -196,9 +202,14 @@ def start_job(
     Raises BadgeJobError (nothing written) for an unknown layout, sort, language or
     ticket type, or when no ticket matches (reasons as select_tickets). `flask worker`
     renders it (run_pending_jobs); run_job() renders it here and now (the CLI, tests)."""
-    check_choice(layout=layout, locale=locale)
+    check_choice(layout=layout, locale=locale, sort=sort)
     ids = check_ticket_types(event, ticket_type_ids)
-    tickets = select_tickets(event, ticket_type_ids=ids, sort=sort, only_unprinted=only_unprinted)
+    # Only the ids: the worker loads and sorts the tickets when it renders.
+    ticket_ids = printable_ticket_ids(
+        event, ticket_type_ids=ids, only_unprinted=bool(only_unprinted)
+    )
+    if not ticket_ids:
+        _nothing_to_print(event, ids, only_unprinted)
     with unit_of_work():
         job = BadgeJob(
             event_id=event.id,
@@ -211,10 +222,10 @@ def start_job(
                 "locale": locale,
                 # What was counted is what is printed: a ticket sold meanwhile waits for
                 # the next run, one printed at the door meanwhile is printed again.
-                "ticket_ids": [t.id for t in tickets],
+                "ticket_ids": ticket_ids,
             },
             status=BadgeJobStatus.QUEUED,
-            total=len(tickets),
+            total=len(ticket_ids),
             done=0,
             request_id=current_request_id(),
         )
