@@ -164,3 +164,28 @@ def test_a_process_is_warmed_before_it_serves(monkeypatch, tmp_path):
     config["post_worker_init"](SimpleNamespace(log=logging.getLogger("test")))
     assert pdf._renderer is not None
     assert name_type._advances.cache_info().currsize >= 1
+
+
+@pytest.mark.parametrize("python", ["3.11.2", "3.11.14"])
+def test_the_lock_file_has_what_every_python_311_needs(python):
+    """pip-compile locks what the Python it runs on needs; production may run an older
+    3.11 (Debian 12's is 3.11.2, where redis also needs async-timeout). Every requirement
+    of every locked package that holds on that Python is locked too."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+
+    locked = pins((ROOT / "requirements.lock").read_text().splitlines())
+    environment = {"python_full_version": python, "python_version": "3.11", "extra": ""}
+    missing = []
+    for name in locked:
+        try:
+            wanted = requires(name) or []
+        except PackageNotFoundError:  # not installed here (another platform's wheel)
+            continue
+        for line in wanted:
+            need = Requirement(line)
+            applies = need.marker is None or need.marker.evaluate(environment)
+            if applies and need.name.lower().replace("_", "-") not in locked:
+                missing.append(f"{name} needs {need}")
+    assert missing == []
