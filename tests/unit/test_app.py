@@ -9,6 +9,7 @@ import pytest
 
 from summit import create_app
 from summit.config import ConfigError, _dev_secret_key
+from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -80,7 +81,7 @@ def test_the_refusals_are_printed_one_line_each_from_the_shell():
     started = subprocess.run(
         [flask, "db", "current"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-    assert started.returncode == 1
+    assert started.returncode == 4
     assert "Traceback" not in started.stderr
     said = started.stderr.strip().splitlines()
     assert said[0] == "summit will not start:"
@@ -120,3 +121,30 @@ def test_rate_limit_storage_follows_redis_url(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def test_gunicorn_refused_stops_instead_of_starting_processes_again_and_again(tmp_path):
+    """Under gunicorn a refusal stops the whole instance (exit status 4, "App failed to
+    load"), saying why once per process, instead of a loop of processes that start, say
+    it and exit (an exit status of 1 is taken for a crash and the process started again)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMIT_", "PROMETHEUS"))}
+    env |= {
+        "SUMMIT_ENV": "production",
+        "SECRET_KEY": "a" * 32,
+        "SUMMIT_BIND": f"127.0.0.1:{free_port()}",
+        "WEB_CONCURRENCY": "2",
+        "RUNTIME_DIRECTORY": str(tmp_path),
+    }
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    stopped = subprocess.run(
+        [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert stopped.returncode == 4
+    assert "App failed to load" in stopped.stderr
+    assert 1 <= stopped.stderr.count("summit will not start:") <= 2
+    assert "SECRET_KEY must be a random value" in stopped.stderr
