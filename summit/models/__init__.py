@@ -20,7 +20,9 @@ from .checkin import Checkin, CheckinConflict, CheckinList, Station
 from .events import Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
 from .orders import (
+    Actor,
     Order,
+    OrderEvent,
     OrderStatus,
     PaymentMethod,
     Ticket,
@@ -75,6 +77,8 @@ __all__ = [
     "MessageStatus",
     "Order",
     "OrderStatus",
+    "OrderEvent",
+    "Actor",
     "OutboxAttachment",
     "OutboxMessage",
     "Payment",

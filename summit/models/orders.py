@@ -10,7 +10,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -233,6 +233,46 @@ class Ticket(db.Model):
     def list_vat_amount(self) -> int:
         """The VAT included in the list price (öre), as vat_amount is in the price paid."""
         return vat_part(self.list_price, self.vat_percent)
+
+
+class Actor(enum.Enum):
+    """Who or what changed an order."""
+
+    ORGANIZER = "organizer"  # someone on the organizer's pages (the user is named)
+    BUYER = "buyer"  # the buyer or attendee, on the order's own pages
+    STRIPE = "stripe"  # a webhook from the payment provider
+    WORKER = "worker"  # `flask worker` (expiry, refunds retried, reminders)
+    SYSTEM = "system"  # a command run by an operator, or anything else
+
+    @property
+    def label(self):
+        return {
+            Actor.ORGANIZER: _l("Organizer"),
+            Actor.BUYER: _l("Buyer"),
+            Actor.STRIPE: _l("Stripe"),
+            Actor.WORKER: _l("The system (worker)"),
+            Actor.SYSTEM: _l("The system"),
+        }[self]
+
+
+class OrderEvent(db.Model):
+    """One change to an order: when, by whom or what, and what changed (`action` and
+    its `details`), so support can answer "what happened to my ticket?". Written in
+    the same commit as the change (services/tickets/history.py)."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[Actor] = mapped_column(StrEnum(Actor))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+    order: Mapped[Order] = relationship()
+    user: Mapped["User | None"] = relationship()  # noqa: F821 (models.users)
 
 
 @event.listens_for(Order, "before_insert")

@@ -10,17 +10,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..extensions import db
+from ..models import Actor
 from . import outbox
 from .badges import jobs as badge_jobs
 from .payments import core as payments
 from .payments import refunds
-from .tickets import reminders
+from .tickets import history, reminders
 
 log = logging.getLogger("summit.worker")  # through the app's handler (summit/logs.py)
 
 
 def one_round() -> None:
-    """One round of the worker's work, in the app context of the caller."""
+    """One round of the worker's work, in the app context of the caller. What it changes
+    in orders is recorded as the worker's in their history."""
+    with history.acting(Actor.WORKER):
+        _round()
+
+
+def _round() -> None:
     with _part("Delivering the outbox"):
         # Ended reservations (their seats are free already), refunds Stripe did not
         # take, the day-before reminders; then what is in the outbox.

@@ -12,7 +12,8 @@ again, and an organizer may cancel what a refund left.
 
 import pytest
 
-from summit.models import Order, OrderStatus
+from summit.extensions import db
+from summit.models import Actor, Order, OrderEvent, OrderStatus
 from summit.services.tickets.order_states import OrderTransitionError, transition
 
 S = OrderStatus
@@ -43,18 +44,26 @@ PAIRS = [(current, to) for current in OrderStatus for to in OrderStatus]
 
 
 @pytest.mark.parametrize(("current", "to"), PAIRS, ids=lambda s: s.value)
-def test_every_pair_of_statuses(current, to):
+def test_every_pair_of_statuses(app, current, to):
+    """Allowed moves change the status and are written in the order's history (who: the
+    system, outside a request); refused ones change nothing."""
     order = Order(status=current)
     if current is to or (current, to) in ALLOWED:
         assert transition(order, to) is current
         assert order.status is to
+        recorded = [e for e in db.session.new if isinstance(e, OrderEvent)]
+        moved = [] if current is to else [("status", current.value, to.value, Actor.SYSTEM)]
+        assert [(e.action, e.details["before"], e.details["after"], e.actor) for e in recorded] == (
+            moved
+        )
+        db.session.rollback()
     else:
         with pytest.raises(OrderTransitionError):
             transition(order, to)
         assert order.status is current  # refused: nothing changed
 
 
-def test_what_can_never_happen():
+def test_what_can_never_happen(app):
     """Spelled out, the refusals that matter most."""
     refused = [
         (S.PAID, S.RESERVED),  # money taken: the seats are the buyer's

@@ -15,7 +15,7 @@ from ...services.badges.printing import last_printed
 from ...services.payments import core as payments
 from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
-from ...services.tickets import sales
+from ...services.tickets import history, sales
 from ...services.tickets.codes import is_guessable
 from ...services.tickets.errors import OrderError
 from ...services.tickets.ordering import normalize_code
@@ -303,6 +303,8 @@ def order_detail(slug, reference):
         disputed=disputes.disputed_payment(order),
         dispute_status=dispute_status,
         dispute_form=DisputeDecisionForm(),
+        history=history.order_history(order),
+        describe=history.describe,
     )
 
 

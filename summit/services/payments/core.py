@@ -35,6 +35,7 @@ from ...models import (
 )
 from .. import locks
 from ..refusal import Refusal
+from ..tickets import history
 from ..tickets import order_mail as notices
 from ..tickets.order_states import transition
 from ..tickets.ordering import (
@@ -143,6 +144,7 @@ def start_payment(
         unit.reread(order)
         if details is not None:
             fill_details(order, *details)
+            history.record(order, "details")
         if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
             raise OrderError(
                 "expired"
@@ -151,6 +153,7 @@ def start_payment(
             )
         if method is PaymentMethod.INVOICE and invoice is None:
             raise OrderError("invoice_details")
+        history.record(order, "payment_started", method=method)
         if method is PaymentMethod.FREE:
             _confirm(order, OrderStatus.PAID, now)
             return None

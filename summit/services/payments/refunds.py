@@ -24,6 +24,7 @@ from ...models import (
 )
 from ...models.payments import RefundStatus
 from .. import locks
+from ..tickets import history
 from ..tickets import order_mail as notices
 from ..tickets.order_states import transition
 from ..tickets.ordering import OrderError
@@ -134,6 +135,7 @@ def record_refund(
                 status=status,
             )
             db.session.add(refund)
+            history.record(order, _REFUND_ACTIONS.get(status, "refund_requested"), amount=amount)
         else:  # known: e.g. the provider's webhook recorded it first, or its status moved
             refund = known
             if single and refund.ticket_id is None:
@@ -141,6 +143,8 @@ def record_refund(
             if refund.status is not status and refund.status.counts:
                 was = refund.status
                 refund.status = status
+                action = _REFUND_ACTIONS.get(status, "refund_requested")
+                history.record(order, action, amount=refund.amount)
                 if not status.counts:
                     _reopen(payment, refund, was)
         if refund.status is RefundStatus.SUCCEEDED:
@@ -207,6 +211,13 @@ def _reopen(payment: Payment, refund: Refund, was: RefundStatus) -> None:
     notices.refund_reversed(order, payment, refund.amount)
 
 
+_REFUND_ACTIONS = {
+    RefundStatus.SUCCEEDED: "refunded",
+    RefundStatus.FAILED: "refund_failed",
+    RefundStatus.CANCELED: "refund_failed",
+}
+
+
 def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
     """An organizer refunds the whole order or one ticket through its payment provider.
     Returns the amount refunded (öre)."""
@@ -265,6 +276,7 @@ def cancel_tickets(order: Order, tickets: list) -> None:
     with unit_of_work(locks.sales(order.event_id)):
         for ticket in tickets:
             ticket.status = TicketStatus.CANCELLED
+        history.record(order, "tickets_cancelled", count=len(tickets))
         if not order.valid_tickets:
             transition(order, OrderStatus.CANCELLED)
             order.cancelled_at = utcnow()

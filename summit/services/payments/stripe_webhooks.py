@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ...database import end_reads, unit_of_work
 from ...extensions import db
-from ...models import OrderStatus, Payment, PaymentMethod, PaymentStatus, ProviderEvent
+from ...models import Actor, OrderStatus, Payment, PaymentMethod, PaymentStatus, ProviderEvent
+from ..tickets import history
 from . import core, disputes
 from .base import PaymentError
 from .refunds import record_refund
@@ -59,7 +60,13 @@ def verify(payload: bytes, signature: str | None) -> dict:
 
 
 def handle_event(event: dict) -> str:
-    """Apply a verified event once. Returns what happened, for the log."""
+    """Apply a verified event once. Returns what happened, for the log. The orders'
+    history names Stripe as who changed them."""
+    with history.acting(Actor.STRIPE):
+        return _handle_event(event)
+
+
+def _handle_event(event: dict) -> str:
     handler = HANDLERS.get(event["type"])
     if handler is None:
         return "ignored"

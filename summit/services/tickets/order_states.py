@@ -48,4 +48,8 @@ def transition(order: Order, to: OrderStatus) -> OrderStatus:
     if not may_move(current, to):
         raise OrderTransitionError(current, to)
     order.status = to
+    if to is not current:
+        from .history import record  # history imports the models this module sits under
+
+        record(order, "status", before=current, after=to)
     return current

@@ -35,6 +35,7 @@ from ...models import (
     utcnow,
 )
 from .. import locks
+from . import history
 from .errors import OrderError
 from .order_states import transition
 
@@ -436,6 +437,7 @@ def store_reservation(
         if fill is not None:
             fill(order)
         db.session.add(order)
+        history.record(order, "reserved", tickets=len(seats))
     return order
 
 
@@ -562,6 +564,7 @@ def save_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDeta
     with unit_of_work() as unit:
         unit.reread(order)  # read-then-write: on SQLite the write lock must come first
         fill_details(order, buyer, attendees)
+        history.record(order, "details")
 
 
 def fill_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails]) -> None:
@@ -595,4 +598,13 @@ def stripped(value: str | None) -> str:
 def change_attendee(ticket: Ticket, attendee: AttendeeDetails) -> None:
     """Someone else goes on this ticket, or the details change. The QR code stays."""
     with unit_of_work():
+        before = ticket.attendee_name
         update_attendee(ticket, attendee)
+        if ticket.attendee_name != before:
+            history.record(
+                ticket.order,
+                "attendee_changed",
+                ticket=ticket.ticket_type.name,
+                before=before,
+                after=ticket.attendee_name,
+            )

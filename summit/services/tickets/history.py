@@ -1,0 +1,121 @@
+"""An order's history: every change to it, who or what made it, when, and what changed.
+
+record() adds one OrderEvent in the caller's unit of work, so the history is written in
+the same commit as the change, or not at all. Who made it is found, not passed along:
+  - inside acting(...) (the Stripe webhook, the worker, a command), that actor;
+  - in a request to the organizer's pages (/manage/...), the signed-in organizer;
+  - in any other request (the shop, the order's own pages), the buyer;
+  - otherwise the system.
+Status changes are recorded by order_states.transition() itself, so none is missed.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...extensions import db
+from ...logs import current_request_id
+from ...models import Actor, Order, OrderEvent, User, utcnow
+
+_acting: ContextVar[tuple[Actor, int | None] | None] = ContextVar("acting", default=None)
+
+# What each action says on the organizer's order page; its details fill the blanks.
+ACTIONS = {
+    "reserved": _l("Reserved %(tickets)s ticket(s)"),
+    "details": _l("Buyer and attendee details saved"),
+    "payment_started": _l("Chose to pay by %(method)s"),
+    "status": _l("Status: %(before)s → %(after)s"),
+    "attendee_changed": _l("Attendee changed (%(ticket)s): %(before)s → %(after)s"),
+    "refund_requested": _l("Refund of %(amount)s asked for"),
+    "refunded": _l("Refund of %(amount)s made"),
+    "refund_failed": _l("Refund of %(amount)s failed"),
+    "tickets_cancelled": _l("%(count)s ticket(s) cancelled"),
+}
+
+
+@contextmanager
+def acting(actor: Actor, user: User | None = None) -> Iterator[None]:
+    """Changes made meanwhile are recorded as `actor`'s."""
+    token = _acting.set((actor, user.id if user is not None else None))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def current_actor() -> tuple[Actor, int | None]:
+    given = _acting.get()
+    if given is not None:
+        return given
+    if not has_request_context():
+        return Actor.SYSTEM, None
+    user_id = current_user.id if current_user.is_authenticated else None
+    if request.path.startswith("/manage/"):
+        return Actor.ORGANIZER, user_id
+    return Actor.BUYER, user_id
+
+
+def record(order: Order, action: str, **details) -> OrderEvent:
+    """One change to `order`, added to the session: the caller's commit writes it."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown order action {action!r}")
+    actor, user_id = current_actor()
+    made = OrderEvent(
+        order=order,
+        at=utcnow(),
+        actor=actor,
+        user_id=user_id,
+        action=action,
+        details={key: _plain(value) for key, value in details.items()},
+        request_id=current_request_id(),
+    )
+    db.session.add(made)
+    return made
+
+
+def _plain(value):
+    """A detail as JSON keeps it: enums by their value."""
+    return getattr(value, "value", value)
+
+
+def order_history(order: Order) -> list[OrderEvent]:
+    """The order's changes, oldest first."""
+    return list(
+        db.session.scalars(
+            select(OrderEvent)
+            .where(OrderEvent.order_id == order.id)
+            .order_by(OrderEvent.at, OrderEvent.id)
+        )
+    )
+
+
+def describe(entry: OrderEvent) -> str:
+    """What the change was, in the reader's language."""
+    return str(ACTIONS[entry.action]) % _described_details(entry.details)
+
+
+def _described_details(details: dict) -> dict:
+    from ...i18n import money
+    from ...models import OrderStatus, PaymentMethod
+
+    shown = dict(details)
+    for key in ("before", "after"):
+        if key in shown and shown[key] in {s.value for s in OrderStatus}:
+            shown[key] = str(OrderStatus(shown[key]).label)
+    if "method" in shown and shown["method"] in {m.value for m in PaymentMethod}:
+        shown["method"] = str(PaymentMethod(shown["method"]).label)
+    if "amount" in shown and isinstance(shown["amount"], int):
+        shown["amount"] = money(shown["amount"])
+    return _Lenient(shown)
+
+
+class _Lenient(dict):
+    """A missing detail reads as a dash, not an error: old rows, new words."""
+
+    def __missing__(self, key):
+        return "–"
