@@ -124,9 +124,11 @@ def test_rate_limit_storage_follows_redis_url(monkeypatch):
 
 
 def test_gunicorn_refused_stops_instead_of_starting_processes_again_and_again(tmp_path):
-    """Under gunicorn a refusal stops the whole instance (exit status 4, "App failed to
-    load"), saying why once per process, instead of a loop of processes that start, say
-    it and exit (an exit status of 1 is taken for a crash and the process started again)."""
+    """Under gunicorn a refusal stops the whole instance ("App failed to load": the
+    process exits 4), saying why once per process, instead of a loop of processes that
+    start, say it and exit (an exit status of 1 is taken for a crash and the process
+    started again). gunicorn's own status is 4, or 1 when the process failed while the
+    master was still starting the others (its HaltServer then ends in a traceback)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMIT_", "PROMETHEUS"))}
     env |= {
         "SUMMIT_ENV": "production",
@@ -144,7 +146,7 @@ def test_gunicorn_refused_stops_instead_of_starting_processes_again_and_again(tm
         text=True,
         timeout=60,
     )
-    assert stopped.returncode == 4
+    assert stopped.returncode in (1, 4)  # it stopped by itself, within the timeout
     assert "App failed to load" in stopped.stderr
     assert 1 <= stopped.stderr.count("summit will not start:") <= 2
     assert "SECRET_KEY must be a random value" in stopped.stderr
