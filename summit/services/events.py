@@ -1,5 +1,6 @@
 """Events: creating, editing, publishing, and what the public may see."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,11 +31,18 @@ class EventData:
     ends_at: datetime
 
 
+# An event's address: 2–64 lowercase letters, digits and hyphens, not at either end.
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
 class EventError(Refusal):
     """An event's settings that break a rule; `field` names the setting."""
 
     messages = {
         "taken": lambda p: _("Another event already has this address."),
+        "bad_slug": lambda p: _(
+            "Use 2–64 lowercase letters a–z, digits and hyphens, e.g. summit2027."
+        ),
         "before_start": lambda p: _("The event must end after it starts."),
         "stream_required": lambda p: _("Online and hybrid events need a stream link."),
     }

@@ -1,5 +1,3 @@
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -28,8 +26,7 @@ from ...forms import Form, enum_choices, strip
 from ...models import EventFormat, EventKind, Role
 from ...models.events import DEFAULT_ACCENT
 from ...services.branding import ACCENT_RE
-
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+from ...services.events import SLUG_RE
 
 
 def slug_format(_form, field):

@@ -1,0 +1,152 @@
+"""Next year from this year (issue 16.6): the demo summit copied as next year's draft,
+its set-up moved by the difference in start dates, none of its people or orders."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from summit.models import (
+    CallForProposals,
+    Checkin,
+    EventRole,
+    EventStatus,
+    Order,
+    ProgramDay,
+    ProgramSession,
+    Proposal,
+    Role,
+    Room,
+    Ticket,
+    TicketType,
+    Track,
+    User,
+)
+from summit.models.cfp import AccessCode, DecisionKind, DecisionTemplate
+from summit.services.event_copy import copy_event
+from summit.services.events import EventError, get_event
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def count(db, model, **where) -> int:
+    query = select(func.count()).select_from(model)
+    for key, value in where.items():
+        query = query.where(getattr(model, key) == value)
+    return db.session.scalar(query)
+
+
+def local(moment):
+    return moment.astimezone(STOCKHOLM)
+
+
+def test_the_summit_copied_as_next_years_draft(db, demo):
+    source = get_event("summit2027")
+    organizer = db.session.scalar(select(User).where(User.email == "arrangor@example.org"))
+    starts_on = local(source.starts_at).date() + timedelta(days=364)  # same weekday
+    # Early-bird sales that end at 23:59 in winter time, and a decision mail text.
+    early = db.session.scalars(select(TicketType).where(TicketType.event_id == source.id)).first()
+    early.sale_ends_at = datetime(2027, 2, 28, 23, 59, tzinfo=STOCKHOLM)
+    call = db.session.scalar(select(CallForProposals).where(CallForProposals.event_id == source.id))
+    db.session.add(
+        DecisionTemplate(
+            call=call, kind=DecisionKind.ACCEPTED, locale="sv", subject="Välkommen", body="Hej!"
+        )
+    )
+    db.session.commit()
+    before = {m: count(db, m) for m in (Order, Ticket, Proposal, ProgramSession, Checkin)}
+
+    made = copy_event(source, "summit2028", starts_on, name_sv="Summit 2028", by=organizer)
+
+    db.session.expire_all()
+    made, source = get_event("summit2028"), get_event("summit2027")
+    assert made.status is EventStatus.DRAFT and made.name_sv == "Summit 2028"
+    assert made.name_en == source.name_en and made.accent_color == source.accent_color
+    assert local(made.starts_at).date() == starts_on
+    assert local(made.starts_at).time() == local(source.starts_at).time()
+    assert made.ends_at - made.starts_at == source.ends_at - source.starts_at
+    if source.logo:
+        assert made.logo == source.logo and made.logo_token != source.logo_token
+
+    # Ticket types: the same, their sales moved by 364 days at the same local time.
+    def types(event):
+        return db.session.scalars(
+            select(TicketType).where(TicketType.event_id == event.id).order_by(TicketType.id)
+        ).all()
+
+    old, new = types(source), types(made)
+    assert local(new[0].sale_ends_at) == datetime(2028, 2, 27, 23, 59, tzinfo=STOCKHOLM)
+    assert [(t.name_sv, t.price, t.capacity, t.vat_percent) for t in new] == [
+        (t.name_sv, t.price, t.capacity, t.vat_percent) for t in old
+    ]
+    for was, now in zip(old, new, strict=True):
+        for field in ("sale_starts_at", "sale_ends_at"):
+            if getattr(was, field) is None:
+                assert getattr(now, field) is None
+            else:
+                moved = local(getattr(was, field)) + timedelta(days=364)
+                assert local(getattr(now, field)) == moved
+                assert local(getattr(now, field)).time() == local(getattr(was, field)).time()
+
+    for model in (Room, Track, ProgramDay):
+        assert count(db, model, event_id=made.id) == count(db, model, event_id=source.id) > 0
+    days = db.session.scalars(select(ProgramDay).where(ProgramDay.event_id == made.id)).all()
+    assert {d.day - timedelta(days=364) for d in days} == {
+        d.day
+        for d in db.session.scalars(select(ProgramDay).where(ProgramDay.event_id == source.id))
+    }
+
+    # The call for speakers: its set-up, its speakers' ticket type the copy's own.
+    call = db.session.scalar(select(CallForProposals).where(CallForProposals.event_id == made.id))
+    old_call = db.session.scalar(
+        select(CallForProposals).where(CallForProposals.event_id == source.id)
+    )
+    assert local(call.closes_at) == local(old_call.closes_at) + timedelta(days=364)
+    assert [q.label_sv for q in call.questions] == [q.label_sv for q in old_call.questions]
+    assert [f.name_sv for f in call.formats] == [f.name_sv for f in old_call.formats]
+    assert [c.name_sv for c in call.criteria] == [c.name_sv for c in old_call.criteria]
+    if old_call.speaker_ticket_type is not None:
+        assert call.speaker_ticket_type.event_id == made.id
+        assert call.speaker_ticket_type.name_sv == old_call.speaker_ticket_type.name_sv
+    texts = db.session.scalars(select(DecisionTemplate).where(DecisionTemplate.call_id == call.id))
+    assert [(t.kind, t.subject, t.body) for t in texts] == [
+        (DecisionKind.ACCEPTED, "Välkommen", "Hej!")
+    ]
+    assert count(db, AccessCode, call_id=call.id) == 0
+
+    # No people, no orders: only whoever copied it, as its organizer.
+    assert [
+        (r.user_id, r.role)
+        for r in db.session.scalars(select(EventRole).where(EventRole.event_id == made.id))
+    ] == [(organizer.id, Role.ORGANIZER)]
+    assert count(db, Order, event_id=made.id) == 0
+    assert {m: count(db, m) for m in before} == before  # the source keeps all it had
+
+
+@pytest.mark.parametrize(
+    ("slug", "reason"),
+    [("summit2027", "taken"), ("Summit 2028", "bad_slug"), ("-x", "bad_slug"), ("", "bad_slug")],
+)
+def test_a_taken_or_malformed_address_is_refused_and_nothing_written(db, demo, slug, reason):
+    source = get_event("summit2027")
+    events = count(db, TicketType)
+    with pytest.raises(EventError) as refused:
+        copy_event(source, slug, date(2028, 5, 16))
+    assert refused.value.reason == reason and refused.value.field == "slug"
+    assert count(db, TicketType) == events
+
+
+def test_the_command_copies_and_says_what_it_made(app, db, demo):
+    runner = app.test_cli_runner()
+    done = runner.invoke(
+        args=["events", "copy", "summit2027", "summit2028", "--starts", "2028-05-16"]
+    )
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("summit2028: a draft from 2028-05-1")
+    refused = runner.invoke(args=["events", "copy", "summit2027", "x", "--starts", "16 maj"])
+    assert refused.exit_code == 2 and "16 maj" in refused.output
+    again = runner.invoke(
+        args=["events", "copy", "summit2027", "summit2028", "--starts", "2028-05-16"]
+    )
+    assert again.exit_code == 1 and "slug:" in again.output
