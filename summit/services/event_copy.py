@@ -11,6 +11,7 @@ organizer.
 """
 
 import copy
+import re
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -34,6 +35,7 @@ from ..models import (
 from ..models.cfp import DecisionTemplate
 from .events import SLUG_RE, EventError, get_event
 
+YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 # Never copied from a row: who made it when, and the tokens that must stay unique.
 NOT_COPIED = {"created_at", "updated_at", "published_at", "logo_token"}
 
@@ -98,6 +100,26 @@ def copy_event(
         if by is not None:
             db.session.add(EventRole(event=event, user_id=by.id, role=Role.ORGANIZER))
     return event
+
+
+def same_weekday_next_year(source: Event) -> date:
+    """The first day 52 weeks later: the same weekday (a summit Tuesday stays a Tuesday)."""
+    return source.starts_at.astimezone(ZoneInfo(source.timezone)).date() + timedelta(weeks=52)
+
+
+def next_year_name(source: Event) -> tuple[str, str]:
+    """The names with their year, if they have one, one higher."""
+    return _next_year(source.name_sv), _next_year(source.name_en)
+
+
+def next_year_slug(source: Event) -> str:
+    """The address with its year one higher, if free; else empty for a person to choose."""
+    slug = _next_year(source.slug)
+    return slug if slug != source.slug and get_event(slug) is None else ""
+
+
+def _next_year(text: str) -> str:
+    return YEAR.sub(lambda m: str(int(m.group()) + 1), text or "", count=1)
 
 
 def _rows(model, source: Event) -> list:

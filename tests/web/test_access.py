@@ -67,6 +67,8 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "admin.new_event"): 422,
     ("GET", "admin.edit_event"): 200,
     ("POST", "admin.edit_event"): 422,
+    ("GET", "admin.copy_event"): 200,
+    ("POST", "admin.copy_event"): 422,
     ("POST", "admin.publish"): 302,
     ("POST", "admin.unpublish"): 302,
     ("GET", "admin.roles"): 200,

@@ -13,6 +13,7 @@ URLS = [
     ("/", "dashboard", views.dashboard, GET),
     ("/events/new", "new_event", views.new_event, GET_POST),
     ("/events/<slug>/", "edit_event", views.edit_event, GET_POST),
+    ("/events/<slug>/copy", "copy_event", views.copy_event, GET_POST),
     ("/events/<slug>/publish", "publish", views.publish, POST),
     ("/events/<slug>/unpublish", "unpublish", views.unpublish, POST),
     ("/events/<slug>/roles", "roles", views.roles, GET_POST),

@@ -3,6 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     ColorField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -137,3 +138,26 @@ class RevokeRoleForm(Form):
 
 class RetryForm(Form):
     submit = SubmitField(_l("Try again"))
+
+
+class CopyEventForm(Form):
+    """Next year's event from this one (services/event_copy.py)."""
+
+    name_sv = StringField(
+        _l("Name (Swedish)"), filters=[strip], validators=[DataRequired(), Length(max=200)]
+    )
+    name_en = StringField(
+        _l("Name (English)"), filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    slug = StringField(
+        _l("Address (slug)"),
+        filters=[strip],
+        validators=[DataRequired(), slug_format],
+        description=_l("Lowercase letters, digits and hyphens, e.g. summit2028."),
+    )
+    starts_on = DateField(
+        _l("First day"),
+        validators=[DataRequired()],
+        description=_l("Every date moves by the days between the two first days."),
+    )
+    submit = SubmitField(_l("Make the copy"))

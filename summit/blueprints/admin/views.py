@@ -21,9 +21,17 @@ from ...extensions import db
 from ...forms import form_page, form_saved, local_time, show_refusal
 from ...models import Event, EventFormat, EventKind, MessageStatus, OutboxMessage, Role
 from ...requests import page_number
-from ...services import accounts, branding, events, outbox
+from ...services import accounts, branding, event_copy, events, outbox
 from ..lookup import found_or_404
-from .forms import EventForm, GrantRoleForm, PublishForm, RetryForm, RevokeRoleForm, UnpublishForm
+from .forms import (
+    CopyEventForm,
+    EventForm,
+    GrantRoleForm,
+    PublishForm,
+    RetryForm,
+    RevokeRoleForm,
+    UnpublishForm,
+)
 
 ORGANIZER = Role.ORGANIZER
 
@@ -115,6 +123,35 @@ def edit_event(slug):
         publish_form=PublishForm(),
         unpublish_form=UnpublishForm(),
     )
+
+
+@event_role_required(ORGANIZER)
+def copy_event(slug):
+    """Next year's event as a draft copy of this one; whoever copies is its organizer."""
+    source = g.event
+    form = CopyEventForm()
+    if request.method == "GET":
+        form.name_sv.data, form.name_en.data = event_copy.next_year_name(source)
+        form.slug.data = event_copy.next_year_slug(source)
+        form.starts_on.data = event_copy.same_weekday_next_year(source)
+    made = []
+
+    def save():
+        made.append(
+            event_copy.copy_event(
+                source,
+                form.slug.data,
+                form.starts_on.data,
+                name_sv=form.name_sv.data,
+                name_en=form.name_en.data,
+                by=current_user._get_current_object(),
+            )
+        )
+
+    if form_saved(form, save):
+        flash(_("The copy is made as a draft: check its dates and prices."), "success")
+        return redirect(url_for("admin.edit_event", slug=made[0].slug))
+    return form_page("admin/copy_event.html", form, event=source)
 
 
 @event_role_required(ORGANIZER)
