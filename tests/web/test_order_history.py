@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from summit.models import Actor, OrderEvent, OrderStatus, Role, utcnow
 from summit.services.tickets.history import acting, record
+from summit.services.tickets.ordering import AttendeeDetails, change_attendee
 from summit.services.worker import one_round
 from tests.conftest import csrf_token, sign_in
 from tests.web import test_order_trust as trust
@@ -105,3 +106,19 @@ def test_an_order_from_before_the_history_says_so_and_unknown_words_do_not_break
         record(order, "status", before="reserved")  # a detail missing: a dash
     db.session.commit()
     assert "Systemet Status: Reserverad, inte betald → –" in visible(client.get(page))
+
+
+def test_a_changed_attendee_reads_in_the_readers_language(client, db, summit, make_user, grant):
+    """Recorded on a Swedish page, read on an English one: the ticket type by its name in
+    the reader's language."""
+    event, regular, _ = summit
+    reserve(client, event, {regular: 1})
+    order = only_order(db)
+    organizer = grant(make_user("arrangor@example.org", name="Karin"), event, Role.ORGANIZER)
+    with acting(Actor.ORGANIZER, organizer):
+        change_attendee(order.tickets[0], AttendeeDetails("Åsa Öberg-Lindqvist"))
+    sign_in(client, organizer)
+    page = f"/manage/events/{event.slug}/orders/{order.reference}"
+    assert "Deltagare bytt (Ordinarie): – → Åsa Öberg-Lindqvist" in visible(client.get(page))
+    english = visible(client.get(page, headers={"Accept-Language": "en"}))
+    assert "Organizer: Karin Attendee changed (Regular): – → Åsa Öberg-Lindqvist" in english

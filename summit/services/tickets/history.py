@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...logs import current_request_id
-from ...models import Actor, Order, OrderEvent, User, utcnow
+from ...models import Actor, Order, OrderEvent, TicketType, User, utcnow
 
 _acting: ContextVar[tuple[Actor, int | None] | None] = ContextVar("acting", default=None)
 
@@ -105,12 +105,19 @@ def _described_details(details: dict) -> dict:
 
     shown = dict(details)
     for key in ("before", "after"):
+        if shown.get(key) == "":
+            shown[key] = "–"  # a name not filled in yet
         if key in shown and shown[key] in {s.value for s in OrderStatus}:
             shown[key] = str(OrderStatus(shown[key]).label)
     if "method" in shown and shown["method"] in {m.value for m in PaymentMethod}:
         shown["method"] = str(PaymentMethod(shown["method"]).label)
     if "amount" in shown and isinstance(shown["amount"], int):
         shown["amount"] = money(shown["amount"])
+    if isinstance(shown.get("ticket_type"), int):
+        # The ticket type's name in the reader's language (the recorded one if it is gone).
+        kind = db.session.get(TicketType, shown["ticket_type"])
+        if kind is not None:
+            shown["ticket"] = kind.name
     return _Lenient(shown)
 
 

@@ -605,6 +605,7 @@ def change_attendee(ticket: Ticket, attendee: AttendeeDetails) -> None:
                 ticket.order,
                 "attendee_changed",
                 ticket=ticket.ticket_type.name,
+                ticket_type=ticket.ticket_type_id,
                 before=before,
                 after=ticket.attendee_name,
             )
