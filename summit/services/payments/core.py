@@ -144,7 +144,6 @@ def start_payment(
         unit.reread(order)
         if details is not None:
             fill_details(order, *details)
-            history.record(order, "details")
         if order.status is not OrderStatus.RESERVED or not order.holds_seats(now):
             raise OrderError(
                 "expired"

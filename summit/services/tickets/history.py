@@ -19,8 +19,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
+from ...i18n import money
 from ...logs import current_request_id
-from ...models import Actor, Order, OrderEvent, TicketType, User, utcnow
+from ...models import (
+    Actor,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    PaymentMethod,
+    TicketType,
+    User,
+    utcnow,
+)
 
 _acting: ContextVar[tuple[Actor, int | None] | None] = ContextVar("acting", default=None)
 
@@ -100,9 +110,6 @@ def describe(entry: OrderEvent) -> str:
 
 
 def _described_details(details: dict) -> dict:
-    from ...i18n import money
-    from ...models import OrderStatus, PaymentMethod
-
     shown = dict(details)
     for key in ("before", "after"):
         if shown.get(key) == "":

@@ -16,6 +16,7 @@ in their unit of work, and set the time stamps that go with the change.
 """
 
 from ...models import Order, OrderStatus
+from . import history
 
 S = OrderStatus
 
@@ -49,7 +50,5 @@ def transition(order: Order, to: OrderStatus) -> OrderStatus:
         raise OrderTransitionError(current, to)
     order.status = to
     if to is not current:
-        from .history import record  # history imports the models this module sits under
-
-        record(order, "status", before=current, after=to)
+        history.record(order, "status", before=current, after=to)
     return current

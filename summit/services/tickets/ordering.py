@@ -564,7 +564,6 @@ def save_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDeta
     with unit_of_work() as unit:
         unit.reread(order)  # read-then-write: on SQLite the write lock must come first
         fill_details(order, buyer, attendees)
-        history.record(order, "details")
 
 
 def fill_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails]) -> None:
@@ -580,6 +579,7 @@ def fill_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDeta
     order.buyer_organisation = stripped(buyer.organisation)
     for ticket, attendee in zip(order.tickets, attendees, strict=True):
         update_attendee(ticket, attendee)
+    history.record(order, "details")
 
 
 def update_attendee(ticket: Ticket, attendee: AttendeeDetails) -> None:
