@@ -18,6 +18,7 @@ from .cfp import create_demo_cfp
 from .checkin import create_demo_checkin
 from .program import create_demo_program
 from .sales import create_demo_sales, create_demo_vouchers, speaker_code
+from .waiting import create_demo_waiting_list
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEMO_PASSWORD = "demo-summit-2027"  # noqa: S105 - printed for the demo, never used in production
@@ -180,6 +181,7 @@ def create_demo() -> list[str]:
     lines += [f"  speaker access code: {speaker_code(summit)}"]
     lines += ["One-use speaker voucher (more under Tickets → Vouchers):"]
     lines += create_demo_vouchers(summit)
+    lines += create_demo_waiting_list(summit)
     lines += create_demo_cfp(summit)
     lines += create_demo_program(summit)
     lines += create_demo_checkin(summit)

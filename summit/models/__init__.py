@@ -44,8 +44,11 @@ from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack,
 from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType, Voucher
 from .types import utcnow, wall_clock
 from .users import EventRole, LoginSession, Role, User
+from .waitlist import WaitingListEntry, WaitingStatus
 
 __all__ = [
+    "WaitingListEntry",
+    "WaitingStatus",
     "Voucher",
     "WorkshopSignup",
     "SpeakerAvailability",

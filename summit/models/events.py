@@ -80,6 +80,8 @@ class Event(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="SEK")
     capacity: Mapped[int | None]  # event-wide limit over all ticket types, if any
     reservation_minutes: Mapped[int] = mapped_column(default=30)
+    # How long a waiting-list offer holds its seats for the person it goes to.
+    offer_hours: Mapped[int] = mapped_column(default=48, server_default="48")
     invoice_due_days: Mapped[int] = mapped_column(default=30)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

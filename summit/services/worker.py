@@ -1,8 +1,9 @@
 """What `flask worker` does each round, every few seconds, on as many processes and
-hosts as run it: tidy ended reservations, retry refunds, queue reminders, deliver the
-mail outbox, render queued badge runs. Each part claims its work row by row, so workers
-never do the same thing twice, and a failing part (the database gone for a moment)
-is logged and tried again next round without stopping the others.
+hosts as run it: offer freed seats to waiting lists, tidy ended reservations, retry
+refunds, queue reminders, deliver the mail outbox, render queued badge runs. Each part
+claims its work row by row (or under the event's sales lock), so workers never do the
+same thing twice, and a failing part (the database gone for a moment) is logged and
+tried again next round without stopping the others.
 """
 
 import logging
@@ -15,7 +16,7 @@ from . import outbox
 from .badges import jobs as badge_jobs
 from .payments import core as payments
 from .payments import refunds
-from .tickets import history, reminders
+from .tickets import history, reminders, waitlist
 
 log = logging.getLogger("summit.worker")  # through the app's handler (summit/logs.py)
 
@@ -28,6 +29,12 @@ def one_round() -> None:
 
 
 def _round() -> None:
+    with _part("Waiting lists"):
+        # Seats freed since the last round (a cancellation, an offer or reservation
+        # run out, a capacity raised) offered to those next in line.
+        offered = waitlist.offer_free_seats_everywhere()
+        if offered:
+            log.info("made %s waiting-list offer(s)", offered)
     with _part("Delivering the outbox"):
         # Ended reservations (their seats are free already), refunds Stripe did not
         # take, the day-before reminders; then what is in the outbox.

@@ -26,6 +26,7 @@ from summit.models import (
     Track,
     User,
 )
+from summit.services.tickets import waitlist
 
 
 def counts(db):
@@ -90,9 +91,15 @@ def test_demo_is_complete_and_idempotent(app, db, demo):
             Order.event_id == summit.id, Order.status.in_([OrderStatus.PAID, OrderStatus.INVOICED])
         )
     ).all()
-    # 200 bought; the confirmed speakers' complimentary tickets come with the call.
-    bought = [t for t in tickets if t.ticket_type_id != types["Talare"].id]
+    # 200 bought, and the sold-out pre-conference day's 12 (three people wait for it);
+    # the confirmed speakers' complimentary tickets come with the call.
+    pre_day = types["Förkonferens: workshopdag"]
+    bought = [t for t in tickets if t.ticket_type_id not in (types["Talare"].id, pre_day.id)]
     assert len(bought) == 200
+    assert sum(t.ticket_type_id == pre_day.id for t in tickets) == pre_day.capacity == 12
+    assert [t.name for t in waitlist.full_types(summit)] == [pre_day.name]
+    line = waitlist.waiting_lists(summit)[pre_day]
+    assert [row.place for row in line] == [1, 2, 3]
     assert all(t.attendee_name and t.attendee_organisation for t in tickets)
     for seminar in seminars:
         assert (

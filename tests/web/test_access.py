@@ -107,6 +107,10 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "tickets.make_vouchers"): 422,
     ("POST", "tickets.revoke_voucher"): 302,
     ("GET", "tickets.vouchers_csv"): 200,
+    ("GET", "tickets.waiting_lists"): 200,
+    ("POST", "tickets.waiting_offer_hours"): 422,
+    ("POST", "tickets.waiting_offer"): 302,
+    ("POST", "tickets.waiting_remove"): 302,
     ("GET", "checkin.door_scanner"): 200,
     ("GET", "checkin.status"): 200,
     ("GET", "checkin.stations"): 200,
@@ -360,6 +364,12 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
         db.session.add(voucher)
         db.session.commit()
         made["voucher_id"] = voucher.id
+    entry = models.WaitingListEntry(
+        event=event, ticket_type=ticket_type, name="Åsa", email="asa@example.org"
+    )
+    db.session.add(entry)
+    db.session.commit()
+    made["entry_id"] = entry.id
 
     # The outbox: a message with an attachment.
     message = OutboxMessage(to_address="a@example.org", subject="Hej", body_text="Hej")

@@ -4,7 +4,7 @@ ticket types, discount codes, sales, orders (manage) and vouchers (manage_vouche
 from flask import Blueprint
 
 from .. import GET, GET_POST, POST, add_url_rules
-from . import manage, manage_vouchers, views
+from . import manage, manage_vouchers, manage_waiting, views, waiting
 
 bp = Blueprint("tickets", __name__)
 
@@ -24,6 +24,9 @@ URLS = [
     (ORDER + "/receipt.pdf", "receipt_pdf", views.receipt_pdf, GET),
     (ORDER + "/invoice.pdf", "invoice_pdf", views.invoice_pdf, GET),
     (ORDER + "/attendees/<int:number>", "edit_attendee", views.edit_attendee, GET_POST),
+    ("/events/<slug>/waiting-list/", "waiting_join", waiting.join, GET_POST),
+    ("/events/<slug>/waiting-list/<token>", "waiting_entry", waiting.entry, GET),
+    ("/events/<slug>/waiting-list/<token>/leave", "waiting_leave", waiting.leave, POST),
 
     (MANAGE + "/tickets/", "ticket_types", manage.ticket_types, GET),
     (MANAGE + "/tickets/new", "new_ticket_type", manage.new_ticket_type, GET_POST),
@@ -49,6 +52,11 @@ URLS = [
     (MANAGE + "/vouchers/", "make_vouchers", manage_vouchers.make_vouchers, POST),
     (MANAGE + "/vouchers/<int:voucher_id>/withdraw", "revoke_voucher", manage_vouchers.revoke_voucher, POST),
     (MANAGE + "/vouchers.csv", "vouchers_csv", manage_vouchers.vouchers_csv, GET),
+
+    (MANAGE + "/waiting-list/", "waiting_lists", manage_waiting.waiting_lists, GET),
+    (MANAGE + "/waiting-list/offer-hours", "waiting_offer_hours", manage_waiting.offer_hours, POST),
+    (MANAGE + "/waiting-list/<int:entry_id>/offer", "waiting_offer", manage_waiting.offer, POST),
+    (MANAGE + "/waiting-list/<int:entry_id>/remove", "waiting_remove", manage_waiting.remove, POST),
 ]
 # fmt: on
 add_url_rules(bp, URLS)

@@ -8,9 +8,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 
-from ...forms import Form, PlainForm, at_most, show_refusal, strip
+from ...forms import CountField, Form, PlainForm, at_most, show_refusal, strip
 from ...services.payments.core import InvoiceRefused, clean_org_number
 
 EMAIL_ERROR = _l("Enter a valid email address, e.g. namn@exempel.se.")
@@ -59,14 +59,17 @@ class MethodField(RadioField):
             raise ValidationError(_l("Choose one of the payment options shown."))
 
 
-class CheckoutForm(Form):
-    buyer_name = StringField(
+def your_name() -> StringField:
+    return StringField(
         _l("Your name"),
         filters=[strip],
         validators=[DataRequired(message=_l("Enter your name.")), at_most(200)],
         render_kw={"autocomplete": "name"},
     )
-    buyer_email = EmailField(
+
+
+def your_email(description) -> EmailField:
+    return EmailField(
         _l("Your email"),
         filters=[strip],
         validators=[
@@ -75,8 +78,13 @@ class CheckoutForm(Form):
             Email(message=EMAIL_ERROR, check_deliverability=False),
         ],
         render_kw={"autocomplete": "email"},
-        description=_l("The tickets are sent here."),
+        description=description,
     )
+
+
+class CheckoutForm(Form):
+    buyer_name = your_name()
+    buyer_email = your_email(_l("The tickets are sent here."))
     buyer_organisation = StringField(
         _l("Organisation"),
         filters=[strip],
@@ -128,3 +136,22 @@ class CheckoutForm(Form):
 class AttendeeEditForm(Form):
     attendee = FormField(AttendeeForm)
     submit = SubmitField(_l("Save"))
+
+
+class WaitingListForm(Form):
+    """Join the waiting list of a sold-out ticket type (the types are the view's)."""
+
+    ticket_type = RadioField(
+        _l("Ticket"),
+        coerce=int,
+        validate_choice=False,  # a type that is no longer full: the service says so
+        validators=[DataRequired(message=_l("Choose the ticket you want."))],
+    )
+    name = your_name()
+    email = your_email(_l("The offer is sent here when seats come free."))
+    quantity = CountField(
+        _l("How many tickets"),
+        default=1,
+        validators=[InputRequired(message=_l("Enter how many tickets you want."))],
+    )
+    submit = SubmitField(_l("Join the waiting list"))

@@ -380,3 +380,14 @@ class VoucherForm(Form):
 
 class RevokeVoucherForm(Form):
     submit = SubmitField(_l("Withdraw"))
+
+
+class OfferHoursForm(Form):
+    offer_hours = CountField(
+        _l("Hours an offer holds its seats"),
+        validators=[InputRequired(message=_l("Enter a number of hours."))],
+        description=_l(
+            "When seats come free, the next in line gets a link that holds them this long."
+        ),
+    )
+    submit = SubmitField(_l("Save"))

@@ -45,6 +45,8 @@ ACTIONS = {
     "refunded": _l("Refund of %(amount)s made"),
     "refund_failed": _l("Refund of %(amount)s failed"),
     "tickets_cancelled": _l("%(count)s ticket(s) cancelled"),
+    "waiting_list_offer": _l("Offered from the waiting list to %(name)s: %(tickets)s ticket(s)"),
+    "waiting_list_offer_withdrawn": _l("Waiting-list offer given up or withdrawn"),
 }
 
 

@@ -32,6 +32,8 @@ from ...models import (
     TicketStatus,
     TicketType,
     Voucher,
+    WaitingListEntry,
+    WaitingStatus,
     utcnow,
 )
 from .. import locks
@@ -82,19 +84,49 @@ def seats_taken(event: Event, now: datetime) -> dict[int, int]:
 
 
 def availability(
-    event: Event, types: list[TicketType], now: datetime | None = None
+    event: Event, types: list[TicketType], now: datetime | None = None, waiting: bool = True
 ) -> Availability:
+    """Seats left for anyone who comes to buy. While people wait in line for a type,
+    the seats they could be offered are theirs (waiting_claims), so they are not left
+    for others; `waiting=False` counts without that claim (for the waiting list's own
+    offers)."""
     now = now or utcnow()
     taken = seats_taken(event, now)
-    result = Availability(
-        event_left=None if event.capacity is None else max(event.capacity - sum(taken.values()), 0)
-    )
+    claims = waiting_claims(event, taken, now) if waiting else {}
+    event_left = None
+    if event.capacity is not None:
+        event_left = max(event.capacity - sum(taken.values()) - sum(claims.values()), 0)
+    result = Availability(event_left=event_left)
     for ticket_type in types:
         if ticket_type.capacity is not None:
             result.by_type[ticket_type.id] = max(
-                ticket_type.capacity - taken.get(ticket_type.id, 0), 0
+                ticket_type.capacity - taken.get(ticket_type.id, 0) - claims.get(ticket_type.id, 0),
+                0,
             )
     return result
+
+
+def waiting_claims(event: Event, taken: dict[int, int], now: datetime) -> dict[int, int]:
+    """Per ticket type on sale, the seats its waiting line has a claim on: the seats
+    its people in line want, as far as the type itself has them free (a type full by its
+    own capacity claims nothing of the event's until its own seats come free)."""
+    rows = db.session.execute(
+        select(TicketType, func.sum(WaitingListEntry.quantity))
+        .join(WaitingListEntry, WaitingListEntry.ticket_type_id == TicketType.id)
+        .where(
+            WaitingListEntry.event_id == event.id,
+            WaitingListEntry.status == WaitingStatus.WAITING,
+        )
+        .group_by(TicketType.id)
+    ).all()
+    claims = {}
+    for ticket_type, wanted in rows:
+        if not ticket_type.on_sale(now):
+            continue
+        if ticket_type.capacity is not None:
+            wanted = min(wanted, max(ticket_type.capacity - taken.get(ticket_type.id, 0), 0))
+        claims[ticket_type.id] = int(wanted)
+    return claims
 
 
 def ticket_types_for_sale(
@@ -406,38 +438,61 @@ def store_reservation(
             if applicable and uses_left == 0:
                 raise OrderError("code_used_up")
 
-        order = Order(
-            event=event,
-            status=OrderStatus.RESERVED,
+        order = new_reservation(
+            event,
+            seats,
+            now,
             expires_at=now + timedelta(minutes=event.reservation_minutes),
-            created_at=now,
+            discount=discount,
+            uses_left=uses_left,
+            voucher=voucher,
             locale=locale,
             user_id=user_id,
             holder_key=holder,
         )
-        for ticket_type in seats:
-            price, code_used, voucher_used = ticket_type.price, None, None
-            discounted = discount is not None and discount.applies_to(ticket_type)
-            if voucher is not None and ticket_type.id == voucher.ticket_type_id:
-                price, voucher_used = min(voucher.price_for(ticket_type), price), voucher
-                voucher = None  # one ticket only
-            elif discounted and (uses_left is None or uses_left > 0):
-                price, code_used = discount.discounted(ticket_type.price), discount
-                uses_left = None if uses_left is None else uses_left - 1
-            order.tickets.append(
-                Ticket(
-                    ticket_type=ticket_type,
-                    price=price,
-                    discount_amount=ticket_type.price - price,
-                    vat_percent=ticket_type.vat_percent,
-                    discount_code=code_used,
-                    voucher=voucher_used,
-                )
-            )
         if fill is not None:
             fill(order)
-        db.session.add(order)
         history.record(order, "reserved", tickets=len(seats))
+    return order
+
+
+def new_reservation(
+    event: Event,
+    seats: list[TicketType],
+    now: datetime,
+    expires_at: datetime,
+    discount: DiscountCode | None = None,
+    uses_left: int | None = None,
+    voucher: Voucher | None = None,
+    **fields,
+) -> Order:
+    """A reservation with one ticket per entry of `seats`, at the types' prices (the
+    voucher's on the first of its type, the code's discount on up to `uses_left`),
+    added to the session. The caller holds the event's sales lock and has checked the
+    seats; `fields` are the order's own (locale, buyer, ...)."""
+    order = Order(
+        event=event, status=OrderStatus.RESERVED, expires_at=expires_at, created_at=now, **fields
+    )
+    for ticket_type in seats:
+        price, code_used, voucher_used = ticket_type.price, None, None
+        discounted = discount is not None and discount.applies_to(ticket_type)
+        if voucher is not None and ticket_type.id == voucher.ticket_type_id:
+            price, voucher_used = min(voucher.price_for(ticket_type), price), voucher
+            voucher = None  # one ticket only
+        elif discounted and (uses_left is None or uses_left > 0):
+            price, code_used = discount.discounted(ticket_type.price), discount
+            uses_left = None if uses_left is None else uses_left - 1
+        order.tickets.append(
+            Ticket(
+                ticket_type=ticket_type,
+                price=price,
+                discount_amount=ticket_type.price - price,
+                vat_percent=ticket_type.vat_percent,
+                discount_code=code_used,
+                voucher=voucher_used,
+            )
+        )
+    db.session.add(order)
     return order
 
 
