@@ -1,0 +1,165 @@
+"""The waiting list in real browsers (issue 16, acceptance 2): a sold-out ticket, two
+people join its list from their phones, the ticket's attendee cancels it, the first in
+line gets the offer by mail and lets it run out, and the second buys through theirs.
+Mail goes through the worker to a real SMTP server; the pages are Swedish."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select, update
+
+from summit.models import (
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    Ticket,
+    TicketStatus,
+    WaitingListEntry,
+    WaitingStatus,
+    utcnow,
+)
+from summit.services import worker
+from summit.services.payments.refunds import cancel_order
+from summit.services.tickets.ordering import holding_condition
+from tests.smtp import app_config, running_smtp
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def workshop(app, db, make_event, make_ticket_type, live_server):
+    """A summit whose workshop day has one seat, bought by Karin Lindberg."""
+    event = make_event(
+        slug="summit2027",
+        name_sv="Social Innovation Summit 2027",
+        name_en="Social Innovation Summit 2027",
+    )
+    day = make_ticket_type(event, "Workshopdag", name_en="Workshop day", price=0, capacity=1)
+    order = Order(
+        event=event,
+        status=OrderStatus.PAID,
+        expires_at=utcnow(),
+        payment_method=PaymentMethod.FREE,
+        buyer_name="Karin Lindberg",
+        buyer_email="karin@malmo.se",
+    )
+    order.tickets.append(
+        Ticket(ticket_type=day, price=0, vat_percent=25, attendee_name="Karin Lindberg")
+    )
+    db.session.add(order)
+    db.session.commit()
+    with app_config(app, BASE_URL=live_server):
+        yield event, day, order
+
+
+def fresh(db):
+    db.session.commit()
+    db.session.expire_all()
+
+
+def join(browsing, name: str, email: str):
+    page = browsing.new_page()
+    page.goto("/events/summit2027/tickets/")
+    expect(page.get_by_text("Slutsåld")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Ställ dig på väntelistan")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ställ dig på väntelistan")
+    page.get_by_label("Workshopdag").check()
+    page.get_by_label("Ditt namn").fill(name)
+    page.get_by_label("Din e-postadress").fill(email)
+    page.get_by_label("Antal biljetter").fill("1")
+    browsing.screenshot(page, f"join-{email.split('@')[0]}")
+    page.get_by_role("button", name="Ställ dig på väntelistan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du står på väntelistan")
+    expect(page.get_by_role("status")).to_contain_text(email)
+    return page
+
+
+def mails_to(smtp, address: str) -> list:
+    return [m for m in smtp.messages if m["To"] == address]
+
+
+def link_in(mail, path: str) -> str:
+    body = mail.get_body(("plain",)).get_content()
+    match = re.search(rf"https?://\S+{path}", body)
+    assert match, body
+    return match.group(0)
+
+
+@pytest.mark.parametrize("browsing", ["phone"], indirect=True)
+def test_a_freed_seat_goes_to_the_first_in_line_then_to_the_second(browsing, workshop, app, db):
+    _event, day, karins = workshop
+    karins_id, capacity = karins.id, day.capacity  # the worker's rounds end the session
+    asa = join(browsing, "Åsa Öberg-Lindqvist", "asa@umea.se")
+    mohammed = join(browsing, "Mohammed Yilmaz", "mohammed@fryshuset.se")
+
+    with running_smtp(app) as smtp:
+        worker.one_round()
+        joined = [m["To"] for m in smtp.messages]
+        assert sorted(joined) == ["asa@umea.se", "mohammed@fryshuset.se"]
+
+        # Karin cannot go: her ticket is cancelled, and its seat is free.
+        fresh(db)
+        cancel_order(db.session.get(Order, karins_id))
+        # The seat is the line's: the shop does not sell it to whoever comes first.
+        visitor = browsing.new_page()
+        visitor.goto("/events/summit2027/tickets/")
+        expect(visitor.get_by_text("Ställ dig på väntelistan")).to_be_visible()
+
+        worker.one_round()
+        offer = mails_to(smtp, "asa@umea.se")[-1]
+        assert "Biljetter till Social Innovation Summit 2027 väntar på dig" in offer["Subject"]
+        assert mails_to(smtp, "mohammed@fryshuset.se") == [
+            mails_to(smtp, "mohammed@fryshuset.se")[0]
+        ]
+        asa.goto(link_in(offer, r"/checkout"))
+        expect(asa.get_by_role("heading", level=1)).to_have_text("Dina uppgifter")
+        browsing.screenshot(asa, "offer-checkout")
+
+        # Åsa lets the offer run out (its 48 hours pass).
+        fresh(db)
+        asas = db.session.scalar(
+            select(WaitingListEntry).where(WaitingListEntry.email == "asa@umea.se")
+        )
+        db.session.execute(
+            update(Order).where(Order.id == asas.order_id).values(expires_at=utcnow())
+        )
+        db.session.commit()
+        worker.one_round()
+        assert "gått vidare" in mails_to(smtp, "asa@umea.se")[-1]["Subject"]
+        offer = mails_to(smtp, "mohammed@fryshuset.se")[-1]
+        assert "väntar på dig" in offer["Subject"]
+
+        # Mohammed buys through his offer.
+        mohammed.goto(link_in(offer, r"/checkout"))
+        expect(mohammed.get_by_role("heading", level=1)).to_have_text("Dina uppgifter")
+        mohammed.get_by_role("group", name=re.compile("Biljett 1")).get_by_label(
+            "Namn", exact=True
+        ).fill("Mohammed Yilmaz")
+        browsing.screenshot(mohammed, "second-checkout")
+        mohammed.get_by_role("button", name="Anmäl dig").click()
+        expect(mohammed).to_have_url(re.compile(r"/events/summit2027/orders/[\w-]+/$"))
+        browsing.screenshot(mohammed, "second-order")
+        worker.one_round()
+
+    fresh(db)
+    entries = {e.email: e.status for e in db.session.scalars(select(WaitingListEntry)).all()}
+    assert entries == {
+        "asa@umea.se": WaitingStatus.LAPSED,
+        "mohammed@fryshuset.se": WaitingStatus.BOUGHT,
+    }
+    held = db.session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .join(Order)
+        .where(Ticket.status == TicketStatus.VALID, holding_condition(utcnow()))
+    )
+    assert held == capacity == 1
+    bought = db.session.scalar(
+        select(Order)
+        .join(WaitingListEntry, WaitingListEntry.order_id == Order.id)
+        .where(WaitingListEntry.email == "mohammed@fryshuset.se")
+    )
+    assert bought.status is OrderStatus.PAID
+    assert [t.attendee_name for t in bought.valid_tickets] == ["Mohammed Yilmaz"]
+    assert browsing.console_errors == []
