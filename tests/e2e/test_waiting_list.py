@@ -163,3 +163,45 @@ def test_a_freed_seat_goes_to_the_first_in_line_then_to_the_second(browsing, wor
     assert bought.status is OrderStatus.PAID
     assert [t.attendee_name for t in bought.valid_tickets] == ["Mohammed Yilmaz"]
     assert browsing.console_errors == []
+
+
+@pytest.mark.parametrize("browsing", ["phone"], indirect=True)
+def test_the_organizer_offers_a_raised_seat_by_hand_in_english(
+    browsing, workshop, app, db, make_user, grant
+):
+    from summit.models import Role
+    from summit.services.tickets import waitlist
+    from tests.conftest import PASSWORD
+
+    event, day, _karins = workshop
+    waitlist.join(event, day.id, "Åsa Öberg-Lindqvist", "asa@umea.se", 2)
+    waitlist.join(event, day.id, "Mohammed Yilmaz", "mohammed@fryshuset.se", 1)
+    organizer = grant(make_user("anna@msi.se", name="Anna Ek"), event, Role.ORGANIZER)
+    day.capacity = 2  # one more seat: not enough for Åsa's two, first in line
+    db.session.commit()
+    page = browsing.new_page(locale="en-GB")
+    page.goto("/login?next=/manage/events/summit2027/waiting-list/")
+    page.get_by_label("Email", exact=True).fill(organizer.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name="Waiting lists", level=2)).to_be_visible()
+    table = main.get_by_role("table", name="Waiting list for Workshop day")
+    expect(table.get_by_role("row")).to_have_count(3)
+    browsing.screenshot(page, "organizer-list")
+    main.get_by_role("button", name="Offer now Mohammed Yilmaz").click()
+    expect(page.get_by_text("The offer is sent to Mohammed Yilmaz.")).to_be_visible()
+    expect(table.get_by_role("row", name=re.compile("Mohammed Yilmaz"))).to_contain_text("Offered")
+    # Åsa's two cannot be offered: one seat was free, and it is Mohammed's now.
+    main.get_by_role("button", name="Offer now Åsa Öberg-Lindqvist").click()
+    expect(
+        page.get_by_text("No seat is free for this offer. Raise the capacity first.")
+    ).to_be_visible()
+    browsing.screenshot(page, "organizer-offered")
+    fresh(db)
+    statuses = {e.name: e.status for e in db.session.scalars(select(WaitingListEntry))}
+    assert statuses == {
+        "Åsa Öberg-Lindqvist": WaitingStatus.WAITING,
+        "Mohammed Yilmaz": WaitingStatus.OFFERED,
+    }
+    assert browsing.console_errors == []
