@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth
     from .badges import bp as badges
     from .checkin import bp as checkin
+    from .mailings import bp as mailings
     from .ops import bp as ops
     from .payments import bp as payments
     from .program import bp as program
@@ -41,3 +42,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(speakers)
     app.register_blueprint(program)
     app.register_blueprint(ops)
+    app.register_blueprint(mailings)

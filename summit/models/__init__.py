@@ -19,6 +19,14 @@ from .cfp import (
 from .checkin import Checkin, CheckinConflict, CheckinList, Station
 from .events import Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
+from .mailings import (
+    DeliveryStatus,
+    Mailing,
+    MailingRecipient,
+    MailingStatus,
+    MailSubscription,
+    ResendMode,
+)
 from .orders import (
     Actor,
     Order,
@@ -49,6 +57,12 @@ from .waitlist import WaitingListEntry, WaitingStatus
 __all__ = [
     "WaitingListEntry",
     "WaitingStatus",
+    "DeliveryStatus",
+    "Mailing",
+    "MailingRecipient",
+    "MailingStatus",
+    "MailSubscription",
+    "ResendMode",
     "Voucher",
     "WorkshopSignup",
     "SpeakerAvailability",

@@ -48,6 +48,9 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The id of the request that queued it, carried into the worker's log lines.
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # Group mail that may be refused: the one-click unsubscribe address (RFC 8058),
+    # sent as List-Unsubscribe with List-Unsubscribe-Post.
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
 
     attachments: Mapped[list["OutboxAttachment"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import (
     AccessCode,
     Event,
+    Mailing,
     Order,
     ProgramSession,
     Proposal,
@@ -120,3 +121,9 @@ def row(model, row_id: int) -> RowLock:
 def room_kept(room_id: int) -> RowLock:
     """A room may not be deleted while a session is put in it (a shared lock)."""
     return RowLock(Room, room_id, Room.id, shared=True)
+
+
+def mailing(mailing_id: int) -> RowLock:
+    """One group mailing, read again under the lock: its state and round (who expands a
+    round into outbox messages, one worker at a time)."""
+    return RowLock(Mailing, mailing_id)

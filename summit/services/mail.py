@@ -37,25 +37,24 @@ def queue_mail(
     locale: str | None = None,
     attachments: list[Attachment] | None = None,
     reply_to: str | None = None,
+    list_unsubscribe: str | None = None,
     **context,
 ) -> OutboxMessage:
     """Render emails/<template>.txt and .html in the recipient's language and queue them.
 
     `subject` is a lazy_gettext string, or a function of no argument for a subject
     that needs translated parts of its own (an event's name in that language); either
-    is rendered in the same language as the body.
+    is rendered in the same language as the body. `list_unsubscribe`: the one-click
+    unsubscribe address of a mail the recipient may refuse (sent as its headers).
     """
-    locale = locale if locale in current_app.config["LANGUAGES"] else "sv"
-    with force_locale(locale):
-        text = _render(f"emails/{template}.txt", context)
-        html = _render(f"emails/{template}.html", context)
-        subject_text = subject() if callable(subject) else str(subject)
+    subject_text, text, html = render_mail(template, subject, locale, **context)
     message = OutboxMessage(
         to_address=to,
-        subject=one_line(subject_text)[:300],
+        subject=subject_text,
         body_text=text,
         body_html=html,
         reply_to=reply_to,
+        list_unsubscribe=list_unsubscribe,
         request_id=current_request_id(),
         attachments=[
             OutboxAttachment(
@@ -66,6 +65,17 @@ def queue_mail(
     )
     db.session.add(message)
     return message
+
+
+def render_mail(template: str, subject, locale: str | None, **context) -> tuple[str, str, str]:
+    """(subject, text, html) of emails/<template> in `locale` (Swedish when unknown), as
+    queue_mail() queues them: for a preview of what would be sent."""
+    locale = locale if locale in current_app.config["LANGUAGES"] else "sv"
+    with force_locale(locale):
+        text = _render(f"emails/{template}.txt", context)
+        html = _render(f"emails/{template}.html", context)
+        subject_text = subject() if callable(subject) else str(subject)
+    return one_line(subject_text)[:300], text, html
 
 
 def one_line(text: str) -> str:

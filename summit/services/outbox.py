@@ -104,6 +104,10 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
     if message.reply_to:
         email["Reply-To"] = message.reply_to
+    if message.list_unsubscribe:
+        # RFC 8058: a mail program may offer "unsubscribe" and POST this itself.
+        email["List-Unsubscribe"] = f"<{message.list_unsubscribe}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")

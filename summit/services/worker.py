@@ -1,9 +1,9 @@
 """What `flask worker` does each round, every few seconds, on as many processes and
-hosts as run it: offer freed seats to waiting lists, tidy ended reservations, retry
-refunds, queue reminders, deliver the mail outbox, render queued badge runs. Each part
-claims its work row by row (or under the event's sales lock), so workers never do the
-same thing twice, and a failing part (the database gone for a moment) is logged and
-tried again next round without stopping the others.
+hosts as run it: offer freed seats to waiting lists, queue due group mail, tidy
+ended reservations, retry refunds, queue reminders, deliver the mail outbox, render
+queued badge runs. Each part claims its work row by row (or under the event's sales
+lock), so workers never do the same thing twice, and a failing part (the database
+gone for a moment) is logged and tried again next round without stopping the others.
 """
 
 import logging
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Actor
 from . import outbox
 from .badges import jobs as badge_jobs
+from .mailings import sending as mailings
 from .payments import core as payments
 from .payments import refunds
 from .tickets import history, reminders, waitlist
@@ -35,6 +36,12 @@ def _round() -> None:
         offered = waitlist.offer_free_seats_everywhere()
         if offered:
             log.info("made %s waiting-list offer(s)", offered)
+    with _part("Group mail"):
+        # Mailings due (sent now, or their time has come) into the outbox first, so
+        # their messages go out in this round's delivery.
+        queued = mailings.send_due_mailings()
+        if queued:
+            log.info("queued %s group mail message(s)", queued)
     with _part("Delivering the outbox"):
         # Ended reservations (their seats are free already), refunds Stripe did not
         # take, the day-before reminders; then what is in the outbox.

@@ -230,6 +230,16 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "program.signup"): 422,
     ("GET", "program.signups"): 200,
     ("POST", "program.signups_door_list"): 303,
+    ("GET", "mailings.mailing_list"): 200,
+    ("GET", "mailings.new_mailing"): 200,
+    ("POST", "mailings.new_mailing"): 422,
+    ("GET", "mailings.show_mailing"): 200,
+    ("GET", "mailings.edit_mailing"): 200,
+    ("POST", "mailings.edit_mailing"): 422,
+    ("POST", "mailings.send_mailing"): 422,  # neither now nor a time: nothing sent
+    ("POST", "mailings.unschedule_mailing"): 303,  # not scheduled: said so, back
+    ("POST", "mailings.resend_mailing"): 422,
+    ("GET", "mailings.mailing_log"): 200,
 }
 
 
@@ -443,6 +453,17 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
         "badges": job.token,
     }
     made["session_version"] = workshop.version
+
+    # Group mail: a draft to every attendee.
+    mailing = models.Mailing(
+        event_id=event.id,
+        subject_sv="Välkommen",
+        body_sv="Hej {namn}!",
+        criteria={"attendees": True},
+    )
+    db.session.add(mailing)
+    db.session.commit()
+    made["mailing_id"] = mailing.id
     return {"event": event, "people": people, "ids": made, "tokens": tokens}
 
 
