@@ -225,3 +225,33 @@ def test_unsubscribed_addresses_get_non_essential_mail_no_more(world, db, app):
     assert news_to_johan["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url[1:-1] in news_to_johan.get_body(("plain",)).get_content()
     assert len(smtp.messages) == 5 + 4 + 5
+
+
+def test_the_waiting_list_is_those_still_in_line(world, db):
+    from summit.models import WaitingListEntry, WaitingStatus
+
+    for name, email, status, locale in (
+        ("Fatima Öberg", "fatima@example.org", WaitingStatus.WAITING, "sv"),
+        ("Liam Ek", "liam@example.org", WaitingStatus.OFFERED, "en"),
+        ("Gick Ur", "left@example.org", WaitingStatus.LEFT, "sv"),
+        ("Köpte Ändå", "bought@example.org", WaitingStatus.BOUGHT, "sv"),
+    ):
+        db.session.add(
+            WaitingListEntry(
+                event_id=world.event.id,
+                ticket_type_id=world.ordinary.id,
+                name=name,
+                email=email,
+                status=status,
+                locale=locale,
+            )
+        )
+    db.session.commit()
+    waiting = recipients(world.event, Selection(waiting=True))
+    assert [(r.name, r.locale) for r in waiting] == [("Fatima Öberg", "sv"), ("Liam Ek", "en")]
+    assert all("/waiting-list/" in r.link for r in waiting)
+    assert Selection.from_json(Selection(waiting=True).to_json()).waiting
+    mailing = mail_world.mailing(world, Selection(waiting=True), body_sv="Hej {namn}: {orderlänk}")
+    sending.send(mailing)
+    assert sending.send_due_mailings() == 2
+    assert "/waiting-list/" in outbox(db)["fatima@example.org"].body_text

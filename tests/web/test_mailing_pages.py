@@ -199,3 +199,14 @@ def test_the_recipients_and_the_log_are_paged(organizer, world, db):
     log = organizer.get(f"{BASE}/{mailing.id}/log?page=2").get_data(as_text=True)
     assert "55 rader" in log and log.count("<tr>") == 1 + 5
     assert organizer.get(f"{BASE}/{mailing.id}/log?page=3").status_code == 404
+
+
+def test_the_waiting_list_can_be_chosen_alone(organizer, world, db):
+    answer = organizer.post(
+        f"{BASE}/new",
+        data=form(organizer, f"{BASE}/new", subject_sv="Plats?", body_sv="Hej {namn}", waiting="y"),
+    )
+    assert answer.status_code == 303
+    [mailing] = mailings(db)
+    assert mailing.criteria["waiting"] is True and mailing.criteria["attendees"] is False
+    assert "Väntelistan" in organizer.get(answer.location).get_data(as_text=True)

@@ -58,6 +58,7 @@ class MailingForm(Form):
         _l("Only those signed up for"), _l("Choose none to ignore workshop sign-ups.")
     )
     speakers = BooleanField(_l("Confirmed speakers"))
+    waiting = BooleanField(_l("The waiting list"))
     essential = BooleanField(
         _l("Essential mail"),
         description=_l(

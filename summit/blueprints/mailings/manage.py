@@ -64,6 +64,7 @@ def _initial(mailing: Mailing) -> dict:
         "checked_in": "any" if checked_in is None else ("yes" if checked_in.yes else "no"),
         "sessions": list(sessions.ids) if sessions else [],
         "speakers": selection.speakers,
+        "waiting": selection.waiting,
         "essential": mailing.essential,
         "essential_reason": mailing.essential_reason,
     }
@@ -87,6 +88,7 @@ def _data(form: MailingForm) -> sending.MailingData:
             attendees=attendees,
             criteria=tuple(criteria) if attendees else (),
             speakers=bool(form.speakers.data),
+            waiting=bool(form.waiting.data),
         ),
         essential=bool(form.essential.data),
         essential_reason=form.essential_reason.data or "",

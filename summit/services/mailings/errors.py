@@ -10,7 +10,9 @@ class MailingError(Refusal):
         "unknown_field": lambda p: _(
             "%(name)s is not a field you can use. Use one of: %(names)s.", **p
         ),
-        "no_group": lambda p: _("Choose who gets the mail: attendees, speakers or both."),
+        "no_group": lambda p: _(
+            "Choose who gets the mail: attendees, speakers, the waiting list, or several."
+        ),
         "unknown_choice": lambda p: _("Choose one of the options."),
         "not_editable": lambda p: _(
             "This mailing has been sent and can no longer be changed. Copy its text into a new one."

@@ -23,6 +23,8 @@ from ...models import (
     Ticket,
     TicketStatus,
     TicketType,
+    WaitingListEntry,
+    WaitingStatus,
     WorkshopSignup,
 )
 from ...urls import external_url
@@ -147,11 +149,13 @@ def _all_of_event(model, ids, event: Event, key: str) -> None:
 @dataclass(frozen=True)
 class Selection:
     """The groups a mailing goes to. `attendees` with `criteria` (all must hold; none:
-    every attendee); `speakers`: the confirmed speakers of the call."""
+    every attendee); `speakers`: the confirmed speakers of the call; `waiting`: those in
+    line on the event's waiting lists."""
 
     attendees: bool = False
     criteria: tuple[Criterion, ...] = ()
     speakers: bool = False
+    waiting: bool = False  # in line on a waiting list, or holding an offer
 
     def __post_init__(self):
         # One order whatever order they were given in: equal selections are equal.
@@ -162,6 +166,7 @@ class Selection:
             "attendees": self.attendees,
             "criteria": {c.key: c.to_json() for c in self.criteria},
             "speakers": self.speakers,
+            "waiting": self.waiting,
         }
 
     @classmethod
@@ -177,11 +182,12 @@ class Selection:
             attendees=data.get("attendees") is True,
             criteria=criteria,
             speakers=data.get("speakers") is True,
+            waiting=data.get("waiting") is True,
         )
 
     def check(self, event: Event) -> None:
         """Refuse a selection of nobody, or naming what is not the event's."""
-        if not (self.attendees or self.speakers):
+        if not (self.attendees or self.speakers or self.waiting):
             raise MailingError("no_group", "attendees")
         for criterion in self.criteria:
             criterion.check(event)
@@ -199,6 +205,8 @@ def recipients(event: Event, selection: Selection) -> list[Recipient]:
         groups.append(_attendees(event, selection.criteria))
     if selection.speakers:
         groups.append(_speakers(event))
+    if selection.waiting:
+        groups.append(_waiting(event))
     for group in groups:
         for recipient in sorted(group, key=lambda r: (r.name.casefold(), r.email)):
             found.setdefault(recipient.email, recipient)
@@ -254,6 +262,34 @@ def _speakers(event: Event) -> list[Recipient]:
             link,
         )
         for user in users
+    ]
+
+
+def _waiting(event: Event) -> list[Recipient]:
+    """Those still in line on one of the event's waiting lists (or holding an offer),
+    with their own waiting-list page as their link."""
+    rows = db.session.execute(
+        select(
+            WaitingListEntry.email,
+            WaitingListEntry.name,
+            WaitingListEntry.locale,
+            WaitingListEntry.token,
+        )
+        .where(
+            WaitingListEntry.event_id == event.id,
+            WaitingListEntry.status.in_(WaitingStatus.ACTIVE),
+        )
+        .order_by(WaitingListEntry.id)
+    ).all()
+    return [
+        Recipient(
+            email.strip().lower(),
+            name,
+            locale or "sv",
+            external_url("tickets.waiting_entry", slug=event.slug, token=token),
+        )
+        for email, name, locale, token in rows
+        if email
     ]
 
 
