@@ -48,6 +48,7 @@ from .program import (
     SpeakerAvailability,
     WorkshopSignup,
 )
+from .questions import Answer, AnswerKind, DataClass, Question, QuestionScope
 from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack, ReviewScore
 from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType, Voucher
 from .types import utcnow, wall_clock
@@ -63,6 +64,11 @@ __all__ = [
     "MailingStatus",
     "MailSubscription",
     "ResendMode",
+    "Answer",
+    "AnswerKind",
+    "DataClass",
+    "Question",
+    "QuestionScope",
     "Voucher",
     "WorkshopSignup",
     "SpeakerAvailability",

@@ -22,7 +22,7 @@ from ...forms import ButtonForm, form_page, show_refusal
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
 from ...services.payments import core as payments
 from ...services.payments.base import PaymentError
-from ...services.tickets import documents, ordering, renewal
+from ...services.tickets import documents, ordering, questions, renewal
 from ...services.tickets.ordering import AttendeeDetails, BuyerDetails, OrderError
 from ..lookup import public_event_or_404
 from .forms import AttendeeEditForm, CheckoutForm, ShopForm
@@ -264,6 +264,7 @@ def _ended(order, form, now):
         refused=refused.message if refused is not None else None,
         failed=payments.payment_did_not_go_through(order),
         error=None,
+        answers=questions.check_answers(order, request.form if request.method == "POST" else None),
     ), 409 if request.method == "POST" else 200
 
 
@@ -284,12 +285,14 @@ def checkout(slug, token):
     if ended:
         return _ended(order, form, now)
     error = None
-    if form.validate_on_submit():
+    answers = questions.check_answers(order, request.form if request.method == "POST" else None)
+    if form.validate_on_submit() and not answers.errors:
         details = (
             BuyerDetails(
                 form.buyer_name.data, form.buyer_email.data, form.buyer_organisation.data or ""
             ),
             [AttendeeDetails(**entry.data) for entry in form.attendees],
+            answers,
         )
         try:
             invoice = None
@@ -320,7 +323,7 @@ def checkout(slug, token):
                 "success",
             )
             return redirect(url_for("tickets.order", slug=slug, token=token))
-    return form_page(
+    page, status = form_page(
         "tickets/checkout.html",
         form,
         order=order,
@@ -329,7 +332,9 @@ def checkout(slug, token):
         now=now,
         failed=payments.payment_did_not_go_through(order),
         card_minimum=payments.card_minimum(order),
+        answers=answers,
     )
+    return page, 422 if answers.errors else status
 
 
 @limiter.limit(_reservation_limit)

@@ -37,7 +37,7 @@ from ...models import (
     utcnow,
 )
 from .. import locks
-from . import history
+from . import history, questions
 from .errors import OrderError
 from .order_states import transition
 
@@ -621,9 +621,12 @@ def save_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDeta
         fill_details(order, buyer, attendees)
 
 
-def fill_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails]) -> None:
+def fill_details(
+    order: Order, buyer: BuyerDetails, attendees: list[AttendeeDetails], answers=None
+) -> None:
     """Put the details on a reserved order, in the caller's unit of work (under its write
-    lock); the caller commits, or rolls back on OrderError."""
+    lock); the caller commits, or rolls back on OrderError. `answers`: the registration
+    questions' answers as questions.check_answers read them, stored with the details."""
     if order.status is not OrderStatus.RESERVED:
         raise OrderError("not_reserved")
     if not order.holds_seats(utcnow()):
@@ -634,6 +637,8 @@ def fill_details(order: Order, buyer: BuyerDetails, attendees: list[AttendeeDeta
     order.buyer_organisation = stripped(buyer.organisation)
     for ticket, attendee in zip(order.tickets, attendees, strict=True):
         update_attendee(ticket, attendee)
+    if answers is not None:
+        questions.store_answers(order, answers)
     history.record(order, "details")
 
 
