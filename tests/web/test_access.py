@@ -85,6 +85,14 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "tickets.edit_ticket_type"): 422,
     ("POST", "tickets.deactivate_ticket_type"): 302,
     ("POST", "tickets.delete_ticket_type"): 302,
+    ("GET", "tickets.question_list"): 200,
+    ("GET", "tickets.new_question"): 200,
+    ("POST", "tickets.new_question"): 422,
+    ("GET", "tickets.edit_question"): 200,
+    ("POST", "tickets.edit_question"): 422,
+    ("POST", "tickets.move_question"): 302,
+    ("POST", "tickets.deactivate_question"): 302,
+    ("POST", "tickets.delete_question"): 302,
     ("GET", "tickets.discount_codes"): 200,
     ("GET", "tickets.new_discount_code"): 200,
     ("POST", "tickets.new_discount_code"): 422,
@@ -365,7 +373,12 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
         )
     db.session.add_all([code, order])
     db.session.commit()
-    made = {"type_id": ticket_type.id, "code_id": code.id}
+    question = models.Question(
+        event=event, key="sektor", kind=models.AnswerKind.TEXT, label_sv="Sektor"
+    )
+    db.session.add(question)
+    db.session.commit()
+    made = {"type_id": ticket_type.id, "code_id": code.id, "question_id": question.id}
     voucher_model = getattr(models, "Voucher", None)  # tickets by code (issue 13, owner 1)
     if voucher_model is not None:
         voucher = voucher_model(
@@ -500,6 +513,7 @@ BODIES = {
     ("POST", "tickets.order_dispute"): lambda ids: {"keep": "1"},
     ("POST", "speakers.manage_move_format"): lambda ids: {"step": 1},
     ("POST", "speakers.manage_move_question"): lambda ids: {"step": 1},
+    ("POST", "tickets.move_question"): lambda ids: {"step": 1},
     ("POST", "speakers.manage_move_criterion"): lambda ids: {"step": 1},
     ("POST", "program.move_room"): lambda ids: {"step": 1},
     ("POST", "speakers.answer"): lambda ids: {"yes": "1"},

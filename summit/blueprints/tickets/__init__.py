@@ -1,10 +1,11 @@
 """Tickets: the shop, checkout and the buyer's order page (views), and the organizers'
-ticket types, discount codes, sales, orders (manage) and vouchers (manage_vouchers)."""
+ticket types, discount codes, sales, orders (manage), registration questions
+(manage_questions) and vouchers (manage_vouchers)."""
 
 from flask import Blueprint
 
 from .. import GET, GET_POST, POST, add_url_rules
-from . import manage, manage_vouchers, manage_waiting, views, waiting
+from . import manage, manage_questions, manage_vouchers, manage_waiting, views, waiting
 
 bp = Blueprint("tickets", __name__)
 
@@ -33,6 +34,12 @@ URLS = [
     (MANAGE + "/tickets/<int:type_id>/", "edit_ticket_type", manage.edit_ticket_type, GET_POST),
     (MANAGE + "/tickets/<int:type_id>/deactivate", "deactivate_ticket_type", manage.deactivate_ticket_type, POST),
     (MANAGE + "/tickets/<int:type_id>/delete", "delete_ticket_type", manage.delete_ticket_type, POST),
+    (MANAGE + "/questions/", "question_list", manage_questions.question_list, GET),
+    (MANAGE + "/questions/new", "new_question", manage_questions.new_question, GET_POST),
+    (MANAGE + "/questions/<int:question_id>/", "edit_question", manage_questions.edit_question, GET_POST),
+    (MANAGE + "/questions/<int:question_id>/move", "move_question", manage_questions.move_question, POST),
+    (MANAGE + "/questions/<int:question_id>/deactivate", "deactivate_question", manage_questions.deactivate_question, POST),
+    (MANAGE + "/questions/<int:question_id>/delete", "delete_question", manage_questions.delete_question, POST),
     (MANAGE + "/discounts/", "discount_codes", manage.discount_codes, GET),
     (MANAGE + "/discounts/new", "new_discount_code", manage.new_discount_code, GET_POST),
     (MANAGE + "/discounts/<int:code_id>/", "edit_discount_code", manage.edit_discount_code, GET_POST),

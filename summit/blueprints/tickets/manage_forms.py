@@ -298,6 +298,9 @@ class OrderSearchForm(PlainForm):
         default="",
     )
 
+    # An answer to a registration question, "sektor:offentlig" (choices set by the view).
+    answer = SelectField(_l("Answer"), choices=[], default="", validate_choice=False)
+
     def chosen_status(self) -> OrderStatus | None:
         try:
             return OrderStatus(self.status.data) if self.status.data else None

@@ -581,3 +581,34 @@ def matching_order_ids(event: Event, question: Question, value: str):
     """A select of the ids of the event's orders (any status) with an answer to
     `question` matching `value`, for the organizer's order list."""
     return select(Answer.order_id).where(answer_matches(question, value))
+
+
+# The organizer's answer filter ---------------------------------------------------------
+
+
+def filter_choices(event: Event) -> list[tuple[str, str]]:
+    """The answers the organizer's lists can be filtered on, as ("key:value", words):
+    every choice, yes and no, and consent given, of the event's questions."""
+    offered = []
+    for question in event_questions(event):
+        if question.kind.has_choices:
+            values = question.choice_keys
+        elif question.kind is AnswerKind.YES_NO:
+            values = [YES, NO]
+        elif question.kind is AnswerKind.CONSENT:
+            values = [YES]
+        else:
+            continue
+        for value in values:
+            words = f"{question.label}: {display_value(question, value)}"
+            offered.append((f"{question.key}:{value}", words))
+    return offered
+
+
+def chosen_filter(event: Event, text: str | None) -> tuple[Question, str] | None:
+    """ "sektor:offentlig" as (the question, the value); None for anything else."""
+    key, sep, value = (text or "").partition(":")
+    if not sep or not key or len(text) > 100:
+        return None
+    question = find_question(event, key)
+    return (question, value) if question is not None else None

@@ -33,7 +33,7 @@ from ...models import (
     utcnow,
 )
 from ...models.search import fold, like_pattern
-from . import order_mail
+from . import order_mail, questions
 from .codes import is_guessable, random_code
 from .errors import OrderError, SalesError
 from .ordering import MAX_TICKETS_PER_ORDER, availability, discount_uses, normalize_code
@@ -166,10 +166,14 @@ def search_orders(
     status: OrderStatus | None = None,
     page: int = 1,
     per_page: int = 50,
+    within=None,
 ):
     """The event's orders, newest first, matching the reference, the buyer's name or email,
-    or an attendee's name; a page of them (Flask-SQLAlchemy Pagination)."""
+    or an attendee's name; a page of them (Flask-SQLAlchemy Pagination). `within`: a
+    select of order ids to keep to (an answer filter, questions.matching_order_ids)."""
     stmt = select(Order).where(Order.event_id == event.id)
+    if within is not None:
+        stmt = stmt.where(Order.id.in_(within))
     if status is not None:
         stmt = stmt.where(Order.status == status)
     text = fold(query)[:200]
@@ -229,11 +233,13 @@ def resend_confirmation(order: Order) -> None:
 # Attendee list -------------------------------------------------------------------------
 
 
-def attendee_rows(event: Event) -> list[list[str]]:
+def attendee_rows(event: Event, only=None) -> list[list[str]]:
     """One row per valid ticket in a confirmed order (paid or invoiced): reference, ticket
     type, attendee name, email, organisation, dietary and accessibility needs, order
-    status, buyer name and email. Sorted by ticket type, then name."""
-    rows = db.session.execute(
+    status, buyer name and email, then one cell per registration question (the header's
+    labels: questions.answer_cells). Sorted by ticket type, then name. `only`: a select
+    of the ticket ids to list (an answer filter, questions.matching_ticket_ids)."""
+    stmt = (
         select(Ticket, Order, TicketType)
         .join(Order, Order.id == Ticket.order_id)
         .join(TicketType, TicketType.id == Ticket.ticket_type_id)
@@ -243,7 +249,11 @@ def attendee_rows(event: Event) -> list[list[str]]:
             Ticket.status == TicketStatus.VALID,
         )
         .order_by(TicketType.position, TicketType.id, func.lower(Ticket.attendee_name), Ticket.id)
-    ).all()
+    )
+    if only is not None:
+        stmt = stmt.where(Ticket.id.in_(only))
+    rows = db.session.execute(stmt).all()
+    _labels, answers = questions.answer_cells(event, [ticket for ticket, _o, _t in rows])
     return [
         [
             order.reference,
@@ -256,8 +266,9 @@ def attendee_rows(event: Event) -> list[list[str]]:
             str(order.status_label),
             order.buyer_name,
             order.buyer_email,
+            *cells,
         ]
-        for ticket, order, ticket_type in rows
+        for (ticket, order, ticket_type), cells in zip(rows, answers, strict=True)
     ]
 
 
