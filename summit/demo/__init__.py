@@ -17,6 +17,7 @@ from .branding import create_demo_branding
 from .cfp import create_demo_cfp
 from .checkin import create_demo_checkin
 from .program import create_demo_program
+from .questions import answer_demo_orders, create_demo_questions
 from .sales import create_demo_sales, create_demo_vouchers, speaker_code
 from .waiting import create_demo_waiting_list
 
@@ -174,6 +175,7 @@ def create_demo() -> list[str]:
         what = "site admin" if admin else (f"{role.value} of summit2027" if role else "")
         how = "password" if with_password else "emailed link (read it at /manage/outbox)"
         lines.append(f"  {user.email:<24} {what or 'speaker/attendee':<26} sign in by {how}")
+    create_demo_questions(summit)
     sales = create_demo_sales(events)
     if sales:
         lines += ["", "Paid attendees:", *sales]
@@ -186,4 +188,6 @@ def create_demo() -> list[str]:
     lines += create_demo_program(summit)
     lines += create_demo_checkin(summit)
     lines += create_demo_branding(summit)
+    if answer_demo_orders(summit):  # after every part that makes orders
+        lines += ["", "Registration questions answered (sektor, diet, photo consent)."]
     return lines

@@ -2,12 +2,13 @@
 
 Copied: the event's settings and branding (as a draft, under a new address and name),
 its ticket types, rooms, tracks and program days, and the call for speakers with its
-formats, questions, review criteria and decision mail texts. Every date and time moves
-by the number of days between the two start dates, keeping its local wall-clock time
-(a sale that ended at 23:59 in May ends at 23:59 on the same weekday next May, summer
-time or not). Not copied: orders, tickets, vouchers, discount codes, proposals,
-sessions, check-ins, access codes and roles; whoever copies becomes the new event's
-organizer.
+formats, questions, review criteria and decision mail texts, and the registration
+questions (their ticket types and conditions pointing at the copies). Every date and
+time moves by the number of days between the two start dates, keeping its local
+wall-clock time (a sale that ended at 23:59 in May ends at 23:59 on the same weekday
+next May, summer time or not). Not copied: orders, tickets, answers, vouchers, discount
+codes, proposals, sessions, check-ins, access codes and roles; whoever copies becomes
+the new event's organizer.
 """
 
 import copy
@@ -26,6 +27,7 @@ from ..models import (
     EventRole,
     EventStatus,
     ProgramDay,
+    Question,
     Role,
     Room,
     TicketType,
@@ -84,6 +86,7 @@ def copy_event(
             for row in _rows(model, source):
                 db.session.add(copied(row, event=event))
         db.session.add_all(types.values())
+        _copy_questions(source, event, types, copied)
         call = db.session.scalar(
             select(CallForProposals).where(CallForProposals.event_id == source.id)
         )
@@ -100,6 +103,29 @@ def copy_event(
         if by is not None:
             db.session.add(EventRole(event=event, user_id=by.id, role=Role.ORGANIZER))
     return event
+
+
+def _copy_questions(source: Event, event: Event, types: dict, copied) -> None:
+    """The registration questions, with their ticket types and conditions pointing at
+    the copies (a condition's question is copied before the question using it)."""
+    questions = {q.id: q for q in _rows(Question, source)}
+    made: dict[int, Question] = {}
+
+    def copy_of(question: Question) -> Question:
+        if question.id not in made:
+            parent = questions.get(question.depends_on_id)
+            made[question.id] = None  # a loop (the rules forbid one) ends here
+            made[question.id] = copied(
+                question,
+                event=event,
+                ticket_types=[types[t.id] for t in question.ticket_types],
+                depends_on=copy_of(parent) if parent is not None else None,
+            )
+            db.session.add(made[question.id])
+        return made[question.id]
+
+    for question in questions.values():
+        copy_of(question)
 
 
 def same_weekday_next_year(source: Event) -> date:

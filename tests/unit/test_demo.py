@@ -188,3 +188,35 @@ def test_demo_has_an_open_call_with_proposals_in_every_state(app, db, demo):
     assert mine == {ProposalState.CONFIRMED, ProposalState.SUBMITTED, ProposalState.DRAFT}
     assert profile_of(fatima).organisation == "Fryshuset"
     assert fatima.email in speaker_emails
+
+
+def test_demo_summit_asks_sektor_and_its_attendees_answered(app, db, demo):
+    from summit.models import Answer, Question
+    from summit.services.tickets import questions
+
+    summit = db.session.scalar(select(Event).where(Event.slug == "summit2027"))
+    asked = {q.key: q for q in questions.active_questions(summit)}
+    assert list(asked) == ["sektor", "sektor_annat", "kost", "tillganglighet", "foto"]
+    sektor = asked["sektor"]
+    assert sektor.required and sektor.scope.value == "attendee"
+    assert sektor.choice_keys == ["akademi", "naringsliv", "offentlig", "ideburen", "annat"]
+    assert sektor.choice_label("ideburen") == "Idéburen sektor / civilsamhälle"
+    assert [c["en"] for c in sektor.choices][2] == "Public sector"
+    assert asked["sektor_annat"].depends_on_id == sektor.id
+    assert {asked[k].data_class.value for k in ("kost", "tillganglighet")} == {"sensitive"}
+    assert asked["foto"].kind.value == "consent"
+    # Every confirmed ticket has a sektor, spread over all five; "annat" says which.
+    per_sector = {
+        key: len(questions.attendees_matching(summit, "sektor", key)) for key in sektor.choice_keys
+    }
+    confirmed = db.session.scalar(
+        select(func.count(Ticket.id))
+        .join(Order)
+        .where(Order.event_id == summit.id, Order.status.in_(OrderStatus.CONFIRMED))
+    )
+    assert sum(per_sector.values()) == confirmed and min(per_sector.values()) >= 3
+    others = db.session.scalar(
+        select(func.count(Answer.id)).where(Answer.question_id == asked["sektor_annat"].id)
+    )
+    assert others == per_sector["annat"]
+    assert db.session.scalar(select(func.count(Question.id))) >= 5

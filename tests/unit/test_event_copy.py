@@ -150,3 +150,53 @@ def test_the_command_copies_and_says_what_it_made(app, db, demo):
         args=["events", "copy", "summit2027", "summit2028", "--starts", "2028-05-16"]
     )
     assert again.exit_code == 1 and "slug:" in again.output
+
+
+def test_registration_questions_are_copied_with_their_links_remapped(db, demo):
+    from summit.models import Answer, Question
+
+    source = get_event("summit2027")
+    student = db.session.scalar(
+        select(TicketType).where(TicketType.event_id == source.id, TicketType.name_sv == "Student")
+    )
+    diet = db.session.scalar(
+        select(Question).where(Question.event_id == source.id, Question.key == "kost")
+    )
+    diet.ticket_types = [student]
+    db.session.commit()
+    answers = count(db, Answer)
+
+    copy_event(source, "summit2028", local(source.starts_at).date() + timedelta(days=364))
+
+    db.session.expire_all()
+    made, source = get_event("summit2028"), get_event("summit2027")
+
+    def asked(event):
+        return {
+            q.key: q
+            for q in db.session.scalars(
+                select(Question).where(Question.event_id == event.id).order_by(Question.position)
+            )
+        }
+
+    old, new = asked(source), asked(made)
+    assert list(new) == list(old) == ["sektor", "sektor_annat", "kost", "tillganglighet", "foto"]
+    for key, question in new.items():
+        was = old[key]
+        assert question.id != was.id
+        assert (question.kind, question.label_sv, question.label_en, question.choices) == (
+            was.kind,
+            was.label_sv,
+            was.label_en,
+            was.choices,
+        )
+        assert (question.required, question.scope, question.data_class) == (
+            was.required,
+            was.scope,
+            was.data_class,
+        )
+    # The condition points at the copy's sektor, the ticket type at the copy's Student.
+    assert new["sektor_annat"].depends_on_id == new["sektor"].id
+    assert new["sektor_annat"].depends_on_value == "annat"
+    assert [(t.event_id, t.name_sv) for t in new["kost"].ticket_types] == [(made.id, "Student")]
+    assert count(db, Answer) == answers  # answers are people's: not copied
