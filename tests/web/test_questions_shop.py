@@ -119,3 +119,41 @@ def test_an_event_without_questions_keeps_the_fixed_fields(client, make_event, m
     checkout = reserve(client, event, {free: 1}).headers["Location"]
     page = client.get(checkout).get_data(as_text=True)
     assert "attendees-0-dietary_needs" in page and "/js/questions." not in page
+
+
+def test_attendee_changes_answers_after_purchase_and_history_says_so(client, db, summit):
+    from summit.models import OrderEvent
+    from summit.services.tickets import history
+
+    event, free, sektor, other, consent, referral = summit
+    checkout = reserve(client, event, {free: 1}).headers["Location"]
+    data = details(**{f"q{sektor.id}-1": "akademi", f"q{consent.id}-1": "yes"})
+    data["csrf_token"] = csrf_token(client, checkout)
+    assert client.post(checkout, data=data).status_code == 302
+    order = db.session.scalars(select(Order)).one()
+    given_at = db.session.scalar(select(Answer.answered_at).where(Answer.question_id == consent.id))
+    page = f"/events/summit2027/orders/{order.token}/attendees/1"
+    form = client.get(page).get_data(as_text=True)
+    assert f'name="q{sektor.id}-1" value="akademi" checked' in form
+    assert f'name="q{referral.id}"' not in form  # the buyer's question is not the attendee's
+    change = {
+        "attendee-name": "Åsa Öberg-Lindqvist",
+        f"q{sektor.id}-1": "annat",
+        f"q{consent.id}-1": "yes",
+        "csrf_token": csrf_token(client, page),
+    }
+    response = client.post(page, data=change)  # annat needs its "which"
+    assert response.status_code == 422
+    assert db.session.scalar(select(Answer.value).where(Answer.question_id == sektor.id)) == (
+        "akademi"
+    )
+    change[f"q{other.id}-1"] = "Folkbildning"
+    assert client.post(page, data=change).status_code == 302
+    db.session.expire_all()
+    stored = {a.question.key: a for a in db.session.scalars(select(Answer))}
+    assert stored["sektor"].value == "annat" and stored["sektor_annat"].value == "Folkbildning"
+    assert stored["foto"].answered_at == given_at  # the same consent, given once
+    entry = db.session.scalars(
+        select(OrderEvent).where(OrderEvent.action == "answers_changed")
+    ).one()
+    assert history.describe(entry).endswith("sektor, sektor_annat")

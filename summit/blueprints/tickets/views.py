@@ -466,10 +466,19 @@ def edit_attendee(slug, token, number):
                 "accessibility_needs": ticket.accessibility_needs,
             }
         )
-    if form.validate_on_submit():
-        ordering.change_attendee(ticket, AttendeeDetails(**form.attendee.data))
+    sent = request.form if request.method == "POST" else None
+    answers = questions.check_answers(found, sent, tickets=[ticket])
+    if form.validate_on_submit() and not answers.errors:
+        ordering.change_attendee(ticket, AttendeeDetails(**form.attendee.data), answers)
         flash(_("Saved. The ticket now carries the new name."), "success")
         return redirect(url_for("tickets.order", slug=slug, token=token))
-    return form_page(
-        "tickets/attendee.html", form, order=found, event=found.event, ticket=ticket, number=number
+    page, status = form_page(
+        "tickets/attendee.html",
+        form,
+        order=found,
+        event=found.event,
+        ticket=ticket,
+        number=number,
+        answers=answers,
     )
+    return page, 422 if answers.errors else status

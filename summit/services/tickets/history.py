@@ -41,6 +41,7 @@ ACTIONS = {
     "payment_started": _l("Chose to pay by %(method)s"),
     "status": _l("Status: %(before)s → %(after)s"),
     "attendee_changed": _l("Attendee changed (%(ticket)s): %(before)s → %(after)s"),
+    "answers_changed": _l("Answers changed (%(ticket)s): %(questions)s"),
     "refund_requested": _l("Refund of %(amount)s asked for"),
     "refunded": _l("Refund of %(amount)s made"),
     "refund_failed": _l("Refund of %(amount)s failed"),

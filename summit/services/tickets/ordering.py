@@ -655,11 +655,22 @@ def stripped(value: str | None) -> str:
     return (value or "").strip()
 
 
-def change_attendee(ticket: Ticket, attendee: AttendeeDetails) -> None:
-    """Someone else goes on this ticket, or the details change. The QR code stays."""
+def change_attendee(ticket: Ticket, attendee: AttendeeDetails, answers=None) -> None:
+    """Someone else goes on this ticket, or the details change. The QR code stays.
+    `answers`: the ticket's answers to the registration questions as
+    questions.check_answers read them (the history names the questions changed)."""
     with unit_of_work():
         before = ticket.attendee_name
         update_attendee(ticket, attendee)
+        changed = questions.store_answers(ticket.order, answers) if answers is not None else []
+        if changed:
+            history.record(
+                ticket.order,
+                "answers_changed",
+                ticket=ticket.ticket_type.name,
+                ticket_type=ticket.ticket_type_id,
+                questions=", ".join(changed),
+            )
         if ticket.attendee_name != before:
             history.record(
                 ticket.order,
