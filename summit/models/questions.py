@@ -131,6 +131,18 @@ class Question(db.Model):
         return localized(self.label_sv, self.label_en)
 
     @property
+    def short_label(self) -> str:
+        """The label, cut at 60 characters, for lists and filters."""
+        text = self.label
+        return text if len(text) <= 60 else text[:57].rstrip() + "…"
+
+    @property
+    def lead_in(self) -> str:
+        """The short label before an answer: "Sektor:", "Vilken sektor arbetar du i?"."""
+        text = self.short_label
+        return text if text[-1:] in ("?", "!", ":", ".", "…") else text + ":"
+
+    @property
     def help(self) -> str:
         return localized(self.help_sv, self.help_en)
 

@@ -192,7 +192,7 @@ def test_attendee_csv_has_a_column_per_question_and_filters(client, event, organ
 
 def test_order_list_filters_on_an_answer(client, event, organizer, answered):
     page = client.get(f"{BASE}/orders/").text
-    assert '<option value="sektor:offentlig">Sector: Public sector</option>' in page
+    assert '<option value="sektor:offentlig">Sector – Public sector</option>' in page
     page = client.get(f"{BASE}/orders/?answer=sektor:offentlig").text
     assert answered[0].reference in page and answered[2].reference in page
     assert answered[1].reference not in page

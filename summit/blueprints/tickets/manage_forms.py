@@ -299,7 +299,7 @@ class OrderSearchForm(PlainForm):
     )
 
     # An answer to a registration question, "sektor:offentlig" (choices set by the view).
-    answer = SelectField(_l("Answer"), choices=[], default="", validate_choice=False)
+    answer = SelectField(_l("Answer to a question"), choices=[], default="", validate_choice=False)
 
     def chosen_status(self) -> OrderStatus | None:
         try:

@@ -114,6 +114,20 @@ class CheckedAnswers:
         return {a.name: a.error for a in self.all if a.error}
 
     @property
+    def error_links(self) -> list[tuple[str, str]]:
+        """The errors for a form's error summary: (the field's id, what to correct)."""
+        links = []
+        for asked in self.all:
+            if not asked.error:
+                continue
+            text = f"{asked.question.lead_in} {asked.error}"
+            if asked.ticket is not None:
+                number = int(asked.name.rsplit("-", 1)[1])
+                text = f"{_('Ticket %(n)d', n=number)} – {text}"
+            links.append((f"f-{asked.name}", text))
+        return links
+
+    @property
     def all(self) -> list[AskedQuestion]:
         return [*self.order_questions, *(a for asked in self.ticket_questions for a in asked)]
 
@@ -600,7 +614,7 @@ def filter_choices(event: Event) -> list[tuple[str, str]]:
         else:
             continue
         for value in values:
-            words = f"{question.label}: {display_value(question, value)}"
+            words = f"{question.short_label} – {display_value(question, value)}"
             offered.append((f"{question.key}:{value}", words))
     return offered
 
