@@ -121,6 +121,8 @@ def test_every_message_of_a_refusal_is_translated_text(app):
         "day": "18 maj",
         "start": "09:00",
         "end": "17:00",
+        "line": 2,
+        "key": "annat",
     }
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         for (_module, name), cls in _service_exceptions().items():
