@@ -1,7 +1,14 @@
 """Forms of the organizers' mailing pages."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -56,6 +63,13 @@ class MailingForm(Form):
     )
     sessions = _checkboxes(
         _l("Only those signed up for"), _l("Choose none to ignore workshop sign-ups.")
+    )
+    answer = SelectField(
+        _l("Only those who answered"),
+        choices=[],
+        default="",
+        validate_choice=False,
+        description=_l("An answer to one of the event's registration questions, e.g. sektor."),
     )
     speakers = BooleanField(_l("Confirmed speakers"))
     waiting = BooleanField(_l("The waiting list"))

@@ -16,6 +16,7 @@ from ...models import Mailing, MailingStatus, ResendMode, Role
 from ...requests import page_number
 from ...services.mailings import fields, sending
 from ...services.mailings.recipients import (
+    AnswerIs,
     CheckedIn,
     Selection,
     SignedUpFor,
@@ -24,7 +25,7 @@ from ...services.mailings.recipients import (
     sessions_with_signups,
 )
 from ...services.refusal import Refusal
-from ...services.tickets import sales
+from ...services.tickets import questions, sales
 from ..lookup import of_event_or_404
 from .forms import MailingForm, ResendForm, SendForm, UnscheduleForm
 
@@ -46,13 +47,14 @@ def _form(mailing: Mailing | None = None) -> MailingForm:
     form = MailingForm(data=initial)
     form.ticket_types.choices = [SelectChoice(t.id, t.name) for t in sales.ticket_types(g.event)]
     form.sessions.choices = [SelectChoice(s.id, s.title) for s in sessions_with_signups(g.event)]
+    form.answer.choices = [SelectChoice("", _("Any answer")), *questions.filter_choices(g.event)]
     return form
 
 
 def _initial(mailing: Mailing) -> dict:
     selection = sending.selection_of(mailing)
-    types, checked_in, sessions = (
-        selection.criterion(k) for k in ("ticket_types", "checked_in", "sessions")
+    types, checked_in, sessions, answer = (
+        selection.criterion(k) for k in ("ticket_types", "checked_in", "sessions", "answer")
     )
     return {
         "subject_sv": mailing.subject_sv,
@@ -63,6 +65,7 @@ def _initial(mailing: Mailing) -> dict:
         "ticket_types": list(types.ids) if types else [],
         "checked_in": "any" if checked_in is None else ("yes" if checked_in.yes else "no"),
         "sessions": list(sessions.ids) if sessions else [],
+        "answer": answer.choice if answer else "",
         "speakers": selection.speakers,
         "waiting": selection.waiting,
         "essential": mailing.essential,
@@ -78,6 +81,8 @@ def _data(form: MailingForm) -> sending.MailingData:
         criteria.append(CheckedIn(form.checked_in.data == "yes"))
     if form.sessions.data:
         criteria.append(SignedUpFor(tuple(form.sessions.data)))
+    if form.answer.data:
+        criteria.append(AnswerIs(form.answer.data))
     attendees = bool(form.attendees.data)
     return sending.MailingData(
         subject_sv=form.subject_sv.data or "",

@@ -11,7 +11,7 @@ that names it gives its name, language and link.
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, false, select
 
 from ...extensions import db
 from ...models import (
@@ -28,6 +28,7 @@ from ...models import (
     WorkshopSignup,
 )
 from ...urls import external_url
+from ..tickets import questions
 from .errors import MailingError
 
 
@@ -124,7 +125,41 @@ class SignedUpFor(Criterion):
         return cls(_ids(value, cls.key))
 
 
-CRITERIA: dict[str, type[Criterion]] = {c.key: c for c in (TicketTypeIs, CheckedIn, SignedUpFor)}
+@dataclass(frozen=True)
+class AnswerIs(Criterion):
+    """Answered a registration question so: "sektor:offentlig", a question's key and a
+    value as the order list filters on (tickets.questions.filter_choices)."""
+
+    key: ClassVar[str] = "answer"
+    choice: str
+
+    def clause(self, event):
+        found = questions.chosen_filter(event, self.choice)
+        if found is None:  # the question was deleted since: nobody answered it
+            return false()
+        return Ticket.id.in_(questions.matching_ticket_ids(event, *found))
+
+    def check(self, event):
+        if self.choice not in {value for value, _words in questions.filter_choices(event)}:
+            raise MailingError("unknown_choice", self.key)
+
+    def words(self, event) -> str:
+        """The choice as the organizer saw it ("Sektor – Offentlig sektor")."""
+        return dict(questions.filter_choices(event)).get(self.choice, self.choice)
+
+    def to_json(self):
+        return self.choice
+
+    @classmethod
+    def from_json(cls, value):
+        if not isinstance(value, str) or ":" not in value or len(value) > 100:
+            raise MailingError("unknown_choice", cls.key)
+        return cls(value)
+
+
+CRITERIA: dict[str, type[Criterion]] = {
+    c.key: c for c in (TicketTypeIs, CheckedIn, SignedUpFor, AnswerIs)
+}
 
 
 def _ids(value, key: str) -> tuple[int, ...]:
