@@ -1,6 +1,7 @@
 """Registration questions in a real browser: a phone buyer answers the summit's questions
 (sektor; "Other: which sector?" appears only when Other is chosen; a photo consent),
-then an organizer finds the attendee by filtering the order list on sektor."""
+then an organizer finds the attendee by filtering the order list on sektor, and mails
+that group: the mail arrives (aiosmtpd) once, to her only."""
 
 import re
 
@@ -8,17 +9,22 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from summit.database import unit_of_work
 from summit.models import Answer, AnswerKind, DataClass, Order, OrderStatus, Role
+from summit.services.mailings import sending
+from summit.services.outbox import deliver_pending
 from summit.services.tickets import question_setup as setup
 from summit.services.tickets.question_setup import QuestionData
 from tests.conftest import PASSWORD
+from tests.smtp import running_smtp
 from tests.unit.test_questions import SEKTOR
+from tests.unit.test_sales import buy
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def summit(app, make_event, make_ticket_type, make_user, grant):
+def summit(app, db, make_event, make_ticket_type, make_user, grant):
     event = make_event(slug="summit2027", name_sv="Social Innovation Summit 2027")
     free = make_ticket_type(event, "Deltagare", name_en="Participant", price=0, vat_percent=0)
     sektor = setup.save_question(
@@ -65,6 +71,12 @@ def summit(app, make_event, make_ticket_type, make_user, grant):
         ),
     )
     organizer = grant(make_user("omar@example.org"), event, Role.ORGANIZER)
+    # Mohammed registered earlier, from the public sector: not in the "other" group.
+    earlier = buy(event, {free: 1}, how="free", buyer="Mohammed Ali", names=["Mohammed Ali"])
+    with unit_of_work():
+        db.session.add(
+            Answer(question=sektor, order=earlier, ticket=earlier.tickets[0], value="offentlig")
+        )
     return event, free, organizer
 
 
@@ -112,9 +124,11 @@ def test_buyer_answers_the_questions_and_the_organizer_filters_on_them(browsing,
     expect(page).to_have_url(re.compile(rf"/events/{event.slug}/orders/[\w-]+/$"))
 
     fresh(db)
-    order = db.session.scalars(select(Order)).one()
+    order = db.session.scalars(select(Order).order_by(Order.id.desc())).first()
     assert order.status is OrderStatus.PAID
-    answers = {a.question.key: a for a in db.session.scalars(select(Answer))}
+    answers = {
+        a.question.key: a for a in db.session.scalars(select(Answer).where(Answer.order == order))
+    }
     assert {k: a.value for k, a in answers.items()} == {
         "sektor": "annat",
         "sektor_annat": "Folkbildning",
@@ -140,5 +154,28 @@ def test_buyer_answers_the_questions_and_the_organizer_filters_on_them(browsing,
     staff.get_by_role("link", name=order.reference).click()
     expect(staff.get_by_role("main")).to_contain_text("Folkbildning")
     browsing.screenshot(staff, "organizer-order-en")
+
+    # ... and mails those who answered Other.
+    staff.goto(f"/manage/events/{event.slug}/mail/new")
+    staff.get_by_label("Subject in Swedish").fill("Till er i andra sektorer, {namn}")
+    staff.get_by_label("Text in Swedish").fill("Hej {namn}!")
+    staff.get_by_label("Only those who answered").select_option(
+        label="Which sector do you work in? – Other"
+    )
+    staff.get_by_role("button", name="Save and preview").click()
+    main = staff.get_by_role("main")
+    expect(main).to_contain_text("asa@example.se")
+    expect(main).not_to_contain_text("mohammed.ali@example.org")
+    staff.get_by_label("Send now").check()
+    staff.get_by_role("button", name="Send to 1 person").click()
+    expect(staff.get_by_role("button", name="Send to 1 person")).to_have_count(0)
+    fresh(db)
+    assert sending.send_due_mailings() == 1
+    with running_smtp(app) as smtp:
+        deliver_pending()
+        deliver_pending()  # a second round sends nothing again
+    group = [m for m in smtp.messages if "andra sektorer" in m["Subject"]]
+    assert [m["To"] for m in group] == ["asa@example.se"]
+    assert "Åsa Öberg-Lindqvist" in group[0]["Subject"]
     # The browser reports the 422 of the form sent back; nothing else went wrong.
     assert [e for e in browsing.console_errors if "status of 422" not in e] == []
