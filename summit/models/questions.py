@@ -156,6 +156,22 @@ class Question(db.Model):
                 return localized(choice.get("sv", ""), choice.get("en", ""))
         return key
 
+    def display(self, value: str) -> str:
+        """A stored answer as people read it, in the page's language: a choice's label,
+        Yes/No, "Given" for a consent, 12,5 for a number."""
+        kind = self.kind
+        if kind is AnswerKind.CHOICE:
+            return self.choice_label(value)
+        if kind is AnswerKind.MULTIPLE_CHOICE:
+            return ", ".join(self.choice_label(k) for k in value.split(",") if k)
+        if kind is AnswerKind.YES_NO:
+            return str({"yes": _l("Yes"), "no": _l("No")}.get(value, value))
+        if kind is AnswerKind.CONSENT:
+            return str(_l("Given")) if value == "yes" else value
+        if kind is AnswerKind.NUMBER:
+            return value.replace(".", ",")
+        return value
+
     def asked_of(self, ticket_type: TicketType) -> bool:
         return not self.ticket_types or ticket_type in self.ticket_types
 

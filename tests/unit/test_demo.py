@@ -192,7 +192,7 @@ def test_demo_has_an_open_call_with_proposals_in_every_state(app, db, demo):
 
 def test_demo_summit_asks_sektor_and_its_attendees_answered(app, db, demo):
     from summit.models import Answer, Question
-    from summit.services.tickets import questions
+    from summit.services.tickets import answers, questions
 
     summit = db.session.scalar(select(Event).where(Event.slug == "summit2027"))
     asked = {q.key: q for q in questions.active_questions(summit)}
@@ -207,7 +207,7 @@ def test_demo_summit_asks_sektor_and_its_attendees_answered(app, db, demo):
     assert asked["foto"].kind.value == "consent"
     # Every confirmed ticket has a sektor, spread over all five; "annat" says which.
     per_sector = {
-        key: len(questions.attendees_matching(summit, "sektor", key)) for key in sektor.choice_keys
+        key: len(answers.attendees_matching(summit, "sektor", key)) for key in sektor.choice_keys
     }
     confirmed = db.session.scalar(
         select(func.count(Ticket.id))

@@ -16,6 +16,12 @@ from tests.unit.test_questions import SEKTOR
 
 @pytest.fixture
 def world(db, make_event, make_user, make_call, make_proposal, make_profile):
+    return answered_world(db, make_event, make_user, make_call, make_proposal, make_profile)
+
+
+def answered_world(db, make_event, make_user, make_call, make_proposal, make_profile):
+    """The group mail world, where Åsa and Johan answered sektor = offentlig, Karin
+    akademi (and one not confirmed offentlig too)."""
     built = mail_world.build(make_user, make_call, make_proposal, make_profile, make_event)
     sektor = setup.save_question(
         built.event, QuestionData("Sektor", AnswerKind.CHOICE, "sektor", choices=SEKTOR)

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from summit.database import unit_of_work
 from summit.models import Answer, AnswerKind, DataClass, PaymentMethod, QuestionScope
 from summit.services.payments import core as payments
+from summit.services.tickets import answers, questions
 from summit.services.tickets import question_setup as setup
-from summit.services.tickets import questions
 from summit.services.tickets.ordering import (
     AttendeeDetails,
     BuyerDetails,
@@ -156,10 +156,10 @@ def test_answers_are_checked_and_stored_by_choice_key(db, asked):
     assert consent.value == "yes"
     assert consent.consent_text == "Jag går med på att bli fotograferad och filmad."
     assert consent.answered_at is not None
-    shown = questions.answers_by_ticket(order)
+    shown = answers.answers_by_ticket(order)
     assert [(s.question.key, s.text) for s in shown[first.id]] == [
         ("sektor", "Offentlig sektor"),
-        ("foto", questions.display_value(q["photo"], "yes")),
+        ("foto", q["photo"].display("yes")),
     ]
 
 
@@ -270,15 +270,15 @@ def test_attendees_matching_finds_confirmed_attendees_by_answer(db, asked):
                     questions.check_answers(order, data),
                 )
         orders.append(order)
-    found = questions.attendees_matching(event, "sektor", "offentlig")
+    found = answers.attendees_matching(event, "sektor", "offentlig")
     assert [t.order_id for t in found] == [orders[0].id]
-    assert [t.order_id for t in questions.attendees_matching(event, q["sektor"].id, "akademi")] == [
+    assert [t.order_id for t in answers.attendees_matching(event, q["sektor"].id, "akademi")] == [
         orders[1].id
     ]
     # An order question matches every ticket of the order.
-    assert len(questions.attendees_matching(event, "nyhetsbrev", "yes")) == 2
-    assert questions.attendees_matching(event, "finns_inte", "x") == []
-    assert questions.attendees_matching(event, "sektor", "%") == []
+    assert len(answers.attendees_matching(event, "nyhetsbrev", "yes")) == 2
+    assert answers.attendees_matching(event, "finns_inte", "x") == []
+    assert answers.attendees_matching(event, "sektor", "%") == []
 
 
 def test_several_choices_match_each_of_their_keys(db, make_event, make_ticket_type):
@@ -292,10 +292,10 @@ def test_several_choices_match_each_of_their_keys(db, make_event, make_ticket_ty
     )
     order = reserve_tickets(event, {kind.id: 1})
     register(event, order, questions.check_answers(order, {f"q{workshops.id}-1": ["ab", "b_c"]}))
-    assert questions.attendees_matching(event, "spar", "ab")
-    assert questions.attendees_matching(event, "spar", "b_c")
-    assert not questions.attendees_matching(event, "spar", "a")
-    assert not questions.attendees_matching(event, "spar", "b%")
+    assert answers.attendees_matching(event, "spar", "ab")
+    assert answers.attendees_matching(event, "spar", "b_c")
+    assert not answers.attendees_matching(event, "spar", "a")
+    assert not answers.attendees_matching(event, "spar", "b%")
 
 
 def test_organizer_rules_for_questions(db, asked):

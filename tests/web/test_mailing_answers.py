@@ -1,23 +1,24 @@
 """The group mail form offers the registration answers: a mailing to those who answered
 sektor = offentlig sektor reaches them, once each; a forged answer is 422."""
 
+import pytest
 from sqlalchemy import func, select
 
 from summit.models import Mailing, OutboxMessage, Role
 from summit.services.mailings import sending
 from tests.conftest import csrf_token
-from tests.unit.test_mailing_answers import world  # noqa: F401 - the fixture
+from tests.unit.test_mailing_answers import answered_world
 
 BASE = "/manage/events/summit2027/mail"
 
 
+@pytest.fixture
+def world(db, make_event, make_user, make_call, make_proposal, make_profile):
+    return answered_world(db, make_event, make_user, make_call, make_proposal, make_profile)
+
+
 def test_a_mailing_to_those_who_answered_offentlig_sektor(
-    client,
-    world,
-    db,
-    make_user,
-    grant,
-    login,  # noqa: F811
+    client, world, db, make_user, grant, login
 ):
     login(grant(make_user("arrangor@example.org"), world.event, Role.ORGANIZER))
     page = client.get(f"{BASE}/new").get_data(as_text=True)

@@ -25,7 +25,7 @@ from ...services.mailings.recipients import (
     sessions_with_signups,
 )
 from ...services.refusal import Refusal
-from ...services.tickets import questions, sales
+from ...services.tickets import answers, sales
 from ..lookup import of_event_or_404
 from .forms import MailingForm, ResendForm, SendForm, UnscheduleForm
 
@@ -47,7 +47,7 @@ def _form(mailing: Mailing | None = None) -> MailingForm:
     form = MailingForm(data=initial)
     form.ticket_types.choices = [SelectChoice(t.id, t.name) for t in sales.ticket_types(g.event)]
     form.sessions.choices = [SelectChoice(s.id, s.title) for s in sessions_with_signups(g.event)]
-    form.answer.choices = [SelectChoice("", _("Any answer")), *questions.filter_choices(g.event)]
+    form.answer.choices = [SelectChoice("", _("Any answer")), *answers.filter_choices(g.event)]
     return form
 
 

@@ -15,7 +15,7 @@ from ...services.badges.printing import last_printed
 from ...services.payments import core as payments
 from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
-from ...services.tickets import history, questions, sales
+from ...services.tickets import answers, history, questions, sales
 from ...services.tickets.codes import is_guessable
 from ...services.tickets.errors import OrderError
 from ...services.tickets.ordering import normalize_code
@@ -262,17 +262,17 @@ def sales_overview(slug):
 @event_role_required(ORGANIZER)
 def orders(slug):
     form = OrderSearchForm(request.args)
-    form.answer.choices = [("", _("Any")), *questions.filter_choices(g.event)]
+    form.answer.choices = [("", _("Any")), *answers.filter_choices(g.event)]
     form.validate()
     query = "" if form.q.errors else (form.q.data or "")
     status = form.chosen_status()
-    answer = questions.chosen_filter(g.event, form.answer.data)
+    answer = answers.chosen_filter(g.event, form.answer.data)
     if query and status is None and answer is None and request.args.get("page") is None:
         exact = sales.find_order(g.event, query)
         if exact is not None:  # a reference read out on the phone: straight to it
             return redirect(url_for("tickets.order_detail", slug=slug, reference=exact.reference))
     # A page number too large for the database is simply a page past the end (empty).
-    within = questions.matching_order_ids(g.event, *answer) if answer else None
+    within = answers.matching_order_ids(g.event, *answer) if answer else None
     pagination = sales.search_orders(g.event, query, status, page=page_number(), within=within)
     return render_template(
         "tickets/manage/orders.html",
@@ -282,7 +282,7 @@ def orders(slug):
         query=query,
         status=status,
         answer=form.answer.data if answer else None,
-        attendees=len(questions.attendees_matching(g.event, answer[0].id, answer[1]))
+        attendees=len(answers.attendees_matching(g.event, answer[0].id, answer[1]))
         if answer
         else None,
     )
@@ -312,7 +312,7 @@ def order_detail(slug, reference):
         dispute_form=DisputeDecisionForm(),
         history=history.order_history(order),
         describe=history.describe,
-        answers=questions.answers_by_ticket(order),
+        answers=answers.answers_by_ticket(order),
     )
 
 
@@ -464,8 +464,8 @@ def attendees_csv(slug):
         *(question.label for question in questions.event_questions(g.event)),
     ]
     # ?answer=sektor:offentlig: only the attendees who answered so (the orders page's filter).
-    answer = questions.chosen_filter(g.event, request.args.get("answer"))
-    only = questions.matching_ticket_ids(g.event, *answer) if answer else None
+    answer = answers.chosen_filter(g.event, request.args.get("answer"))
+    only = answers.matching_ticket_ids(g.event, *answer) if answer else None
     text = sales.csv_for_excel(header, sales.attendee_rows(g.event, only))
     return Response(
         text.encode("utf-8"),

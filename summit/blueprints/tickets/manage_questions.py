@@ -23,7 +23,6 @@ def question_list(slug):
         event=g.event,
         questions=questions.event_questions(g.event),
         answers=question_setup.answer_counts(g.event),
-        display=questions.display_value,
         move_form=MoveForm(),
     )
 

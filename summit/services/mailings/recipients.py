@@ -28,7 +28,7 @@ from ...models import (
     WorkshopSignup,
 )
 from ...urls import external_url
-from ..tickets import questions
+from ..tickets import answers
 from .errors import MailingError
 
 
@@ -128,24 +128,24 @@ class SignedUpFor(Criterion):
 @dataclass(frozen=True)
 class AnswerIs(Criterion):
     """Answered a registration question so: "sektor:offentlig", a question's key and a
-    value as the order list filters on (tickets.questions.filter_choices)."""
+    value as the order list filters on (tickets.answers.filter_choices)."""
 
     key: ClassVar[str] = "answer"
     choice: str
 
     def clause(self, event):
-        found = questions.chosen_filter(event, self.choice)
+        found = answers.chosen_filter(event, self.choice)
         if found is None:  # the question was deleted since: nobody answered it
             return false()
-        return Ticket.id.in_(questions.matching_ticket_ids(event, *found))
+        return Ticket.id.in_(answers.matching_ticket_ids(event, *found))
 
     def check(self, event):
-        if self.choice not in {value for value, _words in questions.filter_choices(event)}:
+        if self.choice not in {value for value, _words in answers.filter_choices(event)}:
             raise MailingError("unknown_choice", self.key)
 
     def words(self, event) -> str:
         """The choice as the organizer saw it ("Sektor – Offentlig sektor")."""
-        return dict(questions.filter_choices(event)).get(self.choice, self.choice)
+        return dict(answers.filter_choices(event)).get(self.choice, self.choice)
 
     def to_json(self):
         return self.choice

@@ -1,5 +1,5 @@
 """Registration questions: what an order asks, reading and checking the answers a buyer
-sends, storing them, and finding attendees by their answers.
+sends, and storing them (showing them and finding attendees by them: answers.py).
 
 The rules (check_answers):
   - only the event's active questions are asked: attendee questions once per ticket of a
@@ -11,12 +11,11 @@ The rules (check_answers):
   - each answer must be of its kind: a number, a real date, one of the choices' keys...
   Anything wrong is an error on that question's field and nothing is stored.
 
-Stored values can be compared in SQL (answer_matches): a choice by its key, several by
-their keys joined with commas, yes/no as "yes"/"no", a number as 12.5, a date as
-2027-05-18.
+Stored values can be compared in SQL (answers.answer_matches): a choice by its key,
+several by their keys joined with commas, yes/no as "yes"/"no", a number as 12.5, a
+date as 2027-05-18.
 """
 
-import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ...extensions import db
 from ...models import (
@@ -32,7 +31,6 @@ from ...models import (
     AnswerKind,
     Event,
     Order,
-    OrderStatus,
     Question,
     QuestionScope,
     Ticket,
@@ -87,7 +85,7 @@ class AskedQuestion:
             return ""
         return _(
             "Only if you answered “%(answer)s” to “%(question)s”.",
-            answer=display_value(parent, self.question.depends_on_value),
+            answer=parent.display(self.question.depends_on_value),
             question=parent.label,
         )
 
@@ -351,7 +349,7 @@ def _clean(question: Question, sent) -> str:
                 raise AnswerError("too_long", n=MAX_LONG_TEXT)
             value = text.replace("\r\n", "\n")
         elif kind is AnswerKind.NUMBER:
-            value = _number(text) if text else ""
+            value = number_value(text) if text else ""
         elif kind is AnswerKind.DATE:
             value = _date(text) if text else ""
         elif kind is AnswerKind.CHOICE:
@@ -371,7 +369,8 @@ def _clean(question: Question, sent) -> str:
     return value
 
 
-def _number(text: str) -> str:
+def number_value(text: str) -> str:
+    """A number as stored (12.5), or AnswerError."""
     compact = text.replace(" ", "").replace("\u00a0", "")
     if not NUMBER_RE.match(compact):
         raise AnswerError("number")
@@ -437,192 +436,3 @@ def store_answers(order: Order, checked: CheckedAnswers) -> list[str]:
             changed.append(old.question.key)
             db.session.delete(old)
     return sorted(set(changed))
-
-
-# Showing -------------------------------------------------------------------------------
-
-
-def display_value(question: Question, value: str) -> str:
-    """An answer as people read it, in the page's language."""
-    kind = question.kind
-    if kind is AnswerKind.CHOICE:
-        return question.choice_label(value)
-    if kind is AnswerKind.MULTIPLE_CHOICE:
-        return ", ".join(question.choice_label(k) for k in value.split(",") if k)
-    if kind is AnswerKind.YES_NO:
-        return {YES: _("Yes"), NO: _("No")}.get(value, value)
-    if kind is AnswerKind.CONSENT:
-        return _("Given") if value == YES else value
-    if kind is AnswerKind.NUMBER:
-        return value.replace(".", ",")
-    return value
-
-
-@dataclass
-class ShownAnswer:
-    question: Question
-    text: str
-    answer: Answer
-
-
-def answers_by_ticket(order: Order) -> dict[int | None, list[ShownAnswer]]:
-    """The order's answers to show: {ticket id: [...], None: the order's own}, each list
-    in the questions' order."""
-    rows = db.session.execute(
-        select(Answer, Question)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.order_id == order.id)
-        .order_by(Question.position, Question.id)
-    ).all()
-    shown: dict[int | None, list[ShownAnswer]] = {}
-    for answer, question in rows:
-        shown.setdefault(answer.ticket_id, []).append(
-            ShownAnswer(question, display_value(question, answer.value), answer)
-        )
-    return shown
-
-
-def answer_cells(event: Event, tickets: list[Ticket]) -> tuple[list[str], list[list[str]]]:
-    """For the attendee list: one column per question of the event (its label), and for
-    each ticket its answers as people read them (an order question's answer on each of
-    the order's tickets)."""
-    questions = event_questions(event)
-    if not questions or not tickets:
-        return [q.label for q in questions], [[] for _ in tickets]
-    order_ids = {t.order_id for t in tickets}
-    by_key: dict[tuple[int, int, int | None], str] = {}
-    for chunk in _chunks(sorted(order_ids), 500):
-        for answer in db.session.scalars(select(Answer).where(Answer.order_id.in_(chunk))):
-            by_key[(answer.question_id, answer.order_id, answer.ticket_id)] = answer.value
-    rows = []
-    for ticket in tickets:
-        row = []
-        for question in questions:
-            ticket_id = ticket.id if question.scope is QuestionScope.ATTENDEE else None
-            value = by_key.get((question.id, ticket.order_id, ticket_id), "")
-            row.append(display_value(question, value) if value else "")
-        rows.append(row)
-    return [q.label for q in questions], rows
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-# Finding attendees by answer -----------------------------------------------------------
-
-
-def find_question(event: Event, key_or_id: str | int) -> Question | None:
-    """The event's question by its key ("sektor") or id."""
-    condition = (
-        Question.id == key_or_id
-        if isinstance(key_or_id, int)
-        else Question.key == str(key_or_id).strip().lower()
-    )
-    return db.session.scalar(select(Question).where(Question.event_id == event.id, condition))
-
-
-def _escaped(text: str) -> str:
-    """`text` for a LIKE pattern with escape character '\\'."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def answer_matches(question: Question, value: str):
-    """A SQL condition on Answer: the answer to `question` is `value` (a choice key,
-    "yes"/"no", a number, a date, a text compared whole and case-insensitively); for
-    several choices, includes that key."""
-    value = (value or "").strip()
-    condition = Answer.question_id == question.id
-    if question.kind is AnswerKind.MULTIPLE_CHOICE:
-        key = _escaped(value)
-        return condition & or_(
-            Answer.value == value,
-            Answer.value.like(f"{key},%", escape="\\"),
-            Answer.value.like(f"%,{key}", escape="\\"),
-            Answer.value.like(f"%,{key},%", escape="\\"),
-        )
-    if question.kind in (AnswerKind.TEXT, AnswerKind.LONG_TEXT):
-        return condition & (Answer.value.ilike(_escaped(value), escape="\\"))
-    if question.kind is AnswerKind.NUMBER:
-        with contextlib.suppress(AnswerError):  # not a number: compared as it is
-            value = _number(value)
-    return condition & (Answer.value == value)
-
-
-def matching_ticket_ids(event: Event, question: Question, value: str):
-    """A select of the ids of the valid tickets in confirmed orders whose answer to
-    `question` matches `value` (for an order question: every valid ticket of an order
-    whose buyer answered so)."""
-    base = (
-        select(Ticket.id)
-        .join(Order, Order.id == Ticket.order_id)
-        .where(
-            Order.event_id == event.id,
-            Order.status.in_(OrderStatus.CONFIRMED),
-            Ticket.status == TicketStatus.VALID,
-        )
-    )
-    if question.scope is QuestionScope.ATTENDEE:
-        return base.join(Answer, Answer.ticket_id == Ticket.id).where(
-            answer_matches(question, value)
-        )
-    return base.join(Answer, Answer.order_id == Order.id).where(
-        Answer.ticket_id.is_(None), answer_matches(question, value)
-    )
-
-
-def attendees_matching(event: Event, question_key_or_id: str | int, value: str) -> list[Ticket]:
-    """The attendees (valid tickets in paid or invoiced orders) whose answer to the
-    event's question (its key, e.g. "sektor", or id) is `value`, e.g.
-    attendees_matching(event, "sektor", "offentlig"): a choice by its key, several
-    choices when they include it, "yes"/"no", a number or date, a text compared whole
-    (case-insensitive). An order question matches every ticket of the orders whose buyer
-    answered so. Sorted by attendee name; an unknown question: []. For group mail,
-    reports and the organizer's filters."""
-    question = find_question(event, question_key_or_id)
-    if question is None or question.event_id != event.id:
-        return []
-    ids = matching_ticket_ids(event, question, value)
-    return list(
-        db.session.scalars(
-            select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.attendee_name, Ticket.id)
-        )
-    )
-
-
-def matching_order_ids(event: Event, question: Question, value: str):
-    """A select of the ids of the event's orders (any status) with an answer to
-    `question` matching `value`, for the organizer's order list."""
-    return select(Answer.order_id).where(answer_matches(question, value))
-
-
-# The organizer's answer filter ---------------------------------------------------------
-
-
-def filter_choices(event: Event) -> list[tuple[str, str]]:
-    """The answers the organizer's lists can be filtered on, as ("key:value", words):
-    every choice, yes and no, and consent given, of the event's questions."""
-    offered = []
-    for question in event_questions(event):
-        if question.kind.has_choices:
-            values = question.choice_keys
-        elif question.kind is AnswerKind.YES_NO:
-            values = [YES, NO]
-        elif question.kind is AnswerKind.CONSENT:
-            values = [YES]
-        else:
-            continue
-        for value in values:
-            words = f"{question.short_label} – {display_value(question, value)}"
-            offered.append((f"{question.key}:{value}", words))
-    return offered
-
-
-def chosen_filter(event: Event, text: str | None) -> tuple[Question, str] | None:
-    """ "sektor:offentlig" as (the question, the value); None for anything else."""
-    key, sep, value = (text or "").partition(":")
-    if not sep or not key or len(text) > 100:
-        return None
-    question = find_question(event, key)
-    return (question, value) if question is not None else None

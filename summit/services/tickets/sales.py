@@ -33,7 +33,7 @@ from ...models import (
     utcnow,
 )
 from ...models.search import fold, like_pattern
-from . import order_mail, questions
+from . import answers, order_mail
 from .codes import is_guessable, random_code
 from .errors import OrderError, SalesError
 from .ordering import MAX_TICKETS_PER_ORDER, availability, discount_uses, normalize_code
@@ -170,7 +170,7 @@ def search_orders(
 ):
     """The event's orders, newest first, matching the reference, the buyer's name or email,
     or an attendee's name; a page of them (Flask-SQLAlchemy Pagination). `within`: a
-    select of order ids to keep to (an answer filter, questions.matching_order_ids)."""
+    select of order ids to keep to (an answer filter, answers.matching_order_ids)."""
     stmt = select(Order).where(Order.event_id == event.id)
     if within is not None:
         stmt = stmt.where(Order.id.in_(within))
@@ -237,8 +237,8 @@ def attendee_rows(event: Event, only=None) -> list[list[str]]:
     """One row per valid ticket in a confirmed order (paid or invoiced): reference, ticket
     type, attendee name, email, organisation, dietary and accessibility needs, order
     status, buyer name and email, then one cell per registration question (the header's
-    labels: questions.answer_cells). Sorted by ticket type, then name. `only`: a select
-    of the ticket ids to list (an answer filter, questions.matching_ticket_ids)."""
+    labels: answers.answer_cells). Sorted by ticket type, then name. `only`: a select
+    of the ticket ids to list (an answer filter, answers.matching_ticket_ids)."""
     stmt = (
         select(Ticket, Order, TicketType)
         .join(Order, Order.id == Ticket.order_id)
@@ -253,7 +253,7 @@ def attendee_rows(event: Event, only=None) -> list[list[str]]:
     if only is not None:
         stmt = stmt.where(Ticket.id.in_(only))
     rows = db.session.execute(stmt).all()
-    _labels, answers = questions.answer_cells(event, [ticket for ticket, _o, _t in rows])
+    _labels, cells = answers.answer_cells(event, [ticket for ticket, _o, _t in rows])
     return [
         [
             order.reference,
@@ -268,7 +268,7 @@ def attendee_rows(event: Event, only=None) -> list[list[str]]:
             order.buyer_email,
             *cells,
         ]
-        for (ticket, order, ticket_type), cells in zip(rows, answers, strict=True)
+        for (ticket, order, ticket_type), cells in zip(rows, cells, strict=True)
     ]
 
 
