@@ -123,7 +123,18 @@ def room_kept(room_id: int) -> RowLock:
     return RowLock(Room, room_id, Room.id, shared=True)
 
 
-def mailing(mailing_id: int) -> RowLock:
+class _SkippingRowLock(RowLock):
+    def take(self):
+        return db.session.execute(
+            select(self.model)
+            .where(self.model.id == self.row_id)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+
+
+def mailing(mailing_id: int, skip_locked: bool = False) -> RowLock:
     """One group mailing, read again under the lock: its state and round (who expands a
-    round into outbox messages, one worker at a time)."""
-    return RowLock(Mailing, mailing_id)
+    round into outbox messages, one worker at a time). `skip_locked`: None at once when
+    another holds it (on PostgreSQL), for a worker that has other work to do meanwhile."""
+    return (_SkippingRowLock if skip_locked else RowLock)(Mailing, mailing_id)

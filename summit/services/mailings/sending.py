@@ -36,7 +36,7 @@ from . import fields, unsubscribe
 from .errors import MailingError
 from .recipients import Recipient, Selection, recipients
 
-BATCH = 500  # addresses put in the outbox per commit
+BATCH = 250  # addresses put in the outbox per commit (then deliverable)
 
 
 @dataclass
@@ -145,10 +145,11 @@ def send_due_mailings(now: datetime | None = None, batch: int = BATCH) -> int:
 
 def expand(mailing_id: int, now: datetime | None = None, batch: int = BATCH) -> int | None:
     """One batch of a due round into the outbox, under the mailing's lock: the number of
-    addresses written, or None when the round is complete (or not due)."""
+    addresses written, or None when the round is complete, not due, or another worker is
+    expanding it right now (this one then delivers what is queued meanwhile)."""
     now = now or utcnow()
     with unit_of_work() as unit:
-        mailing = unit.lock(locks.mailing(mailing_id))
+        mailing = unit.lock(locks.mailing(mailing_id, skip_locked=True))
         if mailing is None:
             return None
         if mailing.status is MailingStatus.SCHEDULED and mailing.send_at <= now:
