@@ -157,3 +157,24 @@ def test_attendee_changes_answers_after_purchase_and_history_says_so(client, db,
         select(OrderEvent).where(OrderEvent.action == "answers_changed")
     ).one()
     assert history.describe(entry).endswith("sektor, sektor_annat")
+
+
+def test_answers_typed_before_the_reservation_ran_out_come_back(client, db, summit):
+    from summit.models import utcnow
+
+    event, free, sektor, other, consent, referral = summit
+    checkout = reserve(client, event, {free: 1}).headers["Location"]
+    token = csrf_token(client, checkout)
+    order = db.session.scalars(select(Order)).one()
+    order.expires_at = utcnow()
+    db.session.commit()
+    typed = details(**{f"q{sektor.id}-1": "annat", f"q{other.id}-1": "Folkbildning"})
+    ended = client.post(checkout, data=dict(typed, csrf_token=token))
+    assert ended.status_code == 409
+    assert 'value="Folkbildning"' in ended.get_data(as_text=True)  # kept on the page
+    renew = checkout.replace("/checkout", "/renew")
+    again = client.post(renew, data=dict(typed, csrf_token=token))
+    assert again.status_code == 302
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert f'name="q{sektor.id}-1" value="annat" checked' in page
+    assert 'value="Folkbildning"' in page

@@ -371,6 +371,8 @@ def renew(slug, token):
         show_refusal(failure)
         return redirect(url_for("tickets.shop", slug=slug))
     _hold(order.event, new)
+    if "buyer_name" in request.form:  # what was typed: the answers too
+        questions.keep_typed_answers(new, request.form)
     method = form.method.data if form.method.data in {m.value for m in methods} else None
     return redirect(url_for("tickets.checkout", slug=slug, token=new.token, method=method))
 

@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     Answer,
@@ -405,6 +406,21 @@ def store_answers(order: Order, checked: CheckedAnswers) -> list[str]:
     AnswerError when `checked` has errors (nothing is stored then)."""
     if checked.errors:
         raise AnswerError("bad_answers")
+    return _store(order, checked)
+
+
+def keep_typed_answers(order: Order, data: Mapping) -> None:
+    """The answers typed on a form that could not be sent (a reservation that ran out,
+    made again as `order`), committed where they are valid, so the form shows them
+    again; sending it checks them all. An invalid one is left for the person to retype."""
+    checked = check_answers(order, data)
+    if checked.answers:
+        with unit_of_work() as unit:
+            unit.reread(order)
+            _store(order, checked)
+
+
+def _store(order: Order, checked: CheckedAnswers) -> list[str]:
     stored = stored_answers(order)
     asked = {(a.question.id, a.ticket.id if a.ticket else None) for a in checked.all}
     changed: list[str] = []
