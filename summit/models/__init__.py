@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
+from .addons import Addon, TicketAddon
 from .badges import BadgeJob, BadgeJobStatus, BadgePrint, PrintChannel
 from .cfp import (
     CFP_LANGUAGES,
@@ -69,6 +70,8 @@ __all__ = [
     "DataClass",
     "Question",
     "QuestionScope",
+    "Addon",
+    "TicketAddon",
     "Voucher",
     "WorkshopSignup",
     "SpeakerAvailability",

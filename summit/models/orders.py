@@ -32,6 +32,8 @@ def new_reference() -> str:
 
 
 class OrderStatus(enum.Enum):
+    APPLIED = "applied"  # asked for a ticket type that needs approval; holds no seat
+    DECLINED = "declined"  # an application an organizer turned down
     RESERVED = "reserved"  # seats held until expires_at while the buyer fills in and pays
     PENDING = "pending"  # payment started and not settled yet (e.g. bank methods)
     INVOICED = "invoiced"  # confirmed; pays by invoice before the due date
@@ -43,6 +45,8 @@ class OrderStatus(enum.Enum):
     @property
     def label(self):
         return {
+            OrderStatus.APPLIED: _l("Applied, awaiting approval"),
+            OrderStatus.DECLINED: _l("Application declined"),
             OrderStatus.RESERVED: _l("Reserved, not paid"),
             OrderStatus.PENDING: _l("Payment in progress"),
             OrderStatus.INVOICED: _l("Confirmed, invoice sent"),
@@ -133,6 +137,8 @@ class Order(db.Model):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The buyer's name, email, organisation and reference folded (models/search.py).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Why the buyer asks, for a ticket type that needs an organizer's approval.
+    motivation: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     event: Mapped[Event] = relationship()
     tickets: Mapped[list["Ticket"]] = relationship(
@@ -142,10 +148,26 @@ class Order(db.Model):
         back_populates="order", cascade="all, delete-orphan", order_by="Payment.id"
     )
 
+    addons: Mapped[list["TicketAddon"]] = relationship(  # noqa: F821 (models.addons)
+        back_populates="order", cascade="all, delete-orphan", order_by="TicketAddon.id"
+    )
+
     @property
     def total(self) -> int:
-        """What the buyer pays for the tickets still in the order (öre, VAT included)."""
-        return sum(t.price for t in self.tickets if t.status is not TicketStatus.CANCELLED)
+        """What the buyer pays for the tickets and add-ons still in the order (öre, VAT
+        included)."""
+        return sum(t.price for t in self.tickets if t.status is not TicketStatus.CANCELLED) + sum(
+            a.price for a in self.addons if a.status is not TicketStatus.CANCELLED
+        )
+
+    @property
+    def valid_addons(self) -> list["TicketAddon"]:  # noqa: F821
+        return [a for a in self.addons if a.status is TicketStatus.VALID]
+
+    @property
+    def is_addon_order(self) -> bool:
+        """A follow-up order for add-ons to tickets bought before: it has no tickets."""
+        return not self.tickets and bool(self.addons)
 
     @property
     def discount_total(self) -> int:
@@ -218,6 +240,31 @@ class Ticket(db.Model):
     ticket_type: Mapped[TicketType] = relationship()
     discount_code: Mapped[DiscountCode | None] = relationship()
     voucher: Mapped[Voucher | None] = relationship()
+    addons: Mapped[list["TicketAddon"]] = relationship(  # noqa: F821 (models.addons)
+        back_populates="ticket", order_by="TicketAddon.id"
+    )
+
+    @property
+    def valid_addons(self) -> list["TicketAddon"]:  # noqa: F821
+        """The add-ons the attendee has: valid, in an order that is confirmed (or this
+        ticket's own order, whatever its state)."""
+        return [
+            a
+            for a in self.addons
+            if a.status is TicketStatus.VALID
+            and (a.order_id == self.order_id or a.order.status.is_confirmed)
+        ]
+
+    @property
+    def refundable(self) -> int:
+        """What refunding this ticket pays back (öre): what is left of its price, and the
+        add-ons paid in its own order, which go with it (models/addons.py)."""
+        own = sum(
+            a.price
+            for a in self.addons
+            if a.order_id == self.order_id and a.status is TicketStatus.VALID
+        )
+        return self.price - self.refunded_amount + own
 
     @property
     def list_price(self) -> int:

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,37 +41,21 @@ class BadgeRole(enum.Enum):
         }[self]
 
 
-class TicketType(db.Model):
-    """A kind of ticket: its price (öre, VAT included), VAT rate, capacity and sale window.
+class SaleItem:
+    """What a thing for sale has, whether a ticket or an add-on: names and descriptions
+    (sv/en), price (öre, VAT included), VAT rate, capacity (None: no limit of its own)
+    and sale window."""
 
-    Hidden types are offered only with their access code; inactive types are not sold.
-    """
-
-    __tablename__ = "ticket_types"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name_sv: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120), default="")
     description_sv: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     price: Mapped[int] = mapped_column(default=0)  # öre, VAT included
     vat_percent: Mapped[int] = mapped_column(default=25)
-    capacity: Mapped[int | None]  # None: limited only by the event's capacity
+    capacity: Mapped[int | None]
     sale_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sale_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    is_visible: Mapped[bool] = mapped_column(default=True)
     is_active: Mapped[bool] = mapped_column(default=True)
-    access_code: Mapped[str | None] = mapped_column(String(64))
-    max_per_order: Mapped[int] = mapped_column(default=10)
-    position: Mapped[int] = mapped_column(default=0)
-    # The ribbon on its holders' badges (a confirmed speaker gets "talare" whatever the
-    # ticket: services/badges/printing.py decides).
-    badge_role: Mapped[BadgeRole] = mapped_column(
-        StrEnum(BadgeRole), default=BadgeRole.ATTENDEE, server_default=BadgeRole.ATTENDEE.value
-    )
-
-    event: Mapped[Event] = relationship()
 
     @property
     def name(self) -> str:
@@ -81,16 +65,44 @@ class TicketType(db.Model):
     def description(self) -> str:
         return localized(self.description_sv, self.description_en)
 
-    @property
-    def is_free(self) -> bool:
-        return self.price == 0
-
     def on_sale(self, now: datetime) -> bool:
         return (
             self.is_active
             and (self.sale_starts_at is None or self.sale_starts_at <= now)
             and (self.sale_ends_at is None or now < self.sale_ends_at)
         )
+
+
+class TicketType(SaleItem, db.Model):
+    """A kind of ticket: its price (öre, VAT included), VAT rate, capacity (None: limited
+    only by the event's capacity) and sale window.
+
+    Hidden types are offered only with their access code; inactive types are not sold.
+    """
+
+    __tablename__ = "ticket_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    is_visible: Mapped[bool] = mapped_column(default=True)
+    access_code: Mapped[str | None] = mapped_column(String(64))
+    max_per_order: Mapped[int] = mapped_column(default=10)
+    position: Mapped[int] = mapped_column(default=0)
+    # The ribbon on its holders' badges (a confirmed speaker gets "talare" whatever the
+    # ticket: services/badges/printing.py decides).
+    badge_role: Mapped[BadgeRole] = mapped_column(
+        StrEnum(BadgeRole), default=BadgeRole.ATTENDEE, server_default=BadgeRole.ATTENDEE.value
+    )
+    # Bought only after an organizer approves the buyer's application; the payment link
+    # then holds the seats for approval_hold_hours.
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    approval_hold_hours: Mapped[int] = mapped_column(default=48, server_default="48")
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
 
 
 class DiscountKind(enum.Enum):

@@ -7,7 +7,8 @@ fails (back to the reservation, or expired) or the order is cancelled; an invoic
 marked paid, or the order cancelled or refunded; a paid order is refunded or
 cancelled; a payment may still arrive for an expired or cancelled order (kept if seats
 are left, else cancelled and refunded); a refund that failed makes the order paid
-again, and an organizer may cancel what a refund left.
+again, and an organizer may cancel what a refund left. An application for a ticket
+type that needs approval is approved (a reservation) or declined, which is final.
 """
 
 import pytest
@@ -19,6 +20,9 @@ from summit.services.tickets.order_states import OrderTransitionError, transitio
 S = OrderStatus
 
 ALLOWED = {
+    (S.APPLIED, S.RESERVED),  # approved: the seats are held for the payment link
+    (S.APPLIED, S.DECLINED),
+    (S.APPLIED, S.CANCELLED),
     (S.RESERVED, S.PENDING),
     (S.RESERVED, S.PAID),
     (S.RESERVED, S.INVOICED),
@@ -72,6 +76,8 @@ def test_what_can_never_happen(app):
         (S.RESERVED, S.REFUNDED),  # nothing was paid
         (S.EXPIRED, S.RESERVED),  # a reservation that ran out is not held again
         (S.CANCELLED, S.RESERVED),
+        (S.APPLIED, S.PAID),  # an application is paid only through its approved reservation
+        (S.DECLINED, S.RESERVED),  # declined is final
     ]
     for current, to in refused:
         assert (current, to) not in ALLOWED
@@ -85,4 +91,4 @@ def test_named_sets():
     assert set(S.UNPAID) == {S.RESERVED, S.PENDING}
     assert [s for s in OrderStatus if s.is_confirmed] == [S.INVOICED, S.PAID]
     # The sets are not statuses of their own.
-    assert len(list(OrderStatus)) == 7
+    assert len(list(OrderStatus)) == 9

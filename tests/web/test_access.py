@@ -93,6 +93,12 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "tickets.move_question"): 302,
     ("POST", "tickets.deactivate_question"): 302,
     ("POST", "tickets.delete_question"): 302,
+    ("GET", "tickets.addon_list"): 200,
+    ("GET", "tickets.new_addon"): 200,
+    ("POST", "tickets.new_addon"): 422,
+    ("GET", "tickets.edit_addon"): 200,
+    ("POST", "tickets.edit_addon"): 422,
+    ("POST", "tickets.delete_addon"): 302,
     ("GET", "tickets.discount_codes"): 200,
     ("GET", "tickets.new_discount_code"): 200,
     ("POST", "tickets.new_discount_code"): 422,
@@ -378,7 +384,15 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
     )
     db.session.add(question)
     db.session.commit()
-    made = {"type_id": ticket_type.id, "code_id": code.id, "question_id": question.id}
+    dinner = models.Addon(event=event, name_sv="Konferensmiddag", price=65000, vat_percent=12)
+    db.session.add(dinner)
+    db.session.commit()
+    made = {
+        "type_id": ticket_type.id,
+        "code_id": code.id,
+        "question_id": question.id,
+        "addon_id": dinner.id,
+    }
     voucher_model = getattr(models, "Voucher", None)  # tickets by code (issue 13, owner 1)
     if voucher_model is not None:
         voucher = voucher_model(

@@ -546,6 +546,7 @@ def test_attendee_csv_opens_in_swedish_excel_and_runs_no_formulas(
         "Organisation",
         "Dietary needs",
         "Accessibility needs",
+        "Add-ons",
         "Order status",
         "Buyer",
         "Buyer's email",
@@ -560,7 +561,7 @@ def test_attendee_csv_opens_in_swedish_excel_and_runs_no_formulas(
     second = dict(zip(rows[0], rows[2], strict=True))
     assert second["Name"] == "Märta Ärlig" and second["Ticket type"] == "Student"
     assert second["Order status"] == "Confirmed, invoice sent"
-    assert text.splitlines()[0].count(";") == 9
+    assert text.splitlines()[0].count(";") == 10
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,16 @@ ticket types, discount codes, sales, orders (manage), registration questions
 from flask import Blueprint
 
 from .. import GET, GET_POST, POST, add_url_rules
-from . import manage, manage_questions, manage_vouchers, manage_waiting, views, waiting
+from . import (
+    addon_views,
+    manage,
+    manage_addons,
+    manage_questions,
+    manage_vouchers,
+    manage_waiting,
+    views,
+    waiting,
+)
 
 bp = Blueprint("tickets", __name__)
 
@@ -28,6 +37,7 @@ URLS = [
     ("/events/<slug>/waiting-list/", "waiting_join", waiting.join, GET_POST),
     ("/events/<slug>/waiting-list/<token>", "waiting_entry", waiting.entry, GET),
     ("/events/<slug>/waiting-list/<token>/leave", "waiting_leave", waiting.leave, POST),
+    (ORDER + "/addons", "add_addons", addon_views.add_addons, POST),
 
     (MANAGE + "/tickets/", "ticket_types", manage.ticket_types, GET),
     (MANAGE + "/tickets/new", "new_ticket_type", manage.new_ticket_type, GET_POST),
@@ -40,6 +50,10 @@ URLS = [
     (MANAGE + "/questions/<int:question_id>/move", "move_question", manage_questions.move_question, POST),
     (MANAGE + "/questions/<int:question_id>/deactivate", "deactivate_question", manage_questions.deactivate_question, POST),
     (MANAGE + "/questions/<int:question_id>/delete", "delete_question", manage_questions.delete_question, POST),
+    (MANAGE + "/addons/", "addon_list", manage_addons.addon_list, GET),
+    (MANAGE + "/addons/new", "new_addon", manage_addons.new_addon, GET_POST),
+    (MANAGE + "/addons/<int:addon_id>/", "edit_addon", manage_addons.edit_addon, GET_POST),
+    (MANAGE + "/addons/<int:addon_id>/delete", "delete_addon", manage_addons.delete_addon, POST),
     (MANAGE + "/discounts/", "discount_codes", manage.discount_codes, GET),
     (MANAGE + "/discounts/new", "new_discount_code", manage.new_discount_code, GET_POST),
     (MANAGE + "/discounts/<int:code_id>/", "edit_discount_code", manage.edit_discount_code, GET_POST),

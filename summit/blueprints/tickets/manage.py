@@ -458,6 +458,7 @@ def attendees_csv(slug):
         _("Organisation"),
         _("Dietary needs"),
         _("Accessibility needs"),
+        _("Add-ons"),
         _("Order status"),
         _("Buyer"),
         _("Buyer's email"),

@@ -22,9 +22,10 @@ from ...forms import ButtonForm, form_page, show_refusal
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
 from ...services.payments import core as payments
 from ...services.payments.base import PaymentError
-from ...services.tickets import documents, ordering, questions, renewal
+from ...services.tickets import addons, documents, ordering, questions, renewal
 from ...services.tickets.ordering import AttendeeDetails, BuyerDetails, OrderError
 from ..lookup import public_event_or_404
+from . import addon_views
 from .forms import AttendeeEditForm, CheckoutForm, ShopForm
 
 
@@ -277,6 +278,8 @@ def checkout(slug, token):
         return redirect(url_for("tickets.order", slug=slug, token=token))
     methods = payments.payment_methods(order)
     form = CheckoutForm()
+    if not order.tickets:  # a follow-up order for add-ons: the buyer's details only
+        form.attendees.entries = []
     form.method.choices = [(m.value, m.label) for m in methods]
     if request.method == "GET":
         _fill_from_order(form, order, methods)
@@ -286,6 +289,7 @@ def checkout(slug, token):
         return _ended(order, form, now)
     error = None
     answers = questions.check_answers(order, request.form if request.method == "POST" else None)
+    picked = addon_views.posted_choices(len(order.tickets))
     if form.validate_on_submit() and not answers.errors:
         details = (
             BuyerDetails(
@@ -295,6 +299,8 @@ def checkout(slug, token):
             answers,
         )
         try:
+            if picked is not None:
+                addons.choose_addons(order, picked)
             invoice = None
             method = PaymentMethod(form.method.data)
             if method is PaymentMethod.INVOICE:
@@ -333,6 +339,7 @@ def checkout(slug, token):
         failed=payments.payment_did_not_go_through(order),
         card_minimum=payments.card_minimum(order),
         answers=answers,
+        **addon_views.checkout_context(order, picked),
     )
     return page, 422 if answers.errors else status
 
@@ -394,6 +401,7 @@ def order(slug, token):
         renewable=ended and refused is None,
         renewed_as=renewal.renewed_as(found) if ended else None,
         renew_form=ButtonForm(),
+        **addon_views.order_context(found),
     )
 
 

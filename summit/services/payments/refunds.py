@@ -238,7 +238,7 @@ def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
     if ticket is not None:
         if ticket.order_id != order.id or ticket.status is not TicketStatus.VALID:
             raise OrderError("nothing_to_refund")
-        amount, tickets = ticket.price - ticket.refunded_amount, [ticket]
+        amount, tickets = ticket.refundable, [ticket]
     else:
         amount, tickets = payment.amount - payment.refunded_amount, list(order.valid_tickets)
     if amount <= 0:

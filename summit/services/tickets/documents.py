@@ -170,9 +170,11 @@ def _sale(order: Order) -> dict:
     # The tickets bought (refunded ones too: the refund is shown separately); cancelled
     # tickets were never paid for.
     tickets = [t for t in order.tickets if t.status is not TicketStatus.CANCELLED]
-    rows = vat_summary(tickets)
+    addons = [a for a in order.addons if a.status is not TicketStatus.CANCELLED]
+    rows = vat_summary(tickets + addons)
     return {
         "tickets": tickets,
+        "addons": addons,
         "discounts": discount_lines(tickets),
         "vat_rows": rows,
         "net": sum(r.net for r in rows),

@@ -48,6 +48,8 @@ ACTIONS = {
     "tickets_cancelled": _l("%(count)s ticket(s) cancelled"),
     "waiting_list_offer": _l("Offered from the waiting list to %(name)s: %(tickets)s ticket(s)"),
     "waiting_list_offer_withdrawn": _l("Waiting-list offer given up or withdrawn"),
+    "addons_chosen": _l("Add-ons chosen: %(names)s"),
+    "addons_ordered": _l("Add-ons ordered afterwards (order %(reference)s): %(names)s"),
 }
 
 

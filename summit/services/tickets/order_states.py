@@ -1,5 +1,7 @@
 """The one place that changes an order's status: which moves are allowed.
 
+    applied ──approved──▶ reserved (seats held for the type's hold time)
+      └─declined─▶ declined
     reserved ──pay──▶ paid ──refund──▶ refunded
       │  │ └─invoice─▶ invoiced ──mark paid──▶ paid
       │  └─payment pending─▶ pending ──paid / failed (back to reserved, or expired)
@@ -21,6 +23,8 @@ from . import history
 S = OrderStatus
 
 MOVES: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.APPLIED: frozenset({S.RESERVED, S.DECLINED, S.CANCELLED}),
+    S.DECLINED: frozenset(),
     S.RESERVED: frozenset({S.PENDING, S.PAID, S.INVOICED, S.EXPIRED, S.CANCELLED}),
     S.PENDING: frozenset({S.RESERVED, S.PAID, S.EXPIRED, S.CANCELLED}),
     S.INVOICED: frozenset({S.PAID, S.CANCELLED, S.REFUNDED}),

@@ -60,11 +60,11 @@ class Availability:
         return min(own, self.event_left)
 
 
-def holding_condition(now: datetime):
-    """Orders whose tickets take seats right now."""
+def holding_condition(now: datetime, order=Order):
+    """Orders whose tickets take seats right now (`order`: Order or an alias of it)."""
     return or_(
-        Order.status.in_(OrderStatus.HOLDING),
-        and_(Order.status == OrderStatus.RESERVED, Order.expires_at > now),
+        order.status.in_(OrderStatus.HOLDING),
+        and_(order.status == OrderStatus.RESERVED, order.expires_at > now),
     )
 
 

@@ -216,7 +216,7 @@ def refundable_amount(order: Order, ticket: Ticket | None = None) -> int | None:
     if ticket is not None:
         if ticket.status is not TicketStatus.VALID:
             return None
-        return ticket.price - ticket.refunded_amount
+        return ticket.refundable
     return payment.amount - payment.refunded_amount
 
 
@@ -235,10 +235,11 @@ def resend_confirmation(order: Order) -> None:
 
 def attendee_rows(event: Event, only=None) -> list[list[str]]:
     """One row per valid ticket in a confirmed order (paid or invoiced): reference, ticket
-    type, attendee name, email, organisation, dietary and accessibility needs, order
-    status, buyer name and email, then one cell per registration question (the header's
-    labels: answers.answer_cells). Sorted by ticket type, then name. `only`: a select
-    of the ticket ids to list (an answer filter, answers.matching_ticket_ids)."""
+    type, attendee name, email, organisation, dietary and accessibility needs, add-ons
+    (paid or invoiced), order status, buyer name and email, then one cell per
+    registration question (the header's labels: answers.answer_cells). Sorted by
+    ticket type, then name. `only`: a select of the ticket ids to list (an answer
+    filter, answers.matching_ticket_ids)."""
     stmt = (
         select(Ticket, Order, TicketType)
         .join(Order, Order.id == Ticket.order_id)
@@ -263,6 +264,7 @@ def attendee_rows(event: Event, only=None) -> list[list[str]]:
             ticket.attendee_organisation,
             ticket.dietary_needs,
             ticket.accessibility_needs,
+            ", ".join(a.addon.name for a in ticket.valid_addons),
             str(order.status_label),
             order.buyer_name,
             order.buyer_email,
@@ -319,11 +321,9 @@ def _check_window(start, end, field_name: str) -> None:
         raise SalesError("before_start", field_name)
 
 
-def save_ticket_type(
-    event: Event, data: TicketTypeData, ticket_type: TicketType | None = None
-) -> TicketType:
-    """Create or update a ticket type; every rule is checked before anything is written.
-    Tickets already sold keep the price they were sold at."""
+def check_sale_item(data) -> None:
+    """The rules a ticket type and an add-on share: a Swedish name, a price and
+    capacity in range, a Swedish VAT rate, a sale window that ends after it starts."""
     if not data.name_sv.strip():
         raise SalesError("required", "name_sv")
     if not 0 <= data.price <= MAX_PRICE:
@@ -332,9 +332,17 @@ def save_ticket_type(
         raise SalesError("range", "vat_percent")
     if data.capacity is not None and not 0 <= data.capacity <= MAX_CAPACITY:
         raise SalesError("range", "capacity")
+    _check_window(data.sale_starts_at, data.sale_ends_at, "sale_ends_at")
+
+
+def save_ticket_type(
+    event: Event, data: TicketTypeData, ticket_type: TicketType | None = None
+) -> TicketType:
+    """Create or update a ticket type; every rule is checked before anything is written.
+    Tickets already sold keep the price they were sold at."""
+    check_sale_item(data)
     if not 1 <= data.max_per_order <= MAX_TICKETS_PER_ORDER:
         raise SalesError("range", "max_per_order")
-    _check_window(data.sale_starts_at, data.sale_ends_at, "sale_ends_at")
     access_code = normalize_code(data.access_code)
     if access_code and not CODE_RE.match(access_code):
         raise SalesError("format", "access_code")
