@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Event, EventFormat, EventKind, EventStatus, Role, Room, Track, User
 from ..services import accounts
+from .addons import create_demo_addons
 from .branding import create_demo_branding
 from .cfp import create_demo_cfp
 from .checkin import create_demo_checkin
@@ -179,6 +180,7 @@ def create_demo() -> list[str]:
     sales = create_demo_sales(events)
     if sales:
         lines += ["", "Paid attendees:", *sales]
+    lines += create_demo_addons(summit)
     lines += ["", "Buy a ticket: /events/summit2027/tickets/"]
     lines += [f"  speaker access code: {speaker_code(summit)}"]
     lines += ["One-use speaker voucher (more under Tickets → Vouchers):"]

@@ -22,6 +22,7 @@ from sqlalchemy import inspect, select
 from ..database import unit_of_work
 from ..extensions import db
 from ..models import (
+    Addon,
     CallForProposals,
     Event,
     EventRole,
@@ -87,6 +88,10 @@ def copy_event(
                 db.session.add(copied(row, event=event))
         db.session.add_all(types.values())
         _copy_questions(source, event, types, copied)
+        for addon in _rows(Addon, source):  # offered with the copies of its ticket types
+            db.session.add(
+                copied(addon, event=event, ticket_types=[types[t.id] for t in addon.ticket_types])
+            )
         call = db.session.scalar(
             select(CallForProposals).where(CallForProposals.event_id == source.id)
         )

@@ -208,3 +208,20 @@ def test_receipt_lists_the_dinner_with_its_own_vat_rate(db, summit_sale):
     assert "25 % 1 200 kr 300 kr 1 500 kr" in text
     assert "12 % 600 kr 72 kr 672 kr" in text
     assert "2 172 kr" in text
+
+
+def test_the_badge_says_middag_for_a_dinner_that_is_paid(db, summit_sale):
+    from summit.services.badges.printing import badges_for
+
+    event, ticket, dinner = summit_sale
+    order = confirm(reserve_tickets(event, {ticket.id: 2}), names=("Mohammed Ali", "Lars Ä"))
+    follow_up = addons.buy_addons_after(order, {1: {dinner.id}})
+    # Not paid yet: the badge does not say it.
+    assert [b.role_label for b in badges_for(order.tickets, "sv")] == ["Deltagare", "Deltagare"]
+    payments.start_payment(
+        follow_up, PaymentMethod.INVOICE, INVOICE, (BuyerDetails("Mohammed Ali", "m@ex.se"), [])
+    )
+    assert [b.role_label for b in badges_for(order.tickets, "sv")] == [
+        "Deltagare · Middag",
+        "Deltagare",
+    ]

@@ -220,3 +220,21 @@ def test_demo_summit_asks_sektor_and_its_attendees_answered(app, db, demo):
     )
     assert others == per_sector["annat"]
     assert db.session.scalar(select(func.count(Question.id))) >= 5
+
+
+def test_demo_summit_sells_add_ons_and_has_applications_waiting(db, demo):
+    from summit.models import Addon
+    from summit.services.events import get_event
+    from summit.services.tickets import addons, approval
+
+    summit = get_event("summit2027")
+    sold = {row.addon.name_sv: row for row in addons.addon_sales(summit)}
+    dinner = sold["Konferensmiddag"]
+    assert dinner.addon.capacity == 250 and dinner.addon.badge_label == "Middag"
+    assert dinner.sold == 60 and dinner.left == 190
+    assert sold["Studiebesök: Mötesplats Rosengård"].sold == 12
+    assert len(addons.tickets_with_addon(summit, dinner.addon)) == 60
+    waiting = approval.applications(summit)
+    assert [o.buyer_name for o in waiting][:2] == ["Lars Ängström", "Mohammed Hassan"]
+    assert all(o.tickets[0].ticket_type.requires_approval for o in waiting)
+    assert db.session.scalar(select(func.count()).select_from(Addon)) == 2

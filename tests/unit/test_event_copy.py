@@ -200,3 +200,51 @@ def test_registration_questions_are_copied_with_their_links_remapped(db, demo):
     assert new["sektor_annat"].depends_on_value == "annat"
     assert [(t.event_id, t.name_sv) for t in new["kost"].ticket_types] == [(made.id, "Student")]
     assert count(db, Answer) == answers  # answers are people's: not copied
+
+
+def test_add_ons_and_approval_settings_are_copied_with_dates_moved(
+    db, make_event, make_ticket_type
+):
+    from summit.models import Addon, TicketAddon
+
+    source = make_event(slug="forum2027")
+    regular = make_ticket_type(source, "Ordinarie")
+    make_ticket_type(source, "Reducerat pris", requires_approval=True, approval_hold_hours=24)
+    dinner = Addon(
+        event=source,
+        name_sv="Konferensmiddag",
+        name_en="Conference dinner",
+        price=67200,
+        vat_percent=12,
+        capacity=120,
+        badge_label="Middag",
+        sale_ends_at=datetime(2027, 5, 10, 12, 0, tzinfo=STOCKHOLM),
+        ticket_types=[regular],
+    )
+    visit = Addon(event=source, name_sv="Studiebesök", price=0, vat_percent=25, capacity=30)
+    db.session.add_all([dinner, visit])
+    db.session.commit()
+    starts_on = local(source.starts_at).date() + timedelta(days=364)
+
+    made = copy_event(source, "forum2028", starts_on)
+
+    db.session.expire_all()
+    made = get_event("forum2028")
+    copied = {
+        t.name_sv: t
+        for t in db.session.scalars(select(TicketType).where(TicketType.event_id == made.id))
+    }
+    assert copied["Reducerat pris"].requires_approval is True
+    assert copied["Reducerat pris"].approval_hold_hours == 24
+    assert copied["Ordinarie"].requires_approval is False
+    addons = db.session.scalars(
+        select(Addon).where(Addon.event_id == made.id).order_by(Addon.id)
+    ).all()
+    assert [(a.name_sv, a.price, a.vat_percent, a.capacity, a.badge_label) for a in addons] == [
+        ("Konferensmiddag", 67200, 12, 120, "Middag"),
+        ("Studiebesök", 0, 25, 30, ""),
+    ]
+    assert local(addons[0].sale_ends_at) == datetime(2028, 5, 8, 12, 0, tzinfo=STOCKHOLM)
+    assert [t.id for t in addons[0].ticket_types] == [copied["Ordinarie"].id]
+    assert addons[1].ticket_types == []
+    assert count(db, Addon, event_id=source.id) == 2 and count(db, TicketAddon) == 0

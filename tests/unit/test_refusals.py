@@ -123,6 +123,9 @@ def test_every_message_of_a_refusal_is_translated_text(app):
         "end": "17:00",
         "line": 2,
         "key": "annat",
+        "attendee": "Åsa Öberg-Lindqvist",
+        "wanted": 3,
+        "ref": "K7PMXQ4R",
     }
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         for (_module, name), cls in _service_exceptions().items():

@@ -94,6 +94,8 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "tickets.deactivate_question"): 302,
     ("POST", "tickets.delete_question"): 302,
     ("GET", "tickets.addon_list"): 200,
+    ("GET", "tickets.applications"): 200,
+    ("POST", "tickets.decide_applications"): 400,
     ("GET", "tickets.new_addon"): 200,
     ("POST", "tickets.new_addon"): 422,
     ("GET", "tickets.edit_addon"): 200,

@@ -7,6 +7,7 @@ from flask import Blueprint
 from .. import GET, GET_POST, POST, add_url_rules
 from . import (
     addon_views,
+    approval_views,
     manage,
     manage_addons,
     manage_questions,
@@ -25,6 +26,7 @@ MANAGE = "/manage/events/<slug>"
 # fmt: off
 URLS = [
     ("/events/<slug>/tickets/", "shop", views.shop, GET_POST),
+    ("/events/<slug>/tickets/apply", "apply", approval_views.apply, GET_POST),
     (ORDER + "/release", "release", views.release, POST),
     (ORDER + "/checkout", "checkout", views.checkout, GET_POST),
     (ORDER + "/renew", "renew", views.renew, POST),
@@ -54,6 +56,8 @@ URLS = [
     (MANAGE + "/addons/new", "new_addon", manage_addons.new_addon, GET_POST),
     (MANAGE + "/addons/<int:addon_id>/", "edit_addon", manage_addons.edit_addon, GET_POST),
     (MANAGE + "/addons/<int:addon_id>/delete", "delete_addon", manage_addons.delete_addon, POST),
+    (MANAGE + "/applications/", "applications", approval_views.applications, GET),
+    (MANAGE + "/applications/", "decide_applications", approval_views.decide, POST),
     (MANAGE + "/discounts/", "discount_codes", manage.discount_codes, GET),
     (MANAGE + "/discounts/new", "new_discount_code", manage.new_discount_code, GET_POST),
     (MANAGE + "/discounts/<int:code_id>/", "edit_discount_code", manage.edit_discount_code, GET_POST),

@@ -32,6 +32,17 @@ def posted_choices(count: int) -> dict[int, set[int]] | None:
     return choices
 
 
+def shop_addons(event, types, now) -> list[tuple]:
+    """For the shop: the add-ons on sale with any of the types shown, and places left,
+    so buyers know before choosing (they tick them per attendee at checkout)."""
+    on_sale = [a for a in addons.event_addons(event, active_only=True) if a.on_sale(now)]
+    shown = [a for a in on_sale if any(a.offered_with(t) for t in types)]
+    if not shown:
+        return []
+    left = addons.places_left(event, shown, now)
+    return [(a, left[a.id]) for a in shown]
+
+
 def checkout_offers(order) -> dict[int, list]:
     """For the checkout page: per ticket number, the add-ons offered with it."""
     now = utcnow()

@@ -104,6 +104,8 @@ def _save_ticket_type(form: TicketTypeForm, ticket_type: TicketType | None) -> N
         access_code=form.access_code.data or "",
         position=form.position.data,
         badge_role=BadgeRole(form.badge_role.data),
+        requires_approval=form.requires_approval.data,
+        approval_hold_hours=form.approval_hold_hours.data or 48,
     )
     ticket_type = sales.save_ticket_type(g.event, data, ticket_type)
     if not ticket_type.is_visible and not form.access_code.data:

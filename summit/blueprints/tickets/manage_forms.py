@@ -167,6 +167,19 @@ class TicketTypeForm(Form):
             "their ticket."
         ),
     )
+    requires_approval = BooleanField(
+        _l("Needs the organizers' approval"),
+        description=_l(
+            "Buyers apply without paying; approved buyers get a link to pay that holds "
+            "their seats for the time below."
+        ),
+    )
+    approval_hold_hours = CountField(
+        _l("Seats held after approval (hours)"),
+        default=48,
+        validators=[Optional(), between(1, 720, _l("Enter a number of hours from 1 to 720."))],
+        description=_l("Leave empty for 48 hours."),
+    )
     submit = SubmitField(_l("Save ticket type"))
 
     @staticmethod
@@ -186,6 +199,8 @@ class TicketTypeForm(Form):
                 "is_visible",
                 "is_active",
                 "position",
+                "requires_approval",
+                "approval_hold_hours",
             )
         }
         data["access_code"] = ticket_type.access_code or ""

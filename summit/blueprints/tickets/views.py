@@ -166,6 +166,7 @@ def shop(slug):
         now=now,
         chosen=chosen,
         error=error,
+        addons=addon_views.shop_addons(event, types, now),
     )
     if wait is not None:
         return response, 429, code_attempts.retry_after_header(wait)

@@ -29,6 +29,7 @@ from ...models import (
 )
 from ...models.search import collation_key
 from ..branding import brand_of
+from ..tickets.addons import badge_words
 from .render import Badge
 
 SORTS = ("last_name", "organisation")
@@ -152,6 +153,7 @@ def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
     speakers = confirmed_speaker_emails(event)
     brand = brand_of(event)  # one for all: its logo is encoded once per document
     words: dict[tuple[str, BadgeRole], tuple[str, str]] = {}
+    extras = badge_words(tickets)  # "Middag": what the attendee has booked besides
     badges = []
     for ticket in tickets:
         role = badge_role(ticket, speakers)
@@ -167,7 +169,7 @@ def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
                 last_name=last,
                 organisation=holder_organisation(ticket),
                 role=role.value,
-                role_label=role_label,
+                role_label=" · ".join([role_label, *extras.get(ticket.id, [])]),
                 event_name=event.name,
                 event_dates=dates,
                 secret=ticket.secret,

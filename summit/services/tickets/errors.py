@@ -20,6 +20,9 @@ class OrderError(Refusal):
         "too_many_of_type": lambda p: _("You can buy at most %(n)d of %(name)s in one order.", **p),
         "too_many": lambda p: _("At most %(n)d tickets fit in one order.", **p),
         "nothing_chosen": lambda p: _("Choose at least one ticket."),
+        "needs_approval": lambda p: _(
+            "%(name)s needs the organizers' approval: apply for it instead.", **p
+        ),
         "sold_out": lambda p: (
             _("Only %(left)d left of %(name)s.", **p)
             if p.get("left")

@@ -10,10 +10,12 @@ Status changes are recorded by order_states.transition() itself, so none is miss
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from datetime import datetime
 
 from flask import has_request_context, request
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -50,6 +52,9 @@ ACTIONS = {
     "waiting_list_offer_withdrawn": _l("Waiting-list offer given up or withdrawn"),
     "addons_chosen": _l("Add-ons chosen: %(names)s"),
     "addons_ordered": _l("Add-ons ordered afterwards (order %(reference)s): %(names)s"),
+    "applied": _l("Applied for %(tickets)s ticket(s) of %(ticket)s"),
+    "approved": _l("Application approved: seats held until %(until)s"),
+    "declined": _l("Application declined. Message: %(message)s"),
 }
 
 
@@ -125,6 +130,9 @@ def _described_details(details: dict) -> dict:
         shown["method"] = str(PaymentMethod(shown["method"]).label)
     if "amount" in shown and isinstance(shown["amount"], int):
         shown["amount"] = money(shown["amount"])
+    if isinstance(shown.get("until"), str):  # an approval's hold, in the reader's zone
+        with suppress(ValueError):
+            shown["until"] = format_datetime(datetime.fromisoformat(shown["until"]), "short")
     if isinstance(shown.get("ticket_type"), int):
         # The ticket type's name in the reader's language (the recorded one if it is gone).
         kind = db.session.get(TicketType, shown["ticket_type"])

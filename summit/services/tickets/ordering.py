@@ -265,6 +265,8 @@ def validate_quantities(
             raise OrderError("unknown_type")
         if not ticket_type.on_sale(now):
             raise OrderError("not_on_sale", name=ticket_type.name)
+        if ticket_type.requires_approval:  # applied for instead (services/tickets/approval)
+            raise OrderError("needs_approval", name=ticket_type.name)
         if quantity > ticket_type.max_per_order:
             raise OrderError("too_many_of_type", name=ticket_type.name, n=ticket_type.max_per_order)
         chosen[ticket_type] = quantity

@@ -314,6 +314,8 @@ class TicketTypeData:
     access_code: str = ""
     position: int | None = None  # None: after the others
     badge_role: BadgeRole = BadgeRole.ATTENDEE  # the ribbon on its holders' badges
+    requires_approval: bool = False  # buyers apply; approval holds the seats (approval.py)
+    approval_hold_hours: int = 48
 
 
 def _check_window(start, end, field_name: str) -> None:
@@ -343,6 +345,8 @@ def save_ticket_type(
     check_sale_item(data)
     if not 1 <= data.max_per_order <= MAX_TICKETS_PER_ORDER:
         raise SalesError("range", "max_per_order")
+    if not 1 <= data.approval_hold_hours <= 720:
+        raise SalesError("range", "approval_hold_hours")
     access_code = normalize_code(data.access_code)
     if access_code and not CODE_RE.match(access_code):
         raise SalesError("format", "access_code")
@@ -374,6 +378,8 @@ def save_ticket_type(
             "is_visible",
             "is_active",
             "badge_role",
+            "requires_approval",
+            "approval_hold_hours",
         ):
             setattr(ticket_type, name, getattr(data, name))
         ticket_type.name_sv = data.name_sv.strip()
