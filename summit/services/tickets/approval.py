@@ -127,6 +127,7 @@ def apply(
             update_attendee(ticket, attendee)
             order.tickets.append(ticket)
         db.session.add(order)
+        db.session.flush()  # its token, for the link in the mail
         history.record(order, "applied", tickets=len(attendees), ticket=ticket_type.name_sv)
         _mail(
             order,

@@ -170,7 +170,10 @@ def _sale(order: Order) -> dict:
     # The tickets bought (refunded ones too: the refund is shown separately); cancelled
     # tickets were never paid for.
     tickets = [t for t in order.tickets if t.status is not TicketStatus.CANCELLED]
-    addons = [a for a in order.addons if a.status is not TicketStatus.CANCELLED]
+    addons = sorted(
+        (a for a in order.addons if a.status is not TicketStatus.CANCELLED),
+        key=lambda a: (a.ticket_id, a.addon.position, a.addon_id),
+    )
     rows = vat_summary(tickets + addons)
     return {
         "tickets": tickets,
