@@ -177,3 +177,25 @@ def test_organizers_add_an_addon_and_see_sold_and_left(client, db, summit, make_
     foreign = dict(good, ticket_types="999999", csrf_token=csrf_token(client, new))
     assert client.post(new, data=foreign).status_code == 422
     assert count(db, Addon) == 2
+
+
+def test_a_free_ticket_with_a_paid_dinner_is_paid_for(client, db, make_event, make_ticket_type):
+    event = make_event(slug="summit2027")
+    free = make_ticket_type(event, "Deltagare", price=0, vat_percent=0)
+    dinner = Addon(event=event, name_sv="Konferensmiddag", price=67200, vat_percent=12)
+    db.session.add(dinner)
+    db.session.commit()
+    checkout = reserve(client, event, {free: 1}).headers["Location"]
+    data = dict(BUYER, **attendees("Åsa Öberg-Lindqvist"), method="free")
+    data |= {"addons-shown": "1", "addon-1": dinner.id, "csrf_token": csrf_token(client, checkout)}
+    page = client.post(checkout, data=data).get_data(as_text=True)
+    # Not registered for free: the ways to pay for the dinner are offered instead.
+    assert "Välj ett av betalsätten som visas." in page and 'value="invoice"' in page
+    order = db.session.scalars(select(Order)).one()
+    assert order.status is OrderStatus.RESERVED and order.total == 67200
+    response = checkout_with(
+        client, checkout, ["Åsa Öberg-Lindqvist"], {"addons-shown": "1", "addon-1": dinner.id}
+    )
+    assert response.status_code == 302
+    db.session.refresh(order)
+    assert order.status is OrderStatus.INVOICED and order.total == 67200

@@ -152,3 +152,31 @@ def test_an_unknown_reference_refuses_the_whole_batch(client, db, seminar, make_
     }
     assert client.post(PAGE, data=data).status_code == 422
     assert count(db, Order, Order.status == OrderStatus.APPLIED) == 1
+
+
+def test_organizers_make_a_type_that_needs_approval(client, db, seminar, make_user, grant, login):
+    event, regular, reduced = seminar
+    login(grant(make_user("arr@example.org"), event, Role.ORGANIZER))
+    edit = f"/manage/events/summit2027/tickets/{regular.id}/"
+    page = client.get(edit).get_data(as_text=True)
+    assert 'name="requires_approval"' in page
+    data = {
+        "csrf_token": csrf_token(client, edit),
+        "name_sv": "Ordinarie",
+        "price": "1500",
+        "vat_percent": "25",
+        "max_per_order": "10",
+        "is_visible": "y",
+        "is_active": "y",
+        "badge_role": "deltagare",
+        "requires_approval": "y",
+        "approval_hold_hours": "24",
+    }
+    assert client.post(edit, data=data).status_code == 302
+    db.session.refresh(regular)
+    assert regular.requires_approval and regular.approval_hold_hours == 24
+    assert client.post(edit, data=data | {"approval_hold_hours": "9999"}).status_code == 422
+    db.session.refresh(regular)
+    assert regular.approval_hold_hours == 24
+    listing = client.get("/manage/events/summit2027/tickets/").get_data(as_text=True)
+    assert listing.count("Kräver godkännande") == 2

@@ -302,6 +302,9 @@ def checkout(slug, token):
         try:
             if picked is not None:
                 addons.choose_addons(order, picked)
+                # A free ticket with a paid add-on is paid for after all: offer the ways.
+                methods = payments.payment_methods(order)
+                form.method.choices = [(m.value, m.label) for m in methods]
             invoice = None
             method = PaymentMethod(form.method.data)
             if method is PaymentMethod.INVOICE:
