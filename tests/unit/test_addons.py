@@ -225,3 +225,29 @@ def test_the_badge_says_middag_for_a_dinner_that_is_paid(db, summit_sale):
         "Deltagare · Middag",
         "Deltagare",
     ]
+
+
+def test_a_reservation_made_again_keeps_its_dinner_if_a_place_is_left(db, summit_sale):
+    from summit.services.tickets import renewal
+
+    event, ticket, dinner = summit_sale
+    ended = reserve_tickets(event, {ticket.id: 2})
+    addons.choose_addons(ended, {2: {dinner.id}})
+    later = ended.expires_at + timedelta(seconds=1)
+    names = [AttendeeDetails("Mohammed Ali"), AttendeeDetails("Lars Ängström")]
+    buyer = BuyerDetails("Mohammed Ali", "m@example.se")
+    again = renewal.renew_reservation(ended, buyer, names, now=later)
+    assert [(a.ticket.attendee_name, a.addon.name_sv) for a in again.addons] == [
+        ("Lars Ängström", "Konferensmiddag")
+    ]
+    assert again.total == 2 * 150000 + 67200
+
+    # Made again once more after the dinner filled up: refused, nothing stored.
+    later = again.expires_at + timedelta(seconds=1)
+    others = reserve_tickets(event, {ticket.id: 2}, now=later)
+    addons.choose_addons(others, {1: {dinner.id}, 2: {dinner.id}}, now=later)
+    orders = db.session.scalar(select(func.count()).select_from(Order))
+    with pytest.raises(AddonError) as refused:
+        renewal.renew_reservation(again, buyer, names, now=later)
+    assert refused.value.reason == "addon_sold_out"
+    assert db.session.scalar(select(func.count()).select_from(Order)) == orders

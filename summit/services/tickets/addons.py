@@ -191,6 +191,30 @@ def choose_addons(order: Order, choices: dict[int, set[int]], now: datetime | No
         history.record(order, "addons_chosen", names=_names(order.addons))
 
 
+def carry_over(old: Order, new: Order, now: datetime) -> None:
+    """In a renewal's unit of work, under the sales lock: the add-ons the ended
+    reservation's tickets had go on the new one's tickets, in the same places (its
+    tickets in the order renewal.py takes them). An add-on no longer sold, or with no
+    place left, refuses the renewal (AddonError): nothing is stored."""
+    tickets = old.valid_tickets or old.tickets
+    rows = [
+        (n, row)
+        for n, ticket in enumerate(tickets)
+        for row in ticket.addons
+        if row.order_id == old.id and row.status is TicketStatus.VALID
+    ]
+    if not rows:
+        return
+    counts: dict[Addon, int] = {}
+    for _n, row in rows:
+        if not row.addon.on_sale(now):
+            raise AddonError("addon_not_offered")
+        counts[row.addon] = counts.get(row.addon, 0) + 1
+    _check_places(old.event, counts, now)  # before the new rows exist, so none is counted
+    for n, row in rows:
+        new.addons.append(_new_addon(new.tickets[n], row.addon, new))
+
+
 def _names(rows: list[TicketAddon]) -> str:
     return ", ".join(sorted(a.addon.name_sv for a in rows)) or "–"
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import DiscountCode, Order, OrderStatus, TicketType, Voucher, utcnow
+from . import addons
 from .ordering import (
     AttendeeDetails,
     BuyerDetails,
@@ -113,6 +114,7 @@ def renew_reservation(
         new.buyer_organisation = stripped(buyer.organisation)
         for ticket, attendee in zip(new.tickets, attendees, strict=True):
             update_attendee(ticket, attendee)
+        addons.carry_over(order, new, now)
         if invoice is not None:
             new.org_number = stripped(invoice.org_number)
             new.invoice_address = stripped(invoice.address)
