@@ -255,3 +255,42 @@ def test_the_waiting_list_is_those_still_in_line(world, db):
     sending.send(mailing)
     assert sending.send_due_mailings() == 2
     assert "/waiting-list/" in outbox(db)["fatima@example.org"].body_text
+
+
+def test_an_addon_narrows_to_those_who_hold_it_confirmed(world, db):
+    from summit.models import Addon, Order, OrderStatus, Ticket, TicketAddon
+    from summit.services.mailings.recipients import HasAddon
+
+    dinner = Addon(event_id=world.event.id, name_sv="Konferensmiddag", price=50000)
+    visit = Addon(event_id=world.event.id, name_sv="Studiebesök", price=0)
+    db.session.add_all([dinner, visit])
+    db.session.flush()
+    tickets = {t.attendee_email: t for t in db.session.scalars(select(Ticket))}
+    for email, addon, status in (
+        ("asa@example.org", dinner, OrderStatus.PAID),
+        ("johan@example.org", visit, OrderStatus.PAID),
+        ("karin@example.org", dinner, OrderStatus.RESERVED),  # not paid: not yet hers
+    ):
+        ticket = tickets[email]
+        # Bought after the ticket, in an order of its own.
+        follow_up = Order(
+            event_id=world.event.id, status=status, expires_at=utcnow(), buyer_email=email
+        )
+        db.session.add(follow_up)
+        db.session.flush()
+        db.session.add(
+            TicketAddon(
+                ticket_id=ticket.id,
+                order_id=follow_up.id,
+                addon_id=addon.id,
+                price=0,
+                vat_percent=25,
+            )
+        )
+    db.session.commit()
+    assert names(world, Selection(True, (HasAddon((dinner.id,)),))) == ["Åsa Öberg-Lindqvist"]
+    both = Selection(True, (HasAddon((dinner.id, visit.id)),))
+    assert names(world, both) == ["Johan Ängström", "Åsa Öberg-Lindqvist"]
+    with pytest.raises(MailingError):  # another event's add-on, or none at all
+        Selection(True, (HasAddon((999_999,)),)).check(world.event)
+    assert Selection.from_json(both.to_json()) == both

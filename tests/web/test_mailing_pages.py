@@ -210,3 +210,23 @@ def test_the_waiting_list_can_be_chosen_alone(organizer, world, db):
     [mailing] = mailings(db)
     assert mailing.criteria["waiting"] is True and mailing.criteria["attendees"] is False
     assert "Väntelistan" in organizer.get(answer.location).get_data(as_text=True)
+
+
+def test_attendees_can_be_narrowed_to_an_addon(organizer, world, db):
+    from summit.models import Addon
+
+    dinner = Addon(event_id=world.event.id, name_sv="Konferensmiddag", price=50000)
+    db.session.add(dinner)
+    db.session.commit()
+    assert "Konferensmiddag" in organizer.get(f"{BASE}/new").get_data(as_text=True)
+    fields = {"subject_sv": "Middag", "body_sv": "Hej", "attendees": "y", "checked_in": "any"}
+    refused = organizer.post(
+        f"{BASE}/new", data=form(organizer, f"{BASE}/new", addons="999999", **fields)
+    )
+    assert refused.status_code == 422 and mailings(db) == []
+    answer = organizer.post(
+        f"{BASE}/new", data=form(organizer, f"{BASE}/new", addons=str(dinner.id), **fields)
+    )
+    assert answer.status_code == 303
+    assert mailings(db)[0].criteria["criteria"] == {"addons": [dinner.id]}
+    assert "tillägg: Konferensmiddag" in organizer.get(answer.location).get_data(as_text=True)

@@ -71,6 +71,7 @@ class MailingForm(Form):
         validate_choice=False,
         description=_l("An answer to one of the event's registration questions, e.g. sektor."),
     )
+    addons = _checkboxes(_l("Only those with these add-ons"), _l("Choose none to ignore add-ons."))
     speakers = BooleanField(_l("Confirmed speakers"))
     waiting = BooleanField(_l("The waiting list"))
     essential = BooleanField(

@@ -18,6 +18,7 @@ from ...services.mailings import fields, sending
 from ...services.mailings.recipients import (
     AnswerIs,
     CheckedIn,
+    HasAddon,
     Selection,
     SignedUpFor,
     TicketTypeIs,
@@ -25,7 +26,7 @@ from ...services.mailings.recipients import (
     sessions_with_signups,
 )
 from ...services.refusal import Refusal
-from ...services.tickets import answers, sales
+from ...services.tickets import addons, answers, sales
 from ..lookup import of_event_or_404
 from .forms import MailingForm, ResendForm, SendForm, UnscheduleForm
 
@@ -47,14 +48,16 @@ def _form(mailing: Mailing | None = None) -> MailingForm:
     form = MailingForm(data=initial)
     form.ticket_types.choices = [SelectChoice(t.id, t.name) for t in sales.ticket_types(g.event)]
     form.sessions.choices = [SelectChoice(s.id, s.title) for s in sessions_with_signups(g.event)]
+    form.addons.choices = [SelectChoice(a.id, a.name) for a in addons.event_addons(g.event)]
     form.answer.choices = [SelectChoice("", _("Any answer")), *answers.filter_choices(g.event)]
     return form
 
 
 def _initial(mailing: Mailing) -> dict:
     selection = sending.selection_of(mailing)
-    types, checked_in, sessions, answer = (
-        selection.criterion(k) for k in ("ticket_types", "checked_in", "sessions", "answer")
+    types, checked_in, sessions, answer, extras = (
+        selection.criterion(k)
+        for k in ("ticket_types", "checked_in", "sessions", "answer", "addons")
     )
     return {
         "subject_sv": mailing.subject_sv,
@@ -66,6 +69,7 @@ def _initial(mailing: Mailing) -> dict:
         "checked_in": "any" if checked_in is None else ("yes" if checked_in.yes else "no"),
         "sessions": list(sessions.ids) if sessions else [],
         "answer": answer.choice if answer else "",
+        "addons": list(extras.ids) if extras else [],
         "speakers": selection.speakers,
         "waiting": selection.waiting,
         "essential": mailing.essential,
@@ -83,6 +87,8 @@ def _data(form: MailingForm) -> sending.MailingData:
         criteria.append(SignedUpFor(tuple(form.sessions.data)))
     if form.answer.data:
         criteria.append(AnswerIs(form.answer.data))
+    if form.addons.data:
+        criteria.append(HasAddon(tuple(form.addons.data)))
     attendees = bool(form.attendees.data)
     return sending.MailingData(
         subject_sv=form.subject_sv.data or "",
@@ -175,6 +181,7 @@ def _show(mailing: Mailing, status: int = 200, **forms):
         selection=sending.selection_of(mailing),
         ticket_types={t.id: t.name for t in sales.ticket_types(g.event)},
         sessions={s.id: s.title for s in sessions_with_signups(g.event)},
+        addon_names={a.id: a.name for a in addons.event_addons(g.event)},
         logged=total,
         counts=counts,
         send_form=forms.get("send_form") or SendForm(formdata=None, data={"when": "now"}),

@@ -15,12 +15,14 @@ from sqlalchemy import exists, false, select
 
 from ...extensions import db
 from ...models import (
+    Addon,
     Checkin,
     Event,
     Order,
     OrderStatus,
     ProgramSession,
     Ticket,
+    TicketAddon,
     TicketStatus,
     TicketType,
     WaitingListEntry,
@@ -157,8 +159,37 @@ class AnswerIs(Criterion):
         return cls(value)
 
 
+@dataclass(frozen=True)
+class HasAddon(Criterion):
+    """Holds one of these add-ons (the conference dinner, a study visit), bought and
+    confirmed, on their ticket."""
+
+    key: ClassVar[str] = "addons"
+    ids: tuple[int, ...]
+
+    def clause(self, event):
+        return exists().where(
+            TicketAddon.ticket_id == Ticket.id,
+            TicketAddon.addon_id.in_(self.ids),
+            TicketAddon.status == TicketStatus.VALID,
+            TicketAddon.order_id.in_(
+                select(Order.id).where(Order.status.in_(OrderStatus.CONFIRMED))
+            ),
+        )
+
+    def check(self, event):
+        _all_of_event(Addon, self.ids, event, self.key)
+
+    def to_json(self):
+        return list(self.ids)
+
+    @classmethod
+    def from_json(cls, value):
+        return cls(_ids(value, cls.key))
+
+
 CRITERIA: dict[str, type[Criterion]] = {
-    c.key: c for c in (TicketTypeIs, CheckedIn, SignedUpFor, AnswerIs)
+    c.key: c for c in (TicketTypeIs, CheckedIn, SignedUpFor, AnswerIs, HasAddon)
 }
 
 
