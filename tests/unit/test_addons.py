@@ -251,3 +251,15 @@ def test_a_reservation_made_again_keeps_its_dinner_if_a_place_is_left(db, summit
         renewal.renew_reservation(again, buyer, names, now=later)
     assert refused.value.reason == "addon_sold_out"
     assert db.session.scalar(select(func.count()).select_from(Order)) == orders
+
+
+def test_a_late_payment_does_not_take_a_dinner_place_someone_else_holds(db, summit_sale):
+    event, ticket, dinner = summit_sale
+    first = reserve_tickets(event, {ticket.id: 2})
+    addons.choose_addons(first, {1: {dinner.id}, 2: {dinner.id}})
+    later = first.expires_at + timedelta(seconds=1)
+    assert payments._seats_still_free(first, later)
+    other = reserve_tickets(event, {ticket.id: 1}, now=later)
+    addons.choose_addons(other, {1: {dinner.id}}, now=later)
+    # The seats are still free, one dinner place is not: the late payment is not kept.
+    assert not payments._seats_still_free(first, later)

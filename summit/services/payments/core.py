@@ -35,7 +35,7 @@ from ...models import (
 )
 from .. import locks
 from ..refusal import Refusal
-from ..tickets import history
+from ..tickets import addons, history
 from ..tickets import order_mail as notices
 from ..tickets.order_states import transition
 from ..tickets.ordering import (
@@ -330,6 +330,8 @@ def _seats_still_free(order: Order, now: datetime) -> bool:
     if left.event_left is not None and sum(wanted.values()) > left.event_left:
         return False
     if not vouchers_still_free(order, now):
+        return False
+    if not addons.places_still_free(order, now):
         return False
     return all(left.by_type.get(t.id) is None or q <= left.by_type[t.id] for t, q in wanted.items())
 

@@ -191,6 +191,18 @@ def choose_addons(order: Order, choices: dict[int, set[int]], now: datetime | No
         history.record(order, "addons_chosen", names=_names(order.addons))
 
 
+def places_still_free(order: Order, now: datetime) -> bool:
+    """For a payment that arrives after the reservation ended: every add-on it pays for
+    still has a place (others may have taken them meanwhile)."""
+    counts: dict[Addon, int] = {}
+    for row in order.valid_addons:
+        counts[row.addon] = counts.get(row.addon, 0) + 1
+    if not counts:
+        return True
+    left = places_left(order.event, list(counts), now, except_order=order)
+    return all(left[a.id] is None or n <= left[a.id] for a, n in counts.items())
+
+
 def carry_over(old: Order, new: Order, now: datetime) -> None:
     """In a renewal's unit of work, under the sales lock: the add-ons the ended
     reservation's tickets had go on the new one's tickets, in the same places (its
