@@ -18,7 +18,7 @@ from .cfp import (
     SpeakerProfile,
 )
 from .checkin import Checkin, CheckinConflict, CheckinList, Station
-from .events import Event, EventFormat, EventKind, EventStatus, Room, Track
+from .events import CancelPolicy, Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
 from .mailings import (
     DeliveryStatus,
@@ -51,6 +51,7 @@ from .program import (
 )
 from .questions import Answer, AnswerKind, DataClass, Question, QuestionScope
 from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack, ReviewScore
+from .self_service import InvoiceCredit, RevokedSecret
 from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType, Voucher
 from .types import utcnow, wall_clock
 from .users import EventRole, LoginSession, Role, User
@@ -85,6 +86,7 @@ __all__ = [
     "BadgeRole",
     "CFP_LANGUAGES",
     "CallForProposals",
+    "CancelPolicy",
     "CfpQuestion",
     "Checkin",
     "CheckinConflict",
@@ -100,6 +102,7 @@ __all__ = [
     "EventStatus",
     "LoginSession",
     "Invoice",
+    "InvoiceCredit",
     "MessageStatus",
     "Order",
     "OrderStatus",
@@ -118,6 +121,7 @@ __all__ = [
     "ProviderEvent",
     "QuestionKind",
     "Refund",
+    "RevokedSecret",
     "Review",
     "ReviewCriterion",
     "ReviewMode",

@@ -59,6 +59,33 @@ def localized(sv: str | None, en: str | None) -> str:
     return sv or en or ""
 
 
+class CancelPolicy(enum.Enum):
+    """What an attendee may do with their own ticket, until the event's deadlines
+    (services/tickets/self_service.py)."""
+
+    OFF = "off"  # nothing by themselves: they ask the organizer
+    FULL_REFUND = "full_refund"  # cancel with all their money back, or transfer
+    REFUND_MINUS_FEE = "refund_minus_fee"  # cancel with the price less a fee, or transfer
+    TRANSFER_ONLY = "transfer_only"  # no refund, but the ticket may go to someone else
+
+    @property
+    def label(self):
+        return {
+            CancelPolicy.OFF: _l("Attendees cannot cancel or transfer by themselves"),
+            CancelPolicy.FULL_REFUND: _l("Cancel with a full refund, or transfer"),
+            CancelPolicy.REFUND_MINUS_FEE: _l("Cancel with a refund less a fee, or transfer"),
+            CancelPolicy.TRANSFER_ONLY: _l("No refund, but transfer to someone else"),
+        }[self]
+
+    @property
+    def refunds(self) -> bool:
+        return self in (CancelPolicy.FULL_REFUND, CancelPolicy.REFUND_MINUS_FEE)
+
+    @property
+    def transfers(self) -> bool:
+        return self is not CancelPolicy.OFF
+
+
 class Event(db.Model):
     __tablename__ = "events"
 
@@ -94,6 +121,15 @@ class Event(db.Model):
     accent_color: Mapped[str] = mapped_column(
         String(7), default=DEFAULT_ACCENT, server_default=DEFAULT_ACCENT
     )
+    # Attendees helping themselves: the policy, until when they may cancel, the fee kept
+    # per cancelled ticket (öre), and until when they may transfer (None: the
+    # cancellation deadline).
+    cancel_policy: Mapped[CancelPolicy] = mapped_column(
+        StrEnum(CancelPolicy), default=CancelPolicy.OFF, server_default=CancelPolicy.OFF.value
+    )
+    cancel_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_fee: Mapped[int] = mapped_column(default=0, server_default="0")
+    transfer_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     rooms: Mapped[list["Room"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Room.position"

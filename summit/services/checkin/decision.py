@@ -35,6 +35,7 @@ from ...models import (
     Event,
     Order,
     OrderStatus,
+    RevokedSecret,
     Station,
     Ticket,
     TicketStatus,
@@ -370,7 +371,8 @@ def _scan_once(connection, door, secret, ticket_id, nonce, now, offline, scanned
     if row is None:  # the station was revoked or got a new token since it was let in
         return Verdict("unknown", stale_door=True), None
     if row.ticket_id is None:
-        return Verdict("unknown"), None
+        revoked = _revoked(connection, door, secret) if secret is not None else None
+        return Verdict("cancelled" if revoked else "unknown", revoked), None
     if row.order_event_id != door.event_id:
         return Verdict("other_event"), None
     attendee = _attendee(row)
@@ -427,6 +429,24 @@ def _scan_once(connection, door, secret, ticket_id, nonce, now, offline, scanned
     if new_id is None:
         return Verdict("already_checked_in", attendee, ticket_id=row.ticket_id), False
     return Verdict(None, attendee, scanned_at or now, door.name, ticket_id=row.ticket_id), True
+
+
+def _revoked(connection, door: Door, secret: str) -> Attendee | None:
+    """A former secret of one of the door's event's tickets (transferred since, see
+    services/tickets/self_service.py): "cancelled", with its ticket type but no name
+    (the ticket is someone else's now). Asked only when no ticket has the secret."""
+    revoked, ticket = RevokedSecret.__table__, Ticket.__table__
+    order, kind = Order.__table__, TicketType.__table__
+    row = connection.execute(
+        select(kind.c.name_sv, kind.c.name_en)
+        .select_from(
+            revoked.join(ticket, ticket.c.id == revoked.c.ticket_id)
+            .join(order, order.c.id == ticket.c.order_id)
+            .join(kind, kind.c.id == ticket.c.ticket_type_id)
+        )
+        .where(revoked.c.secret_hash == secret_hash(secret), order.c.event_id == door.event_id)
+    ).first()
+    return None if row is None else Attendee("", "", localized(row.name_sv, row.name_en))
 
 
 def _record_conflict(connection, door: Door, row, nonce, scanned_at, now) -> None:

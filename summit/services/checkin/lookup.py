@@ -18,6 +18,7 @@ from ...models import (
     CheckinList,
     Order,
     OrderStatus,
+    RevokedSecret,
     Station,
     Ticket,
     TicketType,
@@ -131,6 +132,16 @@ def offline_list(door: Door, now: datetime | None = None) -> OfflineList | None:
         .where(Order.event_id == door.event_id, Order.status != OrderStatus.EXPIRED)
         .order_by(Ticket.id)
     ).all()
+    # Secrets dead since their ticket was transferred: "cancelled" on the phone too, so
+    # a phone that synced before the transfer learns it with its next list.
+    revoked = db.session.execute(
+        select(RevokedSecret.secret_hash, TicketType.name_sv, TicketType.name_en)
+        .join(Ticket, Ticket.id == RevokedSecret.ticket_id)
+        .join(Order, Order.id == Ticket.order_id)
+        .join(TicketType, TicketType.id == Ticket.ticket_type_id)
+        .where(Order.event_id == door.event_id)
+        .order_by(RevokedSecret.id)
+    ).all()
     end_reads()  # the list is built from these rows with nothing open
     result = OfflineList(checkin_list, now)
     for row in rows:
@@ -146,6 +157,14 @@ def offline_list(door: Door, now: datetime | None = None) -> OfflineList | None:
                 state=state,
                 checked_in_at=row.offline_scanned_at or row.created_at,
                 station=row.by,
+            )
+        )
+    for row in revoked:
+        result.entries.append(
+            ListEntry(
+                hash=row.secret_hash,
+                attendee=Attendee("", "", localized(row.name_sv, row.name_en)),
+                state="cancelled",
             )
         )
     return result

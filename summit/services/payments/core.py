@@ -46,6 +46,7 @@ from ..tickets.ordering import (
     fill_details,
     vouchers_still_free,
 )
+from ..tickets.self_service import fees_owed
 from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
 from .refunds import auto_refund
 
@@ -396,7 +397,8 @@ def mark_invoice_paid(order: Order, paid_on: date | None = None) -> None:
                 order=order,
                 method=PaymentMethod.INVOICE,
                 status=PaymentStatus.SUCCEEDED,
-                amount=order.total,
+                # With the fees kept of tickets cancelled on it (services/tickets/self_service).
+                amount=order.total + fees_owed(order),
                 currency=order.event.currency,
                 settled_at=now,
             )

@@ -168,7 +168,12 @@ def record_refund(
             for ticket in tickets:
                 if ticket.status is TicketStatus.VALID:
                     ticket.status = TicketStatus.REFUNDED
-                    ticket.refunded_amount = ticket.price
+                    # One ticket's refund may be less than its price (a cancellation fee).
+                    ticket.refunded_amount = (
+                        min(ticket.price, ticket.refunded_amount + refund.amount)
+                        if refund.ticket_id == ticket.id
+                        else ticket.price
+                    )
             if not order.valid_tickets:
                 transition(
                     order,
@@ -218,9 +223,17 @@ _REFUND_ACTIONS = {
 }
 
 
-def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
-    """An organizer refunds the whole order or one ticket through its payment provider.
-    Returns the amount refunded (öre)."""
+def refund(
+    order: Order,
+    ticket=None,
+    reason: str = "organizer",
+    amount: int | None = None,
+    notify: bool = True,
+) -> int:
+    """An organizer refunds the whole order or one ticket through its payment provider
+    (an attendee cancelling refunds their ticket this way too: `amount` then is the
+    price less the policy's fee, and they are told by their own confirmation, not
+    `notify`'s). Returns the amount refunded (öre)."""
     payment = next(
         (
             p
@@ -238,7 +251,8 @@ def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
     if ticket is not None:
         if ticket.order_id != order.id or ticket.status is not TicketStatus.VALID:
             raise OrderError("nothing_to_refund")
-        amount, tickets = ticket.refundable, [ticket]
+        left = ticket.refundable
+        amount, tickets = left if amount is None else min(amount, left), [ticket]
     else:
         amount, tickets = payment.amount - payment.refunded_amount, list(order.valid_tickets)
     if amount <= 0:
@@ -256,8 +270,9 @@ def refund(order: Order, ticket=None, reason: str = "organizer") -> int:
     else:
         ref, status = get_provider(payment.method).refund(payment, amount, key)
     record_refund(payment, amount, ref, tickets=tickets, reason=reason, status=status)
-    with unit_of_work():
-        notices.order_refunded(order, amount)
+    if notify:
+        with unit_of_work():
+            notices.order_refunded(order, amount)
     return amount
 
 

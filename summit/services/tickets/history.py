@@ -55,6 +55,13 @@ ACTIONS = {
     "applied": _l("Applied for %(tickets)s ticket(s) of %(ticket)s"),
     "approved": _l("Application approved: seats held until %(until)s"),
     "declined": _l("Application declined. Message: %(message)s"),
+    "ticket_cancelled_by_attendee": _l(
+        "Ticket cancelled by the attendee (%(ticket)s, %(name)s): %(amount)s back, fee %(fee)s"
+    ),
+    "ticket_transferred": _l(
+        "Ticket transferred (%(ticket)s): %(before)s, %(before_email)s → %(after)s, "
+        "%(after_email)s; the old QR code no longer works"
+    ),
 }
 
 
@@ -128,8 +135,9 @@ def _described_details(details: dict) -> dict:
             shown[key] = str(OrderStatus(shown[key]).label)
     if "method" in shown and shown["method"] in {m.value for m in PaymentMethod}:
         shown["method"] = str(PaymentMethod(shown["method"]).label)
-    if "amount" in shown and isinstance(shown["amount"], int):
-        shown["amount"] = money(shown["amount"])
+    for key in ("amount", "fee"):
+        if key in shown and isinstance(shown[key], int):
+            shown[key] = money(shown[key])
     if isinstance(shown.get("until"), str):  # an approval's hold, in the reader's zone
         with suppress(ValueError):
             shown["until"] = format_datetime(datetime.fromisoformat(shown["until"]), "short")
