@@ -59,6 +59,11 @@ SAMPLE_VALUES = {
 EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "site.my_tickets"): 200,
     ("GET", "site.my_ticket_pdf"): 200,
+    # The event's policy is off (and the ticket checked in): said, nothing changes.
+    ("GET", "tickets.my_cancel_ticket"): 409,
+    ("POST", "tickets.my_cancel_ticket"): 409,
+    ("GET", "tickets.my_transfer_ticket"): 409,
+    ("POST", "tickets.my_transfer_ticket"): 409,
     ("GET", "auth.account"): 200,
     ("POST", "auth.account"): 422,
     ("POST", "auth.sign_out_everywhere"): 302,  # signed out, to the start page
@@ -119,6 +124,8 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "tickets.order_refund"): 302,
     ("POST", "tickets.order_refund"): 302,
     ("GET", "tickets.attendees_csv"): 200,
+    ("GET", "tickets.self_service_policy"): 200,
+    ("POST", "tickets.self_service_policy"): 422,
     ("GET", "tickets.voucher_list"): 200,
     ("POST", "tickets.make_vouchers"): 422,
     ("POST", "tickets.revoke_voucher"): 302,

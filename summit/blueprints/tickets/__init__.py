@@ -13,6 +13,7 @@ from . import (
     manage_questions,
     manage_vouchers,
     manage_waiting,
+    self_service,
     views,
     waiting,
 )
@@ -40,6 +41,10 @@ URLS = [
     ("/events/<slug>/waiting-list/<token>", "waiting_entry", waiting.entry, GET),
     ("/events/<slug>/waiting-list/<token>/leave", "waiting_leave", waiting.leave, POST),
     (ORDER + "/addons", "add_addons", addon_views.add_addons, POST),
+    (ORDER + "/tickets/<int:number>/cancel", "cancel_ticket", self_service.cancel_ticket, GET_POST),
+    (ORDER + "/tickets/<int:number>/transfer", "transfer_ticket", self_service.transfer_ticket, GET_POST),
+    ("/my/tickets/<reference>/<int:number>/cancel", "my_cancel_ticket", self_service.my_cancel_ticket, GET_POST),
+    ("/my/tickets/<reference>/<int:number>/transfer", "my_transfer_ticket", self_service.my_transfer_ticket, GET_POST),
 
     (MANAGE + "/tickets/", "ticket_types", manage.ticket_types, GET),
     (MANAGE + "/tickets/new", "new_ticket_type", manage.new_ticket_type, GET_POST),
@@ -71,6 +76,7 @@ URLS = [
     (MANAGE + "/orders/<reference>/dispute", "order_dispute", manage.order_dispute, POST),
     (MANAGE + "/orders/<reference>/cancel", "order_cancel", manage.order_cancel, GET_POST),
     (MANAGE + "/orders/<reference>/refund", "order_refund", manage.order_refund, GET_POST),
+    (MANAGE + "/self-service", "self_service_policy", self_service.policy, GET_POST),
     (MANAGE + "/attendees.csv", "attendees_csv", manage.attendees_csv, GET),
 
     (MANAGE + "/vouchers/", "voucher_list", manage_vouchers.voucher_list, GET),

@@ -22,7 +22,7 @@ from ...forms import ButtonForm, form_page, show_refusal
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
 from ...services.payments import core as payments
 from ...services.payments.base import PaymentError
-from ...services.tickets import addons, documents, ordering, questions, renewal
+from ...services.tickets import addons, documents, ordering, questions, renewal, self_service
 from ...services.tickets.ordering import AttendeeDetails, BuyerDetails, OrderError
 from ..lookup import public_event_or_404
 from . import addon_views
@@ -406,6 +406,8 @@ def order(slug, token):
         renewed_as=renewal.renewed_as(found) if ended else None,
         renew_form=ButtonForm(),
         **addon_views.order_context(found),
+        own=self_service.own_terms(found, now),
+        fees_owed=self_service.fees_owed(found) if found.status is OrderStatus.INVOICED else 0,
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Event, Order, OrderStatus, Ticket, TicketStatus, User, utcnow
+from ...models import CancelPolicy, Event, Order, OrderStatus, Ticket, TicketStatus, User, utcnow
 
 # Orders an attendee who did not buy may see their ticket in: bought, or being paid.
 _ATTENDED = (
@@ -35,6 +35,16 @@ class HeldTicket:
     def printable(self) -> bool:
         """The ticket PDF exists: a valid ticket of a confirmed order."""
         return self.ticket.status is TicketStatus.VALID and self.ticket.order.status.is_confirmed
+
+    @property
+    def terms(self):
+        """What its holder may do with it themselves (cancel, transfer), or None when the
+        event's policy offers nothing (self_service.terms)."""
+        from .self_service import terms
+
+        if not self.printable or self.ticket.order.event.cancel_policy is CancelPolicy.OFF:
+            return None
+        return terms(self.ticket)
 
 
 @dataclass

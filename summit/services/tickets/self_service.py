@@ -35,6 +35,7 @@ from ...models import (
     InvoiceCredit,
     Order,
     OrderStatus,
+    PaymentMethod,
     PaymentStatus,
     Refund,
     RevokedSecret,
@@ -196,6 +197,15 @@ def terms(ticket: Ticket, now: datetime | None = None) -> Terms:
     )
 
 
+def own_terms(order: Order, now: datetime | None = None) -> dict[int, Terms]:
+    """The terms of each valid ticket of a confirmed order, by ticket id; empty when the
+    event's policy is off (nothing to offer)."""
+    if order.event.cancel_policy is CancelPolicy.OFF or not order.status.is_confirmed:
+        return {}
+    now = now or utcnow()
+    return {t.id: terms(t, now) for t in order.valid_tickets}
+
+
 # Cancelling ----------------------------------------------------------------------------
 
 
@@ -265,6 +275,8 @@ def _cancelled(ticket: Ticket, given: Terms) -> None:
         how=given.how,
     )
     _mail_cancelled(ticket, given)
+    if given.how == "refund" and order.payment_method is PaymentMethod.INVOICE:
+        _pay_back_by_transfer(order, given.refund)
 
 
 def fees_owed(order: Order) -> int:
@@ -422,6 +434,24 @@ def _mail_cancelled(ticket: Ticket, given: Terms) -> None:
     _notice(order.buyer_email, order.locale, subject, lines, order)
     if ticket.attendee_email and ticket.attendee_email.lower() not in to:
         _attendee_notice(ticket.attendee_email, order, subject, lines)
+
+
+def _pay_back_by_transfer(order: Order, amount: int) -> None:
+    """A paid invoice's money goes back by the organizers' bank transfer: tell them."""
+    from .order_mail import _to_organizers
+
+    _to_organizers(
+        order,
+        lambda: _("Pay back %(amount)s: order %(ref)s", amount=money(amount), ref=order.reference),
+        lambda: [
+            _(
+                "An attendee cancelled a ticket of order %(ref)s, paid by invoice. Please pay "
+                "%(amount)s back to the buyer by bank transfer; summit has recorded the refund.",
+                ref=order.reference,
+                amount=money(amount, order.event.currency),
+            )
+        ],
+    )
 
 
 def _attendee_notice(to: str, order: Order, subject, lines) -> None:
