@@ -11,7 +11,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Event, EventFormat, EventKind, EventStatus, Role, Room, Track, User
+from ..models import (
+    CancelPolicy,
+    Event,
+    EventFormat,
+    EventKind,
+    EventStatus,
+    Role,
+    Room,
+    Track,
+    User,
+)
 from ..services import accounts
 from .addons import create_demo_addons
 from .branding import create_demo_branding
@@ -56,6 +66,12 @@ EVENTS = [
         "stream_url": "",
         "starts_at": _at(2027, 5, 18, 9, 0),
         "ends_at": _at(2027, 5, 20, 16, 30),
+        # Attendees cancel until the end of April (250 kr kept per ticket) and pass
+        # their ticket on to a colleague until the morning the summit starts.
+        "cancel_policy": CancelPolicy.REFUND_MINUS_FEE,
+        "cancel_deadline": _at(2027, 4, 30, 23, 59),
+        "cancel_fee": 25000,
+        "transfer_deadline": _at(2027, 5, 18, 8, 0),
         "rooms": [
             ("Stora salen", 1200),
             ("Sal A", 300),

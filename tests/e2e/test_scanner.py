@@ -6,6 +6,7 @@ The pages are English (the browser asks for it), so the test reads the source st
 while the Swedish catalogue grows.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from summit.models import Checkin, CheckinConflict, OrderStatus, Role, Ticket
+from summit.models import CancelPolicy, Checkin, CheckinConflict, OrderStatus, Role, Ticket
 from summit.services.checkin import setup as checkin_setup
 from tests import checkin_world
 from tests.conftest import PASSWORD
@@ -468,3 +469,77 @@ def test_a_deploy_reaches_a_phone_that_keeps_the_scanner(phone, door, deploy_sta
     expect(page.locator("html")).to_have_attribute("data-release", "next")
     expect(page.locator("#sc-net")).to_have_text("Offline")
     expect(page.get_by_label("Ticket code")).to_be_focused()
+
+
+def test_a_transferred_tickets_old_code_is_cancelled_online_and_offline(phone, door, db):
+    """Issue 16, acceptance 3, at real doors: the buyer passes Dora's ticket on; the old
+    code is "cancelled" online at once, and offline once the phone has a list from after
+    the transfer, while the new code lets the new attendee in. A door whose list is from
+    before, and that let the old code in offline, is told when it uploads."""
+    dora = door.tickets["dora"]
+    door.event.cancel_policy = CancelPolicy.TRANSFER_ONLY
+    db.session.commit()
+    old, order_token = dora.secret, dora.order.token
+    a = phone.new_page(locale=LOCALE)
+    open_station(a, door, "Entré A")
+    stale = phone.new_page(locale=LOCALE)
+    open_station(stale, door, "Entré B")
+    stale.context.set_offline(True)
+    expect(stale.locator("#sc-net")).to_have_text("Offline")
+
+    # The buyer transfers the ticket on the order page.
+    buyer = phone.new_page(locale=LOCALE)
+    buyer.goto(f"/events/{SLUG}/orders/{order_token}/")
+    buyer.get_by_role("link", name="Transfer Dora Dahl").click()
+    buyer.get_by_label("The new attendee's name").fill("Mohammed Ängström")
+    buyer.get_by_label("The new attendee's email").fill("mohammed@example.se")
+    buyer.get_by_role("button", name="Transfer the ticket").click()
+    expect(buyer.locator(".flashes")).to_contain_text("Mohammed Ängström")
+    db.session.commit()
+    new = db.session.get(Ticket, dora.id).secret
+    assert new != old
+
+    # Online: the old code is refused at once.
+    hand_scan(a, old)
+    expect_verdict(a, "bad", "Cancelled or refunded")
+    phone.screenshot(a, "transferred-old-online")
+    dismiss(a)
+
+    # Door A refreshes its list, then loses the network: offline, the old code is
+    # cancelled and the new one lets Mohammed in.
+    a.get_by_role("button", name="Menu").click()
+    a.get_by_role("dialog", name="Menu").get_by_role(
+        "button", name="Upload and refresh the list now"
+    ).click()
+    new_hash = hashlib.sha256(new.encode()).hexdigest()
+    a.wait_for_function(
+        """(hash) => Object.keys(localStorage).some(
+            (key) => key.endsWith(".offline-list") && localStorage.getItem(key).includes(hash))""",
+        arg=new_hash,
+    )
+    a.context.set_offline(True)
+    expect(a.locator("#sc-net")).to_have_text("Offline")
+    hand_scan(a, old)
+    expect_verdict(a, "bad", "Cancelled or refunded", "Checked offline against the list from")
+    phone.screenshot(a, "transferred-old-offline")
+    dismiss(a)
+    hand_scan(a, new)
+    expect_verdict(a, "ok", "Mohammed Ängström", "Checked offline against the list from")
+    dismiss(a)
+    a.context.set_offline(False)
+    expect(a.locator("#sc-queue")).to_have_text("All scans uploaded")
+    assert checkins(db, dora) == 1
+
+    # The door with the list from before let the old code in while offline: its upload
+    # is refused as cancelled, nothing is checked in, and the door is told.
+    hand_scan(stale, old)
+    expect_verdict(stale, "ok", "Dora Dahl")
+    dismiss(stale)
+    stale.context.set_offline(False)
+    expect(stale.locator("#sc-queue")).to_have_text("All scans uploaded")
+    expect(stale.locator("#sc-notices")).to_contain_text("Cancelled or refunded (Dora Dahl)")
+    phone.screenshot(stale, "transferred-stale-door-told")
+    assert checkins(db, dora) == 1
+    cut = "net::ERR_INTERNET_DISCONNECTED"
+    errors = [e for e in phone.console_errors if cut not in e]
+    assert errors == [], errors
