@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from summit.models import CancelPolicy, PaymentMethod, TicketStatus
+from summit.models import CancelPolicy, PaymentMethod, Role, TicketStatus
 from summit.services.payments import core as payments
 from summit.services.tickets.ordering import (
     AttendeeDetails,
@@ -15,7 +15,7 @@ from summit.services.tickets.ordering import (
     reserve_tickets,
     save_details,
 )
-from tests.conftest import STOCKHOLM
+from tests.conftest import PASSWORD, STOCKHOLM
 from tests.e2e.conftest import Browsing
 
 pytestmark = pytest.mark.e2e
@@ -130,5 +130,30 @@ def test_cancel_and_transfer_on_a_phone(phone, db, summit, lang):
     db.session.commit()  # a fresh read of what the server committed
     assert order.tickets[0].attendee_name == "Mohammed Ängström"
     # The browser logs the empty form's 422 (the page with its errors); nothing else.
+    errors = [e for e in phone.console_errors if "422 (UNPROCESSABLE ENTITY)" not in e]
+    assert errors == [], errors
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_organizer_sets_the_policy_on_a_phone(phone, db, summit, make_user, grant, lang):
+    event, _regular = summit
+    organizer = grant(make_user("omar@example.org", name="Omar Haddad"), event, Role.ORGANIZER)
+    page = phone.new_page(locale=WORDS[lang]["locale"])
+    page.goto("/login")
+    page.locator("#email").fill(organizer.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#password").press("Enter")
+    page.wait_for_load_state()
+    page.goto(f"/manage/events/{event.slug}/self-service")
+    phone.screenshot(page, f"{lang}-policy")
+    page.locator("#cancel_fee").fill("")
+    page.locator("form.form-grid button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()  # a fee policy needs its fee
+    phone.screenshot(page, f"{lang}-policy-errors")
+    page.locator("#policy-0").check()  # off
+    page.locator("form.form-grid button[type=submit]").click()
+    expect(page.locator(".flashes")).to_be_visible()
+    db.session.commit()
+    assert db.session.get(type(event), event.id).cancel_policy is CancelPolicy.OFF
     errors = [e for e in phone.console_errors if "422 (UNPROCESSABLE ENTITY)" not in e]
     assert errors == [], errors
