@@ -1,15 +1,19 @@
 """The waiting list in real browsers (issue 16, acceptance 2): a sold-out ticket, two
-people join its list from their phones, the ticket's attendee cancels it, the first in
-line gets the offer by mail and lets it run out, and the second buys through theirs.
+people join its list from their phones, the ticket's attendee cancels it herself within
+the event's policy (full refund until 30 April), the first in line gets the offer by mail
+and lets it run out, and the second buys through theirs.
 Mail goes through the worker to a real SMTP server; the pages are Swedish."""
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select, update
 
 from summit.models import (
+    CancelPolicy,
     Order,
     OrderStatus,
     PaymentMethod,
@@ -20,7 +24,6 @@ from summit.models import (
     utcnow,
 )
 from summit.services import worker
-from summit.services.payments.refunds import cancel_order
 from summit.services.tickets.ordering import holding_condition
 from tests.smtp import app_config, running_smtp
 
@@ -29,11 +32,14 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def workshop(app, db, make_event, make_ticket_type, live_server):
-    """A summit whose workshop day has one seat, bought by Karin Lindberg."""
+    """A summit whose workshop day has one seat, bought by Karin Lindberg; attendees may
+    cancel with a full refund until 30 April."""
     event = make_event(
         slug="summit2027",
         name_sv="Social Innovation Summit 2027",
         name_en="Social Innovation Summit 2027",
+        cancel_policy=CancelPolicy.FULL_REFUND,
+        cancel_deadline=datetime(2027, 4, 30, 23, 59, tzinfo=ZoneInfo("Europe/Stockholm")),
     )
     day = make_ticket_type(event, "Workshopdag", name_en="Workshop day", price=0, capacity=1)
     order = Order(
@@ -89,7 +95,7 @@ def link_in(mail, path: str) -> str:
 @pytest.mark.parametrize("browsing", ["phone"], indirect=True)
 def test_a_freed_seat_goes_to_the_first_in_line_then_to_the_second(browsing, workshop, app, db):
     _event, day, karins = workshop
-    karins_id, capacity = karins.id, day.capacity  # the worker's rounds end the session
+    karins_token, capacity = karins.token, day.capacity  # the worker's rounds end the session
     asa = join(browsing, "Åsa Öberg-Lindqvist", "asa@umea.se")
     mohammed = join(browsing, "Mohammed Yilmaz", "mohammed@fryshuset.se")
 
@@ -98,9 +104,14 @@ def test_a_freed_seat_goes_to_the_first_in_line_then_to_the_second(browsing, wor
         joined = [m["To"] for m in smtp.messages]
         assert sorted(joined) == ["asa@umea.se", "mohammed@fryshuset.se"]
 
-        # Karin cannot go: her ticket is cancelled, and its seat is free.
-        fresh(db)
-        cancel_order(db.session.get(Order, karins_id))
+        # Karin cannot go: she cancels her ticket from her order page, within the policy.
+        karin = browsing.new_page()
+        karin.goto(f"/events/summit2027/orders/{karins_token}/")
+        karin.get_by_role("link", name=re.compile("Avboka biljett")).click()
+        expect(karin.get_by_role("heading", level=1)).to_have_text("Avboka biljett")
+        browsing.screenshot(karin, "attendee-cancels")
+        karin.get_by_role("button", name="Ja, avboka biljetten").click()
+        expect(karin.get_by_text("Biljetten är avbokad.")).to_be_visible()
         # The seat is the line's: the shop does not sell it to whoever comes first.
         visitor = browsing.new_page()
         visitor.goto("/events/summit2027/tickets/")
