@@ -47,7 +47,7 @@ def apply(event, ticket_type, name="Åsa Öberg-Lindqvist", attendees=1, motivat
 def mails_to(db, address):
     db.session.commit()
     to = OutboxMessage.to_address == address
-    return list(db.session.scalars(select(OutboxMessage).where(to)))
+    return list(db.session.scalars(select(OutboxMessage).where(to).order_by(OutboxMessage.id)))
 
 
 def test_an_application_holds_no_seat_and_the_shop_does_not_sell_the_type(db, seminar):

@@ -399,7 +399,7 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
     made = {
         "type_id": ticket_type.id,
         "code_id": code.id,
-        "question_id": question.id,
+        "registration_question_id": question.id,  # question_id is the call for speakers' own
         "addon_id": dinner.id,
     }
     voucher_model = getattr(models, "Voucher", None)  # tickets by code (issue 13, owner 1)

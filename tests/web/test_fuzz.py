@@ -149,6 +149,7 @@ def _world(db):
         "format_id": m.SessionFormat,
         "criterion_id": m.ReviewCriterion,
         "question_id": m.CfpQuestion,
+        "registration_question_id": m.Question,
         "access_code_id": m.AccessCode,
         "track_id": m.Track,
         "reviewer_id": m.User,

@@ -70,8 +70,8 @@ def new_question(slug):
 
 
 @event_role_required(ORGANIZER)
-def edit_question(slug, question_id):
-    question = of_event_or_404(Question, question_id)
+def edit_question(slug, registration_question_id):
+    question = of_event_or_404(Question, registration_question_id)
     form = _form(question)
     if form_saved(form, lambda: _save(form, question), FIELDS):
         return redirect(url_for("tickets.question_list", slug=slug))
@@ -87,8 +87,8 @@ def edit_question(slug, question_id):
 
 
 @event_role_required(ORGANIZER)
-def move_question(slug, question_id):
-    question = of_event_or_404(Question, question_id)
+def move_question(slug, registration_question_id):
+    question = of_event_or_404(Question, registration_question_id)
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -97,17 +97,23 @@ def move_question(slug, question_id):
 
 
 @event_role_required(ORGANIZER)
-def deactivate_question(slug, question_id):
-    question = of_event_or_404(Question, question_id)
+def deactivate_question(slug, registration_question_id):
+    question = of_event_or_404(Question, registration_question_id)
     if form_removed(DeactivateForm(), lambda: question_setup.deactivate_question(question)):
         flash(_("The question is no longer asked. Its answers are kept."), "success")
     return redirect(url_for("tickets.question_list", slug=slug))
 
 
 @event_role_required(ORGANIZER)
-def delete_question(slug, question_id):
-    question = of_event_or_404(Question, question_id)
+def delete_question(slug, registration_question_id):
+    question = of_event_or_404(Question, registration_question_id)
     if not form_removed(DeleteForm(), lambda: question_setup.delete_question(question)):
-        return redirect(url_for("tickets.edit_question", slug=slug, question_id=question_id))
+        return redirect(
+            url_for(
+                "tickets.edit_question",
+                slug=slug,
+                registration_question_id=registration_question_id,
+            )
+        )
     flash(_("The question is deleted."), "success")
     return redirect(url_for("tickets.question_list", slug=slug))
