@@ -71,7 +71,11 @@ def actions(db, order) -> list[str]:
 
 def mails_to(db, address) -> list[OutboxMessage]:
     return list(
-        db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == address))
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_address == address)
+            .order_by(OutboxMessage.id)
+        )
     )
 
 

@@ -42,7 +42,11 @@ def full(db, make_event, make_ticket_type):
 def mails_to(db, address: str) -> list[OutboxMessage]:
     db.session.commit()
     return list(
-        db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == address))
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_address == address)
+            .order_by(OutboxMessage.id)
+        )
     )
 
 
