@@ -50,6 +50,7 @@ class RecordingHandler:
         self.refuse_rcpt: Reply | None = None
         self.refuse_data: Reply | None = None
         self._lock = threading.Lock()
+        self.arrived = threading.Condition(self._lock)  # notified with each message kept
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         reply = self.refuse_rcpt(address) if self.refuse_rcpt else None
@@ -66,8 +67,9 @@ class RecordingHandler:
             if reply:
                 return reply
         message = message_from_bytes(envelope.content, policy=policy.default)
-        with self._lock:
+        with self.arrived:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.arrived.notify_all()
         return "250 Message accepted for delivery"
 
 
@@ -96,6 +98,14 @@ class SMTPServer:
     @property
     def messages(self) -> list[EmailMessage]:
         return [r.message for r in self.received]
+
+    def wait_for(self, done: Callable[[list[EmailMessage]], bool], timeout: float = 10) -> bool:
+        """Wait until `done(messages)` holds, woken by each message that arrives (no
+        polling); False if it still does not after `timeout` seconds."""
+        with self.handler.arrived:
+            return self.handler.arrived.wait_for(
+                lambda: done([r.message for r in self.handler.received]), timeout
+            )
 
     def message_ids(self) -> Counter:
         """How many times each Message-ID arrived."""

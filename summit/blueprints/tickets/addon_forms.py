@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ...forms import CountField, Form, at_most, between, strip
 from ...services.tickets.sales import MAX_CAPACITY
 from .forms import AttendeeForm, CheckoutForm
-from .manage_forms import TicketTypeForm
+from .manage_forms import TicketTypeForm, sale_item_initial
 
 
 class AddonForm(TicketTypeForm):
@@ -52,9 +52,10 @@ class AddonForm(TicketTypeForm):
 
     @staticmethod
     def initial(addon, tz) -> dict:
-        data = {
-            name: getattr(addon, name)
-            for name in (
+        data = sale_item_initial(
+            addon,
+            tz,
+            (
                 "name_sv",
                 "name_en",
                 "description_sv",
@@ -64,12 +65,9 @@ class AddonForm(TicketTypeForm):
                 "capacity",
                 "badge_label",
                 "is_active",
-            )
-        }
+            ),
+        )
         data["ticket_types"] = [t.id for t in addon.ticket_types]
-        for name in ("sale_starts_at", "sale_ends_at"):
-            value = getattr(addon, name)
-            data[name] = value.astimezone(tz).replace(tzinfo=None) if value else None
         return data
 
 

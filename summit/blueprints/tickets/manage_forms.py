@@ -185,9 +185,10 @@ class TicketTypeForm(Form):
     @staticmethod
     def initial(ticket_type, tz) -> dict:
         """The form's values for an existing ticket type, times in the event's zone."""
-        data = {
-            name: getattr(ticket_type, name)
-            for name in (
+        data = sale_item_initial(
+            ticket_type,
+            tz,
+            (
                 "name_sv",
                 "name_en",
                 "description_sv",
@@ -201,14 +202,22 @@ class TicketTypeForm(Form):
                 "position",
                 "requires_approval",
                 "approval_hold_hours",
-            )
-        }
+            ),
+        )
         data["access_code"] = ticket_type.access_code or ""
         data["badge_role"] = ticket_type.badge_role.value
-        for name in ("sale_starts_at", "sale_ends_at"):
-            value = getattr(ticket_type, name)
-            data[name] = value.astimezone(tz).replace(tzinfo=None) if value else None
         return data
+
+
+def sale_item_initial(item, tz, names: tuple[str, ...]) -> dict:
+    """A form's values for something sold (a ticket type, an add-on): the named
+    columns as they are, the sale window in the event's zone without its offset (as the
+    browser's date-time field takes it)."""
+    data = {name: getattr(item, name) for name in names}
+    for name in ("sale_starts_at", "sale_ends_at"):
+        value = getattr(item, name)
+        data[name] = value.astimezone(tz).replace(tzinfo=None) if value else None
+    return data
 
 
 class DiscountCodeForm(Form):
