@@ -13,8 +13,8 @@ Phases, each bounded in time (SECONDS):
     group     a mailing to every attendee is sent (as the organizer's Skicka nu): the
               workers put it in the outbox and deliver it
     tickets   the ATTENDEES confirmation mails (order_mail.order_confirmed: the ticket
-              PDF and the receipt, rendered by the worker when it sends) are queued at
-              once, as after a sale, and delivered
+              PDF, rendered by the worker when it sends, and a link to the receipt) are
+              queued at once, as after a sale, and delivered
     trickle   TRICKLE single messages queued one every 0.2 s while the workers poll:
               how long one waits when nothing is queued before it
 

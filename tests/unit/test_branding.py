@@ -1,6 +1,7 @@
 """An event's logo and accent colour: checked and re-encoded on upload, and seen where
 people see them: on every badge layout, on the ticket PDF, as page images."""
 
+import base64
 import io
 
 import pytest
@@ -208,3 +209,25 @@ def test_the_ticket_shows_the_event_logo_and_accent(db, make_order):  # noqa: F8
     assert share_of(page, LOGO_RGB, band) > 0.01
     assert pdf.page_qr_codes(data) == [[order.tickets[0].secret]]
     assert "BILJETT" in pdf.text(data)
+
+
+def test_the_ticket_logo_is_print_sized_and_opaque_on_white():
+    """The stored logo (up to 800 px, with alpha) is what the page shows; the ticket gets
+    it at its printed size on its white tile, so the PDF writer does not re-encode 800 px
+    with a mask for every ticket."""
+    clear = Image.new("RGBA", (800, 400), (0, 0, 0, 0))
+    clear.paste(Image.new("RGBA", (400, 400), (*LOGO_RGB, 255)), (0, 0))
+    out = io.BytesIO()
+    clear.save(out, "PNG")
+    brand = Brand(logo=out.getvalue())
+
+    uri = brand.ticket_logo_uri
+    assert uri.startswith("data:image/png;base64,")
+    with Image.open(io.BytesIO(base64.b64decode(uri.partition(",")[2]))) as printed:
+        assert printed.mode == "RGB"
+        width, height = printed.size
+        assert (width, height) <= branding.TICKET_LOGO_PX and height == 103
+        assert abs(width / height - 2.0) < 0.02  # the shape kept
+        assert near(printed.getpixel((width // 4, height // 2)), LOGO_RGB, 4)
+        assert printed.getpixel((width - 2, height // 2)) == (255, 255, 255)  # was clear
+    assert Brand().ticket_logo_uri == ""

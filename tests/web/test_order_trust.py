@@ -298,8 +298,13 @@ def test_an_applied_discount_shows_on_every_page_mail_and_document(
     for body in (plain, rich):
         assert re.search(r"Rabatt \(DAG20\):? −100 kr", body), body
         assert "1 900 kr" in body
-    receipt = next(p for p in mail.iter_attachments() if p.get_filename().startswith("kvitto"))
-    receipt_text = pdf_text(receipt.get_content())
+    # The receipt is a link in the mail, to the PDF.
+    assert not [p for p in mail.iter_attachments() if p.get_filename().startswith("kvitto")]
+    receipt_link = re.search(r"http://summit\.test(/\S+/receipt\.pdf)", plain)[1]
+    assert receipt_link in html.unescape(mail.get_body(("html",)).get_content())
+    receipt = client.get(receipt_link)
+    assert receipt.status_code == 200 and receipt.mimetype == "application/pdf"
+    receipt_text = pdf_text(receipt.data)
     assert "Rabatt (DAG20) 25 % −80 kr −100 kr" in receipt_text
     assert "Totalt 1 900 kr" in receipt_text
 

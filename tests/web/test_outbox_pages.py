@@ -53,12 +53,12 @@ def _order(db, event, ticket_type, quantity=2, name="Eva Ek"):
 
 
 def paid_order(world):
-    """Paid by card: a ticket PDF per attendee and the receipt."""
+    """Paid by card: a ticket PDF per attendee; the receipt is a link in the text."""
     order = _order(world.db, world.event, world.priced)
     payments.start_payment(order, PaymentMethod.DEV)
     payment = order.payments[0]
     payments.record_payment(payment, payment.amount, payment.currency)
-    return "eva@example.org", ["biljett-", "biljett-", "kvitto-"]
+    return "eva@example.org", ["biljett-", "biljett-"]
 
 
 def invoiced_order(world):
@@ -345,20 +345,20 @@ def test_every_kind_of_mail_opens_in_every_state(world, kind, state):
 
 
 def test_attachments_are_described_and_made_on_demand(world):
-    paid_order(world)
+    invoiced_order(world)
     message = mail_to(world.db, "eva@example.org")
     response = world.client.get(f"/manage/outbox/{message.id}")
     text = page_text(response)
-    assert "Biljett (PDF)" in text and "Kvitto (PDF)" in text
+    assert "Biljett (PDF)" in text and "Faktura (PDF)" in text
     links = re.findall(
         r'href="(/manage/outbox/\d+/attachments/\d+)"', response.get_data(as_text=True)
     )
-    assert len(links) == 3
-    receipt = world.client.get(links[-1])
-    assert receipt.status_code == 200
-    assert receipt.mimetype == "application/pdf"
-    assert receipt.data.startswith(b"%PDF")
-    assert "kvitto-" in receipt.headers["Content-Disposition"]
+    assert len(links) == 2
+    invoice = world.client.get(links[-1])
+    assert invoice.status_code == 200
+    assert invoice.mimetype == "application/pdf"
+    assert invoice.data.startswith(b"%PDF")
+    assert "faktura-" in invoice.headers["Content-Disposition"]
     # Another message's attachment is not reachable through this one.
     other = message.id + 1000
     assert world.client.get(links[0].replace(f"/{message.id}/", f"/{other}/")).status_code == 404
@@ -389,7 +389,7 @@ def test_a_failed_ticket_mail_can_be_tried_again(world, app):
         assert deliver_pending().sent == 1
     [email] = smtp.messages
     names = [a.get_filename() for a in email.iter_attachments()]
-    assert len(names) == 3 and names[-1].startswith("kvitto-")
+    assert len(names) == 2 and all(name.startswith("biljett-") for name in names)
     assert "Skickat" in page_text(world.client.get(page))
 
 

@@ -81,8 +81,8 @@ def test_the_buyer_pays_by_card_from_the_checkout_page(client, db, fake, event):
     (mail,) = confirmations(db)
     assert [a.document for a in mail.attachments] == [
         *(f"ticket:{t.id}" for t in order.tickets),
-        f"receipt:{order.id}",
     ]
+    assert f"/orders/{order.token}/receipt.pdf" in mail.body_text
     page = client.get(order_page(order)).get_data(as_text=True)
     assert "flash-success" in page
 

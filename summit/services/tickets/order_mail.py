@@ -1,7 +1,9 @@
 """Emails about orders, queued in the outbox in the caller's transaction.
 
-Ticket, receipt and invoice PDFs are attached as document references, rendered by
-the worker when it sends (services/tickets/documents.py).
+Ticket and invoice PDFs are attached as document references, rendered by the worker
+when it sends (services/tickets/documents.py). The receipt of a paid order is a link to
+its PDF: the kvitto is a page of tables that costs WeasyPrint twice what a ticket does
+(bench/mail.py), and a buyer who wants it for their books gets it in one click.
 """
 
 from flask_babel import gettext as _
@@ -22,16 +24,20 @@ def _organizers(order: Order) -> list[str]:
     return organizer_emails(order.event)
 
 
+def receipt_url(order: Order) -> str:
+    return external_url("tickets.receipt_pdf", slug=order.event.slug, token=order.token)
+
+
 def order_confirmed(order: Order) -> None:
-    """Tickets (one PDF each), and the receipt or the invoice, to the buyer."""
+    """Tickets (one PDF each) and, bought on invoice, the invoice, to the buyer; a paid
+    order's receipt as a link."""
     attachments = [
         Attachment.pdf(f"biljett-{order.reference}-{n}.pdf", f"ticket:{ticket.id}")
         for n, ticket in enumerate(order.valid_tickets, start=1)
     ]
     if order.status is OrderStatus.INVOICED:
         attachments.append(Attachment.pdf(f"faktura-{order.reference}.pdf", f"invoice:{order.id}"))
-    elif order.total > 0:
-        attachments.append(Attachment.pdf(f"kvitto-{order.reference}.pdf", f"receipt:{order.id}"))
+    paid = order.status is OrderStatus.PAID and order.total > 0
     queue_mail(
         order.buyer_email,
         "order_confirmed",
@@ -41,6 +47,7 @@ def order_confirmed(order: Order) -> None:
         order=order,
         event=order.event,
         link=order_url(order),
+        receipt_link=receipt_url(order) if paid else "",
     )
 
 
