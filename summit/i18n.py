@@ -38,6 +38,7 @@ def init_i18n(app, babel) -> None:
     app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["share"] = share
     # Every date in a template goes through the named formats (the Flask-Babel filters
     # of the same names, which gave "12/6/26, 11:03 AM" in English, are replaced).
     app.jinja_env.filters["datetimeformat"] = format_datetime
@@ -212,6 +213,13 @@ def money(ore: int, currency: str = "SEK") -> str:
         currency_digits=False,
         locale=str(get_locale() or "sv"),
     )
+
+
+def share(fraction: float) -> str:
+    """A share as people write it: "42 %" in Swedish, "42%" in English."""
+    from babel.numbers import format_percent
+
+    return format_percent(fraction, locale=BABEL_LOCALES[_language()])
 
 
 def local_day(day) -> str:

@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth
     from .badges import bp as badges
     from .checkin import bp as checkin
+    from .impact import bp as impact
     from .mailings import bp as mailings
     from .ops import bp as ops
     from .payments import bp as payments
@@ -43,3 +44,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(ops)
     app.register_blueprint(mailings)
+    app.register_blueprint(impact)

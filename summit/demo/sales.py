@@ -117,7 +117,7 @@ ORGANISATIONS = [
 DIETS = ["", "", "", "", "Vegetarisk", "Vegansk", "Glutenfri", "Laktosfri", "Halal"]
 
 
-def _ensure_types(event: Event, specs) -> list[TicketType]:
+def ensure_types(event: Event, specs) -> list[TicketType]:
     existing = {
         t.name_sv: t
         for t in db.session.scalars(select(TicketType).where(TicketType.event_id == event.id))
@@ -150,7 +150,7 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return f"{first} {last}", f"{first}.{last}".lower().translate(str.maketrans("åäö", "aao"))
 
 
-def _sell(event: Event, types: list[TicketType], attendees: int, rng: random.Random) -> int:
+def sell(event: Event, types: list[TicketType], attendees: int, rng: random.Random) -> int:
     """Paid (and some invoiced) orders of 1–3 tickets until `attendees` tickets exist."""
     now = utcnow()
     by_kind = (
@@ -270,11 +270,11 @@ def create_demo_sales(events: list[Event]) -> list[str]:
         (summit, SUMMIT_TYPES, 200),
         *[(s, SEMINAR_TYPES, 25) for s in seminars],
     ]:
-        types = _ensure_types(event, specs)
+        types = ensure_types(event, specs)
         has_orders = db.session.scalar(
             select(func.count()).select_from(Order).where(Order.event_id == event.id)
         )
-        sold = 0 if has_orders else _sell(event, types, attendees, rng)
+        sold = 0 if has_orders else sell(event, types, attendees, rng)
         db.session.commit()
         if sold:
             lines.append(f"  {event.slug}: {sold} attendees")

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, Time, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
@@ -109,6 +109,8 @@ class Event(db.Model):
     reservation_minutes: Mapped[int] = mapped_column(default=30)
     # How long a waiting-list offer holds its seats for the person it goes to.
     offer_hours: Mapped[int] = mapped_column(default=48, server_default="48")
+    # The impact report's summary (figures only, no person) on a public page.
+    impact_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     invoice_due_days: Mapped[int] = mapped_column(default=30)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

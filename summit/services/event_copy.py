@@ -39,8 +39,9 @@ from ..models.cfp import DecisionTemplate
 from .events import SLUG_RE, EventError, get_event
 
 YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
-# Never copied from a row: who made it when, and the tokens that must stay unique.
-NOT_COPIED = {"created_at", "updated_at", "published_at", "logo_token"}
+# Never copied from a row: who made it when, the tokens that must stay unique, and the
+# impact summary's switch (next year's figures are not this year's).
+NOT_COPIED = {"created_at", "updated_at", "published_at", "logo_token", "impact_public"}
 
 
 def copy_event(

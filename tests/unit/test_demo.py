@@ -8,6 +8,7 @@ from summit.models import (
     BadgeRole,
     CallForProposals,
     Checkin,
+    CheckinList,
     Event,
     EventKind,
     EventRole,
@@ -117,7 +118,14 @@ def test_demo_has_stations_and_people_checked_in(app, db, demo):
         ("Entré A", False),
         ("Registrering", True),
     ]
-    assert db.session.scalar(select(func.count()).select_from(Checkin)) == 60
+    summit = db.session.scalars(select(Event).where(Event.slug == "summit2027")).one()
+    checked_in = (
+        select(func.count())
+        .select_from(Checkin)
+        .join(Checkin.checkin_list)
+        .where(CheckinList.event_id == summit.id)
+    )
+    assert db.session.scalar(checked_in) == 60
 
 
 def test_demo_has_an_open_call_with_proposals_in_every_state(app, db, demo):
@@ -126,7 +134,9 @@ def test_demo_has_an_open_call_with_proposals_in_every_state(app, db, demo):
     from summit.services.program.snapshot import scheduled_speakers
 
     summit = db.session.scalars(select(Event).where(Event.slug == "summit2027")).one()
-    call = db.session.scalars(select(CallForProposals)).one()
+    call = db.session.scalars(
+        select(CallForProposals).where(CallForProposals.event_id == summit.id)
+    ).one()
     assert call.event_id == summit.id and call.anonymous_review
     assert call.is_open(datetime(2027, 1, 15, 12, 0, tzinfo=UTC))
     assert [(f.name_sv, f.duration_minutes) for f in call.formats] == [
@@ -237,4 +247,28 @@ def test_demo_summit_sells_add_ons_and_has_applications_waiting(db, demo):
     waiting = approval.applications(summit)
     assert [o.buyer_name for o in waiting][:2] == ["Lars Ängström", "Mohammed Hassan"]
     assert all(o.tickets[0].ticket_type.requires_approval for o in waiting)
-    assert db.session.scalar(select(func.count()).select_from(Addon)) == 2
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Addon).where(Addon.event_id == summit.id)
+        )
+        == 2
+    )
+
+
+def test_demo_has_last_years_summit_over_for_the_impact_report(db, demo):
+    from summit.services.accounts import find_user
+    from summit.services.events import get_event
+    from summit.services.impact import impact_report
+    from summit.services.impact.report import comparable_events
+
+    last, summit = get_event("summit2026"), get_event("summit2027")
+    assert last.is_published and last.ends_at < summit.starts_at
+    report = impact_report(last)
+    assert report.begun and report.registered == 180
+    assert 0 < report.no_shows < report.registered
+    days = [row.attended for row in report.breakdown("day").rows]
+    assert days == sorted(days, reverse=True) and days[-1] > 0  # fewer each day
+    assert sum(r.registered for r in report.breakdown("sector").rows) == 180
+    # This year's organizer sets this year against last year's by default.
+    assert comparable_events(summit, find_user("arrangor@example.org"))[0] == last
+    assert impact_report(summit).returning > 0

@@ -224,14 +224,15 @@ def _html(template: str, order: Order, **context) -> str:
     return current_app.jinja_env.get_template(f"documents/{template}").render(
         order=order,
         event=order.event,
-        seller=_seller(),
+        seller=seller_details(),
         lang=str(get_locale() or "sv"),
         percent=_percent,
         **context,
     )
 
 
-def _seller() -> dict:
+def seller_details() -> dict:
+    """MSI as the seller on its documents: name, address lines, org. and VAT numbers."""
     config = current_app.config
 
     def get(key: str) -> str:

@@ -1,0 +1,79 @@
+"""The organizers' impact report of an event, under /manage/events/<slug>/impact: the
+page, the same report as Excel and PDF, and the switch of its public summary."""
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...access import event_role_required
+from ...models import Role
+from ...services.impact import charts, export, public
+from ...services.impact.report import comparable_events, impact_report
+from .forms import NO_COMPARISON, CompareForm, PublicSwitchForm
+
+ORGANIZER = Role.ORGANIZER
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report():
+    """The report and its comparison form; a comparison that is not one of the choices
+    is answered 400, with the report alone."""
+    events = comparable_events(g.event, current_user)
+    form = CompareForm(request.args)
+    form.set_choices(events)
+    valid = form.validate()
+    chosen = form.compare.data if valid else NO_COMPARISON
+    if chosen == "":
+        other = events[0] if events else None
+    else:
+        other = next((e for e in events if e.slug == chosen), None)
+    return impact_report(g.event, other), form, 200 if valid else 400
+
+
+@event_role_required(ORGANIZER)
+def report(slug):
+    found, form, status = _report()
+    return render_template(
+        "impact/report.html",
+        event=g.event,
+        report=found,
+        charts=charts,
+        form=form,
+        switch=PublicSwitchForm(public=g.event.impact_public),
+    ), status
+
+
+@event_role_required(ORGANIZER)
+def report_xlsx(slug):
+    found, _form, status = _report()
+    if status != 200:
+        return redirect(url_for("impact.report", slug=slug))
+    return _download(export.report_xlsx(found), XLSX, f"effekt-{slug}.xlsx")
+
+
+@event_role_required(ORGANIZER)
+def report_pdf(slug):
+    found, _form, status = _report()
+    if status != 200:
+        return redirect(url_for("impact.report", slug=slug))
+    return _download(export.report_pdf(found), "application/pdf", f"effekt-{slug}.pdf")
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@event_role_required(ORGANIZER)
+def public_switch(slug):
+    form = PublicSwitchForm()
+    if form.validate_on_submit():
+        public.set_public(g.event, form.public.data)
+        flash(
+            _("The summary is public.") if form.public.data else _("The summary is not public."),
+            "success",
+        )
+        return redirect(url_for("impact.report", slug=slug))
+    abort(400)

@@ -1,0 +1,262 @@
+"""The impact report: its figures counted from tickets, answers and check-ins (and
+nothing else), its page for organizers only, its Excel and PDF exports, the comparison
+with last year's event, and the public summary an organizer switches on."""
+
+import io
+import re
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from summit.extensions import db as _db
+from summit.models import (
+    Answer,
+    AnswerKind,
+    Checkin,
+    CheckinList,
+    Event,
+    OrderStatus,
+    Question,
+    QuestionScope,
+    Role,
+    TicketStatus,
+)
+from summit.services.impact import impact_report
+from tests import pdf
+from tests.checkin_world import ticket, ticket_type
+from tests.conftest import STOCKHOLM, csrf_token, sign_in, statements
+
+SECTORS = [
+    {"key": "offentlig", "sv": "Offentlig sektor", "en": "Public sector"},
+    {"key": "ideburen", "sv": "Idéburen sektor", "en": "Civil society"},
+    {"key": "akademi", "sv": "Akademi", "en": "Academia"},
+]
+AFTER = datetime(2027, 5, 21, 12, 0, tzinfo=STOCKHOLM)  # the day after the summit
+
+
+def sector_question(event) -> Question:
+    question = Question(
+        event=event,
+        key="sektor",
+        kind=AnswerKind.CHOICE,
+        scope=QuestionScope.ATTENDEE,
+        label_sv="Sektor",
+        label_en="Sector",
+        choices=SECTORS,
+    )
+    _db.session.add(question)
+    _db.session.commit()
+    return question
+
+
+def answer(question, made, value) -> None:
+    _db.session.add(Answer(question=question, order=made.order, ticket=made, value=value))
+    _db.session.commit()
+
+
+def check_in(made, checkin_list) -> Checkin:
+    row = Checkin(ticket=made, checkin_list=checkin_list)
+    _db.session.add(row)
+    _db.session.commit()
+    return row
+
+
+@pytest.fixture
+def world(db, make_event):
+    """Last year's summit (three people, one of them back this year) and this year's:
+    seven registered over two ticket types, answers to "sektor", check-ins on day 1 and
+    day 2, and tickets that must not count (cancelled, unpaid)."""
+    then = make_event(slug="summit2026", starts_at=datetime(2026, 5, 19, 9, tzinfo=STOCKHOLM))
+    last_type = ticket_type(then)
+    for n in range(3):
+        ticket(then, last_type, email=f"old{n}@example.org", organisation="Region Skåne")
+
+    event = make_event(slug="summit2027")
+    regular = ticket_type(event, "Ordinarie", position=0)
+    day_one = ticket_type(event, "Förkonferens", position=1)
+    question = sector_question(event)
+    day1 = CheckinList(event=event, name="Dag 1", day=datetime(2027, 5, 18).date())
+    day2 = CheckinList(event=event, name="Dag 2", day=datetime(2027, 5, 19).date())
+    day2.ticket_types = [regular]
+    _db.session.add_all([day1, day2])
+    _db.session.commit()
+
+    people = [
+        # (type, organisation, sector, checked in on)
+        (regular, "Malmö stad", "offentlig", [day1, day2]),
+        (regular, "malmö  stad", "offentlig", [day1]),
+        (regular, "Coompanion", "ideburen", [day2]),
+        (regular, "Lunds universitet", "akademi", []),
+        (regular, "", "", []),
+        (day_one, "Malmö stad", "offentlig", [day1]),
+        (day_one, "Ängby fritidsgård", "ideburen", []),
+    ]
+    tickets = []
+    for n, (of_type, organisation, sector, lists) in enumerate(people):
+        # The fourth person came last year too (the same address in other case).
+        email = "OLD1@example.org" if n == 3 else f"new{n}@example.org"
+        made = ticket(event, of_type, email=email, organisation=organisation)
+        if sector:
+            answer(question, made, sector)
+        for checkin_list in lists:
+            check_in(made, checkin_list)
+        tickets.append(made)
+    # Not registered: a cancelled ticket and an unpaid order, both checked in anyway.
+    cancelled = ticket(event, regular, ticket_status=TicketStatus.CANCELLED)
+    check_in(cancelled, day1)
+    ticket(event, regular, status=OrderStatus.RESERVED)
+    # An undone check-in does not count.
+    undone = check_in(tickets[3], day1)
+    undone.undone_at = undone.created_at
+    _db.session.commit()
+    return event, then, tickets
+
+
+def rows(breakdown):
+    return [(r.label, r.registered, r.attended) for r in breakdown.rows]
+
+
+def test_the_figures_count_registered_tickets_and_their_check_ins(world, clock):
+    event, then, _tickets = world
+    clock.set(AFTER)
+    report = impact_report(event, compare=then)
+
+    assert (report.registered, report.attended, report.no_shows) == (7, 4, 3)
+    assert rows(report.breakdown("sector")) == [
+        ("Offentlig sektor", 3, 3),
+        ("Idéburen sektor", 2, 1),
+        ("Akademi", 1, 0),
+        ("Inget svar", 1, 0),
+    ]
+    assert rows(report.breakdown("type")) == [("Ordinarie", 5, 3), ("Förkonferens", 2, 1)]
+    # Day 2 admits only Ordinarie; day 3 has no list of its own, so every type.
+    assert rows(report.breakdown("day")) == [
+        ("tisdag 18 maj", 7, 3),
+        ("onsdag 19 maj", 5, 2),
+        ("torsdag 20 maj", 7, 0),
+    ]
+    # Spellings of one organisation are one; the most common spelling is shown.
+    assert rows(report.breakdown("organisation"))[:2] == [
+        ("Malmö stad", 3, 3),
+        ("Coompanion", 1, 1),
+    ]
+    assert rows(report.breakdown("organisation"))[-1] == ("Ingen organisation angiven", 1, 0)
+    assert (report.first_time, report.returning) == (6, 1)
+    assert report.sales.points[-1][1] == 7
+
+    compared = {row[0]: row[1:] for row in report.comparison.rows}
+    assert compared["Registrerade"] == [7, 3]
+    assert compared["Närvarande"] == [4, 0]
+
+
+def test_before_the_event_nobody_is_a_no_show(world, clock):
+    event, _then, _tickets = world
+    clock.set(datetime(2027, 5, 1, 12, tzinfo=STOCKHOLM))
+    report = impact_report(event)
+    assert (report.registered, report.begun, report.no_shows) == (7, False, 0)
+    assert report.key_figures().rows[1] == ["Närvarande", None, None]
+    # Check-ins before the event (a rehearsal at the door) are not attendance yet.
+    assert report.breakdown("sector").table().header == ["Sektor", "Registrerade"]
+
+
+@pytest.fixture
+def organizer(world, make_user, grant, client, clock):
+    """Signed in the day after the summit (a session is for its own time)."""
+    clock.set(AFTER)
+    event, then, _tickets = world
+    user = make_user("org@example.org")
+    grant(user, event, Role.ORGANIZER)
+    grant(user, then, Role.ORGANIZER)
+    sign_in(client, user)
+    return user
+
+
+def test_the_page_shows_charts_with_their_tables(client, organizer, world):
+    response = client.get("/manage/events/summit2027/impact/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    charts = re.findall(r"<svg [^>]*role=\"img\"[^>]*>\s*<title[^>]*>([^<]+)</title>", html)
+    assert charts[:4] == ["Per sektor", "Per biljettyp", "Per dag", "Per organisation"]
+    assert "Jämfört med Testevenemang" in html  # last year's event, by default
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Offentlig sektor 3 3 0 100 %" in text
+    assert "Deltagare" not in text  # no person's name anywhere
+
+
+def test_the_workbook_has_a_sheet_per_table_with_numbers(client, organizer, world):
+    response = client.get("/manage/events/summit2027/impact/report.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames[:5] == [
+        "Nyckeltal",
+        "Per sektor",
+        "Per biljettyp",
+        "Per dag",
+        "Per organisation",
+    ]
+    sector = book["Per sektor"]
+    values = [[c.value for c in row] for row in sector.iter_rows(min_row=2)]
+    assert values[0] == ["Offentlig sektor", 3, 3, 0, 1]
+    assert sector["E2"].number_format == "0%"
+    assert values[-1] == ["Totalt", 7, 4, 3, pytest.approx(4 / 7)]
+    assert sector._charts, "the breakdown's sheet has its bar chart"
+
+
+def test_the_pdf_is_the_report_with_its_charts(client, organizer, world):
+    response = client.get("/manage/events/summit2027/impact/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(pdf.text(response.data).split())
+    assert "Effektrapport" in text and "Offentlig sektor" in text
+    assert "Per organisation" in text
+
+
+def test_a_comparison_not_offered_is_refused(client, organizer, world, make_event):
+    other = make_event(slug="hemlig", starts_at=datetime(2025, 5, 1, 9, tzinfo=STOCKHOLM))
+    response = client.get(f"/manage/events/summit2027/impact/?compare={other.slug}")
+    assert response.status_code == 400  # not one this organizer organizes
+    assert "Jämfört med" not in response.get_data(as_text=True)
+    assert client.get("/manage/events/summit2027/impact/?compare=-").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/report.xlsx", "/report.pdf"], ids=["page", "xlsx", "pdf"])
+def test_only_the_events_organizers_see_the_report(client, world, make_user, grant, path):
+    event, then, _tickets = world
+    url = "/manage/events/summit2027/impact" + path
+    assert client.get(url).status_code == 302  # to sign in
+    other = make_user("other@example.org")
+    grant(other, then, Role.ORGANIZER)  # last year's, not this year's
+    sign_in(client, other)
+    assert client.get(url).status_code == 403
+
+
+def test_the_public_summary_is_off_until_switched_on(client, organizer, world):
+    event, _then, _tickets = world
+    assert client.get("/events/summit2027/impact").status_code == 404
+    page = "/manage/events/summit2027/impact/"
+    token = csrf_token(client, page)
+    assert client.post(page + "public", data={"public": "y"}).status_code == 400  # no CSRF
+    assert (
+        client.post(page + "public", data={"csrf_token": token, "public": "y"}).status_code == 302
+    )
+    _db.session.refresh(event)
+    assert event.impact_public
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    html = client.get("/events/summit2027/impact").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Registrerade 7" in text and "Närvarande 4" in text
+    assert "Offentlig sektor 43 %" in text
+    assert "Malmö stad" not in text and "Deltagare" not in text
+
+    token = csrf_token(client, "/login")  # signed out: the switch is for organizers
+    assert client.post(page + "public", data={"csrf_token": token}).status_code == 302
+    assert _db.session.scalar(select(Event.impact_public).where(Event.id == event.id))
+
+
+def test_the_report_costs_a_handful_of_queries(client, organizer, world):
+    client.get("/manage/events/summit2027/impact/?compare=-")
+    with statements() as sent:
+        assert client.get("/manage/events/summit2027/impact/?compare=-").status_code == 200
+    assert len(sent) <= 16, "\n".join(sent)
