@@ -260,3 +260,31 @@ def test_the_report_costs_a_handful_of_queries(client, organizer, world):
     with statements() as sent:
         assert client.get("/manage/events/summit2027/impact/?compare=-").status_code == 200
     assert len(sent) <= 16, "\n".join(sent)
+
+
+def test_a_whole_event_door_counts_people_on_the_day_they_came(world, clock):
+    """A list of the whole event lets a ticket in once: it counts on the day it did, and
+    someone let in there and at the day's own door that day is one person."""
+    event, _then, tickets = world
+    door = CheckinList(event=event, name="Entré")
+    _db.session.add(door)
+    _db.session.commit()
+    day_two_noon = datetime(2027, 5, 19, 12, tzinfo=STOCKHOLM)
+    for made in (tickets[2], tickets[4]):  # tickets[2] came in at day 2's door already
+        row = check_in(made, door)
+        row.created_at = day_two_noon
+    _db.session.commit()
+    clock.set(AFTER)
+    report = impact_report(event)
+    assert [r.attended for r in report.breakdown("day").rows] == [3, 3, 0]
+    assert report.attended == 5
+
+
+def test_a_chart_escapes_what_people_typed():
+    from summit.services.impact.charts import Series, bar_chart
+
+    svg = str(
+        bar_chart('A "title"', "<desc>", ["<script>alert(1)</script> & Co"], [Series("x", [3])])
+    )
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in svg
+    assert "<title id=" in svg and "A &#34;title&#34;" in svg and "&lt;desc&gt;" in svg

@@ -1,28 +1,33 @@
-"""The figures of one event, counted from its own data as the sales figures are.
+"""The figures of one event, counted by the database from its own data, as the sales
+figures are.
 
 Registered: a valid ticket in a confirmed order (paid, invoiced or free). Attended: a
 registered ticket with at least one check-in that was not undone. A no-show: registered,
 the event begun, never checked in. A day of a check-in is its list's day, or for a list
 of the whole event the day it happened, in the event's time zone.
 
-Each query is one aggregate or one row per registered ticket (2,000 for the summit), so
-the report costs a handful of queries however large the event (bench/report.py).
+Every figure is a GROUP BY over the event's tickets, so the report costs the same
+handful of queries, returning a few rows each, however large the event
+(bench/report.py: 2,000 registered, 9,000 check-ins).
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import and_, case, distinct, exists, func, literal, select
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import (
+    Answer,
     Checkin,
     CheckinList,
     Event,
     Order,
     OrderStatus,
     ProgramSession,
+    Question,
     Ticket,
     TicketStatus,
     TicketType,
@@ -33,39 +38,26 @@ from ..tickets.answers import find_question
 # The registration question whose answer is a person's sector (issue 16's demo asks it).
 SECTOR_KEY = "sektor"
 
-
-@dataclass(frozen=True)
-class Attendee:
-    """What the report needs of one registered ticket. No name: figures only."""
-
-    ticket_id: int
-    ticket_type_id: int
-    sector: str  # the answer's key; "" when not answered
-    organisation: str
-    registered_on: date  # in the event's time zone
-    days: frozenset[date]  # the days checked in
-
-    @property
-    def attended(self) -> bool:
-        return bool(self.days)
+Counts = tuple[int, int]  # (registered, attended)
 
 
 @dataclass
 class EventFigures:
+    """Registered and attended in all and per sector, ticket type, organisation and day,
+    and registrations per day. No person: figures only."""
+
     event: Event
-    attendees: list[Attendee]
-    types: dict[int, TicketType]
-    sector_question: object | None  # models.Question, or None when the event asks none
+    registered: int
+    attended: int
+    sector_question: Question | None
+    by_sector: dict[str, Counts]  # by the answer's key; "": not answered
+    by_type: dict[int, Counts]
+    by_organisation: dict[str, Counts]  # as written; "": none given
+    attended_on: dict[date, int]  # people checked in on each day
     # For each day of the event, the ticket types its lists admit (None: every type).
-    day_types: dict[date, set[int] | None] = field(default_factory=dict)
-
-    @property
-    def registered(self) -> int:
-        return len(self.attendees)
-
-    @property
-    def attended(self) -> int:
-        return sum(a.attended for a in self.attendees)
+    day_types: dict[date, set[int] | None]
+    registered_on: list[tuple[date, int]]  # registrations per day, in order of days
+    types: dict[int, TicketType] = field(default_factory=dict)
 
 
 def registered_tickets(event: Event):
@@ -84,81 +76,184 @@ def person_email():
     )
 
 
-def event_figures(event: Event) -> EventFigures:
-    """The event's registered tickets with their sector, organisation, day of
-    registration and days checked in: four queries."""
-    tz = event.tz
-    rows = db.session.execute(
-        select(
-            Ticket.id,
-            Ticket.order_id,
-            Ticket.ticket_type_id,
-            case(
-                (Ticket.attendee_organisation != "", Ticket.attendee_organisation),
-                else_=Order.buyer_organisation,
-            ),
-            func.coalesce(Order.confirmed_at, Order.created_at),
-        )
-        .join(Order, Order.id == Ticket.order_id)
-        .where(*registered_tickets(event))
-        .order_by(Ticket.id)
-    ).all()
+def _checked_in_on(list_ids: list[int]):
+    """Whether the ticket of the row was checked in (not undone) on one of the lists."""
+    return exists().where(
+        Checkin.ticket_id == Ticket.id,
+        Checkin.undone_at.is_(None),
+        Checkin.checkin_list_id.in_(list_ids),
+    )
+
+
+def _checked_in(event: Event):
+    """Whether the ticket of the row has a check-in at the event that was not undone."""
+    return exists().where(
+        Checkin.ticket_id == Ticket.id,
+        Checkin.undone_at.is_(None),
+        Checkin.checkin_list_id == CheckinList.id,
+        CheckinList.event_id == event.id,
+    )
+
+
+def event_figures(event: Event, days: bool = True) -> EventFigures:
+    """The event's figures; without `days`, not those per day of the event (what a
+    comparison with another event does not show)."""
     question = find_question(event, SECTOR_KEY)
-    sectors = _sectors(question, event) if question is not None else {}
-    days: dict[int, set[date]] = defaultdict(set)
-    for ticket_id, list_day, at in db.session.execute(
-        select(Checkin.ticket_id, CheckinList.day, Checkin.created_at)
-        .join(CheckinList, CheckinList.id == Checkin.checkin_list_id)
-        .where(CheckinList.event_id == event.id, Checkin.undone_at.is_(None))
+    lists = _day_lists(event) if days else []
+    day_lists: dict[date, list[int]] = {}
+    for checkin_list in lists:
+        day_lists.setdefault(checkin_list.day, []).append(checkin_list.id)
+    by_sector: dict[str, Counts] = {}
+    by_type: dict[int, Counts] = {}
+    by_organisation: dict[str, Counts] = {}
+    attended_on: Counter = Counter()
+    for sector, type_id, organisation, registered, attended, *on_days in _grouped(
+        event, question, list(day_lists.values())
     ):
-        days[ticket_id].add(list_day or _local_day(at, tz))
-    attendees = [
-        Attendee(
-            ticket_id=ticket_id,
-            ticket_type_id=type_id,
-            sector=sectors.get(ticket_id, sectors.get((order_id, None), "")),
-            organisation=" ".join((organisation or "").split()),
-            registered_on=_local_day(registered_at, tz),
-            days=frozenset(days.get(ticket_id, ())),
+        for counts, key in (
+            (by_sector, sector),
+            (by_type, type_id),
+            (by_organisation, organisation),
+        ):
+            before = counts.get(key, (0, 0))
+            counts[key] = (before[0] + registered, before[1] + attended)
+        for day, people in zip(day_lists, on_days, strict=True):
+            attended_on[day] += people
+    if days:
+        attended_on = _with_whole_event_lists(event, attended_on)
+    return EventFigures(
+        event=event,
+        registered=sum(r for r, _a in by_type.values()),
+        attended=sum(a for _r, a in by_type.values()),
+        sector_question=question,
+        by_sector=by_sector if question is not None else {},
+        by_type=by_type,
+        by_organisation=_fold(by_organisation),
+        attended_on=dict(attended_on),
+        day_types=_day_types(lists),
+        registered_on=_registered_on(event),
+        types={
+            t.id: t
+            for t in db.session.scalars(select(TicketType).where(TicketType.event_id == event.id))
+        },
+    )
+
+
+def _grouped(event: Event, question: Question | None, day_lists: list[list[int]]) -> list[tuple]:
+    """(sector key, ticket type id, organisation, registered, attended, and checked in on
+    each day of `day_lists`) for each combination among the event's registered tickets:
+    one query for every breakdown.
+    The sector is the attendee's own answer, else their order's (a question asked once
+    per order); the organisation the attendee's, else the buyer's."""
+    organisation = case(
+        (Ticket.attendee_organisation != "", Ticket.attendee_organisation),
+        else_=Order.buyer_organisation,
+    )
+    sector = literal("")
+    joins = []
+    if question is not None:
+        own = Answer.__table__.alias("own")
+        orders = Answer.__table__.alias("order_answer")
+        sector = func.coalesce(own.c.value, orders.c.value, literal(""))
+        joins = [
+            (own, and_(own.c.question_id == question.id, own.c.ticket_id == Ticket.id)),
+            (
+                orders,
+                and_(
+                    orders.c.question_id == question.id,
+                    orders.c.order_id == Order.id,
+                    orders.c.ticket_id.is_(None),
+                ),
+            ),
+        ]
+    query = (
+        select(
+            sector,
+            Ticket.ticket_type_id,
+            organisation,
+            func.count(),
+            func.sum(case((_checked_in(event), 1), else_=0)),
+            *(func.sum(case((_checked_in_on(ids), 1), else_=0)) for ids in day_lists),
         )
-        for ticket_id, order_id, type_id, organisation, registered_at in rows
-    ]
-    types = {
-        t.id: t
-        for t in db.session.scalars(select(TicketType).where(TicketType.event_id == event.id))
+        .select_from(Ticket)
+        .join(Order, Order.id == Ticket.order_id)
+    )
+    for target, on in joins:
+        query = query.outerjoin(target, on)
+    rows = db.session.execute(
+        query.where(*registered_tickets(event)).group_by(
+            sector, Ticket.ticket_type_id, organisation
+        )
+    ).all()
+    return [(s, t, o or "", *(int(n or 0) for n in numbers)) for s, t, o, *numbers in rows]
+
+
+def _fold(counts: dict[str, Counts]) -> dict[str, Counts]:
+    """Spellings that differ only in case or spaces as one organisation, named as most of
+    its people wrote it."""
+    folded: dict[str, list] = {}
+    for name, (registered, attended) in counts.items():
+        written = " ".join(name.split())
+        entry = folded.setdefault(written.casefold(), [{}, 0, 0])
+        entry[0][written] = entry[0].get(written, 0) + registered
+        entry[1] += registered
+        entry[2] += attended
+    return {
+        max(spellings, key=spellings.get): (registered, attended)
+        for spellings, registered, attended in folded.values()
     }
-    return EventFigures(event, attendees, types, question, _day_types(event))
 
 
-def _local_day(moment: datetime, tz) -> date:
-    return moment.astimezone(tz).date()
-
-
-def _sectors(question, event: Event) -> dict:
-    """{ticket id: key} for attendee answers, {(order id, None): key} for order answers."""
-    from ...models import Answer
-
-    found = {}
-    for order_id, ticket_id, value in db.session.execute(
-        select(Answer.order_id, Answer.ticket_id, Answer.value)
-        .join(Order, Order.id == Answer.order_id)
-        .where(Answer.question_id == question.id, Order.event_id == event.id)
+def _with_whole_event_lists(event: Event, attended_on: Counter) -> Counter:
+    """The day lists' figures, with those checked in on a list of the whole event counted
+    on the day they came (once per list: a ticket is let in on a list once). Someone let
+    in on a day's list and on the whole event's the same day is one person."""
+    registered = exists().where(Ticket.id == Checkin.ticket_id, *_ticket_in_order(event))
+    of_event = (CheckinList.event_id == event.id, Checkin.undone_at.is_(None), registered)
+    whole_event = db.session.execute(
+        select(Checkin.ticket_id, Checkin.created_at)
+        .join(CheckinList, CheckinList.id == Checkin.checkin_list_id)
+        .where(CheckinList.day.is_(None), CheckinList.session_id.is_(None), *of_event)
+    ).all()
+    if not whole_event:
+        return attended_on
+    tz = event.tz
+    people: dict[date, set[int]] = {}
+    for ticket_id, at in whole_event:
+        people.setdefault(at.astimezone(tz).date(), set()).add(ticket_id)
+    for ticket_id, day in db.session.execute(
+        select(Checkin.ticket_id, CheckinList.day)
+        .join(CheckinList, CheckinList.id == Checkin.checkin_list_id)
+        .where(CheckinList.day.is_not(None), CheckinList.session_id.is_(None), *of_event)
     ):
-        found[ticket_id if ticket_id is not None else (order_id, None)] = value
-    return found
+        people.setdefault(day, set()).add(ticket_id)
+    return Counter({day: len(tickets) for day, tickets in people.items()})
 
 
-def _day_types(event: Event) -> dict[date, set[int] | None]:
-    """Which ticket types each day's check-in lists admit; a day without a list of its
-    own is open to every type, as is a day with a list for all types."""
-    admitted: dict[date, set[int] | None] = {}
-    lists = db.session.scalars(
-        select(CheckinList).where(
+def _ticket_in_order(event: Event):
+    return (
+        Order.id == Ticket.order_id,
+        *registered_tickets(event),
+    )
+
+
+def _day_lists(event: Event) -> list[CheckinList]:
+    """The event's check-in lists of one day each (not a workshop's door)."""
+    return db.session.scalars(
+        select(CheckinList)
+        .where(
             CheckinList.event_id == event.id,
             CheckinList.day.is_not(None),
             CheckinList.session_id.is_(None),
         )
+        .options(selectinload(CheckinList.ticket_types))
     ).all()
+
+
+def _day_types(lists: list[CheckinList]) -> dict[date, set[int] | None]:
+    """Which ticket types each day's check-in lists admit; a day without a list of its
+    own is open to every type, as is a day with a list for all types."""
+    admitted: dict[date, set[int] | None] = {}
     for checkin_list in lists:
         types = {t.id for t in checkin_list.ticket_types}
         if not types or admitted.get(checkin_list.day, set()) is None:
@@ -166,6 +261,21 @@ def _day_types(event: Event) -> dict[date, set[int] | None]:
         else:
             admitted[checkin_list.day] = admitted.get(checkin_list.day, set()) | types
     return admitted
+
+
+def _registered_on(event: Event) -> list[tuple[date, int]]:
+    """Registrations per day the order was confirmed, in the event's time zone."""
+    tz = event.tz
+    per_day: Counter = Counter()
+    for confirmed, tickets in db.session.execute(
+        select(func.coalesce(Order.confirmed_at, Order.created_at), func.count())
+        .select_from(Ticket)
+        .join(Order, Order.id == Ticket.order_id)
+        .where(*registered_tickets(event))
+        .group_by(Order.id)
+    ):
+        per_day[confirmed.astimezone(tz).date()] += tickets
+    return sorted(per_day.items())
 
 
 # Across events ------------------------------------------------------------------------
@@ -195,10 +305,7 @@ def returning_people(event: Event) -> tuple[int, int]:
         )
     )
     people, returning = db.session.execute(
-        select(
-            func.count(this.c.email),
-            func.count(case((this.c.email.in_(earlier), 1))),
-        )
+        select(func.count(this.c.email), func.count(case((this.c.email.in_(earlier), 1))))
     ).one()
     return int(people) - int(returning), int(returning)
 
@@ -252,8 +359,3 @@ def workshop_fill(event: Event) -> list[WorkshopFill]:
     return [
         WorkshopFill(s, int(signed.get(s.id, 0)), s.signup_limit, doors.get(s.id)) for s in sessions
     ]
-
-
-def sales_by_day(figures: EventFigures) -> list[tuple[date, int]]:
-    """Registrations per day (the day the order was confirmed), in order of days."""
-    return sorted(Counter(a.registered_on for a in figures.attendees).items())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ...database import unit_of_work
 from ...models import Event, utcnow
 from . import figures as counted
-from .report import by_sector
+from .report import by_sector, organisations
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ def public_summary(event: Event) -> PublicSummary:
     return PublicSummary(
         registered=figures.registered,
         attended=figures.attended if begun else None,
-        organisations=len({a.organisation.casefold() for a in figures.attendees if a.organisation}),
+        organisations=organisations(figures),
         sectors=[
             (row.label, row.registered / figures.registered)
             for row in (sectors.rows if sectors and figures.registered else [])

@@ -7,7 +7,6 @@ are who MSI reports reaching). Its charts and its Excel and PDF exports are made
 the same ImpactReport (charts.py, export.py).
 """
 
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -238,22 +237,13 @@ def impact_report(event: Event, compare: Event | None = None, now: datetime | No
 # Breakdowns ----------------------------------------------------------------------------
 
 
-def _counts(figures: EventFigures, key) -> dict:
-    """{key: (registered, attended)} over the attendees, in order of first appearance."""
-    counts: dict = {}
-    for attendee in figures.attendees:
-        registered, attended = counts.get(key(attendee), (0, 0))
-        counts[key(attendee)] = (registered + 1, attended + attendee.attended)
-    return counts
-
-
 def by_sector(figures: EventFigures) -> Breakdown | None:
     """In the order the question offers its choices; the unanswered last."""
     question = figures.sector_question
     if question is None:
         return None
     place = {choice["key"]: n for n, choice in enumerate(question.choices or [])}
-    counts = _counts(figures, lambda a: a.sector)
+    counts = figures.by_sector
     rows = [
         Row(question.display(key) if key else _("Not answered"), *counts[key])
         for key in sorted(counts, key=lambda k: (k == "", place.get(k, len(place)), k))
@@ -263,8 +253,7 @@ def by_sector(figures: EventFigures) -> Breakdown | None:
 
 def by_ticket_type(figures: EventFigures) -> Breakdown:
     """In the shop's order of ticket types."""
-    types = figures.types
-    counts = _counts(figures, lambda a: a.ticket_type_id)
+    types, counts = figures.types, figures.by_type
     ranked = sorted(counts, key=lambda tid: (types[tid].position, tid))
     return Breakdown(
         "type",
@@ -276,35 +265,25 @@ def by_ticket_type(figures: EventFigures) -> Breakdown:
 
 def by_day(figures: EventFigures) -> Breakdown:
     """For each day of the event: the registered tickets that admit to it (the types its
-    check-in lists take) and how many of them were checked in that day."""
+    check-in lists take) and how many people were checked in that day."""
     rows = []
     for day in figures.event.days:
         admitted = figures.day_types.get(day)
-        expected = [
-            a for a in figures.attendees if admitted is None or a.ticket_type_id in admitted
-        ]
-        rows.append(
-            Row(
-                local_day(day),
-                len(expected),
-                sum(day in a.days for a in expected),
-            )
+        expected = (
+            figures.registered
+            if admitted is None
+            else sum(r for t, (r, _a) in figures.by_type.items() if t in admitted)
         )
+        rows.append(Row(local_day(day), expected, figures.attended_on.get(day, 0)))
     # A person on three days is three of the sum: it counts attendee-days.
     return Breakdown("day", _("By day"), _("Day"), rows, total_label=_("Attendee-days in all"))
 
 
 def by_organisation(figures: EventFigures, top: int = TOP_ORGANISATIONS) -> Breakdown:
-    """The organisations with the most registered people; the rest summed in one row.
-    Spellings that differ only in case or spaces are one organisation, shown as most of
-    its people wrote it."""
-    spellings: dict[str, Counter] = {}
-    for attendee in figures.attendees:
-        folded = attendee.organisation.casefold()
-        spellings.setdefault(folded, Counter())[attendee.organisation] += 1
-    counts = _counts(figures, lambda a: a.organisation.casefold())
+    """The organisations with the most registered people; the rest summed in one row."""
+    counts = figures.by_organisation
     named = sorted(
-        (Row(spellings[k].most_common(1)[0][0], *counts[k]) for k in counts if k),
+        (Row(name, *counts[name]) for name in counts if name),
         key=lambda r: (-r.registered, r.label.casefold()),
     )
     shown = named[:top]
@@ -332,7 +311,7 @@ def sales_curve(figures: EventFigures) -> Curve:
     first_day = figures.event.local_start.date()
     total = 0
     points = []
-    for day, count in counted.sales_by_day(figures):
+    for day, count in figures.registered_on:
         total += count
         points.append(((first_day - day).days, total))
     return Curve(figures.event, points)
@@ -361,7 +340,7 @@ def comparable_events(event: Event, user: User) -> list[Event]:
 
 
 def compare_with(report: ImpactReport, figures: EventFigures, other: Event, now) -> Comparison:
-    then = counted.event_figures(other)
+    then = counted.event_figures(other, days=False)
     first_then, _returning_then = counted.returning_people(other)
     begun_then = other.starts_at <= now
 
@@ -375,7 +354,7 @@ def compare_with(report: ImpactReport, figures: EventFigures, other: Event, now)
         [_("Registered"), report.registered, then.registered],
         [_("Attended"), came(figures, report.begun), came(then, begun_then)],
         [_("No-shows"), stayed_away(figures, report.begun), stayed_away(then, begun_then)],
-        [_("Organisations"), _organisations(figures), _organisations(then)],
+        [_("Organisations"), organisations(figures), organisations(then)],
         [_("Came for the first time"), report.first_time, first_then],
     ]
     here, there = by_sector(figures), by_sector(then)
@@ -392,5 +371,5 @@ def compare_with(report: ImpactReport, figures: EventFigures, other: Event, now)
     return Comparison(other, rows, sectors, [report.sales, sales_curve(then)])
 
 
-def _organisations(figures: EventFigures) -> int:
-    return len({a.organisation.casefold() for a in figures.attendees if a.organisation})
+def organisations(figures: EventFigures) -> int:
+    return sum(1 for name in figures.by_organisation if name)
