@@ -288,3 +288,24 @@ def test_a_chart_escapes_what_people_typed():
     )
     assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in svg
     assert "<title id=" in svg and "A &#34;title&#34;" in svg and "&lt;desc&gt;" in svg
+
+
+def test_a_contributed_section_is_on_the_page_and_in_the_workbook(world, clock, app):
+    """Ratings and surveys add sections: their tables become sheets, free text too."""
+    from summit.services.impact.export import report_xlsx
+    from summit.services.impact.report import Section, Table
+
+    event, _then, _tickets = world
+    clock.set(AFTER)
+    report = impact_report(event)
+    report.sections.append(
+        Section(
+            "survey",
+            "Enkät",
+            tables=[Table("survey-q", "Fråga 1", ["Svar", "Antal"], [["Ja", 3], ["Nej", 1]])],
+            free_text=[("Vad tar du med dig?", ["Mötet med Ängby fritidsgård", "<b>Mod</b>"])],
+        )
+    )
+    book = load_workbook(io.BytesIO(report_xlsx(report)))
+    assert book["Fråga 1"]["A2"].value == "Ja"
+    assert [c.value for c in book["Enkät fritext"][3]] == ["Vad tar du med dig?", "<b>Mod</b>"]

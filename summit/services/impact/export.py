@@ -47,7 +47,7 @@ def report_xlsx(report: ImpactReport) -> bytes:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = _SHEET_NAME_BAD.sub(" ", title)[:31].strip() or "Sheet"
+    name = " ".join(_SHEET_NAME_BAD.sub(" ", title).split())[:31].strip() or "Sheet"
     base, n = name, 2
     while name.casefold() in used:
         suffix = f" ({n})"

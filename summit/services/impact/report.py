@@ -36,6 +36,33 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A part of the report that other parts of the system contribute (session ratings,
+    survey results): its heading, charts, tables and notes, and free-text answers
+    grouped under what was asked."""
+
+    key: str
+    title: str
+    charts: list = field(default_factory=list)  # Markup (charts.py)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    free_text: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def all_tables(self) -> list[Table]:
+        """Its tables, and its free-text answers as one more (a sheet of the workbook)."""
+        if not self.free_text:
+            return self.tables
+        rows = [[asked, answer] for asked, answers in self.free_text for answer in answers]
+        text = Table(
+            f"{self.key}-text",
+            _("%(what)s: free text", what=self.title),
+            [_("Question"), _("Answer")],
+            rows,
+        )
+        return [*self.tables, text]
+
+
+@dataclass(frozen=True)
 class Row:
     label: str
     registered: int
@@ -137,7 +164,7 @@ class ImpactReport:
     returning: int
     sales: Curve
     comparison: Comparison | None
-    sections: list = field(default_factory=list)  # ratings and surveys, where there are any
+    sections: list[Section] = field(default_factory=list)  # ratings and surveys, if any
 
     @property
     def no_shows(self) -> int:
@@ -201,7 +228,7 @@ class ImpactReport:
         if self.comparison:
             tables += self.comparison.tables(self.event)
         for section in self.sections:
-            tables += section.tables()
+            tables += section.all_tables()
         return tables
 
 
