@@ -139,33 +139,38 @@ def event_figures(event: Event, days: bool = True) -> EventFigures:
     )
 
 
+def sector_of_ticket(question: Question | None) -> tuple:
+    """The sector of a ticket as a column of a select over Ticket and Order, and the
+    outer joins it needs: the attendee's own answer, else their order's (a question
+    asked once per order), else ""."""
+    if question is None:
+        return literal(""), []
+    own = Answer.__table__.alias("own")
+    orders = Answer.__table__.alias("order_answer")
+    joins = [
+        (own, and_(own.c.question_id == question.id, own.c.ticket_id == Ticket.id)),
+        (
+            orders,
+            and_(
+                orders.c.question_id == question.id,
+                orders.c.order_id == Order.id,
+                orders.c.ticket_id.is_(None),
+            ),
+        ),
+    ]
+    return func.coalesce(own.c.value, orders.c.value, literal("")), joins
+
+
 def _grouped(event: Event, question: Question | None, day_lists: list[list[int]]) -> list[tuple]:
     """(sector key, ticket type id, organisation, registered, attended, and checked in on
     each day of `day_lists`) for each combination among the event's registered tickets:
-    one query for every breakdown.
-    The sector is the attendee's own answer, else their order's (a question asked once
-    per order); the organisation the attendee's, else the buyer's."""
+    one query for every breakdown. The organisation is the attendee's, else the
+    buyer's."""
     organisation = case(
         (Ticket.attendee_organisation != "", Ticket.attendee_organisation),
         else_=Order.buyer_organisation,
     )
-    sector = literal("")
-    joins = []
-    if question is not None:
-        own = Answer.__table__.alias("own")
-        orders = Answer.__table__.alias("order_answer")
-        sector = func.coalesce(own.c.value, orders.c.value, literal(""))
-        joins = [
-            (own, and_(own.c.question_id == question.id, own.c.ticket_id == Ticket.id)),
-            (
-                orders,
-                and_(
-                    orders.c.question_id == question.id,
-                    orders.c.order_id == Order.id,
-                    orders.c.ticket_id.is_(None),
-                ),
-            ),
-        ]
+    sector, joins = sector_of_ticket(question)
     query = (
         select(
             sector,
