@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
     from .badges import bp as badges
     from .checkin import bp as checkin
     from .mailings import bp as mailings
+    from .meeting import bp as meeting
     from .ops import bp as ops
     from .payments import bp as payments
     from .program import bp as program
@@ -43,3 +44,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(ops)
     app.register_blueprint(mailings)
+    app.register_blueprint(meeting)
