@@ -44,7 +44,9 @@ def summit_with_attendees(event, make_user) -> dict:
     world["olle_ticket"] = checkin_world.ticket(
         event, of_type, name="Olle Berg", email="olle@example.org", organisation="Röda Korset"
     )
-    world["stina_ticket"] = checkin_world.ticket(event, of_type, name="Stina", email="s@example.org")
+    world["stina_ticket"] = checkin_world.ticket(
+        event, of_type, name="Stina", email="s@example.org"
+    )
     check_in(world["eva_ticket"])
     check_in(world["stina_ticket"], undone=True)
     return world
