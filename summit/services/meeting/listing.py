@@ -166,22 +166,31 @@ def save_listing(
     if ticket is None:
         raise MeetingError("no_ticket")
     now = now or utcnow()
-    with unit_of_work(locks.person(user.id)):
+    with unit_of_work(locks.person(user.id)) as unit:
+        unit.reread(ticket)
         listing = listing_of(event, user)
         name, organisation, sektor, wants = _check(event, ticket, data, listing is None)
+        values = {
+            "ticket_id": ticket.id,
+            "name": name,
+            "organisation": organisation,
+            "sektor": sektor,
+            "wants_to_meet": wants,
+            "search_text": search_words(name, organisation, wants),
+            "updated_at": now,
+        }
         if listing is None:
             listing = ParticipantListing(
                 event_id=event.id,
                 user_id=user.id,
                 consent_text=str(CONSENT),
                 consented_at=now,
+                **values,
             )
             db.session.add(listing)
-        listing.ticket_id = ticket.id
-        listing.name, listing.organisation, listing.sektor = name, organisation, sektor
-        listing.wants_to_meet = wants
-        listing.search_text = search_words(name, organisation, wants)
-        listing.updated_at = now
+        else:
+            for key, value in values.items():
+                setattr(listing, key, value)
     return listing
 
 
