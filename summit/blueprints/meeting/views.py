@@ -5,6 +5,7 @@ none is cached."""
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields import SelectChoice
 
 from ...access import signed_in
 from ...forms import ButtonForm, show_refusal
@@ -19,6 +20,10 @@ def _page(template: str, status: int = 200, **context):
     return response
 
 
+def _options(empty: str, choices) -> list[SelectChoice]:
+    return [SelectChoice("", empty), *(SelectChoice(key, label) for key, label in choices)]
+
+
 @signed_in
 def participants(slug):
     event = public_event_or_404(slug)
@@ -27,7 +32,7 @@ def participants(slug):
         return _page("meeting/not_listed.html", 403, event=event, holder=holder)
     choices = service.sektor_choices(event)
     form = SearchForm(request.args)
-    form.sektor.choices = [("", _("All sectors")), *choices]
+    form.sektor.choices = _options(_("All sectors"), choices)
     form.validate()
     sektor = form.sektor.data if form.sektor.data in dict(choices) else ""
     query = "" if form.q.errors else (form.q.data or "")
@@ -67,7 +72,7 @@ def my_listing(slug):
     else:
         form = ListingForm()
     choices = service.sektor_choices(event)
-    form.sektor.choices = [("", _("Choose a sector")), *choices]
+    form.sektor.choices = _options(_("Choose a sector"), choices)
     if request.method == "POST" and form.validate_on_submit():
         data = service.ListingData(
             name=form.name.data or "",

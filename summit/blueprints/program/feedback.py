@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import RadioField, TextAreaField
+from wtforms.fields import SelectChoice
 
 from ...access import event_role_required, public, signed_in
 from ...forms import Form, at_most
@@ -33,7 +34,7 @@ SCORE_WORDS = {
 class RatingForm(Form):
     score = RadioField(
         _l("Your rating"),
-        choices=list(SCORE_WORDS.items()),
+        choices=[SelectChoice(n, words) for n, words in SCORE_WORDS.items()],
         coerce=int,
         validate_choice=True,
     )
