@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from summit.models import Role, SessionRating
 from summit.services.feedback import links
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 from tests.feedback_world import FIRST_AFTERNOON, summit_with_attendees
 
 SESSION = "/events/summit27/program/sessions/{token}"
@@ -110,14 +110,7 @@ def _a_score(text: str) -> bool:
 )
 def test_bad_input_is_4xx_and_changes_nothing(app, db, world, score, comment):
     client = app.test_client()
-    client.post(
-        "/login",
-        data={
-            "email": "eva@example.org",
-            "password": "correct horse battery",
-            "csrf_token": csrf_token(client, "/login"),
-        },
-    )
+    sign_in(client, world["eva"])
     before = ratings(db)
     response = send(client, rate_url(world), score=score, comment=comment)
     assert 400 <= response.status_code < 500, (score, comment, response.status_code)

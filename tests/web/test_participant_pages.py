@@ -11,7 +11,7 @@ from summit.models import ParticipantListing
 from summit.services.meeting import listing
 from summit.services.meeting.listing import ListingData
 from tests import checkin_world
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 LIST = "/events/summit27/participants/"
 ME = "/events/summit27/participants/me"
@@ -138,14 +138,7 @@ def test_bad_input_is_4xx_and_changes_nothing(app, db, world, name, sektor, want
     if not bad:
         name = ""
     client = app.test_client()
-    client.post(
-        "/login",
-        data={
-            "email": "eva@example.org",
-            "password": "correct horse battery",
-            "csrf_token": csrf_token(client, "/login"),
-        },
-    )
+    sign_in(client, world["people"]["eva"])
     before = listings(db)
     response = client.post(
         ME,
