@@ -27,6 +27,7 @@ from .addons import create_demo_addons
 from .branding import create_demo_branding
 from .cfp import create_demo_cfp
 from .checkin import create_demo_checkin
+from .feedback import create_demo_feedback
 from .program import create_demo_program
 from .questions import answer_demo_orders, create_demo_questions
 from .sales import create_demo_sales, create_demo_vouchers, speaker_code
@@ -208,4 +209,5 @@ def create_demo() -> list[str]:
     lines += create_demo_branding(summit)
     if answer_demo_orders(summit):  # after every part that makes orders
         lines += ["", "Registration questions answered (sektor, diet, photo consent)."]
+    lines += create_demo_feedback(summit)  # after the check-ins and the sektor answers
     return lines
