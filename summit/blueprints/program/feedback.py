@@ -59,7 +59,7 @@ def _refused(event, refusal: FeedbackError, back: str | None = None):
     return _no_store(make_response(page, refusal.status))
 
 
-def _rate(event, token: str, ticket, done_url: str, back: str):
+def _rate(event, token: str, ticket, done_url: str, back: str, back_label: str):
     """The rating page of `token` for `ticket` (None: the person did not attend)."""
     if ticket is None or not attendance.attended(ticket):
         return _refused(event, FeedbackError("not_attended"), back)
@@ -93,6 +93,7 @@ def _rate(event, token: str, ticket, done_url: str, back: str):
         form=form,
         rated=rating is not None,
         back=back,
+        back_label=back_label,
     )
     return _no_store(make_response(page, 422 if form.errors else 200))
 
@@ -102,7 +103,8 @@ def rate_session(slug, token):
     event = public_event_or_404(slug)
     here = url_for(".rate_session", slug=slug, token=token)
     back = url_for(".public_session", slug=slug, token=token)
-    return _rate(event, token, attendance.attendee_ticket(event, current_user), here, back)
+    ticket = attendance.attendee_ticket(event, current_user)
+    return _rate(event, token, ticket, here, back, _("Back to the session"))
 
 
 def _link_ticket(event, link: str):
@@ -114,7 +116,7 @@ def rate_by_link(slug, link, token):
     event = public_event_or_404(slug)
     ticket = _link_ticket(event, link)
     back = url_for(".feedback_link", slug=slug, link=link)
-    return _rate(event, token, ticket, back, back)
+    return _rate(event, token, ticket, back, back, _("Back"))
 
 
 @public
