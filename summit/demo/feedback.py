@@ -10,18 +10,16 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
-    Checkin,
     Event,
     Order,
-    OrderStatus,
     ParticipantListing,
     ProgramSession,
     SessionRating,
     Ticket,
-    TicketStatus,
 )
 from ..models.search import search_words
 from ..services import accounts
+from ..services.feedback.attendance import attending
 from ..services.feedback.ratings import PAUSES
 from ..services.meeting.listing import CONSENT, registered_sektor
 from ..services.program.published import published_program
@@ -57,21 +55,7 @@ def create_demo_feedback(summit: Event) -> list[str]:
 
 
 def _checked_in_tickets(summit: Event) -> list[Ticket]:
-    return list(
-        db.session.scalars(
-            select(Ticket)
-            .join(Order, Order.id == Ticket.order_id)
-            .join(Checkin, Checkin.ticket_id == Ticket.id)
-            .where(
-                Order.event_id == summit.id,
-                Order.status.in_(OrderStatus.CONFIRMED),
-                Ticket.status == TicketStatus.VALID,
-                Checkin.undone_at.is_(None),
-            )
-            .distinct()
-            .order_by(Ticket.id)
-        )
-    )
+    return list(db.session.scalars(attending(summit).order_by(Ticket.id)))
 
 
 def _ratings(summit: Event) -> int:

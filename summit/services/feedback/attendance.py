@@ -6,10 +6,10 @@ Only a valid ticket in a confirmed order counts: a refunded or cancelled one doe
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ...extensions import db
-from ...models import Checkin, Event, EventFormat, Ticket, TicketStatus, User
+from ...models import Checkin, Event, EventFormat, Order, OrderStatus, Ticket, TicketStatus, User
 from ..tickets.my_tickets import own_tickets
 
 
@@ -30,6 +30,27 @@ def checked_in_ids(ticket_ids: Iterable[int]) -> set[int]:
             .distinct()
         )
     )
+
+
+def attending(event: Event, *columns) -> Select:
+    """A SELECT of the event's tickets that attended (`columns`: these of them, else
+    the tickets): valid, in a confirmed order, checked in unless the event is online."""
+    query = (
+        select(*(columns or (Ticket,)))
+        .join(Order, Order.id == Ticket.order_id)
+        .where(
+            Order.event_id == event.id,
+            Order.status.in_(OrderStatus.CONFIRMED),
+            Ticket.status == TicketStatus.VALID,
+        )
+    )
+    if not counts_without_checkin(event):
+        query = query.where(
+            select(Checkin.id)
+            .where(Checkin.ticket_id == Ticket.id, Checkin.undone_at.is_(None))
+            .exists()
+        )
+    return query
 
 
 def holds(ticket: Ticket) -> bool:

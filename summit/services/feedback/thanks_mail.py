@@ -18,17 +18,13 @@ from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
     AfterEventMail,
-    Checkin,
     Event,
     EventStatus,
-    Order,
-    OrderStatus,
     Ticket,
-    TicketStatus,
     utcnow,
 )
 from ..mail import queue_mail
-from .attendance import counts_without_checkin
+from .attendance import attending
 from .links import rating_link
 from .ratings import dialect_insert
 
@@ -60,22 +56,10 @@ def due_events(now: datetime) -> list[Event]:
 def _unsent(event: Event, limit: int) -> list[int]:
     """Ids of the event's attending tickets without their mail, lowest first."""
     query = (
-        select(Ticket.id)
-        .join(Order, Order.id == Ticket.order_id)
+        attending(event, Ticket.id)
         .outerjoin(AfterEventMail, AfterEventMail.ticket_id == Ticket.id)
-        .where(
-            Order.event_id == event.id,
-            Order.status.in_(OrderStatus.CONFIRMED),
-            Ticket.status == TicketStatus.VALID,
-            AfterEventMail.id.is_(None),
-        )
+        .where(AfterEventMail.id.is_(None))
     )
-    if not counts_without_checkin(event):
-        query = query.where(
-            select(Checkin.id)
-            .where(Checkin.ticket_id == Ticket.id, Checkin.undone_at.is_(None))
-            .exists()
-        )
     return list(db.session.scalars(query.order_by(Ticket.id).limit(limit)))
 
 
