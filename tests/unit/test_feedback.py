@@ -13,6 +13,7 @@ from summit.extensions import db as _db
 from summit.models import (
     AfterEventMail,
     EventFormat,
+    MailSubscription,
     OrderStatus,
     OutboxMessage,
     SessionRating,
@@ -257,3 +258,15 @@ def test_export_and_erase_keep_the_score_only(db, world):
     assert _db.session.scalar(select(func.count(AfterEventMail.id))) == 0
     assert privacy.erase_person("eva@example.org") == ""
     assert privacy.erase_person("") == "" and privacy.export_person(" ") == []
+
+
+def test_no_after_event_mail_to_an_address_that_unsubscribed(db, world):
+    db.session.add(MailSubscription(email="eva@example.org", unsubscribed_at=FIRST_AFTERNOON))
+    check_in(world["olle_ticket"])
+    morning_after = datetime(2027, 5, 21, 8, 0, tzinfo=STOCKHOLM)
+    assert thanks_mail.send_due_thanks(morning_after) == 1  # Olle's only
+    assert thanks_mail.send_due_thanks(morning_after) == 0  # and Eva is not asked again
+    to = db.session.scalars(
+        select(OutboxMessage.to_address).where(OutboxMessage.subject.startswith("Tack"))
+    ).all()
+    assert to == ["olle@example.org"]

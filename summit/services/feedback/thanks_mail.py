@@ -1,6 +1,7 @@
 """The after-event mail, "Tack för att du kom", with the personal rating link: queued by
 the worker the morning after the event's last day (08:00 in its time zone) for every
-ticket that attended (attendance.py), once per ticket.
+ticket that attended (attendance.py), once per ticket; not to an address that asked
+for no more group mail (it is not essential mail).
 
 Once, however many workers run: a ticket is claimed by inserting its AfterEventMail row
 (a unique index on the ticket; INSERT ... ON CONFLICT DO NOTHING), and its mail is
@@ -20,6 +21,7 @@ from ...models import (
     AfterEventMail,
     Event,
     EventStatus,
+    MailSubscription,
     Ticket,
     utcnow,
 )
@@ -79,9 +81,29 @@ def send_due_thanks(now: datetime | None = None, batch: int = BATCH) -> int:
     return queued
 
 
+def _unsubscribed(tickets: list[Ticket]) -> set[str]:
+    """The addresses among the tickets' that asked for no more group mail: a thank-you
+    asking for ratings is not essential, so they do not get it."""
+    emails = {_address(t) for t in tickets}
+    return set(
+        db.session.scalars(
+            select(MailSubscription.email).where(
+                MailSubscription.email.in_(sorted(emails)),
+                MailSubscription.unsubscribed_at.is_not(None),
+            )
+        )
+    )
+
+
+def _address(ticket: Ticket) -> str:
+    return (ticket.attendee_email or ticket.order.buyer_email).strip().lower()
+
+
 def _claim_and_queue(event_id: int, ticket_ids: list[int], now: datetime) -> int:
     queued = 0
     with unit_of_work():
+        tickets = db.session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids))).all()
+        refused = _unsubscribed(list(tickets))
         for ticket_id in ticket_ids:  # in id order: two workers never deadlock
             claimed = db.session.execute(
                 dialect_insert()(AfterEventMail)
@@ -92,6 +114,8 @@ def _claim_and_queue(event_id: int, ticket_ids: list[int], now: datetime) -> int
             if claimed is None:
                 continue  # another worker has it
             ticket = db.session.get(Ticket, ticket_id)
+            if _address(ticket) in refused:
+                continue  # claimed, so never asked again; no mail
             message = after_event_mail(ticket)
             db.session.flush()
             db.session.get(AfterEventMail, claimed).outbox_message_id = message.id
