@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     from .checkin import bp as checkin
     from .impact import bp as impact
     from .mailings import bp as mailings
+    from .meeting import bp as meeting
     from .ops import bp as ops
     from .payments import bp as payments
     from .program import bp as program
@@ -45,3 +46,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ops)
     app.register_blueprint(mailings)
     app.register_blueprint(impact)
+    app.register_blueprint(meeting)

@@ -28,6 +28,7 @@ from .branding import create_demo_branding
 from .cfp import create_demo_cfp
 from .checkin import create_demo_checkin
 from .last_year import create_demo_last_year
+from .feedback import create_demo_feedback
 from .program import create_demo_program
 from .questions import answer_demo_orders, create_demo_questions
 from .sales import create_demo_sales, create_demo_vouchers, speaker_code
@@ -210,4 +211,5 @@ def create_demo() -> list[str]:
     if answer_demo_orders(summit):  # after every part that makes orders
         lines += ["", "Registration questions answered (sektor, diet, photo consent)."]
     lines += create_demo_last_year(summit)
+    lines += create_demo_feedback(summit)  # after the check-ins and the sektor answers
     return lines

@@ -19,6 +19,7 @@ from .cfp import (
 )
 from .checkin import Checkin, CheckinConflict, CheckinList, Station
 from .events import CancelPolicy, Event, EventFormat, EventKind, EventStatus, Room, Track
+from .feedback import AfterEventMail, ParticipantListing, SessionRating
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
 from .mailings import (
     DeliveryStatus,
@@ -58,6 +59,9 @@ from .users import EventRole, LoginSession, Role, User
 from .waitlist import WaitingListEntry, WaitingStatus
 
 __all__ = [
+    "AfterEventMail",
+    "ParticipantListing",
+    "SessionRating",
     "WaitingListEntry",
     "WaitingStatus",
     "DeliveryStatus",

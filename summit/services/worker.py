@@ -1,9 +1,10 @@
 """What `flask worker` does each round, every few seconds, on as many processes and
-hosts as run it: offer freed seats to waiting lists, queue due group mail, tidy
-ended reservations, retry refunds, queue reminders, deliver the mail outbox, render
-queued badge runs. Each part claims its work row by row (or under the event's sales
-lock), so workers never do the same thing twice, and a failing part (the database
-gone for a moment) is logged and tried again next round without stopping the others.
+hosts as run it: offer freed seats to waiting lists, queue due group mail and
+after-event mail, tidy ended reservations, retry refunds, queue reminders, deliver the
+mail outbox, render queued badge runs. Each part claims its work row by row (or under
+the event's sales lock), so workers never do the same thing twice, and a failing part
+(the database gone for a moment) is logged and tried again next round without stopping
+the others.
 """
 
 import logging
@@ -14,6 +15,7 @@ from ..extensions import db
 from ..models import Actor
 from . import outbox
 from .badges import jobs as badge_jobs
+from .feedback import thanks_mail
 from .mailings import sending as mailings
 from .payments import core as payments
 from .payments import refunds
@@ -42,6 +44,11 @@ def _round() -> None:
         queued = mailings.send_due_mailings()
         if queued:
             log.info("queued %s group mail message(s)", queued)
+    with _part("After-event mail"):
+        # The morning after an event: thanks and the rating link to those who came.
+        thanked = thanks_mail.send_due_thanks()
+        if thanked:
+            log.info("queued %s after-event mail(s)", thanked)
     with _part("Delivering the outbox"):
         # Ended reservations (their seats are free already), refunds Stripe did not
         # take, the day-before reminders; then what is in the outbox.

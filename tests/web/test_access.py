@@ -263,6 +263,18 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "mailings.unschedule_mailing"): 303,  # not scheduled: said so, back
     ("POST", "mailings.resend_mailing"): 422,
     ("GET", "mailings.mailing_log"): 200,
+    # Session feedback: nobody is checked in, but the workshop (February: the call is
+    # open) has not started, which the page says; sending a rating is refused.
+    ("GET", "program.rate_session"): 200,
+    ("POST", "program.rate_session"): 409,
+    ("GET", "program.feedback_results"): 200,
+    ("GET", "speakers.my_feedback"): 200,
+    # The participant list: nobody holds a ticket but is not on the list, so she may
+    # join (her page) and not see it; leaving when not on it changes nothing.
+    ("GET", "meeting.participants"): 403,
+    ("GET", "meeting.my_listing"): 200,
+    ("POST", "meeting.my_listing"): 422,
+    ("POST", "meeting.withdraw"): 303,
 }
 
 

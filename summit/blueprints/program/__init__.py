@@ -8,12 +8,13 @@ public.py           the public program, session and speaker pages
 agenda.py           the personal agenda ("mitt program")
 exports.py          iCal, frab XML and JSON
 signups.py          workshop sign-ups and their lists
+feedback.py         rating sessions (signed in or by the personal link); the results
 """
 
 from flask import Blueprint
 
 from .. import GET, GET_POST, POST, add_url_rules
-from . import agenda, editor, exports, manage_releases, manage_setup, public, signups
+from . import agenda, editor, exports, feedback, manage_releases, manage_setup, public, signups
 
 bp = Blueprint("program", __name__)
 
@@ -68,6 +69,11 @@ URLS = [
     (PUBLIC + "/sessions/<token>/signup", "signup", signups.signup, GET_POST),
     (MANAGE + "/sessions/<token>/signups", "signups", signups.signups, GET),
     (MANAGE + "/sessions/<token>/signups/door-list", "signups_door_list", signups.signups_door_list, POST),
+
+    (PUBLIC + "/sessions/<token>/rate", "rate_session", feedback.rate_session, GET_POST),
+    (PUBLIC + "/feedback/<link>/", "feedback_link", feedback.feedback_link, GET),
+    (PUBLIC + "/feedback/<link>/<token>", "rate_by_link", feedback.rate_by_link, GET_POST),
+    (MANAGE + "/feedback", "feedback_results", feedback.feedback_results, GET),
 ]
 # fmt: on
 add_url_rules(bp, URLS)

@@ -18,6 +18,7 @@ from . import (
     manage_table,
     public,
     public_availability,
+    public_feedback,
     public_links,
     public_proposals,
     review,
@@ -92,6 +93,7 @@ URLS = [
     (PUBLIC + "/proposals/<token>/co-speakers/resend", "resend_invitation", public_proposals.resend_invitation, POST),
 
     (PUBLIC + "/availability", "availability", public_availability.availability, GET_POST),
+    (PUBLIC + "/feedback", "my_feedback", public_feedback.my_feedback, GET),
 
     (REVIEW + "/", "review_list", review.review_list, GET),
     (REVIEW + "/<token>", "review_proposal", review.review_proposal, GET_POST),

@@ -139,3 +139,30 @@ def held_ticket(user: User, reference: str, number: int) -> Ticket | None:
     if not found.printable or not (_bought(order, user) or _attends(found.ticket, user)):
         return None
     return found.ticket
+
+
+def own_tickets(event: Event, user: User) -> list[Ticket]:
+    """The person's own valid tickets to the event (in confirmed orders), by id: made out
+    to them (the attendee's email, in any case), or bought by them and made out to
+    nobody. Tickets bought for colleagues are theirs to manage, not to attend with: the
+    colleague rates sessions and joins the participant list with their own."""
+    email = _email(user)
+    if not email:
+        return []
+    bought = or_(func.lower(Order.buyer_email) == email, Order.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Ticket)
+            .join(Order, Order.id == Ticket.order_id)
+            .where(
+                Order.event_id == event.id,
+                Order.status.in_(OrderStatus.CONFIRMED),
+                Ticket.status == TicketStatus.VALID,
+                or_(
+                    func.lower(Ticket.attendee_email) == email,
+                    and_(bought, Ticket.attendee_email == ""),
+                ),
+            )
+            .order_by(Ticket.id)
+        )
+    )
