@@ -27,8 +27,8 @@ from .addons import create_demo_addons
 from .branding import create_demo_branding
 from .cfp import create_demo_cfp
 from .checkin import create_demo_checkin
-from .last_year import create_demo_last_year
 from .feedback import create_demo_feedback
+from .last_year import create_demo_last_year
 from .program import create_demo_program
 from .questions import answer_demo_orders, create_demo_questions
 from .sales import create_demo_sales, create_demo_vouchers, speaker_code
