@@ -293,7 +293,7 @@ def test_a_chart_escapes_what_people_typed():
 def test_a_contributed_section_is_on_the_page_and_in_the_workbook(world, clock, app):
     """Ratings and surveys add sections: their tables become sheets, free text too."""
     from summit.services.impact.export import report_xlsx
-    from summit.services.impact.report import Section, Table
+    from summit.services.impact.parts import Section, Table
 
     event, _then, _tickets = world
     clock.set(AFTER)
@@ -309,3 +309,42 @@ def test_a_contributed_section_is_on_the_page_and_in_the_workbook(world, clock, 
     book = load_workbook(io.BytesIO(report_xlsx(report)))
     assert book["Fråga 1"]["A2"].value == "Ja"
     assert [c.value for c in book["Enkät fritext"][3]] == ["Vad tar du med dig?", "<b>Mod</b>"]
+
+
+def test_ratings_show_the_best_the_lowest_and_by_sector(world, clock):
+    from summit.models import ProgramSession, SessionRating, Track
+
+    event, _then, tickets = world
+    track = Track(event=event, name_sv="Offentlig sektor", name_en="Public sector")
+    start = datetime(2027, 5, 18, 10, tzinfo=STOCKHOLM)
+    sessions = [
+        ProgramSession(event=event, title=f"Pass {n}", track=track, starts_at=start)
+        for n in range(7)
+    ]
+    _db.session.add_all([track, *sessions])
+    _db.session.commit()
+    # Session n gets three ratings of n % 5 + 1 from the first three people (two in the
+    # public sector, one in civil society); Pass 6 only one rating: not ranked.
+    for n, session in enumerate(sessions[:6]):
+        for made in tickets[:3]:
+            _db.session.add(SessionRating(ticket=made, session=session, score=n % 5 + 1))
+    _db.session.add(SessionRating(ticket=tickets[3], session=sessions[6], score=5))
+    _db.session.commit()
+    clock.set(AFTER)
+    [section] = impact_report(event).sections
+    tables = {t.key: t for t in section.tables}
+    assert [row[0] for row in tables["ratings-best"].rows] == [
+        "Pass 4",
+        "Pass 3",
+        "Pass 2",
+        "Pass 1",
+        "Pass 0",
+    ]
+    assert tables["ratings-best"].rows[0][2:] == [3, 5.0]
+    assert [row[0] for row in tables["ratings-worst"].rows][:2] == ["Pass 0", "Pass 5"]
+    by_sector = {row[0]: row[1:] for row in tables["ratings-sectors"].rows}
+    # Scores 1,2,3,4,5,1 from each of the three; Akademi's one rating of 5.
+    assert by_sector["Offentlig sektor"] == [12, 2.67]
+    assert by_sector["Idéburen sektor"] == [6, 2.67]
+    assert by_sector["Akademi"] == [1, 5.0]
+    assert "19 betyg" in section.notes[0] or "19 ratings" in section.notes[0]

@@ -18,7 +18,8 @@ from ...models import utcnow
 from ..pdf import html_to_pdf
 from ..tickets.documents import seller_details
 from . import charts
-from .report import ImpactReport, Table
+from .parts import Table
+from .report import ImpactReport
 
 # What Excel refuses in a sheet's name, and its length.
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")

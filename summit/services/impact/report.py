@@ -17,49 +17,12 @@ from sqlalchemy import select
 from ...extensions import db
 from ...i18n import local_day
 from ...models import Event, Role, User, utcnow
+from . import contributed
 from . import figures as counted
 from .figures import EventFigures, WorkshopFill
+from .parts import Section, Table
 
 TOP_ORGANISATIONS = 12
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of the report as the page, the PDF and the workbook show it: cells are
-    text or numbers; the columns in `shares` hold a share from 0 to 1."""
-
-    key: str
-    title: str
-    header: list[str]
-    rows: list[list]
-    shares: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of the report that other parts of the system contribute (session ratings,
-    survey results): its heading, charts, tables and notes, and free-text answers
-    grouped under what was asked."""
-
-    key: str
-    title: str
-    charts: list = field(default_factory=list)  # Markup (charts.py)
-    tables: list[Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    free_text: list[tuple[str, list[str]]] = field(default_factory=list)
-
-    def all_tables(self) -> list[Table]:
-        """Its tables, and its free-text answers as one more (a sheet of the workbook)."""
-        if not self.free_text:
-            return self.tables
-        rows = [[asked, answer] for asked, answers in self.free_text for answer in answers]
-        text = Table(
-            f"{self.key}-text",
-            _("%(what)s: free text", what=self.title),
-            [_("Question"), _("Answer")],
-            rows,
-        )
-        return [*self.tables, text]
 
 
 @dataclass(frozen=True)
@@ -258,7 +221,14 @@ def impact_report(event: Event, compare: Event | None = None, now: datetime | No
     )
     if compare is not None and compare.id != event.id:
         report.comparison = compare_with(report, figures, compare, now)
+    report.sections = contributed.sections(event, figures.sector_question, sector_label(figures))
     return report
+
+
+def sector_label(figures: EventFigures):
+    """A sector's key as people read it ("" is those who did not answer)."""
+    question = figures.sector_question
+    return lambda key: question.display(key) if key and question else _("Not answered")
 
 
 # Breakdowns ----------------------------------------------------------------------------
@@ -271,8 +241,9 @@ def by_sector(figures: EventFigures) -> Breakdown | None:
         return None
     place = {choice["key"]: n for n, choice in enumerate(question.choices or [])}
     counts = figures.by_sector
+    label = sector_label(figures)
     rows = [
-        Row(question.display(key) if key else _("Not answered"), *counts[key])
+        Row(label(key), *counts[key])
         for key in sorted(counts, key=lambda k: (k == "", place.get(k, len(place)), k))
     ]
     return Breakdown("sector", _("By sector"), _("Sector"), rows)

@@ -1,0 +1,129 @@
+"""The parts of the impact report that other capabilities hold the data of: what people
+thought of the sessions (feedback/) and what they answered in the surveys (surveys/),
+each also by sector. Each is a report.Section, or nothing when there is nothing yet."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import Event, Order, SessionRating, Ticket
+from ..feedback.results import SessionAggregate, session_aggregates
+from . import charts
+from .figures import sector_of_ticket
+from .parts import Section, Table
+
+# A session's mean counts among the best and worst only with this many ratings.
+MIN_RATINGS = 3
+SHOWN = 5
+
+
+def sections(event: Event, question, sector_label) -> list[Section]:
+    """Every contributed part there is something to show of."""
+    return [s for s in (ratings_section(event, question, sector_label),) if s is not None]
+
+
+def ratings_section(event: Event, question, sector_label) -> Section | None:
+    """The best and the worst rated sessions, the mean per track and per sector of
+    those who rated; None before anyone has rated."""
+    rated = [a for a in session_aggregates(event) if a.count]
+    if not rated:
+        return None
+    ranked = sorted(
+        (a for a in rated if a.count >= MIN_RATINGS), key=lambda a: (-a.mean, -a.count, a.title)
+    )
+    header = [_("Session"), _("Track"), _("Ratings"), _("Mean (1–5)")]
+    tables = [
+        Table("ratings-best", _("Rated best"), header, [_session_row(a) for a in ranked[:SHOWN]])
+    ]
+    if len(ranked) > SHOWN:
+        worst = sorted(ranked, key=lambda a: (a.mean, -a.count, a.title))[:SHOWN]
+        tables.append(
+            Table("ratings-worst", _("Rated lowest"), header, [_session_row(a) for a in worst])
+        )
+    tracks = _means([(a.track or _("No track"), a.count, a.mean * a.count) for a in rated])
+    tables.append(
+        Table(
+            "ratings-tracks",
+            _("By track"),
+            [_("Track"), _("Ratings"), _("Mean (1–5)")],
+            [[name, count, mean] for name, count, mean in tracks],
+        )
+    )
+    sectors = _means(
+        [(sector_label(key), count, total) for key, count, total in _by_sector(event, question)]
+    )
+    if question is not None:
+        tables.append(
+            Table(
+                "ratings-sectors",
+                _("By sector of those who rated"),
+                [_("Sector"), _("Ratings"), _("Mean (1–5)")],
+                [[name, count, mean] for name, count, mean in sectors],
+            )
+        )
+    count = sum(a.count for a in rated)
+    mean = sum(a.mean * a.count for a in rated) / count
+    chart_rows = tracks if len(tracks) > 1 or question is None else sectors
+    chart = charts.bar_chart(
+        _("Mean rating by track") if chart_rows is tracks else _("Mean rating by sector"),
+        _("The mean of the ratings, 1 to 5; the table has them with how many rated."),
+        [name for name, _count, _mean in chart_rows],
+        [charts.Series(_("Mean (1–5)"), [round(m, 1) for _name, _count, m in chart_rows])],
+    )
+    return Section(
+        "ratings",
+        _("What people thought of the sessions"),
+        charts=[chart],
+        tables=tables,
+        notes=[
+            _(
+                "%(count)d ratings of %(sessions)d sessions, a mean of %(mean)s. The best and "
+                "the lowest count only sessions with at least %(least)d ratings.",
+                count=count,
+                sessions=len(rated),
+                mean=f"{mean:.1f}".replace(".", ","),
+                least=MIN_RATINGS,
+            )
+        ],
+    )
+
+
+def _session_row(aggregate: SessionAggregate) -> list:
+    return [aggregate.title, aggregate.track, aggregate.count, round(aggregate.mean, 2)]
+
+
+def _means(rows) -> list[tuple[str, int, float]]:
+    """(name, ratings, mean) from (name, ratings, sum of scores), names merged, in order
+    of the most ratings."""
+    merged: dict[str, list] = {}
+    for name, count, total in rows:
+        entry = merged.setdefault(name, [0, 0.0])
+        entry[0] += count
+        entry[1] += total
+    return sorted(
+        (
+            (name, count, round(total / count, 2))
+            for name, (count, total) in merged.items()
+            if count
+        ),
+        key=lambda row: (-row[1], row[0]),
+    )
+
+
+def _by_sector(event: Event, question) -> list[tuple[str, int, float]]:
+    """(sector key, ratings, sum of scores) by the sector of whoever rated; a rating whose
+    person was erased counts without a sector."""
+    sector, joins = sector_of_ticket(question)
+    query = (
+        select(sector, func.count(SessionRating.id), func.sum(SessionRating.score))
+        .select_from(SessionRating)
+        .join(Ticket, Ticket.id == SessionRating.ticket_id, isouter=True)
+        .join(Order, Order.id == Ticket.order_id, isouter=True)
+        .where(SessionRating.session.has(event_id=event.id))
+    )
+    for target, on in joins:
+        query = query.outerjoin(target, on)
+    return [
+        (key or "", int(count), float(total or 0))
+        for key, count, total in db.session.execute(query.group_by(sector))
+    ]
