@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     from .program import bp as program
     from .site import bp as site
     from .speakers import bp as speakers
+    from .surveys import bp as surveys
     from .tickets import bp as tickets
 
     app.register_blueprint(site)
@@ -43,3 +44,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(ops)
     app.register_blueprint(mailings)
+    app.register_blueprint(surveys)

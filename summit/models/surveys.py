@@ -108,9 +108,7 @@ class SurveyQuestion(QuestionWording, db.Model):
     __table_args__ = (UniqueConstraint("survey_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(
-        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
-    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     depends_on_id: Mapped[int | None] = mapped_column(
         ForeignKey("survey_questions.id", ondelete="SET NULL"), index=True
     )
@@ -135,9 +133,7 @@ class SurveyRecipient(db.Model):
     __table_args__ = (UniqueConstraint("survey_id", "email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(
-        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
-    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     email: Mapped[str | None] = mapped_column(String(254))  # lower case; None: erased
     name: Mapped[str] = mapped_column(String(200), default="")
     locale: Mapped[str] = mapped_column(String(5), default="sv")
@@ -167,9 +163,7 @@ class SurveyResponse(db.Model):
     __tablename__ = "survey_responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(
-        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
-    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     recipient_id: Mapped[int | None] = mapped_column(
         ForeignKey("survey_recipients.id", ondelete="SET NULL"), unique=True
     )

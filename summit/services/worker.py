@@ -1,5 +1,5 @@
 """What `flask worker` does each round, every few seconds, on as many processes and
-hosts as run it: offer freed seats to waiting lists, queue due group mail, tidy
+hosts as run it: offer freed seats to waiting lists, queue due group mail and surveys, tidy
 ended reservations, retry refunds, queue reminders, deliver the mail outbox, render
 queued badge runs. Each part claims its work row by row (or under the event's sales
 lock), so workers never do the same thing twice, and a failing part (the database
@@ -17,6 +17,7 @@ from .badges import jobs as badge_jobs
 from .mailings import sending as mailings
 from .payments import core as payments
 from .payments import refunds
+from .surveys import sending as surveys
 from .tickets import history, reminders, waitlist
 
 log = logging.getLogger("summit.worker")  # through the app's handler (summit/logs.py)
@@ -42,6 +43,11 @@ def _round() -> None:
         queued = mailings.send_due_mailings()
         if queued:
             log.info("queued %s group mail message(s)", queued)
+    with _part("Surveys"):
+        # Surveys whose send time has come, and reminders due, into the outbox too.
+        queued = surveys.send_due_surveys()
+        if queued:
+            log.info("queued %s survey mail(s)", queued)
     with _part("Delivering the outbox"):
         # Ended reservations (their seats are free already), refunds Stripe did not
         # take, the day-before reminders; then what is in the outbox.
