@@ -104,7 +104,9 @@ def questions(survey: Survey) -> dict[str, SurveyQuestion]:
                 label_sv="Vilken sektor?",
                 label_en="Which sector?",
                 kind=AnswerKind.CHOICE,
-                choices="offentlig | Offentlig | Public\nideell | Ideell | Non-profit\nprivat | Privat | Private",
+                choices="offentlig | Offentlig | Public\n"
+                "ideell | Ideell | Non-profit\n"
+                "privat | Privat | Private",
             ),
         ),
         (
