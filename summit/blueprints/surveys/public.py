@@ -23,23 +23,14 @@ def answer(token):
     sent = request.form if request.method == "POST" else None
     checked = answering.checked(recipient, sent)
     error = ""
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            error = _("The form had expired. Please send it again.")
-        elif not checked.errors:
-            try:
-                answering.save_answers(recipient, checked)
-            except Refusal as refusal:
-                error = refusal.message
-            else:
-                flash(
-                    _(
-                        "Thank you! Your answers are saved. You can change them until %(when)s.",
-                        when=_closes(survey),
-                    ),
-                    "success",
-                )
-                return redirect(url_for("surveys.answer", token=token), 303)
+    if form.validate_on_submit() and not checked.errors:
+        try:
+            answering.save_answers(recipient, checked)
+        except Refusal as refusal:  # nothing answered, or it closed meanwhile
+            error = refusal.message
+        else:
+            flash(_("Thank you! Your answers are saved."), "success")
+            return redirect(url_for("surveys.answer", token=token), 303)
     page = render_template(
         "surveys/answer.html",
         survey=survey,
@@ -49,10 +40,5 @@ def answer(token):
         answered=answering.response_of(recipient) is not None,
         error=error,
     )
-    return page, 422 if (checked.errors or error) else 200
+    return page, 422 if (checked.errors or form.errors or error) else 200
 
-
-def _closes(survey) -> str:
-    from ...i18n import format_datetime
-
-    return format_datetime(survey.closes_at, "long_datetime", event=survey.event)
