@@ -84,3 +84,70 @@ def test_an_attendee_answers_the_survey_from_the_mail_on_a_phone(
     browsing.screenshot(eva, "survey-en")
     # The browser reports the 422 of the form sent back without the rating; nothing else.
     assert [e for e in browsing.console_errors if "status of 422" not in e] == []
+
+
+def test_an_organizer_builds_a_survey_and_reads_its_results(
+    browsing, app, db, make_event, make_user, grant, clock
+):
+    from summit.models import Role
+    from summit.services.surveys import answering, sending
+    from tests.conftest import PASSWORD
+    from tests.survey_world import BEFORE
+
+    clock.set(BEFORE)
+    world = survey_world.build(make_event)
+    grant(make_user("arrangor@example.org", name="Åsa Arrangör"), world.event, Role.ORGANIZER)
+    page = browsing.new_page()
+    page.goto("/login?next=/manage/events/summit2027/surveys/")
+    page.locator("#email").fill("arrangor@example.org")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#password").press("Enter")
+    main = page.get_by_role("main")
+    main.get_by_role("link", name="Ny enkät").click()
+    main.get_by_label("Rubrik på svenska").fill("Vad tyckte du?")
+    main.get_by_label("Rubrik på engelska").fill("What did you think?")
+    main.get_by_label("Inledning på svenska").fill("Tre frågor, tre minuter.")
+    main.get_by_label("Deltagare som checkades in").check()
+    main.get_by_label("Skickas", exact=True).fill("2027-05-21T09:00")
+    main.get_by_label("Påminnelse").fill("2027-05-24T09:00")
+    main.get_by_label("Stänger").fill("2027-05-28T23:00")
+    browsing.screenshot(page, "survey-form")
+    main.get_by_role("button", name="Spara enkäten").click()
+    expect(page.get_by_text("Enkäten är sparad.")).to_be_visible()
+    main.get_by_role("link", name="Ny fråga").click()
+    main.get_by_label("Fråga (svenska)").fill("Hur nöjd är du, från 1 till 5?")
+    main.get_by_label("Fråga (engelska)").fill("How satisfied are you, from 1 to 5?")
+    main.get_by_label("Typ av svar").select_option("number")
+    main.get_by_label("Svar krävs").check()
+    browsing.screenshot(page, "question-form")
+    main.get_by_role("button", name="Spara frågan").click()
+    main.get_by_role("link", name="Ny fråga").click()
+    main.get_by_label("Fråga (svenska)").fill("Vad tar du med dig?")
+    main.get_by_label("Typ av svar").select_option("long_text")
+    main.get_by_role("button", name="Spara frågan").click()
+    main.get_by_role("button", name=re.compile("Schemalägg")).click()
+    expect(page.get_by_text("Enkäten är schemalagd")).to_be_visible()
+    browsing.screenshot(page, "survey-page")
+
+    # The morning after: sent; two answer.
+    sending.send_due_surveys(SEND_AT)
+    clock.set(SEND_AT + timedelta(hours=3))
+    from summit.models import SurveyRecipient
+
+    people = db.session.scalars(select(SurveyRecipient).order_by(SurveyRecipient.id)).all()
+    questions = db.session.scalars(select(SurveyQuestion).order_by(SurveyQuestion.id)).all()
+    for person, (rating, text) in zip(people, [("5", "Nya kontakter."), ("3", "")], strict=False):
+        checked = answering.checked(
+            person, {f"q{questions[0].id}": rating, f"q{questions[1].id}": text}
+        )
+        answering.save_answers(person, checked)
+    page.reload()
+    main.get_by_role("link", name="Resultat").click()
+    expect(main.get_by_role("status")).to_have_text("2 av 3 har svarat (67 %).")
+    expect(main.get_by_text("Nya kontakter.")).to_be_visible()
+    expect(main.get_by_text(re.compile("medel 4"))).to_be_visible()
+    browsing.screenshot(page, "results")
+    page.get_by_role("button", name="English").click()
+    expect(main.get_by_role("status")).to_have_text("2 of 3 answered (67 %).")
+    browsing.screenshot(page, "results-en")
+    assert browsing.console_errors == []
