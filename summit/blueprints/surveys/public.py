@@ -41,4 +41,3 @@ def answer(token):
         error=error,
     )
     return page, 422 if (checked.errors or form.errors or error) else 200
-

@@ -22,7 +22,6 @@ from ...extensions import db
 from ...models import (
     Event,
     Survey,
-    SurveyAnswer,
     SurveyAudience,
     SurveyQuestion,
     SurveyRecipient,
@@ -32,7 +31,7 @@ from ...models import (
 )
 from .. import locks
 from ..refusal import Refusal
-from ..tickets.question_setup import QuestionData, questions_of, save_asked
+from ..tickets.question_setup import QuestionData, answer_counts_of, questions_of, save_asked
 
 
 class SurveyError(Refusal):
@@ -181,14 +180,7 @@ def survey_question(survey: Survey, question_id: int) -> SurveyQuestion | None:
 
 def answer_counts(survey: Survey) -> dict[int, int]:
     """{question id: answers given}."""
-    return dict(
-        db.session.execute(
-            select(SurveyAnswer.question_id, func.count(SurveyAnswer.id))
-            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-            .where(SurveyQuestion.survey_id == survey.id)
-            .group_by(SurveyAnswer.question_id)
-        ).all()
-    )
+    return answer_counts_of(SurveyQuestion, survey.id)
 
 
 def save_question(

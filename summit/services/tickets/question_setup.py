@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from ...database import unit_of_work
 from ...extensions import db
 from ...models import (
-    Answer,
     AnswerKind,
     DataClass,
     Event,
@@ -147,12 +146,18 @@ def answer_count(question: QuestionWording) -> int:
 
 
 def answer_counts(event: Event) -> dict[int, int]:
+    return answer_counts_of(Question, event.id)
+
+
+def answer_counts_of(model: type[QuestionWording], owner_id: int) -> dict[int, int]:
+    """{question id: answers given} for one set of questions."""
+    answer = model.answer_model()
     return dict(
         db.session.execute(
-            select(Answer.question_id, func.count(Answer.id))
-            .join(Question, Question.id == Answer.question_id)
-            .where(Question.event_id == event.id)
-            .group_by(Answer.question_id)
+            select(answer.question_id, func.count(answer.id))
+            .join(model, model.id == answer.question_id)
+            .where(getattr(model, model.owner_column) == owner_id)
+            .group_by(answer.question_id)
         ).all()
     )
 
