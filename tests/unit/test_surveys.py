@@ -229,3 +229,14 @@ def test_the_organizers_rules(world):
         setup.save_survey(
             world.event, setup.SurveyData("F", SEND_AT, CLOSES_AT, follows_id=survey.id), survey
         )
+    # A survey with a follow-up cannot become a follow-up itself (one step only).
+    other = setup.save_survey(world.event, setup.SurveyData("Annan", SEND_AT, CLOSES_AT))
+    setup.save_survey(
+        world.event, setup.SurveyData("Uppföljning", SEND_AT, CLOSES_AT, follows_id=other.id)
+    )
+    with pytest.raises(SurveyError, match="bad_follows"):
+        setup.save_survey(
+            world.event,
+            setup.SurveyData("Annan", SEND_AT, CLOSES_AT, follows_id=survey.id),
+            other,
+        )

@@ -107,6 +107,7 @@ def save_survey(event: Event, data: SurveyData, survey: Survey | None = None) ->
                 or follows.event_id != event.id
                 or follows.follows_id is not None
                 or (survey is not None and follows.id == survey.id)
+                or (survey is not None and _has_follow_ups(survey))
             ):
                 raise SurveyError("bad_follows", "follows")
         if survey is None:
@@ -128,6 +129,13 @@ def save_survey(event: Event, data: SurveyData, survey: Survey | None = None) ->
             data.closes_at,
         )
     return survey
+
+
+def _has_follow_ups(survey: Survey) -> bool:
+    return (
+        db.session.scalar(select(Survey.id).where(Survey.follows_id == survey.id).limit(1))
+        is not None
+    )
 
 
 def schedule(survey: Survey, now: datetime | None = None) -> None:
