@@ -176,6 +176,11 @@ def test_results_per_question(world, clock):
     ]
     assert by_key["larde"].texts == ["Nätverk", "Metoder"]
     assert by_key["halsa"].texts == ["Astma"]
+    # One group's results (e.g. a sektor's, by their tickets): Eva's alone.
+    eva_ticket = select(SurveyRecipient.ticket_id).where(SurveyRecipient.email == "eva@example.org")
+    hers = results.survey_results(survey, among=eva_ticket)
+    assert (hers.sent, hers.responses) == (1, 1)
+    assert {r.question.key: r.mean for r in hers.questions}["betyg"] == 2
 
 
 def test_export_and_erase_a_person(world, clock):
@@ -240,3 +245,16 @@ def test_the_organizers_rules(world):
             setup.SurveyData("Annan", SEND_AT, CLOSES_AT, follows_id=survey.id),
             other,
         )
+
+
+def test_retention_erases_the_answers_to_sensitive_questions(world, clock):
+    survey = survey_world.survey(world)
+    sending.send_due_surveys(SEND_AT)
+    clock.set(SEND_AT + timedelta(hours=1))
+    answer(survey, "asa@example.org", betyg="5", halsa="Astma")
+    with db.session.begin_nested():
+        assert privacy.erase_sensitive_answers(world.event.id) == 1
+    db.session.commit()
+    found = {r.question.key: r for r in results.survey_results(survey).questions}
+    assert found["halsa"].texts == [] and found["betyg"].answered == 1
+    assert [r["question"] for r in privacy.export_person("asa@example.org")] == ["Betyg 1–5"]

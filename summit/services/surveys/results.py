@@ -9,7 +9,14 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import AnswerKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from ...models import (
+    AnswerKind,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyRecipient,
+    SurveyResponse,
+)
 from ..tickets.questions import NO, YES
 from .setup import counts
 
@@ -52,11 +59,15 @@ class SurveyResults:
         return self.responses / self.sent if self.sent else 0.0
 
 
-def survey_results(survey: Survey) -> SurveyResults:
+def survey_results(survey: Survey, among=None) -> SurveyResults:
     """Per question of the survey (active or not, in its order): how many answered it,
     each value's count and share (every choice shown, also those nobody chose; several
     choices counted each), numbers' mean, least and greatest, and the free-text answers
-    (an answer erased by the retention rules is not there). Five queries."""
+    (an answer erased by the retention rules is not there). Five queries.
+
+    `among`: only the people whose ticket is among these (a select of ticket ids, e.g.
+    services.tickets.answers.matching_ticket_ids(event, sektor, "offentlig") for one
+    sektor's results); answers made anonymous by an erasure are then not counted."""
     questions = list(
         db.session.scalars(
             select(SurveyQuestion)
@@ -64,10 +75,20 @@ def survey_results(survey: Survey) -> SurveyResults:
             .order_by(SurveyQuestion.position, SurveyQuestion.id)
         )
     )
-    sent, responses = counts(survey)
-    of_survey = SurveyAnswer.response_id.in_(
-        select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id)
-    )
+    recipients = select(SurveyRecipient.id).where(SurveyRecipient.survey_id == survey.id)
+    answered = select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id)
+    if among is None:
+        sent, responses = counts(survey)
+    else:
+        recipients = recipients.where(SurveyRecipient.ticket_id.in_(among))
+        answered = answered.where(SurveyResponse.recipient_id.in_(recipients))
+        sent, responses = db.session.execute(
+            select(
+                select(func.count()).select_from(recipients.subquery()).scalar_subquery(),
+                select(func.count()).select_from(answered.subquery()).scalar_subquery(),
+            )
+        ).one()
+    of_survey = SurveyAnswer.response_id.in_(answered)
     grouped: dict[int, Counter] = defaultdict(Counter)
     for question_id, value, number in db.session.execute(
         select(SurveyAnswer.question_id, SurveyAnswer.value, func.count())
