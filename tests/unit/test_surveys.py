@@ -212,7 +212,7 @@ def test_export_and_erase_a_person(world, clock):
     assert answering.recipient_for(None) is None
 
 
-def test_the_organizers_rules(world):
+def test_the_organizers_rules(world, clock):
     survey = survey_world.survey(world, schedule=False)
     data = setup.SurveyData(title_sv="X", send_at=SEND_AT, closes_at=SEND_AT)
     with pytest.raises(SurveyError, match="closes_first"):
@@ -226,6 +226,10 @@ def test_the_organizers_rules(world):
     with pytest.raises(SurveyError, match="in_the_past"):
         setup.schedule(survey, now=SEND_AT + timedelta(minutes=1))
     setup.schedule(survey, now=BEFORE)
+    clock.set(BEFORE)
+    past = setup.SurveyData("Vad tyckte du om summit?", BEFORE - timedelta(hours=1), CLOSES_AT)
+    with pytest.raises(SurveyError, match="in_the_past"):
+        setup.save_survey(world.event, past, survey)
     sending.send_due_surveys(SEND_AT)
     moved = setup.SurveyData("Vad tyckte du om summit?", SEND_AT + timedelta(days=1), CLOSES_AT)
     with pytest.raises(SurveyError, match="sent"):

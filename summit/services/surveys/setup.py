@@ -113,6 +113,12 @@ def save_survey(event: Event, data: SurveyData, survey: Survey | None = None) ->
         if survey is None:
             survey = Survey(event_id=event.id)
             db.session.add(survey)
+        elif (
+            survey.status is SurveyStatus.SCHEDULED
+            and survey.send_at != data.send_at
+            and data.send_at <= utcnow()
+        ):
+            raise SurveyError("in_the_past", "send_at")
         elif survey.status is SurveyStatus.SENT and (
             survey.send_at != data.send_at
             or survey.audience is not data.audience
