@@ -32,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     from .program import bp as program
     from .site import bp as site
     from .speakers import bp as speakers
+    from .surveys import bp as surveys
     from .tickets import bp as tickets
 
     app.register_blueprint(site)
@@ -47,3 +48,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mailings)
     app.register_blueprint(impact)
     app.register_blueprint(meeting)
+    app.register_blueprint(surveys)

@@ -32,6 +32,7 @@ from .last_year import create_demo_last_year
 from .program import create_demo_program
 from .questions import answer_demo_orders, create_demo_questions
 from .sales import create_demo_sales, create_demo_vouchers, speaker_code
+from .surveys import create_demo_surveys
 from .waiting import create_demo_waiting_list
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -208,6 +209,7 @@ def create_demo() -> list[str]:
     lines += create_demo_program(summit)
     lines += create_demo_checkin(summit)
     lines += create_demo_branding(summit)
+    lines += create_demo_surveys(summit)  # after the check-ins: it went to those let in
     if answer_demo_orders(summit):  # after every part that makes orders
         lines += ["", "Registration questions answered (sektor, diet, photo consent)."]
     lines += create_demo_last_year(summit)

@@ -50,9 +50,18 @@ from .program import (
     SpeakerAvailability,
     WorkshopSignup,
 )
-from .questions import Answer, AnswerKind, DataClass, Question, QuestionScope
+from .questions import Answer, AnswerKind, DataClass, Question, QuestionScope, QuestionWording
 from .reviews import Review, ReviewCriterion, ReviewerAssignment, ReviewerTrack, ReviewScore
 from .self_service import InvoiceCredit, RevokedSecret
+from .surveys import (
+    Survey,
+    SurveyAnswer,
+    SurveyAudience,
+    SurveyQuestion,
+    SurveyRecipient,
+    SurveyResponse,
+    SurveyStatus,
+)
 from .tickets import BadgeRole, DiscountCode, DiscountKind, TicketType, Voucher
 from .types import utcnow, wall_clock
 from .users import EventRole, LoginSession, Role, User
@@ -62,6 +71,14 @@ __all__ = [
     "AfterEventMail",
     "ParticipantListing",
     "SessionRating",
+    "QuestionWording",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyAudience",
+    "SurveyQuestion",
+    "SurveyRecipient",
+    "SurveyResponse",
+    "SurveyStatus",
     "WaitingListEntry",
     "WaitingStatus",
     "DeliveryStatus",

@@ -89,21 +89,17 @@ class DataClass(enum.Enum):
         }[self]
 
 
-class Question(db.Model):
-    """A question of an event. `choices` is a list of {"key", "sv", "en"}: the key is what
-    answers store, so labels can be reworded without changing any answer."""
+class QuestionWording:
+    """What every question a person answers has, a registration question (Question) or
+    a survey's (models/surveys.SurveyQuestion): its words in Swedish and English, the kind
+    of answer and its choices, whether it must be answered, and how carefully the
+    answers are kept. `choices` is a list of {"key", "sv", "en"}: the key is what
+    answers store, so labels can be reworded without changing any answer. The rules of
+    answering them: services/tickets/questions.py."""
 
-    __tablename__ = "questions"
-    __table_args__ = (UniqueConstraint("event_id", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     # A short stable name (e.g. "sektor") for exports, filters and group mail.
     key: Mapped[str] = mapped_column(String(40))
     kind: Mapped[AnswerKind] = mapped_column(StrEnum(AnswerKind))
-    scope: Mapped[QuestionScope] = mapped_column(
-        StrEnum(QuestionScope), default=QuestionScope.ATTENDEE
-    )
     data_class: Mapped[DataClass] = mapped_column(StrEnum(DataClass), default=DataClass.ORDINARY)
     label_sv: Mapped[str] = mapped_column(Text)
     label_en: Mapped[str] = mapped_column(Text, default="")
@@ -114,17 +110,22 @@ class Question(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     # Shown only when this question's answer is (or, for several choices, includes)
-    # depends_on_value: a choice key, or "yes"/"no".
-    depends_on_id: Mapped[int | None] = mapped_column(
-        ForeignKey("questions.id", ondelete="SET NULL"), index=True
-    )
+    # depends_on_value: a choice key, or "yes"/"no" (depends_on: the question, of the
+    # same set, set by each model).
     depends_on_value: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    event: Mapped[Event] = relationship()
-    # None: asked of every ticket type.
-    ticket_types: Mapped[list[TicketType]] = relationship(secondary=question_ticket_types)
-    depends_on: Mapped["Question | None"] = relationship(remote_side=[id])
+    # The set the question belongs to (the column naming its owner: the event, the
+    # survey) and the model of its answers (each has question_id and value).
+    owner_column: str = "event_id"
+
+    @classmethod
+    def answer_model(cls):  # pragma: no cover - each model says
+        raise NotImplementedError
+
+    @property
+    def owner_id(self) -> int:
+        return getattr(self, self.owner_column)
 
     @property
     def label(self) -> str:
@@ -171,6 +172,31 @@ class Question(db.Model):
         if kind is AnswerKind.NUMBER:
             return value.replace(".", ",")
         return value
+
+
+class Question(QuestionWording, db.Model):
+    """A registration question of an event, asked in the shop."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[QuestionScope] = mapped_column(
+        StrEnum(QuestionScope), default=QuestionScope.ATTENDEE
+    )
+    depends_on_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), index=True
+    )
+
+    event: Mapped[Event] = relationship()
+    # None: asked of every ticket type.
+    ticket_types: Mapped[list[TicketType]] = relationship(secondary=question_ticket_types)
+    depends_on: Mapped["Question | None"] = relationship(remote_side=[id])
+
+    @classmethod
+    def answer_model(cls):
+        return Answer
 
     def asked_of(self, ticket_type: TicketType) -> bool:
         return not self.ticket_types or ticket_type in self.ticket_types

@@ -19,6 +19,8 @@ from ..models import (
     ProgramSession,
     Proposal,
     Room,
+    Survey,
+    SurveyRecipient,
     User,
     Voucher,
 )
@@ -138,3 +140,16 @@ def mailing(mailing_id: int, skip_locked: bool = False) -> RowLock:
     round into outbox messages, one worker at a time). `skip_locked`: None at once when
     another holds it (on PostgreSQL), for a worker that has other work to do meanwhile."""
     return (_SkippingRowLock if skip_locked else RowLock)(Mailing, mailing_id)
+
+
+def survey(survey_id: int, skip_locked: bool = False) -> RowLock:
+    """One survey, read again under the lock: its state (who sends its mails and
+    reminders, one worker at a time; an organizer's change waits for them).
+    `skip_locked`: None at once when another holds it (on PostgreSQL)."""
+    return (_SkippingRowLock if skip_locked else RowLock)(Survey, survey_id)
+
+
+def survey_recipient(recipient_id: int) -> RowLock:
+    """One person's link to a survey: their one response, written one request at a time
+    (two sends at once make one response)."""
+    return RowLock(SurveyRecipient, recipient_id, SurveyRecipient.id)

@@ -1,6 +1,6 @@
 """What `flask worker` does each round, every few seconds, on as many processes and
-hosts as run it: offer freed seats to waiting lists, queue due group mail and
-after-event mail, tidy ended reservations, retry refunds, queue reminders, deliver the
+hosts as run it: offer freed seats to waiting lists, queue due group mail, after-event
+mail and surveys, tidy ended reservations, retry refunds, queue reminders, deliver the
 mail outbox, render queued badge runs. Each part claims its work row by row (or under
 the event's sales lock), so workers never do the same thing twice, and a failing part
 (the database gone for a moment) is logged and tried again next round without stopping
@@ -19,6 +19,7 @@ from .feedback import thanks_mail
 from .mailings import sending as mailings
 from .payments import core as payments
 from .payments import refunds
+from .surveys import sending as surveys
 from .tickets import history, reminders, waitlist
 
 log = logging.getLogger("summit.worker")  # through the app's handler (summit/logs.py)
@@ -49,6 +50,11 @@ def _round() -> None:
         thanked = thanks_mail.send_due_thanks()
         if thanked:
             log.info("queued %s after-event mail(s)", thanked)
+    with _part("Surveys"):
+        # Surveys whose send time has come, and reminders due, into the outbox too.
+        queued = surveys.send_due_surveys()
+        if queued:
+            log.info("queued %s survey mail(s)", queued)
     with _part("Delivering the outbox"):
         # Ended reservations (their seats are free already), refunds Stripe did not
         # take, the day-before reminders; then what is in the outbox.

@@ -272,3 +272,19 @@ def test_demo_has_last_years_summit_over_for_the_impact_report(db, demo):
     # This year's organizer sets this year against last year's by default.
     assert comparable_events(summit, find_user("arrangor@example.org"))[0] == last
     assert impact_report(summit).returning > 0
+
+
+def test_demo_summit_has_a_survey_with_answers_and_a_follow_up(app, db, demo, client):
+    from summit.models import Survey, SurveyStatus
+    from summit.services.surveys import results
+
+    surveys = db.session.scalars(select(Survey).order_by(Survey.id)).all()
+    assert [s.status for s in surveys] == [SurveyStatus.SENT, SurveyStatus.DRAFT]
+    assert surveys[1].follows_id == surveys[0].id
+    found = results.survey_results(surveys[0])
+    assert found.sent >= 20 and 0.4 < found.response_rate < 0.6
+    by_key = {r.question.key: r for r in found.questions}
+    assert 3 <= by_key["helhet"].mean <= 5
+    assert by_key["med_dig"].texts
+    link = next(line for line in demo.splitlines() if "/survey/" in line).split()[-1]
+    assert client.get(link).status_code == 200

@@ -7,6 +7,8 @@ with one of everything (`world`). A person with the role must get the route's ow
 answer, as written in EXPECTED; a route missing there fails until it is added.
 """
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -275,6 +277,22 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "meeting.my_listing"): 200,
     ("POST", "meeting.my_listing"): 422,
     ("POST", "meeting.withdraw"): 303,
+    ("GET", "surveys.survey_list"): 200,
+    ("GET", "surveys.new_survey"): 200,
+    ("POST", "surveys.new_survey"): 422,
+    ("GET", "surveys.show_survey"): 200,
+    ("GET", "surveys.edit_survey"): 200,
+    ("POST", "surveys.edit_survey"): 422,
+    ("POST", "surveys.schedule_survey"): 303,
+    ("POST", "surveys.unschedule_survey"): 303,  # not scheduled: said so, back
+    ("GET", "surveys.survey_results"): 200,
+    ("GET", "surveys.new_survey_question"): 200,
+    ("POST", "surveys.new_survey_question"): 422,
+    ("GET", "surveys.edit_survey_question"): 200,
+    ("POST", "surveys.edit_survey_question"): 422,
+    ("POST", "surveys.move_survey_question"): 303,
+    ("POST", "surveys.deactivate_survey_question"): 303,
+    ("POST", "surveys.delete_survey_question"): 303,
 }
 
 
@@ -512,6 +530,22 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
     db.session.add(mailing)
     db.session.commit()
     made["mailing_id"] = mailing.id
+
+    # A survey, a draft with one question (sent in June: the clock is in February).
+    survey = models.Survey(
+        event_id=event.id,
+        title_sv="Vad tyckte du?",
+        send_at=utcnow() + timedelta(days=120),
+        closes_at=utcnow() + timedelta(days=130),
+    )
+    db.session.add(survey)
+    db.session.flush()
+    survey_question = models.SurveyQuestion(
+        survey_id=survey.id, key="betyg", kind=models.AnswerKind.NUMBER, label_sv="Betyg"
+    )
+    db.session.add(survey_question)
+    db.session.commit()
+    made |= {"survey_id": survey.id, "survey_question_id": survey_question.id}
     return {"event": event, "people": people, "ids": made, "tokens": tokens}
 
 
@@ -549,6 +583,7 @@ BODIES = {
     ("POST", "speakers.manage_move_format"): lambda ids: {"step": 1},
     ("POST", "speakers.manage_move_question"): lambda ids: {"step": 1},
     ("POST", "tickets.move_question"): lambda ids: {"step": 1},
+    ("POST", "surveys.move_survey_question"): lambda ids: {"step": 1},
     ("POST", "speakers.manage_move_criterion"): lambda ids: {"step": 1},
     ("POST", "program.move_room"): lambda ids: {"step": 1},
     ("POST", "speakers.answer"): lambda ids: {"yes": "1"},

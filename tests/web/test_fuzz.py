@@ -41,6 +41,10 @@ KEY_TABLES = (
     m.TicketType,
     m.DiscountCode,
     m.WaitingListEntry,
+    m.Survey,
+    m.SurveyQuestion,
+    m.SurveyResponse,
+    m.SurveyAnswer,
 )
 # Values no person types, besides whatever hypothesis makes of text and numbers.
 NASTY = [
@@ -157,10 +161,13 @@ def _world(db):
         "attachment_id": m.OutboxAttachment,
         "voucher_id": m.Voucher,
         "entry_id": m.WaitingListEntry,
+        "survey_id": m.Survey,
+        "survey_question_id": m.SurveyQuestion,
     }
     values.update({name: str(_first_id(db, model) or 1) for name, model in ids.items()})
 
     entry = db.session.scalar(select(m.WaitingListEntry).order_by(m.WaitingListEntry.id))
+    surveyed = db.session.scalar(select(m.SurveyRecipient.token).order_by(m.SurveyRecipient.id))
 
     def token_for(endpoint: str) -> str:
         if endpoint.startswith("tickets.waiting") and entry is not None:
@@ -171,6 +178,8 @@ def _world(db):
             return session.token
         if endpoint.startswith("speakers.") and proposal is not None:
             return proposal.token
+        if endpoint == "surveys.answer" and surveyed is not None:
+            return surveyed
         return "not-a-real-token"
 
     return values, token_for, token

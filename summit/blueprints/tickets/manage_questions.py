@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 
 from ...access import event_role_required
 from ...forms import form_page, form_removed, form_saved
-from ...models import AnswerKind, DataClass, Question, QuestionScope, Role
+from ...models import Question, QuestionScope, Role
 from ...services.tickets import question_setup, questions, sales
-from ...services.tickets.question_setup import QuestionData
 from ..lookup import of_event_or_404
 from .manage_forms import DeactivateForm, DeleteForm
 from .question_forms import MoveForm, QuestionForm
@@ -35,23 +34,8 @@ def _form(question: Question | None) -> QuestionForm:
 
 
 def _save(form: QuestionForm, question: Question | None) -> None:
-    parent, value = form.chosen_condition()
-    data = QuestionData(
-        label_sv=form.label_sv.data,
-        label_en=form.label_en.data or "",
-        help_sv=form.help_sv.data or "",
-        help_en=form.help_en.data or "",
-        kind=AnswerKind(form.kind.data),
-        choices=form.choices.data or "",
-        key=form.key.data or "",
-        scope=QuestionScope(form.scope.data),
-        required=form.required.data,
-        data_class=DataClass(form.data_class.data),
-        depends_on_id=parent,
-        depends_on_value=value,
-        position=form.position.data,
-        is_active=form.is_active.data,
-        ticket_type_ids=list(form.ticket_types.data or []),
+    data = form.data_for_service(
+        scope=QuestionScope(form.scope.data), ticket_type_ids=list(form.ticket_types.data or [])
     )
     question_setup.save_question(g.event, data, question)
     flash(_("The question is saved."), "success")

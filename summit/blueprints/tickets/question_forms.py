@@ -1,4 +1,5 @@
-"""The organizer's form for a registration question."""
+"""The organizer's form for a registration question (and, through AskedQuestionForm, a
+survey's: blueprints/surveys)."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -16,12 +17,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...forms import Form, at_most, enum_choices, strip
 from ...models import AnswerKind, DataClass, Question, QuestionScope
-from ...services.tickets.question_setup import choices_text, condition_values
+from ...services.tickets.question_setup import QuestionData, choices_text, condition_values
 
 ALWAYS = ""
 
 
-class QuestionForm(Form):
+class AskedQuestionForm(Form):
+    """What every question's form asks: its words, kind of answer, choices, condition."""
+
     label_sv = TextAreaField(
         _l("Question (Swedish)"),
         filters=[strip],
@@ -66,7 +69,6 @@ class QuestionForm(Form):
             "Leave empty to make one from the question."
         ),
     )
-    scope = SelectField(_l("Asked of"), choices=enum_choices(QuestionScope))
     required = BooleanField(_l("An answer is required"))
     data_class = SelectField(
         _l("Kind of information"),
@@ -84,14 +86,6 @@ class QuestionForm(Form):
             "condition is not met is not kept."
         ),
     )
-    ticket_types = SelectMultipleField(
-        _l("Ticket types"),
-        coerce=int,
-        choices=[],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        description=_l("Choose none to ask it of every ticket type."),
-    )
     position = IntegerField(
         _l("Position"),
         validators=[Optional(), NumberRange(min=0, max=100000)],
@@ -100,8 +94,8 @@ class QuestionForm(Form):
     is_active = BooleanField(_l("Active (asked in the shop)"), default=True)
     submit = SubmitField(_l("Save question"))
 
-    def offer(self, questions: list[Question], ticket_types, current: Question | None) -> None:
-        """The conditions (another question's answers) and ticket types to choose from."""
+    def offer_conditions(self, questions: list, current) -> None:
+        """The conditions to choose from: another question's answers."""
         self.condition.choices = [SelectChoice(ALWAYS, _l("Always"))]
         for other in questions:
             if current is not None and other.id == current.id:
@@ -112,14 +106,33 @@ class QuestionForm(Form):
                 self.condition.choices.append(
                     SelectChoice(f"{other.id}:{value}", f"{other.label} = {label}")
                 )
-        self.ticket_types.choices = [SelectChoice(t.id, t.name) for t in ticket_types]
 
     def chosen_condition(self) -> tuple[int | None, str]:
         parent, _sep, value = (self.condition.data or "").partition(":")
         return (int(parent), value) if parent.isdigit() else (None, "")
 
+    def data_for_service(self, **own) -> QuestionData:
+        """What the organizer filled in, for question_setup (`own`: the set's own)."""
+        parent, value = self.chosen_condition()
+        return QuestionData(
+            label_sv=self.label_sv.data,
+            label_en=self.label_en.data or "",
+            help_sv=self.help_sv.data or "",
+            help_en=self.help_en.data or "",
+            kind=AnswerKind(self.kind.data),
+            choices=self.choices.data or "",
+            key=self.key.data or "",
+            required=self.required.data,
+            data_class=DataClass(self.data_class.data),
+            depends_on_id=parent,
+            depends_on_value=value,
+            position=self.position.data,
+            is_active=self.is_active.data,
+            **own,
+        )
+
     @staticmethod
-    def initial(question: Question) -> dict:
+    def initial(question) -> dict:
         condition = (
             f"{question.depends_on_id}:{question.depends_on_value}"
             if question.depends_on_id
@@ -133,13 +146,38 @@ class QuestionForm(Form):
             "kind": question.kind.value,
             "choices": choices_text(question),
             "key": question.key,
-            "scope": question.scope.value,
             "required": question.required,
             "data_class": question.data_class.value,
             "condition": condition,
-            "ticket_types": [t.id for t in question.ticket_types],
             "position": question.position,
             "is_active": question.is_active,
+        }
+
+
+class QuestionForm(AskedQuestionForm):
+    """A registration question: also whom it is asked of."""
+
+    scope = SelectField(_l("Asked of"), choices=enum_choices(QuestionScope))
+    ticket_types = SelectMultipleField(
+        _l("Ticket types"),
+        coerce=int,
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description=_l("Choose none to ask it of every ticket type."),
+    )
+
+    def offer(self, questions: list[Question], ticket_types, current: Question | None) -> None:
+        """The conditions (another question's answers) and ticket types to choose from."""
+        self.offer_conditions(questions, current)
+        self.ticket_types.choices = [SelectChoice(t.id, t.name) for t in ticket_types]
+
+    @staticmethod
+    def initial(question: Question) -> dict:
+        return {
+            **AskedQuestionForm.initial(question),
+            "scope": question.scope.value,
+            "ticket_types": [t.id for t in question.ticket_types],
         }
 
 

@@ -40,6 +40,7 @@ class Recipient:
     name: str
     locale: str
     link: str  # their order page, Mina biljetter, or the event's page
+    ticket_id: int | None = None  # an attendee's (first) ticket
 
 
 # Attendee criteria ----------------------------------------------------------------------
@@ -288,6 +289,7 @@ def _attendees(event: Event, criteria) -> list[Recipient]:
             Order.buyer_name,
             Order.locale,
             Order.token,
+            Ticket.id,
         )
         .join(Order, Order.id == Ticket.order_id)
         .where(
@@ -300,7 +302,7 @@ def _attendees(event: Event, criteria) -> list[Recipient]:
     ).all()
     my_tickets = external_url("site.my_tickets")
     people = []
-    for attendee_email, attendee_name, buyer_email, buyer_name, locale, token in rows:
+    for attendee_email, attendee_name, buyer_email, buyer_name, locale, token, ticket_id in rows:
         email = (attendee_email or buyer_email or "").strip().lower()
         if not email:
             continue
@@ -309,7 +311,7 @@ def _attendees(event: Event, criteria) -> list[Recipient]:
         link = (
             external_url("tickets.order", slug=event.slug, token=token) if is_buyer else my_tickets
         )
-        people.append(Recipient(email, name, locale or "sv", link))
+        people.append(Recipient(email, name, locale or "sv", link, ticket_id))
     return people
 
 

@@ -1,4 +1,5 @@
-"""An organizer's registration questions: adding, changing, ordering, deactivating and
+"""An organizer's questions (an event's registration questions, and a survey's: save_asked
+and services/surveys): adding, changing, ordering, deactivating and
 deleting them (the answers' rules: questions.py).
 
 What the answers already given depend on is kept: a question with answers cannot
@@ -7,6 +8,7 @@ deactivated: no longer asked, its answers kept).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -14,9 +16,17 @@ from sqlalchemy import func, select
 
 from ...database import unit_of_work
 from ...extensions import db
-from ...models import Answer, AnswerKind, DataClass, Event, Question, QuestionScope, TicketType
+from ...models import (
+    AnswerKind,
+    DataClass,
+    Event,
+    Question,
+    QuestionScope,
+    QuestionWording,
+    TicketType,
+)
 from ..refusal import Refusal
-from .questions import NO, YES, event_questions
+from .questions import NO, YES
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_CHOICES = 50
@@ -130,28 +140,47 @@ def choices_text(question: Question) -> str:
     )
 
 
-def answer_count(question: Question) -> int:
-    return db.session.scalar(select(func.count(Answer.id)).where(Answer.question_id == question.id))
+def answer_count(question: QuestionWording) -> int:
+    model = question.answer_model()
+    return db.session.scalar(select(func.count(model.id)).where(model.question_id == question.id))
 
 
 def answer_counts(event: Event) -> dict[int, int]:
+    return answer_counts_of(Question, event.id)
+
+
+def answer_counts_of(model: type[QuestionWording], owner_id: int) -> dict[int, int]:
+    """{question id: answers given} for one set of questions."""
+    answer = model.answer_model()
     return dict(
         db.session.execute(
-            select(Answer.question_id, func.count(Answer.id))
-            .join(Question, Question.id == Answer.question_id)
-            .where(Question.event_id == event.id)
-            .group_by(Answer.question_id)
+            select(answer.question_id, func.count(answer.id))
+            .join(model, model.id == answer.question_id)
+            .where(getattr(model, model.owner_column) == owner_id)
+            .group_by(answer.question_id)
         ).all()
     )
 
 
-def _chosen_keys(question: Question) -> set[str]:
+def _chosen_keys(question: QuestionWording) -> set[str]:
+    model = question.answer_model()
     keys = set()
     for value in db.session.scalars(
-        select(Answer.value).where(Answer.question_id == question.id).distinct()
+        select(model.value).where(model.question_id == question.id).distinct()
     ):
         keys.update(k for k in value.split(",") if k)
     return keys
+
+
+def questions_of(model: type[QuestionWording], owner_id: int) -> list:
+    """All the questions of one set (an event's registration questions, a survey's),
+    active or not, in their order."""
+    owner = getattr(model, model.owner_column)
+    return list(
+        db.session.scalars(
+            select(model).where(owner == owner_id).order_by(model.position, model.id)
+        )
+    )
 
 
 def condition_values(question: Question) -> list[tuple[str, str]]:
@@ -162,8 +191,39 @@ def condition_values(question: Question) -> list[tuple[str, str]]:
 
 
 def save_question(event: Event, data: QuestionData, question: Question | None = None) -> Question:
-    """Add (`question` None) or change one of the event's questions, committed;
-    QuestionError naming the field when the rules above are broken (nothing stored)."""
+    """Add (`question` None) or change one of the event's registration questions,
+    committed; QuestionError naming the field when the rules above are broken (nothing
+    stored)."""
+    types: list[TicketType] = []
+
+    def check(question: Question | None, answered: bool) -> None:
+        if answered and question.scope is not data.scope:
+            raise QuestionError("kind_in_use", "kind")
+        types[:] = _ticket_types(event, data.ticket_type_ids)
+        if data.depends_on_id is not None and data.scope is QuestionScope.ORDER:
+            parent = db.session.get(Question, data.depends_on_id)
+            if parent is not None and parent.scope is not QuestionScope.ORDER:
+                raise QuestionError("bad_condition", "depends_on")
+
+    def finish(question: Question) -> None:
+        question.scope, question.ticket_types = data.scope, types
+
+    return save_asked(Question, event.id, data, question, check, finish)
+
+
+def save_asked(
+    model: type[QuestionWording],
+    owner_id: int,
+    data: QuestionData,
+    question: QuestionWording | None = None,
+    check: Callable | None = None,
+    finish: Callable | None = None,
+):
+    """Add (`question` None) or change a question of one set (`model`'s questions of
+    `owner_id`: an event's registration questions, a survey's), committed, by the rules
+    above; `check(question, answered)` refuses what the set's own rules forbid,
+    `finish(question)` sets its own columns. QuestionError naming the field (nothing
+    stored)."""
     label_sv = (data.label_sv or "").strip()
     if not label_sv:
         raise QuestionError("required", "label_sv")
@@ -176,30 +236,29 @@ def save_question(event: Event, data: QuestionData, question: Question | None = 
     choices = parse_choices(data.choices) if data.kind.has_choices else []
     if data.kind.has_choices and len(choices) < 2:
         raise QuestionError("no_choices", "choices")
+    owner = getattr(model, model.owner_column)
     with unit_of_work():
-        taken = db.session.scalar(
-            select(Question.id).where(Question.event_id == event.id, Question.key == key)
-        )
+        taken = db.session.scalar(select(model.id).where(owner == owner_id, model.key == key))
         if taken is not None and (question is None or taken != question.id):
             raise QuestionError("key_taken", "key")
-        if question is not None and answer_count(question):
-            if question.kind is not data.kind or question.scope is not data.scope:
+        answered = question is not None and answer_count(question) > 0
+        if answered:
+            if question.kind is not data.kind:
                 raise QuestionError("kind_in_use", "kind")
             if data.kind.has_choices:
                 gone = _chosen_keys(question) - {c["key"] for c in choices}
                 if gone:
                     raise QuestionError("choice_in_use", "choices", key=sorted(gone)[0])
-        types = _ticket_types(event, data.ticket_type_ids)
-        parent = _condition(event, data, question)
+        if check is not None:
+            check(question, answered)
+        parent = _condition(model, owner_id, data, question)
         position = data.position
         if question is None:
             if position is None:  # a new question goes last
-                last = db.session.scalar(
-                    select(func.max(Question.position)).where(Question.event_id == event.id)
-                )
+                last = db.session.scalar(select(func.max(model.position)).where(owner == owner_id))
                 position = (last or 0) + 10
-            question = Question(event=event)
-        question.key, question.kind, question.scope = key, data.kind, data.scope
+            question = model(**{model.owner_column: owner_id})
+        question.key, question.kind = key, data.kind
         question.label_sv, question.label_en = label_sv, (data.label_en or "").strip()
         question.help_sv = (data.help_sv or "").strip()
         question.help_en = (data.help_en or "").strip()
@@ -211,7 +270,8 @@ def save_question(event: Event, data: QuestionData, question: Question | None = 
             question.position = position
         question.depends_on = parent
         question.depends_on_value = data.depends_on_value.strip() if parent else ""
-        question.ticket_types = types
+        if finish is not None:
+            finish(question)
         db.session.add(question)
     return question
 
@@ -230,16 +290,15 @@ def _ticket_types(event: Event, ids: list[int]) -> list[TicketType]:
     return found
 
 
-def _condition(event: Event, data: QuestionData, question: Question | None) -> Question | None:
+def _condition(model, owner_id: int, data: QuestionData, question) -> QuestionWording | None:
     if data.depends_on_id is None:
         return None
-    parent = db.session.get(Question, data.depends_on_id)
+    parent = db.session.get(model, data.depends_on_id)
     if (
         parent is None
-        or parent.event_id != event.id
+        or parent.owner_id != owner_id
         or (question is not None and parent.id == question.id)
         or not parent.kind.can_be_condition
-        or (data.scope is QuestionScope.ORDER and parent.scope is not QuestionScope.ORDER)
         or data.depends_on_value.strip() not in {v for v, _label in condition_values(parent)}
     ):
         raise QuestionError("bad_condition", "depends_on")
@@ -252,30 +311,31 @@ def _condition(event: Event, data: QuestionData, question: Question | None) -> Q
     return parent
 
 
-def deactivate_question(question: Question) -> None:
+def deactivate_question(question: QuestionWording) -> None:
     """No longer asked; its answers stay (on order pages and in the attendee list)."""
     with unit_of_work():
         question.is_active = False
 
 
-def delete_question(question: Question) -> None:
+def delete_question(question: QuestionWording) -> None:
     """Remove a question nobody has answered (a mistake); others can be deactivated."""
+    model = type(question)
     with unit_of_work():
         if answer_count(question):
             raise QuestionError("has_answers")
         dependent = db.session.scalar(
-            select(Question.id).where(Question.depends_on_id == question.id).limit(1)
+            select(model.id).where(model.depends_on_id == question.id).limit(1)
         )
         if dependent is not None:
             raise QuestionError("has_dependents")
         db.session.delete(question)
 
 
-def move_question(question: Question, step: int) -> None:
-    """One place up (step -1) or down (+1) in the event's order; positions are
+def move_question(question: QuestionWording, step: int) -> None:
+    """One place up (step -1) or down (+1) in its set's order; positions are
     renumbered 10, 20, 30 ... so every question has a place of its own."""
     with unit_of_work():
-        ordered = event_questions(question.event)
+        ordered = questions_of(type(question), question.owner_id)
         index = ordered.index(question)
         target = index + (1 if step > 0 else -1)
         if 0 <= target < len(ordered):

@@ -230,6 +230,19 @@ def check_answers(
     return result
 
 
+def check_asked(
+    questions: list, data: Mapping | None, stored: Mapping[int, object]
+) -> CheckedAnswers:
+    """A set of questions asked once (a survey's, not per ticket) with `data` (a form's
+    fields; None: the `stored` answers, {question id: an answer with .value and
+    .question}) checked by the rules above; the answers to store are (question, None,
+    value, consent text), valid only when there are no errors."""
+    result = CheckedAnswers(event_asks=bool(questions))
+    by_key = {(question_id, None): answer for question_id, answer in stored.items()}
+    result.order_questions = _check_scope(questions, None, None, data, by_key, {}, {}, result)
+    return result
+
+
 def _as_sent(answer: Answer) -> str | list[str]:
     if answer.question.kind is AnswerKind.MULTIPLE_CHOICE:
         return [k for k in answer.value.split(",") if k]
