@@ -286,6 +286,11 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "surveys.schedule_survey"): 303,
     ("POST", "surveys.unschedule_survey"): 303,  # not scheduled: said so, back
     ("GET", "surveys.survey_results"): 200,
+    # The impact report and its exports; the public summary switched on and back.
+    ("GET", "impact.report"): 200,
+    ("GET", "impact.report_xlsx"): 200,
+    ("GET", "impact.report_pdf"): 200,
+    ("POST", "impact.public_switch"): 302,
     ("GET", "surveys.new_survey_question"): 200,
     ("POST", "surveys.new_survey_question"): 422,
     ("GET", "surveys.edit_survey_question"): 200,
