@@ -348,3 +348,83 @@ def test_ratings_show_the_best_the_lowest_and_by_sector(world, clock):
     assert by_sector["Idéburen sektor"] == [6, 2.67]
     assert by_sector["Akademi"] == [1, 5.0]
     assert "19 betyg" in section.notes[0] or "19 ratings" in section.notes[0]
+
+
+def sent_survey(event, tickets, answers):
+    """A sent survey to `tickets`; answers: {ticket index: (choice, free text)}."""
+    from summit.models import (
+        Survey,
+        SurveyAnswer,
+        SurveyQuestion,
+        SurveyRecipient,
+        SurveyResponse,
+        SurveyStatus,
+    )
+
+    survey = Survey(
+        event=event,
+        title_sv="Efter summit",
+        title_en="After the summit",
+        status=SurveyStatus.SENT,
+        send_at=AFTER,
+        sent_at=AFTER,
+        closes_at=AFTER + (AFTER - AFTER.replace(month=4)),
+    )
+    useful = SurveyQuestion(
+        survey=survey,
+        key="nytta",
+        kind=AnswerKind.CHOICE,
+        label_sv="Hade du nytta av dagarna?",
+        label_en="Were the days useful?",
+        choices=[{"key": "ja", "sv": "Ja", "en": "Yes"}, {"key": "nej", "sv": "Nej", "en": "No"}],
+        position=0,
+    )
+    took = SurveyQuestion(
+        survey=survey,
+        key="tar_med",
+        kind=AnswerKind.LONG_TEXT,
+        label_sv="Vad tar du med dig?",
+        position=1,
+    )
+    _db.session.add_all([survey, useful, took])
+    for n, made in enumerate(tickets):
+        recipient = SurveyRecipient(survey=survey, email=made.attendee_email, ticket_id=made.id)
+        _db.session.add(recipient)
+        if n in answers:
+            choice, text = answers[n]
+            response = SurveyResponse(survey=survey, recipient=recipient)
+            _db.session.add_all(
+                [
+                    response,
+                    SurveyAnswer(response=response, question=useful, value=choice),
+                    SurveyAnswer(response=response, question=took, value=text),
+                ]
+            )
+    _db.session.commit()
+    return survey
+
+
+def test_survey_results_are_in_the_report_by_sector(client, organizer, world):
+    event, _then, tickets = world
+    # Two public-sector people answer yes, one from civil society no; four do not answer.
+    sent_survey(event, tickets, {0: ("ja", "Mod att pröva"), 1: ("ja", ""), 2: ("nej", "Studiebesöket")})
+    page = client.get("/manage/events/summit2027/impact/")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)))
+    assert "Enkät: Efter summit" in text
+    assert "Skickad till Svarade Svarsfrekvens 7 3 43 %" in text
+    assert "Offentlig sektor 3 2 67 %" in text  # who answered, by sector
+    assert "Ja 2 67 %" in text and "Nej 1 33 %" in text
+    assert "Mod att pröva" in text and "Studiebesöket" in text
+
+    # The same survey, the public sector's people alone.
+    page = client.get("/manage/events/summit2027/impact/?sector=offentlig")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)))
+    assert "Enkät: Efter summit (Offentlig sektor)" in text
+    assert "Ja 2 100 %" in text and "Studiebesöket" not in text
+    assert client.get("/manage/events/summit2027/impact/?sector=nope").status_code == 400
+
+    book = load_workbook(
+        io.BytesIO(client.get("/manage/events/summit2027/impact/report.xlsx").data)
+    )
+    sheet = book["Hade du nytta av dagarna"]
+    assert [c.value for c in sheet[2]] == ["Ja", 2, pytest.approx(2 / 3)]

@@ -8,7 +8,9 @@ from flask_login import current_user
 from ...access import event_role_required
 from ...models import Role
 from ...services.impact import charts, export, public
+from ...services.impact.figures import SECTOR_KEY
 from ...services.impact.report import comparable_events, impact_report
+from ...services.tickets.answers import find_question
 from .forms import NO_COMPARISON, CompareForm, PublicSwitchForm
 
 ORGANIZER = Role.ORGANIZER
@@ -20,14 +22,15 @@ def _report():
     is answered 400, with the report alone."""
     events = comparable_events(g.event, current_user)
     form = CompareForm(request.args)
-    form.set_choices(events)
+    form.set_choices(events, find_question(g.event, SECTOR_KEY))
     valid = form.validate()
     chosen = form.compare.data if valid else NO_COMPARISON
     if chosen == "":
         other = events[0] if events else None
     else:
         other = next((e for e in events if e.slug == chosen), None)
-    return impact_report(g.event, other), form, 200 if valid else 400
+    sector = (form.sector.data or None) if valid else None
+    return impact_report(g.event, other, sector=sector), form, 200 if valid else 400
 
 
 @event_role_required(ORGANIZER)

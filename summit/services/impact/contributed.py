@@ -1,13 +1,25 @@
 """The parts of the impact report that other capabilities hold the data of: what people
-thought of the sessions (feedback/) and what they answered in the surveys (surveys/),
-each also by sector. Each is a report.Section, or nothing when there is nothing yet."""
+thought of the sessions (feedback/) and what they answered in the surveys (surveys/, the
+follow-up months later among them), each also by sector. Each is a parts.Section, or
+nothing when there is nothing yet."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, exists, func, select
 
 from ...extensions import db
-from ...models import Event, Order, SessionRating, Ticket
+from ...models import (
+    Event,
+    Order,
+    SessionRating,
+    Survey,
+    SurveyRecipient,
+    SurveyResponse,
+    Ticket,
+)
 from ..feedback.results import SessionAggregate, session_aggregates
+from ..surveys.results import survey_results
+from ..surveys.setup import surveys_of
+from ..tickets.answers import matching_ticket_ids
 from . import charts
 from .figures import sector_of_ticket
 from .parts import Section, Table
@@ -17,9 +29,12 @@ MIN_RATINGS = 3
 SHOWN = 5
 
 
-def sections(event: Event, question, sector_label) -> list[Section]:
-    """Every contributed part there is something to show of."""
-    return [s for s in (ratings_section(event, question, sector_label),) if s is not None]
+def sections(event: Event, question, sector_label, sector: str | None = None) -> list[Section]:
+    """Every contributed part there is something to show of; the surveys' results of
+    one sector's people when `sector` is a key of the sector question's answers."""
+    found = [ratings_section(event, question, sector_label)]
+    found += [survey_section(s, question, sector_label, sector) for s in surveys_of(event)]
+    return [s for s in found if s is not None]
 
 
 def ratings_section(event: Event, question, sector_label) -> Section | None:
@@ -127,3 +142,97 @@ def _by_sector(event: Event, question) -> list[tuple[str, int, float]]:
         (key or "", int(count), float(total or 0))
         for key, count, total in db.session.execute(query.group_by(sector))
     ]
+
+
+# Surveys ------------------------------------------------------------------------------
+
+
+def survey_section(survey: Survey, question, sector_label, sector: str | None) -> Section | None:
+    """A sent survey's results: how many answered (by sector), each question's answers
+    counted (a chart of each question with choices), numbers' means, the free text. With
+    `sector`, the results of that sector's people alone."""
+    if survey.sent_at is None:
+        return None
+    among = None
+    if sector and question is not None:
+        among = matching_ticket_ids(survey.event, question, sector)
+    found = survey_results(survey, among=among)
+    title = survey.title if among is None else f"{survey.title} ({sector_label(sector)})"
+    tables = [
+        Table(
+            f"survey-{survey.id}",
+            _("Who answered"),
+            [_("Sent to"), _("Answered"), _("Response rate")],
+            [[found.sent, found.responses, found.response_rate if found.sent else None]],
+            frozenset({2}),
+        )
+    ]
+    if question is not None and among is None:
+        tables.append(_responses_by_sector(survey, question, sector_label))
+    drawn, texts = [], []
+    for result in found.questions:
+        asked = result.question.label
+        if result.is_free_text:
+            if result.texts:
+                texts.append((asked, result.texts))
+            continue
+        rows = [[c.label, c.count, c.share] for c in result.counts]
+        if result.mean is not None:
+            rows.append([_("Mean"), round(result.mean, 2), None])
+        tables.append(
+            Table(
+                f"survey-{survey.id}-q{result.question.id}",
+                asked,
+                [_("Answer"), _("Number"), _("Share")],
+                rows,
+                frozenset({2}),
+            )
+        )
+        if result.counts and result.mean is None:
+            drawn.append(
+                charts.bar_chart(
+                    asked,
+                    _("How many gave each answer; the table has the shares."),
+                    [c.label for c in result.counts],
+                    [charts.Series(_("Answers"), [c.count for c in result.counts])],
+                )
+            )
+    return Section(
+        f"survey-{survey.id}",
+        _("Survey: %(title)s", title=title),
+        charts=drawn,
+        tables=tables,
+        free_text=texts,
+    )
+
+
+def _responses_by_sector(survey: Survey, question, sector_label) -> Table:
+    """Whom the survey went to and who answered, by their sector: one query."""
+    sector, joins = sector_of_ticket(question)
+    answered = exists().where(SurveyResponse.recipient_id == SurveyRecipient.id)
+    query = (
+        select(sector, func.count(SurveyRecipient.id), func.sum(case((answered, 1), else_=0)))
+        .select_from(SurveyRecipient)
+        .join(Ticket, Ticket.id == SurveyRecipient.ticket_id, isouter=True)
+        .join(Order, Order.id == Ticket.order_id, isouter=True)
+        .where(SurveyRecipient.survey_id == survey.id)
+    )
+    for target, on in joins:
+        query = query.outerjoin(target, on)
+    rows = [
+        [
+            sector_label(key or ""),
+            int(sent),
+            int(done or 0),
+            int(done or 0) / sent if sent else None,
+        ]
+        for key, sent, done in db.session.execute(query.group_by(sector))
+    ]
+    rows.sort(key=lambda row: -row[1])
+    return Table(
+        f"survey-{survey.id}-sectors",
+        _("Who answered, by sector"),
+        [_("Sector"), _("Sent to"), _("Answered"), _("Response rate")],
+        rows,
+        frozenset({3}),
+    )

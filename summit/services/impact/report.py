@@ -195,8 +195,14 @@ class ImpactReport:
         return tables
 
 
-def impact_report(event: Event, compare: Event | None = None, now: datetime | None = None):
-    """The whole report; `compare` is the earlier event to set it against (None: none)."""
+def impact_report(
+    event: Event,
+    compare: Event | None = None,
+    now: datetime | None = None,
+    sector: str | None = None,
+):
+    """The whole report; `compare` is the earlier event to set it against (None: none);
+    `sector`, a key of the sector question, shows the surveys' results of its people."""
     now = now or utcnow()
     figures = counted.event_figures(event)
     first_time, returning = counted.returning_people(event)
@@ -221,7 +227,9 @@ def impact_report(event: Event, compare: Event | None = None, now: datetime | No
     )
     if compare is not None and compare.id != event.id:
         report.comparison = compare_with(report, figures, compare, now)
-    report.sections = contributed.sections(event, figures.sector_question, sector_label(figures))
+    report.sections = contributed.sections(
+        event, figures.sector_question, sector_label(figures), sector
+    )
     return report
 
 
