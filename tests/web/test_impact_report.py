@@ -407,7 +407,9 @@ def sent_survey(event, tickets, answers):
 def test_survey_results_are_in_the_report_by_sector(client, organizer, world):
     event, _then, tickets = world
     # Two public-sector people answer yes, one from civil society no; four do not answer.
-    sent_survey(event, tickets, {0: ("ja", "Mod att pröva"), 1: ("ja", ""), 2: ("nej", "Studiebesöket")})
+    sent_survey(
+        event, tickets, {0: ("ja", "Mod att pröva"), 1: ("ja", ""), 2: ("nej", "Studiebesöket")}
+    )
     page = client.get("/manage/events/summit2027/impact/")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)))
     assert "Enkät: Efter summit" in text
