@@ -47,9 +47,12 @@ def ratings_section(event: Event, question, sector_label) -> Section | None:
         (a for a in rated if a.count >= MIN_RATINGS), key=lambda a: (-a.mean, -a.count, a.title)
     )
     header = [_("Session"), _("Track"), _("Ratings"), _("Mean (1–5)")]
-    tables = [
-        Table("ratings-best", _("Rated best"), header, [_session_row(a) for a in ranked[:SHOWN]])
-    ]
+    tables = []
+    if ranked:
+        best = ranked[:SHOWN]
+        tables.append(
+            Table("ratings-best", _("Rated best"), header, [_session_row(a) for a in best])
+        )
     if len(ranked) > SHOWN:
         worst = sorted(ranked, key=lambda a: (a.mean, -a.count, a.title))[:SHOWN]
         tables.append(
