@@ -152,3 +152,17 @@ def test_bad_input_is_4xx_and_changes_nothing(app, db, world, name, sektor, want
     )
     assert 400 <= response.status_code < 500, (name, sektor, wants, response.status_code)
     assert listings(db) == before
+
+
+def test_a_holder_whose_ticket_was_cancelled_can_still_leave(client, db, world, login):
+    from summit.models import OrderStatus, Ticket
+
+    ticket = db.session.scalar(select(Ticket).where(Ticket.attendee_email == "olle@example.org"))
+    ticket.order.status = OrderStatus.CANCELLED
+    db.session.commit()
+    login(world["people"]["olle"])
+    page = client.get(ME)
+    assert page.status_code == 403 and "Lämna deltagarlistan" in page.get_data(as_text=True)
+    left = client.post(f"{ME}/withdraw", data={"csrf_token": csrf_token(client, ME)})
+    assert left.status_code == 303
+    assert [row.name for row in listings(db)] == ["Karin Ek"]

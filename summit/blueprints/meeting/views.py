@@ -51,9 +51,16 @@ def participants(slug):
 def my_listing(slug):
     event = public_event_or_404(slug)
     ticket = service.holder_ticket(event, current_user)
-    if ticket is None:
-        return _page("meeting/not_listed.html", 403, event=event, holder=False)
     listing = service.listing_of(event, current_user)
+    if ticket is None:  # (still listed with a ticket since cancelled: they may leave)
+        return _page(
+            "meeting/not_listed.html",
+            403,
+            event=event,
+            holder=False,
+            listing=listing,
+            withdraw_form=ButtonForm(formdata=None),
+        )
     registered = service.registered_sektor(event, ticket)
     if request.method == "GET":
         data = {
