@@ -80,7 +80,9 @@ def fill(app) -> dict[str, int]:
         rows: dict[str, int] = {}
         last = _summit(rng, "summit2025", date(2025, 5, 20), LAST_YEAR, rows)
         this = _summit(rng, "summit2026", date(2026, 5, 19), ATTENDEES, rows)
-        _sessions(rng, this, rows)
+        sessions = _sessions(rng, this, rows)
+        _ratings(rng, this, sessions, rows)
+        _survey(rng, this, rows)
         user = accounts.create_user(ORGANIZER[0], name="Omar Haddad", password=ORGANIZER[1])
         db.session.commit()
         for event in (last, this):
@@ -253,6 +255,137 @@ def _sessions(rng, event, rows: dict) -> None:
     db.session.execute(insert(WorkshopSignup), signups)
     db.session.commit()
     rows["sessions"], rows["signups"] = len(sessions), len(signups)
+    return [s.id for s in sessions]
+
+
+def _ticket_ids(event) -> list[int]:
+    from sqlalchemy import select
+
+    from summit.extensions import db
+    from summit.models import Order, Ticket
+
+    return db.session.scalars(
+        select(Ticket.id).join(Order).where(Order.event_id == event.id).order_by(Ticket.id)
+    ).all()
+
+
+def _ratings(rng, event, sessions: list[int], rows: dict) -> None:
+    """RATINGS ratings 1-5, each by a different person for a session (some with words)."""
+    from sqlalchemy import insert
+
+    from summit.extensions import db
+    from summit.models import SessionRating
+
+    tickets = _ticket_ids(event)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < RATINGS:
+        pairs.add((rng.choice(tickets), rng.choice(sessions)))
+    db.session.execute(
+        insert(SessionRating),
+        [
+            {
+                "ticket_id": ticket_id,
+                "session_id": session_id,
+                "score": rng.choice([2, 3, 4, 4, 5, 5]),
+                "comment": "Konkret och inspirerande." if rng.random() < 0.2 else "",
+            }
+            for ticket_id, session_id in sorted(pairs)
+        ],
+    )
+    db.session.commit()
+    rows["ratings"] = len(pairs)
+
+
+def _survey(rng, event, rows: dict) -> None:
+    """The survey sent the morning after to everyone registered, SURVEY_ANSWERS of them
+    answering its four questions (a choice, a number, yes/no, free text)."""
+    from sqlalchemy import insert, select
+
+    from summit.extensions import db
+    from summit.models import (
+        AnswerKind,
+        Survey,
+        SurveyAnswer,
+        SurveyQuestion,
+        SurveyRecipient,
+        SurveyResponse,
+        SurveyStatus,
+    )
+
+    after = event.ends_at + timedelta(hours=16)
+    survey = Survey(
+        event=event,
+        title_sv="Vad tyckte du om summit?",
+        title_en="What did you think of the summit?",
+        status=SurveyStatus.SENT,
+        send_at=after,
+        sent_at=after,
+        closes_at=after + timedelta(days=7),
+    )
+    questions = [
+        SurveyQuestion(
+            survey=survey,
+            key="nytta",
+            kind=AnswerKind.CHOICE,
+            label_sv="Hur mycket nytta hade du av dagarna?",
+            choices=[{"key": k, "sv": k.capitalize(), "en": k} for k in ("stor", "viss", "liten")],
+            position=0,
+        ),
+        SurveyQuestion(
+            survey=survey, key="betyg", kind=AnswerKind.NUMBER, label_sv="Betyg 1–10", position=1
+        ),
+        SurveyQuestion(
+            survey=survey,
+            key="igen",
+            kind=AnswerKind.YES_NO,
+            label_sv="Kommer du nästa år?",
+            position=2,
+        ),
+        SurveyQuestion(
+            survey=survey,
+            key="med_dig",
+            kind=AnswerKind.LONG_TEXT,
+            label_sv="Vad tar du med dig?",
+            position=3,
+        ),
+    ]
+    db.session.add_all([survey, *questions])
+    db.session.commit()
+    tickets = _ticket_ids(event)
+    db.session.execute(
+        insert(SurveyRecipient),
+        [
+            {"survey_id": survey.id, "email": f"person{n}@example.org", "ticket_id": ticket_id}
+            for n, ticket_id in enumerate(tickets)
+        ],
+    )
+    recipients = db.session.scalars(
+        select(SurveyRecipient.id).where(SurveyRecipient.survey_id == survey.id)
+    ).all()
+    db.session.execute(
+        insert(SurveyResponse),
+        [
+            {"survey_id": survey.id, "recipient_id": r}
+            for r in rng.sample(recipients, SURVEY_ANSWERS)
+        ],
+    )
+    responses = db.session.scalars(
+        select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id)
+    ).all()
+    values = {
+        "nytta": lambda: rng.choice(["stor", "stor", "viss", "liten"]),
+        "betyg": lambda: str(rng.randint(5, 10)),
+        "igen": lambda: rng.choice(["yes", "yes", "no"]),
+        "med_dig": lambda: rng.choice(["Nya kontakter i andra sektorer.", "Mod att pröva.", ""]),
+    }
+    answers = [
+        {"response_id": response, "question_id": q.id, "value": values[q.key]()}
+        for response in responses
+        for q in questions
+    ]
+    db.session.execute(insert(SurveyAnswer), [a for a in answers if a["value"]])
+    db.session.commit()
+    rows["survey_responses"] = len(responses)
 
 
 # Signed in ---------------------------------------------------------------------------

@@ -76,22 +76,20 @@ def person_email():
     )
 
 
-def _checked_in_on(list_ids: list[int]):
-    """Whether the ticket of the row was checked in (not undone) on one of the lists."""
-    return exists().where(
-        Checkin.ticket_id == Ticket.id,
-        Checkin.undone_at.is_(None),
-        Checkin.checkin_list_id.in_(list_ids),
-    )
-
-
-def _checked_in(event: Event):
-    """Whether the ticket of the row has a check-in at the event that was not undone."""
-    return exists().where(
-        Checkin.ticket_id == Ticket.id,
-        Checkin.undone_at.is_(None),
-        Checkin.checkin_list_id == CheckinList.id,
-        CheckinList.event_id == event.id,
+def _visits(event: Event, day_lists: list[list[int]]):
+    """A subquery of one row per ticket let in at the event (a check-in not undone):
+    its id, and 1 or 0 for whether it was let in on each day of `day_lists`. One pass
+    over the event's check-ins, joined to the tickets by id."""
+    on_days = [
+        func.max(case((Checkin.checkin_list_id.in_(ids), 1), else_=0)).label(f"day{n}")
+        for n, ids in enumerate(day_lists)
+    ]
+    return (
+        select(Checkin.ticket_id, *on_days)
+        .join(CheckinList, CheckinList.id == Checkin.checkin_list_id)
+        .where(CheckinList.event_id == event.id, Checkin.undone_at.is_(None))
+        .group_by(Checkin.ticket_id)
+        .subquery("visits")
     )
 
 
@@ -171,17 +169,19 @@ def _grouped(event: Event, question: Question | None, day_lists: list[list[int]]
         else_=Order.buyer_organisation,
     )
     sector, joins = sector_of_ticket(question)
+    visits = _visits(event, day_lists)
     query = (
         select(
             sector,
             Ticket.ticket_type_id,
             organisation,
             func.count(),
-            func.sum(case((_checked_in(event), 1), else_=0)),
-            *(func.sum(case((_checked_in_on(ids), 1), else_=0)) for ids in day_lists),
+            func.count(visits.c.ticket_id),
+            *(func.sum(visits.c[f"day{n}"]) for n in range(len(day_lists))),
         )
         .select_from(Ticket)
         .join(Order, Order.id == Ticket.order_id)
+        .outerjoin(visits, visits.c.ticket_id == Ticket.id)
     )
     for target, on in joins:
         query = query.outerjoin(target, on)

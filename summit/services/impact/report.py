@@ -314,13 +314,16 @@ def by_organisation(figures: EventFigures, top: int = TOP_ORGANISATIONS) -> Brea
 
 
 def sales_curve(figures: EventFigures) -> Curve:
+    """Registered by the end of each week before the first day (the last point: all),
+    a point a week: the curve's shape, and a table short enough to read."""
     first_day = figures.event.local_start.date()
     total = 0
-    points = []
+    weeks: dict[int, tuple[int, int]] = {}
     for day, count in figures.registered_on:
         total += count
-        points.append(((first_day - day).days, total))
-    return Curve(figures.event, points)
+        days_before = (first_day - day).days
+        weeks[days_before // 7] = (days_before, total)  # the week's last day so far
+    return Curve(figures.event, [weeks[week] for week in sorted(weeks, reverse=True)])
 
 
 # Against an earlier event -------------------------------------------------------------
