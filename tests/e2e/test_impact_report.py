@@ -18,9 +18,9 @@ from summit.services.events import get_event
 from tests import survey_world
 from tests.conftest import PASSWORD
 from tests.feedback_world import FIRST_AFTERNOON, summit_with_attendees
+from tests.impact_world import answer, sector_question
 from tests.smtp import running_smtp
 from tests.survey_world import SEND_AT, SurveyWorld
-from tests.web.test_impact_report import answer, sector_question
 
 pytestmark = pytest.mark.e2e
 
