@@ -17,6 +17,7 @@ from .cfp import (
     SessionFormat,
     SpeakerProfile,
 )
+from .certificates import Certificate, CertificateKind, CertificateRun
 from .checkin import Checkin, CheckinConflict, CheckinList, Station
 from .events import CancelPolicy, Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
@@ -58,6 +59,9 @@ from .users import EventRole, LoginSession, Role, User
 from .waitlist import WaitingListEntry, WaitingStatus
 
 __all__ = [
+    "Certificate",
+    "CertificateKind",
+    "CertificateRun",
     "WaitingListEntry",
     "WaitingStatus",
     "DeliveryStatus",

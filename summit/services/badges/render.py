@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..branding import Brand
 from ..name_type import PT_MM, SetName, em_width, fit_name, line_count
-from ..pdf import data_uri, qr_png, rendering
+from ..pdf import PDF_UA, data_uri, qr_png, rendering
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -149,7 +149,7 @@ def render_badges(
             if progress:
                 progress(done)
         pages = [page for document in documents for page in document.pages]
-        return documents[0].copy(pages).write_pdf()
+        return documents[0].copy(pages).write_pdf(**PDF_UA)
 
 
 def _chunks(badges: list[Badge], per_page: int) -> list[list[Badge]]:
@@ -193,7 +193,7 @@ def _chunk_pdf(chunk: tuple[list[Badge], str]) -> bytes:
     part, layout = chunk
     try:
         with rendering():
-            return badges_document(badges_html(part, LAYOUTS[layout])).write_pdf()
+            return badges_document(badges_html(part, LAYOUTS[layout])).write_pdf(**PDF_UA)
     finally:
         gc.collect()
 
