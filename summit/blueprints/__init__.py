@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin
     from .auth import bp as auth
     from .badges import bp as badges
+    from .certificates import bp as certificates
     from .checkin import bp as checkin
     from .mailings import bp as mailings
     from .ops import bp as ops
@@ -43,3 +44,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(ops)
     app.register_blueprint(mailings)
+    app.register_blueprint(certificates)

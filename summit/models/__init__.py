@@ -2,6 +2,7 @@
 
 from .addons import Addon, TicketAddon
 from .badges import BadgeJob, BadgeJobStatus, BadgePrint, PrintChannel
+from .certificates import Certificate, CertificateKind, CertificateRun
 from .cfp import (
     CFP_LANGUAGES,
     AccessCode,
@@ -17,7 +18,6 @@ from .cfp import (
     SessionFormat,
     SpeakerProfile,
 )
-from .certificates import Certificate, CertificateKind, CertificateRun
 from .checkin import Checkin, CheckinConflict, CheckinList, Station
 from .events import CancelPolicy, Event, EventFormat, EventKind, EventStatus, Room, Track
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage

@@ -1,7 +1,7 @@
 """What `flask worker` does each round, every few seconds, on as many processes and
 hosts as run it: offer freed seats to waiting lists, queue due group mail, tidy
 ended reservations, retry refunds, queue reminders, deliver the mail outbox, render
-queued badge runs. Each part claims its work row by row (or under the event's sales
+queued badge and certificate runs. Each part claims its work row by row (or under the event's sales
 lock), so workers never do the same thing twice, and a failing part (the database
 gone for a moment) is logged and tried again next round without stopping the others.
 """
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Actor
 from . import outbox
 from .badges import jobs as badge_jobs
+from .certificates import bulk as certificate_runs
 from .mailings import sending as mailings
 from .payments import core as payments
 from .payments import refunds
@@ -56,6 +57,10 @@ def _round() -> None:
         rendered = badge_jobs.run_pending_jobs()
         if rendered:
             log.info("rendered %s badge print run(s)", rendered)
+    with _part("Certificate runs"):
+        rendered = certificate_runs.run_pending_runs()
+        if rendered:
+            log.info("rendered %s certificate run(s)", rendered)
 
 
 @contextmanager

@@ -13,14 +13,11 @@ The badges are logged as printed in the same commit that marks the run done.
 """
 
 import logging
-import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import case, func, select, update
 
 from ...database import end_reads, unit_of_work
 from ...extensions import db
@@ -39,6 +36,7 @@ from ...models import (
     User,
     utcnow,
 )
+from .. import runs
 from ..refusal import Refusal
 from .printing import (
     LOCALES,
@@ -53,9 +51,7 @@ from .render import LAYOUTS, render_badges
 log = logging.getLogger(__name__)
 
 KEEP_PDF = timedelta(days=1)
-MAX_ERROR = 2000
-# A run queued this long with no worker taking it: the page says the worker may be down.
-UNATTENDED = timedelta(seconds=30)
+UNATTENDED = runs.UNATTENDED
 
 
 class BadgeJobError(Refusal):
@@ -278,92 +274,25 @@ def pdf_filename(job: BadgeJob) -> str:
 # Running -------------------------------------------------------------------------------
 
 
-def lease() -> timedelta:
-    """How long a renderer holds a run without a sign of life (a finished chunk of at
-    most 125 badges, a second or two of work): past it, another worker takes it over."""
-    return timedelta(seconds=current_app.config["BADGE_RUN_LEASE"])
-
-
-def renderer_name() -> str:
-    """This process as the operator finds it: host and process id."""
-    return f"{socket.gethostname()} {os.getpid()}"[:120]
-
-
-def waits_for_worker(job: BadgeJob, now: datetime | None = None) -> bool:
-    """True when the run has been queued so long that no worker seems to be running."""
-    now = now or utcnow()
-    return job.status is BadgeJobStatus.QUEUED and job.created_at < now - UNATTENDED
-
-
-def _unattended(now: datetime):
-    """SQL: the run is queued or running with an ended lease (its renderer died)."""
-    return or_(
-        BadgeJob.status == BadgeJobStatus.QUEUED,
-        and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now),
-    )
+# Claiming, progress and the lease: services/runs.py, shared with certificate runs.
+_LostClaim = runs.LostClaim
+lease, renderer_name, waits_for_worker = runs.lease, runs.renderer_name, runs.waits_for_worker
 
 
 def _claim(job_id: int) -> datetime | None:
-    """Take the run if it is queued or its renderer's lease has ended. Returns the claim's
-    mark (the run's new started_at), or None when someone else holds it or it is over."""
-    with unit_of_work():
-        now = utcnow()
-        claimed = db.session.execute(
-            update(BadgeJob)
-            .where(BadgeJob.id == job_id, _unattended(now))
-            .values(
-                status=BadgeJobStatus.RUNNING,
-                started_at=now,
-                lease_until=now + lease(),
-                renderer=renderer_name(),
-                done=0,
-                error="",
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    return now if claimed == 1 else None
+    return runs.claim(BadgeJob, job_id)
 
 
 def _ours(job_id: int, mark: datetime):
-    return (
-        BadgeJob.id == job_id,
-        BadgeJob.status == BadgeJobStatus.RUNNING,
-        BadgeJob.started_at == mark,
-    )
-
-
-class _LostClaim(Exception):
-    """Another renderer took the run over (our lease had ended)."""
+    return runs.ours(BadgeJob, job_id, mark)
 
 
 def _update(job_id: int, mark: datetime, **values) -> None:
-    """Progress (or a corrected total), and a longer lease, in a short unit of work of
-    its own; _LostClaim if the run is no longer ours."""
-    with unit_of_work():
-        held = db.session.execute(
-            update(BadgeJob)
-            .where(*_ours(job_id, mark))
-            .values(lease_until=utcnow() + lease(), **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    if held != 1:
-        raise _LostClaim()
+    runs.progress(BadgeJob, job_id, mark, **values)
 
 
 def _fail(job_id: int, mark: datetime, error: str) -> None:
-    db.session.rollback()
-    with unit_of_work():
-        db.session.execute(
-            update(BadgeJob)
-            .where(*_ours(job_id, mark))
-            .values(
-                status=BadgeJobStatus.FAILED,
-                error=error[:MAX_ERROR],
-                finished_at=utcnow(),
-                lease_until=None,
-            )
-            .execution_options(synchronize_session=False)
-        )
+    runs.fail(BadgeJob, job_id, mark, error)
 
 
 def _tickets_of(job: BadgeJob) -> list[Ticket]:
@@ -419,20 +348,7 @@ def _render(job: BadgeJob, mark: datetime) -> None:
         _update(job_id, mark, total=len(badges))
     pdf = render_badges(badges, layout, progress=lambda done: _update(job_id, mark, done=done))
     with unit_of_work():
-        finished = db.session.execute(
-            update(BadgeJob)
-            .where(*_ours(job_id, mark))
-            .values(
-                status=BadgeJobStatus.DONE,
-                pdf=pdf,
-                done=len(badges),
-                finished_at=utcnow(),
-                lease_until=None,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if finished != 1:
-            raise _LostClaim()
+        runs.finish(BadgeJob, job_id, mark, pdf=pdf, done=len(badges))
         # The log of prints is written in the same commit as DONE.
         record_prints(
             ticket_ids,
@@ -464,7 +380,9 @@ def run_pending_jobs(now: datetime | None = None) -> int:
     now = now or utcnow()
     purge_old_pdfs(now)
     ids = db.session.scalars(
-        select(BadgeJob.id).where(_unattended(now)).order_by(BadgeJob.created_at, BadgeJob.id)
+        select(BadgeJob.id)
+        .where(runs.unattended(BadgeJob, now))
+        .order_by(BadgeJob.created_at, BadgeJob.id)
     ).all()
     end_reads()
     return sum(1 for job_id in ids if run_job(job_id))

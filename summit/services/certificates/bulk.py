@@ -1,0 +1,197 @@
+"""Organizers' bulk runs: every certificate of one kind for an event, rendered by
+`flask worker` (claimed and leased as badge runs are: services/runs.py) into one ZIP
+with a PDF per person, kept for a day.
+
+Why a ZIP of PDFs and not one PDF of many pages: each file is exactly the document the
+person downloads themselves (its own title, language and verification link, a valid
+PDF/UA file on its own), so the organizer can mail or archive each one; a run of 2,000
+is written one certificate at a time into the archive, in memory that does not grow
+with a laid-out document, and needs no joining of tagged PDFs (which would have to
+merge their structure trees). Rendering 2,000 takes a minute or two of CPU: the web
+process only queues the run.
+"""
+
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from ...database import end_reads, unit_of_work
+from ...extensions import db
+from ...logs import carrying, current_request_id
+from ...models import BadgeJobStatus, CertificateKind, CertificateRun, Event, User, utcnow
+from .. import runs
+from .document import certificate_pdf, filename
+from .issuing import (
+    LANGUAGES,
+    CertificateRefused,
+    attended_tickets,
+    days_by_ticket,
+    issue_attendance,
+    issue_presentation,
+    speakers_of,
+)
+
+log = logging.getLogger(__name__)
+
+KEEP_ARCHIVE = timedelta(days=1)
+PROGRESS_EVERY = 20  # certificates between progress updates (and lease renewals)
+
+
+def people_count(event: Event, kind: CertificateKind) -> int:
+    if kind is CertificateKind.ATTENDANCE:
+        return len(attended_tickets(event))
+    return len(speakers_of(event))
+
+
+def start_run(
+    event: Event, kind, locale: str | None, requested_by: User | None = None
+) -> CertificateRun:
+    """A queued run of the event's certificates of `kind` in `locale` (None: each
+    person's own language), committed with its count. CertificateRefused (nothing
+    written) for an unknown kind or language, or when nobody has earned one."""
+    try:
+        kind = CertificateKind(kind)
+    except ValueError:
+        raise CertificateRefused("invalid_choice", "kind") from None
+    if locale is not None and locale not in LANGUAGES:
+        raise CertificateRefused("invalid_choice", "language")
+    total = people_count(event, kind)
+    if not total:
+        raise CertificateRefused("nobody", "kind")
+    with unit_of_work():
+        run = CertificateRun(
+            event_id=event.id,
+            requested_by_id=requested_by.id if requested_by is not None else None,
+            kind=kind,
+            locale=locale,
+            status=BadgeJobStatus.QUEUED,
+            total=total,
+            done=0,
+            request_id=current_request_id(),
+        )
+        db.session.add(run)
+    return run
+
+
+def run_by_token(event: Event, token: str) -> CertificateRun | None:
+    if not isinstance(token, str) or not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        select(CertificateRun).where(
+            CertificateRun.token == token, CertificateRun.event_id == event.id
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run: CertificateRun
+    has_archive: bool
+
+
+def recent_runs(event: Event, limit: int = 10) -> list[RunRow]:
+    rows = db.session.execute(
+        select(CertificateRun, CertificateRun.archive.is_not(None))
+        .where(CertificateRun.event_id == event.id)
+        .order_by(CertificateRun.created_at.desc(), CertificateRun.id.desc())
+        .limit(limit)
+    )
+    return [RunRow(run, bool(has)) for run, has in rows]
+
+
+def run_archive(run: CertificateRun) -> bytes | None:
+    """The finished run's ZIP; None before it is done or after it was purged."""
+    if run.status is not BadgeJobStatus.DONE:
+        return None
+    return db.session.scalar(select(CertificateRun.archive).where(CertificateRun.id == run.id))
+
+
+def archive_filename(run: CertificateRun) -> str:
+    kind = "deltagande" if run.kind is CertificateKind.ATTENDANCE else "medverkan"
+    return f"intyg-{kind}-{run.event.slug}.zip"
+
+
+# Rendering (the worker) --------------------------------------------------------------
+
+
+def run_certificates(run_id: int) -> bool:
+    """Render the run if nobody else is (claim, render, store the ZIP and mark it DONE in
+    one commit; FAILED with the error's text on an error). True when this call rendered
+    it, False when it was not ours to render."""
+    mark = runs.claim(CertificateRun, run_id)
+    if mark is None:
+        return False
+    run = db.session.get(CertificateRun, run_id)
+    with carrying(run.request_id):
+        log.info("Certificate run %s: %s certificates", run_id, run.total)
+        try:
+            _render(run, mark)
+            return True
+        except runs.LostClaim:
+            log.warning("Certificate run %s was taken over by another renderer", run_id)
+            return False
+        except Exception as error:
+            log.exception("Certificate run %s failed", run_id)
+            runs.fail(CertificateRun, run_id, mark, str(error) or error.__class__.__name__)
+            return True
+        finally:
+            db.session.expire_all()
+
+
+def _render(run: CertificateRun, mark: datetime) -> None:
+    run_id, event, kind, chosen = run.id, run.event, run.kind, run.locale
+    if kind is CertificateKind.ATTENDANCE:
+        tickets = attended_tickets(event)
+        days = days_by_ticket([t.id for t in tickets], event)
+        makers = [(lambda t=t: issue_attendance(t, days[t.id]), t.order.locale) for t in tickets]
+    else:
+        makers = [(lambda u=u: issue_presentation(event, u), u.locale) for u in speakers_of(event)]
+    if not makers:
+        raise ValueError("nobody has earned a certificate of this kind any more")
+    if len(makers) != run.total:
+        runs.progress(CertificateRun, run_id, mark, total=len(makers))
+    out = io.BytesIO()
+    # Stored, not deflated: a PDF's streams are compressed already.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for done, (make, own) in enumerate(makers, start=1):
+            certificate = make()
+            locale = chosen or (own if own in LANGUAGES else "sv")
+            archive.writestr(filename(certificate, locale), certificate_pdf(certificate, locale))
+            if done % PROGRESS_EVERY == 0:
+                end_reads()
+                runs.progress(CertificateRun, run_id, mark, done=done)
+    with unit_of_work():
+        runs.finish(CertificateRun, run_id, mark, archive=out.getvalue(), done=len(makers))
+    log.info("Certificate run %s done", run_id)
+
+
+def purge_old_archives(now: datetime | None = None) -> int:
+    now = now or utcnow()
+    with unit_of_work():
+        return db.session.execute(
+            update(CertificateRun)
+            .where(
+                CertificateRun.finished_at < now - KEEP_ARCHIVE,
+                CertificateRun.archive.is_not(None),
+            )
+            .values(archive=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+
+
+def run_pending_runs(now: datetime | None = None) -> int:
+    """For `flask worker`: purge day-old archives, then render the runs nobody is
+    rendering, oldest first. Returns how many it rendered."""
+    now = now or utcnow()
+    purge_old_archives(now)
+    ids = db.session.scalars(
+        select(CertificateRun.id)
+        .where(runs.unattended(CertificateRun, now))
+        .order_by(CertificateRun.created_at, CertificateRun.id)
+    ).all()
+    end_reads()
+    return sum(1 for run_id in ids if run_certificates(run_id))

@@ -1,0 +1,122 @@
+"""Background runs rendered by `flask worker` (badge print runs, certificate runs): who
+renders a run and for how long.
+
+A run is a row with status, started_at, lease_until, renderer, done, total and error
+columns (BadgeJob, CertificateRun). Whichever worker comes first claims it with one
+conditional UPDATE (so two never render one run), holds it by its claim mark (its own
+started_at) and a lease it extends as chunks finish; if that worker dies, another takes
+the run over once the lease (BADGE_RUN_LEASE seconds) has ended.
+"""
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, update
+
+from ..database import unit_of_work
+from ..extensions import db
+from ..models import BadgeJobStatus, utcnow
+
+MAX_ERROR = 2000
+# A run queued this long with no worker taking it: the page says the worker may be down.
+UNATTENDED = timedelta(seconds=30)
+
+
+class LostClaim(Exception):
+    """Another renderer took the run over (our lease had ended)."""
+
+
+def lease() -> timedelta:
+    """How long a renderer holds a run without a sign of life (a finished chunk, a
+    second or two of work): past it, another worker takes it over."""
+    return timedelta(seconds=current_app.config["BADGE_RUN_LEASE"])
+
+
+def renderer_name() -> str:
+    """This process as the operator finds it: host and process id."""
+    return f"{socket.gethostname()} {os.getpid()}"[:120]
+
+
+def waits_for_worker(run, now: datetime | None = None) -> bool:
+    """True when the run has been queued so long that no worker seems to be running."""
+    now = now or utcnow()
+    return run.status is BadgeJobStatus.QUEUED and run.created_at < now - UNATTENDED
+
+
+def unattended(model, now: datetime):
+    """SQL: the run is queued or running with an ended lease (its renderer died)."""
+    return or_(
+        model.status == BadgeJobStatus.QUEUED,
+        and_(model.status == BadgeJobStatus.RUNNING, model.lease_until < now),
+    )
+
+
+def claim(model, run_id: int) -> datetime | None:
+    """Take the run if it is queued or its renderer's lease has ended. Returns the claim's
+    mark (the run's new started_at), or None when someone else holds it or it is over."""
+    with unit_of_work():
+        now = utcnow()
+        claimed = db.session.execute(
+            update(model)
+            .where(model.id == run_id, unattended(model, now))
+            .values(
+                status=BadgeJobStatus.RUNNING,
+                started_at=now,
+                lease_until=now + lease(),
+                renderer=renderer_name(),
+                done=0,
+                error="",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    return now if claimed == 1 else None
+
+
+def ours(model, run_id: int, mark: datetime):
+    """SQL: the run is still held by the claim `mark`."""
+    return (model.id == run_id, model.status == BadgeJobStatus.RUNNING, model.started_at == mark)
+
+
+def progress(model, run_id: int, mark: datetime, **values) -> None:
+    """Progress (or a corrected total), and a longer lease, in a short unit of work of
+    its own; LostClaim if the run is no longer ours."""
+    with unit_of_work():
+        held = db.session.execute(
+            update(model)
+            .where(*ours(model, run_id, mark))
+            .values(lease_until=utcnow() + lease(), **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    if held != 1:
+        raise LostClaim()
+
+
+def finish(model, run_id: int, mark: datetime, **values) -> None:
+    """Mark the run DONE with `values` (its file, its count), in the caller's unit of
+    work; LostClaim if it is no longer ours."""
+    finished = db.session.execute(
+        update(model)
+        .where(*ours(model, run_id, mark))
+        .values(status=BadgeJobStatus.DONE, finished_at=utcnow(), lease_until=None, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if finished != 1:
+        raise LostClaim()
+
+
+def fail(model, run_id: int, mark: datetime, error: str) -> None:
+    db.session.rollback()
+    with unit_of_work():
+        db.session.execute(
+            update(model)
+            .where(*ours(model, run_id, mark))
+            .values(
+                status=BadgeJobStatus.FAILED,
+                error=error[:MAX_ERROR],
+                finished_at=utcnow(),
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
