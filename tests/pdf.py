@@ -184,3 +184,33 @@ def _walk(node, out: list, seen: set) -> None:
     alt = node.get("/Alt")
     out.append((str(node.S)[1:], str(alt) if alt is not None else None))
     _walk(node.get("/K"), out, seen)
+
+
+def structure_problems(pdf: bytes) -> list[str]:
+    """What ties a tagged PDF's marks to its structure and is broken: a page whose
+    StructParents key has no parent-tree entry, an entry whose elements lie on another
+    page, an element on a page the document does not have, a key used twice."""
+    import pikepdf
+
+    problems = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        entries = list(document.Root.StructTreeRoot.ParentTree.Nums)
+        keys = [int(key) for key in entries[::2]]
+        if len(keys) != len(set(keys)):
+            problems.append("a parent-tree key is used twice")
+        tree = dict(zip(keys, entries[1::2], strict=True))
+        pages = {page.obj.objgen: number for number, page in enumerate(document.pages)}
+        for number, page in enumerate(document.pages):
+            key = page.obj.get("/StructParents")
+            if key is None or int(key) not in tree:
+                problems.append(f"page {number + 1}: no parent-tree entry")
+                continue
+            for element in tree[int(key)]:
+                if pages.get(element.Pg.objgen) != number:
+                    problems.append(f"page {number + 1}: an element of another page")
+                    break
+        for value in tree.values():
+            for element in value if isinstance(value, pikepdf.Array) else [value]:
+                if "/Pg" in element and element.Pg.objgen not in pages:
+                    problems.append("an element on a page the document does not have")
+    return problems

@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 import pytest
 
-from summit.extensions import db
 from summit.models import BadgeJobStatus, Certificate, CertificateKind, SessionKind
 from summit.services.certificates import bulk, issuing
 from summit.services.certificates.issuing import CertificateRefused
