@@ -13,11 +13,11 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
-from .badges import BadgeJobStatus
+from .badges import RunProgress
 from .events import Event
 from .orders import Ticket
 from .types import StrEnum, UTCDateTime, utcnow
@@ -72,7 +72,7 @@ class Certificate(db.Model):
         return self.withdrawn_at is not None
 
 
-class CertificateRun(db.Model):
+class CertificateRun(RunProgress, db.Model):
     """An organizer's bulk run: every certificate of a kind for the event, one PDF each
     in one ZIP, rendered by `flask worker` as badge runs are (services/runs.py)."""
 
@@ -84,19 +84,7 @@ class CertificateRun(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[CertificateKind] = mapped_column(StrEnum(CertificateKind))
     locale: Mapped[str | None] = mapped_column(String(5))  # None: each person's own
-    status: Mapped[BadgeJobStatus] = mapped_column(
-        StrEnum(BadgeJobStatus), default=BadgeJobStatus.QUEUED
-    )
-    total: Mapped[int] = mapped_column(default=0)
-    done: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str] = mapped_column(Text, default="")
     archive: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    renderer: Mapped[str | None] = mapped_column(String(120))
-    request_id: Mapped[str | None] = mapped_column(String(64))
 
     event: Mapped[Event] = relationship()
     requested_by: Mapped[User | None] = relationship()

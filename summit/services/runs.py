@@ -10,6 +10,7 @@ the run over once the lease (BADGE_RUN_LEASE seconds) has ended.
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -17,6 +18,7 @@ from sqlalchemy import and_, or_, update
 
 from ..database import unit_of_work
 from ..extensions import db
+from ..logs import carrying
 from ..models import BadgeJobStatus, utcnow
 
 MAX_ERROR = 2000
@@ -120,3 +122,30 @@ def fail(model, run_id: int, mark: datetime, error: str) -> None:
             )
             .execution_options(synchronize_session=False)
         )
+
+
+def render_run(model, run_id: int, render, log, name: str, about: Callable) -> bool:
+    """Render the run if nobody else is: claim it, then `render(run, mark)`, which
+    finishes it (finish) or raises. On an error the run is FAILED with the error's text;
+    lines logged meanwhile (to `log`, as "<name> <id> ...", the first saying `about(run)`)
+    carry the id of the request that asked for it. True when this call rendered it
+    (done or failed), False when it was not ours to render."""
+    mark = claim(model, run_id)
+    if mark is None:
+        return False
+    run = db.session.get(model, run_id)
+    with carrying(run.request_id):
+        log.info("%s %s: %s", name, run_id, about(run))
+        try:
+            render(run, mark)
+            log.info("%s %s done", name, run_id)
+            return True
+        except LostClaim:
+            log.warning("%s %s was taken over by another renderer", name, run_id)
+            return False
+        except Exception as error:
+            log.exception("%s %s failed", name, run_id)
+            fail(model, run_id, mark, str(error) or error.__class__.__name__)
+            return True
+        finally:
+            db.session.expire_all()

@@ -8,15 +8,14 @@ from flask_login import current_user
 
 from ...access import event_role_required, public
 from ...forms import ButtonForm, form_page, show_refusal
-from ...models import BadgeJobStatus, CertificateKind, Role
-from ...services import runs
+from ...models import CertificateKind, Role
 from ...services.certificates import bulk, document, issuing
 from ...services.certificates.issuing import CertificateRefused
 from ..lookup import found_or_404
+from ..runs import run_state
 from .forms import CertificateRunForm
 
 ORGANIZER = Role.ORGANIZER
-FINISHED = (BadgeJobStatus.DONE, BadgeJobStatus.FAILED)
 
 
 @public
@@ -66,26 +65,7 @@ def _run(token: str):
 
 
 def _state(run) -> dict:
-    finished = run.status in FINISHED
-    return {
-        "status": run.status.value,
-        "label": str(run.status.label),
-        "done": run.done,
-        "total": run.total,
-        "text": _("%(done)d of %(total)d", done=run.done, total=run.total),
-        "finished": finished,
-        "error": run.error if run.status is BadgeJobStatus.FAILED else "",
-        "hint": (
-            _("No worker has taken the run yet. Is “flask worker” running?")
-            if runs.waits_for_worker(run)
-            else ""
-        ),
-        "download": (
-            url_for("certificates.download", slug=g.event.slug, token=run.token)
-            if run.status is BadgeJobStatus.DONE
-            else None
-        ),
-    }
+    return run_state(run, url_for("certificates.download", slug=g.event.slug, token=run.token))
 
 
 @event_role_required(ORGANIZER)

@@ -21,7 +21,7 @@ from sqlalchemy import case, func, select, update
 
 from ...database import end_reads, unit_of_work
 from ...extensions import db
-from ...logs import carrying, current_request_id
+from ...logs import current_request_id
 from ...models import (
     BadgeJob,
     BadgeJobStatus,
@@ -283,16 +283,8 @@ def _claim(job_id: int) -> datetime | None:
     return runs.claim(BadgeJob, job_id)
 
 
-def _ours(job_id: int, mark: datetime):
-    return runs.ours(BadgeJob, job_id, mark)
-
-
 def _update(job_id: int, mark: datetime, **values) -> None:
     runs.progress(BadgeJob, job_id, mark, **values)
-
-
-def _fail(job_id: int, mark: datetime, error: str) -> None:
-    runs.fail(BadgeJob, job_id, mark, error)
 
 
 def _tickets_of(job: BadgeJob) -> list[Ticket]:
@@ -314,25 +306,14 @@ def run_job(job_id: int) -> bool:
     one commit. On an error the run is FAILED with the error's text. Lines logged
     meanwhile carry the id of the request that asked for the run. Returns True when
     this call rendered it (done or failed), False when it was not ours to render."""
-    mark = _claim(job_id)
-    if mark is None:
-        return False
-    job = db.session.get(BadgeJob, job_id)
-    with carrying(job.request_id):
-        log.info("Badge run %s: %s badges, layout %s", job_id, job.total, job.layout)
-        try:
-            _render(job, mark)
-            log.info("Badge run %s done", job_id)
-            return True
-        except _LostClaim:
-            log.warning("Badge run %s was taken over by another renderer", job_id)
-            return False
-        except Exception as error:
-            log.exception("Badge run %s failed", job_id)
-            _fail(job_id, mark, str(error) or error.__class__.__name__)
-            return True
-        finally:
-            db.session.expire_all()
+    return runs.render_run(
+        BadgeJob,
+        job_id,
+        _render,
+        log,
+        "Badge run",
+        lambda job: f"{job.total} badges, layout {job.layout}",
+    )
 
 
 def _render(job: BadgeJob, mark: datetime) -> None:

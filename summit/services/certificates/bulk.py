@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from ...database import end_reads, unit_of_work
 from ...extensions import db
-from ...logs import carrying, current_request_id
+from ...logs import current_request_id
 from ...models import BadgeJobStatus, CertificateKind, CertificateRun, Event, User, utcnow
 from .. import runs
 from .document import certificate_pdf, filename
@@ -119,27 +119,17 @@ def archive_filename(run: CertificateRun) -> str:
 
 
 def run_certificates(run_id: int) -> bool:
-    """Render the run if nobody else is (claim, render, store the ZIP and mark it DONE in
-    one commit; FAILED with the error's text on an error). True when this call rendered
-    it, False when it was not ours to render."""
-    mark = runs.claim(CertificateRun, run_id)
-    if mark is None:
-        return False
-    run = db.session.get(CertificateRun, run_id)
-    with carrying(run.request_id):
-        log.info("Certificate run %s: %s certificates", run_id, run.total)
-        try:
-            _render(run, mark)
-            return True
-        except runs.LostClaim:
-            log.warning("Certificate run %s was taken over by another renderer", run_id)
-            return False
-        except Exception as error:
-            log.exception("Certificate run %s failed", run_id)
-            runs.fail(CertificateRun, run_id, mark, str(error) or error.__class__.__name__)
-            return True
-        finally:
-            db.session.expire_all()
+    """Render the run if nobody else is (services/runs.render_run): the ZIP stored and
+    the run DONE in one commit, or FAILED with the error's text. True when this call
+    rendered it, False when it was not ours to render."""
+    return runs.render_run(
+        CertificateRun,
+        run_id,
+        _render,
+        log,
+        "Certificate run",
+        lambda run: f"{run.total} certificates of {run.kind.value}",
+    )
 
 
 def _render(run: CertificateRun, mark: datetime) -> None:
@@ -166,7 +156,6 @@ def _render(run: CertificateRun, mark: datetime) -> None:
                 runs.progress(CertificateRun, run_id, mark, done=done)
     with unit_of_work():
         runs.finish(CertificateRun, run_id, mark, archive=out.getvalue(), done=len(makers))
-    log.info("Certificate run %s done", run_id)
 
 
 def purge_old_archives(now: datetime | None = None) -> int:
