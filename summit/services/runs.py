@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, or_, select, update
 
 from ..database import unit_of_work
 from ..extensions import db
@@ -24,6 +24,45 @@ from ..models import BadgeJobStatus, utcnow
 MAX_ERROR = 2000
 # A run queued this long with no worker taking it: the page says the worker may be down.
 UNATTENDED = timedelta(seconds=30)
+
+
+def by_token(model, event_id: int, token) -> object | None:
+    """The event's run with this token; None for another event's or a made-up token."""
+    if not isinstance(token, str) or not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(model).where(model.token == token, model.event_id == event_id))
+
+
+def recent(model, event_id: int, stored, limit: int = 10) -> list[tuple[object, bool]]:
+    """The event's latest runs, newest first, each with whether its file (the deferred
+    column `stored`) is still kept, without loading the files."""
+    rows = db.session.execute(
+        select(model, stored.is_not(None))
+        .where(model.event_id == event_id)
+        .order_by(model.created_at.desc(), model.id.desc())
+        .limit(limit)
+    )
+    return [(run, bool(kept)) for run, kept in rows]
+
+
+def stored_file(run, stored) -> bytes | None:
+    """The finished run's file (the deferred column `stored`); None before it is done
+    or after it was dropped."""
+    if run.status is not BadgeJobStatus.DONE:
+        return None
+    return db.session.scalar(select(stored).where(type(run).id == run.id))
+
+
+def drop_old_files(model, stored, keep: timedelta, now: datetime) -> int:
+    """Drop the files (the column `stored`) of runs finished more than `keep` ago; the
+    runs stay. Returns how many were dropped."""
+    with unit_of_work():
+        return db.session.execute(
+            update(model)
+            .where(model.finished_at < now - keep, stored.is_not(None))
+            .values({stored.key: None})
+            .execution_options(synchronize_session=False)
+        ).rowcount
 
 
 class LostClaim(Exception):

@@ -4,7 +4,7 @@ only for sessions of the published program; issuing, withdrawing and bulk runs."
 
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -181,6 +181,12 @@ def test_a_bulk_run_makes_a_zip_with_one_pdf_per_person(db, summit, tickets, mak
     assert db.session.query(Certificate).count() == 2
     # Nothing to render a second time.
     assert bulk.run_pending_runs() == 0
+    # The ZIP is kept a day; the run and the certificates stay.
+    assert bulk.purge_old_archives(run.finished_at + timedelta(hours=23)) == 0
+    assert bulk.purge_old_archives(run.finished_at + timedelta(hours=25)) == 1
+    db.session.expire_all()
+    assert bulk.run_archive(run) is None and run.status is BadgeJobStatus.DONE
+    assert db.session.query(Certificate).count() == 2
 
 
 def test_a_bulk_run_for_nobody_is_refused(db, summit, tickets):

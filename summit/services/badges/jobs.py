@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 
 from ...database import end_reads, unit_of_work
 from ...extensions import db
@@ -231,11 +231,7 @@ def start_job(
 
 def job_by_token(event: Event, token: str) -> BadgeJob | None:
     """The event's run with this token; None for another event's or a made-up token."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(
-        select(BadgeJob).where(BadgeJob.token == token, BadgeJob.event_id == event.id)
-    )
+    return runs.by_token(BadgeJob, event.id, token)
 
 
 @dataclass(frozen=True)
@@ -246,20 +242,12 @@ class JobRow:
 
 def recent_jobs(event: Event, limit: int = 10) -> list[JobRow]:
     """The event's latest runs, newest first, without loading their PDFs."""
-    rows = db.session.execute(
-        select(BadgeJob, BadgeJob.pdf.is_not(None))
-        .where(BadgeJob.event_id == event.id)
-        .order_by(BadgeJob.created_at.desc(), BadgeJob.id.desc())
-        .limit(limit)
-    )
-    return [JobRow(job, bool(has_pdf)) for job, has_pdf in rows]
+    return [JobRow(*row) for row in runs.recent(BadgeJob, event.id, BadgeJob.pdf, limit)]
 
 
 def job_pdf(job: BadgeJob) -> bytes | None:
     """The finished run's PDF; None before it is done or after it was purged."""
-    if job.status is not BadgeJobStatus.DONE:
-        return None
-    return db.session.scalar(select(BadgeJob.pdf).where(BadgeJob.id == job.id))
+    return runs.stored_file(job, BadgeJob.pdf)
 
 
 def job_has_pdf(job: BadgeJob) -> bool:
@@ -343,15 +331,7 @@ def _render(job: BadgeJob, mark: datetime) -> None:
 
 def purge_old_pdfs(now: datetime | None = None) -> int:
     """Drop the PDFs of runs finished more than a day ago (the run and its log stay)."""
-    now = now or utcnow()
-    with unit_of_work():
-        purged = db.session.execute(
-            update(BadgeJob)
-            .where(BadgeJob.finished_at < now - KEEP_PDF, BadgeJob.pdf.is_not(None))
-            .values(pdf=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    return purged
+    return runs.drop_old_files(BadgeJob, BadgeJob.pdf, KEEP_PDF, now or utcnow())
 
 
 def run_pending_jobs(now: datetime | None = None) -> int:

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ...database import end_reads, unit_of_work
 from ...extensions import db
@@ -78,13 +78,7 @@ def start_run(
 
 
 def run_by_token(event: Event, token: str) -> CertificateRun | None:
-    if not isinstance(token, str) or not token or len(token) > 64:
-        return None
-    return db.session.scalar(
-        select(CertificateRun).where(
-            CertificateRun.token == token, CertificateRun.event_id == event.id
-        )
-    )
+    return runs.by_token(CertificateRun, event.id, token)
 
 
 @dataclass(frozen=True)
@@ -94,20 +88,14 @@ class RunRow:
 
 
 def recent_runs(event: Event, limit: int = 10) -> list[RunRow]:
-    rows = db.session.execute(
-        select(CertificateRun, CertificateRun.archive.is_not(None))
-        .where(CertificateRun.event_id == event.id)
-        .order_by(CertificateRun.created_at.desc(), CertificateRun.id.desc())
-        .limit(limit)
-    )
-    return [RunRow(run, bool(has)) for run, has in rows]
+    """The event's latest runs, newest first, without loading their ZIPs."""
+    rows = runs.recent(CertificateRun, event.id, CertificateRun.archive, limit)
+    return [RunRow(*row) for row in rows]
 
 
 def run_archive(run: CertificateRun) -> bytes | None:
     """The finished run's ZIP; None before it is done or after it was purged."""
-    if run.status is not BadgeJobStatus.DONE:
-        return None
-    return db.session.scalar(select(CertificateRun.archive).where(CertificateRun.id == run.id))
+    return runs.stored_file(run, CertificateRun.archive)
 
 
 def archive_filename(run: CertificateRun) -> str:
@@ -159,17 +147,10 @@ def _render(run: CertificateRun, mark: datetime) -> None:
 
 
 def purge_old_archives(now: datetime | None = None) -> int:
-    now = now or utcnow()
-    with unit_of_work():
-        return db.session.execute(
-            update(CertificateRun)
-            .where(
-                CertificateRun.finished_at < now - KEEP_ARCHIVE,
-                CertificateRun.archive.is_not(None),
-            )
-            .values(archive=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+    """Drop the ZIPs of runs finished more than a day ago (the runs stay)."""
+    return runs.drop_old_files(
+        CertificateRun, CertificateRun.archive, KEEP_ARCHIVE, now or utcnow()
+    )
 
 
 def run_pending_runs(now: datetime | None = None) -> int:
