@@ -1,12 +1,14 @@
 """Reading our PDFs as people and scanners do: each page as an image, the QR codes a
-scanner finds on it, and the text a reader (or a screen reader) gets out of it."""
+scanner finds on it, the text a reader (or a screen reader) gets out of it, and its PDF/UA tags."""
 
+import io
 import math
 import re
 import shutil
 import subprocess
 import tempfile
 from contextlib import closing
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -108,3 +110,107 @@ def text(pdf: bytes) -> str:
 
 def normalize(value: str) -> str:
     return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", value).strip()
+
+
+# PDF/UA: what a validator and a screen reader look for -----------------------------
+
+
+@dataclass
+class Tagged:
+    """A PDF's accessibility as read back: the PDF/UA part its XMP claims, whether it
+    says it is tagged (MarkInfo/Marked), its language and title, and its structure tree
+    as (role, alt text) pairs in reading order, table headers and cells included."""
+
+    ua_part: str | None
+    marked: bool
+    lang: str
+    title: str
+    display_title: bool
+    elements: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def roles(self) -> list[str]:
+        return [role for role, _alt in self.elements]
+
+    def count(self, role: str) -> int:
+        return self.roles.count(role)
+
+    @property
+    def figures(self) -> list[str | None]:
+        """Each Figure's alt text (None where it has none)."""
+        return [alt for role, alt in self.elements if role == "Figure"]
+
+    @property
+    def headings(self) -> list[str]:
+        return [role for role in self.roles if re.fullmatch(r"H[1-6]?", role)]
+
+
+def tagged(pdf: bytes) -> Tagged:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root
+        with document.open_metadata() as xmp:
+            ua_part = xmp.get("pdfuaid:part")
+            title = xmp.get("dc:title") or ""
+        mark = root.get("/MarkInfo")
+        prefs = root.get("/ViewerPreferences")
+        found = Tagged(
+            ua_part=ua_part,
+            marked=bool(mark is not None and mark.get("/Marked")),
+            lang=str(root.get("/Lang", "")),
+            title=str(document.docinfo.get("/Title", "")) or title,
+            display_title=bool(prefs is not None and prefs.get("/DisplayDocTitle")),
+        )
+        tree = root.get("/StructTreeRoot")
+        if tree is not None:
+            _walk(tree.get("/K"), found.elements, set())
+        return found
+
+
+def _walk(node, out: list, seen: set) -> None:
+    import pikepdf
+
+    if isinstance(node, pikepdf.Array):
+        for child in node:
+            _walk(child, out, seen)
+        return
+    if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+        return  # a marked-content id or an object reference: content, not structure
+    if node.is_indirect:
+        if node.objgen in seen:
+            return
+        seen.add(node.objgen)
+    alt = node.get("/Alt")
+    out.append((str(node.S)[1:], str(alt) if alt is not None else None))
+    _walk(node.get("/K"), out, seen)
+
+
+def structure_problems(pdf: bytes) -> list[str]:
+    """What ties a tagged PDF's marks to its structure and is broken: a page whose
+    StructParents key has no parent-tree entry, an entry whose elements lie on another
+    page, an element on a page the document does not have, a key used twice."""
+    import pikepdf
+
+    problems = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        entries = list(document.Root.StructTreeRoot.ParentTree.Nums)
+        keys = [int(key) for key in entries[::2]]
+        if len(keys) != len(set(keys)):
+            problems.append("a parent-tree key is used twice")
+        tree = dict(zip(keys, entries[1::2], strict=True))
+        pages = {page.obj.objgen: number for number, page in enumerate(document.pages)}
+        for number, page in enumerate(document.pages):
+            key = page.obj.get("/StructParents")
+            if key is None or int(key) not in tree:
+                problems.append(f"page {number + 1}: no parent-tree entry")
+                continue
+            for element in tree[int(key)]:
+                if pages.get(element.Pg.objgen) != number:
+                    problems.append(f"page {number + 1}: an element of another page")
+                    break
+        for value in tree.values():
+            for element in value if isinstance(value, pikepdf.Array) else [value]:
+                if "/Pg" in element and element.Pg.objgen not in pages:
+                    problems.append("an element on a page the document does not have")
+    return problems

@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin
     from .auth import bp as auth
     from .badges import bp as badges
+    from .certificates import bp as certificates
     from .checkin import bp as checkin
     from .impact import bp as impact
     from .mailings import bp as mailings
@@ -49,3 +50,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(impact)
     app.register_blueprint(meeting)
     app.register_blueprint(surveys)
+    app.register_blueprint(certificates)

@@ -2,6 +2,7 @@
 
 from .addons import Addon, TicketAddon
 from .badges import BadgeJob, BadgeJobStatus, BadgePrint, PrintChannel
+from .certificates import Certificate, CertificateKind, CertificateRun
 from .cfp import (
     CFP_LANGUAGES,
     AccessCode,
@@ -79,6 +80,9 @@ __all__ = [
     "SurveyRecipient",
     "SurveyResponse",
     "SurveyStatus",
+    "Certificate",
+    "CertificateKind",
+    "CertificateRun",
     "WaitingListEntry",
     "WaitingStatus",
     "DeliveryStatus",

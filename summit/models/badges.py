@@ -54,7 +54,28 @@ def new_job_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class BadgeJob(db.Model):
+class RunProgress:
+    """The columns of a run `flask worker` renders (services/runs.py): its status and
+    progress, error, times, the lease of the worker rendering it, and which worker."""
+
+    status: Mapped[BadgeJobStatus] = mapped_column(
+        StrEnum(BadgeJobStatus), default=BadgeJobStatus.QUEUED
+    )
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A renderer holds the run until then; past it, another may take the run over.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which worker renders (or rendered) it, as "host pid"; for the operator.
+    renderer: Mapped[str | None] = mapped_column(String(120))
+    # The id of the request that asked for it, carried into the worker's log lines.
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class BadgeJob(RunProgress, db.Model):
     """One run of badges for printing, asked for on the badge page and rendered by
     `flask worker`. `selection` holds what was asked (ticket type ids, sort, only those
     not printed yet); `total` and `done` are its progress; `pdf` the result."""
@@ -67,22 +88,7 @@ class BadgeJob(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     layout: Mapped[str] = mapped_column(String(20))
     selection: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[BadgeJobStatus] = mapped_column(
-        StrEnum(BadgeJobStatus), default=BadgeJobStatus.QUEUED
-    )
-    total: Mapped[int] = mapped_column(default=0)
-    done: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str] = mapped_column(Text, default="")
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A renderer holds the job until then; past it, another may take the job over.
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Which worker renders (or rendered) it, as "host pid"; for the operator.
-    renderer: Mapped[str | None] = mapped_column(String(120))
-    # The id of the request that asked for it, carried into the worker's log lines.
-    request_id: Mapped[str | None] = mapped_column(String(64))
 
     event: Mapped[Event] = relationship()
     requested_by: Mapped[User | None] = relationship()

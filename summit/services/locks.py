@@ -28,6 +28,7 @@ from ..models import (
 # Advisory lock purposes (the first half of the key; the second is the id).
 _PROGRAM = 1
 _INVOICE_NUMBERS = 2
+_CERTIFICATES = 20
 
 
 def sales(event_id: int) -> RowLock:
@@ -55,6 +56,11 @@ def program(event_id: int) -> AdvisoryLock:
 def invoice_numbers() -> AdvisoryLock:
     """The invoice numbers, one sequence over all events without gaps or repeats."""
     return AdvisoryLock(_INVOICE_NUMBERS)
+
+
+def certificates(event_id: int) -> AdvisoryLock:
+    """The certificates of one event: the same one is never issued twice at once."""
+    return AdvisoryLock(_CERTIFICATES, event_id)
 
 
 def person(user_id: int) -> RowLock:

@@ -1,10 +1,10 @@
 """What `flask worker` does each round, every few seconds, on as many processes and
 hosts as run it: offer freed seats to waiting lists, queue due group mail, after-event
 mail and surveys, tidy ended reservations, retry refunds, queue reminders, deliver the
-mail outbox, render queued badge runs. Each part claims its work row by row (or under
-the event's sales lock), so workers never do the same thing twice, and a failing part
-(the database gone for a moment) is logged and tried again next round without stopping
-the others.
+mail outbox, render queued badge and certificate runs. Each part claims its work row by
+row (or under the event's sales lock), so workers never do the same thing twice, and a
+failing part (the database gone for a moment) is logged and tried again next round
+without stopping the others.
 """
 
 import logging
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Actor
 from . import outbox
 from .badges import jobs as badge_jobs
+from .certificates import bulk as certificate_runs
 from .feedback import thanks_mail
 from .mailings import sending as mailings
 from .payments import core as payments
@@ -69,6 +70,10 @@ def _round() -> None:
         rendered = badge_jobs.run_pending_jobs()
         if rendered:
             log.info("rendered %s badge print run(s)", rendered)
+    with _part("Certificate runs"):
+        rendered = certificate_runs.run_pending_runs()
+        if rendered:
+            log.info("rendered %s certificate run(s)", rendered)
 
 
 @contextmanager

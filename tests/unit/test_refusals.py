@@ -22,7 +22,7 @@ SERVICES = ROOT / "summit" / "services"
 # Exceptions of the services that are not refusals a person is shown, and why.
 NOT_REFUSALS = {
     "OrderTransitionError": "a move the order state table forbids: a programming error",
-    "_LostClaim": "a badge run another worker took over: internal to the badge worker",
+    "LostClaim": "a background run another worker took over: internal to the worker",
     "BadWebhook": "a request that is not Stripe's: answered 400, never shown to a person",
     "BackupError": "the operator's `flask backup` failing: a line on the command line, in English",
 }

@@ -18,6 +18,8 @@ from summit.models import (
     AccessCode,
     BadgeJob,
     BadgeJobStatus,
+    CertificateKind,
+    CertificateRun,
     CfpQuestion,
     Checkin,
     DiscountCode,
@@ -33,13 +35,16 @@ from summit.models import (
     QuestionKind,
     ReviewerAssignment,
     Role,
+    SessionSpeaker,
     Ticket,
     TicketType,
     Track,
     User,
     utcnow,
 )
+from summit.services.certificates.issuing import issue_attendance
 from summit.services.checkin import setup as checkin_setup
+from summit.services.program.releases import publish
 from tests import signup_world
 from tests.conftest import CFP_OPEN_NOW, built_once, csrf_token, sign_in
 
@@ -61,6 +66,14 @@ SAMPLE_VALUES = {
 EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "site.my_tickets"): 200,
     ("GET", "site.my_ticket_pdf"): 200,
+    ("GET", "site.my_attendance_certificate"): 200,
+    ("GET", "site.my_presentation_certificate"): 200,
+    ("GET", "certificates.index"): 200,
+    ("POST", "certificates.index"): 422,
+    ("GET", "certificates.run"): 200,
+    ("GET", "certificates.run_status"): 200,
+    ("GET", "certificates.download"): 200,
+    ("POST", "certificates.withdraw"): 303,
     # The event's policy is off (and the ticket checked in): said, nothing changes.
     ("GET", "tickets.my_cancel_ticket"): 409,
     ("POST", "tickets.my_cancel_ticket"): 409,
@@ -512,7 +525,24 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
     }
 
     # The program: rooms, days, a published release with a workshop nobody may sign up for.
-    workshop, _talk = signup_world.workshop(event)
+    workshop, talk = signup_world.workshop(event)
+    # Nobody speaks in the talk, as the next release has it (her certificate of
+    # presentation); her first ticket was checked in (her certificate of attendance).
+    db.session.add(SessionSpeaker(session=talk, user=nobody))
+    db.session.commit()
+    publish(event, confirm_conflicts=True)
+    certificate = issue_attendance(checked_in)
+    certificate_run = CertificateRun(
+        event=event,
+        kind=CertificateKind.ATTENDANCE,
+        status=BadgeJobStatus.DONE,
+        total=1,
+        done=1,
+        archive=b"PK\x05\x06" + bytes(18),
+        finished_at=utcnow(),
+    )
+    db.session.add(certificate_run)
+    db.session.commit()
     made |= {
         "room_id": workshop.room_id,
         "day_id": db.session.scalar(select(ProgramDay.id).where(ProgramDay.event_id == event.id)),
@@ -522,6 +552,8 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
         "accepted": accepted.token,
         "program": workshop.token,
         "badges": job.token,
+        "certificate_runs": certificate_run.token,
+        "certificates": certificate.token,
     }
     made["session_version"] = workshop.version
 
@@ -559,6 +591,10 @@ def _token_for(rule: str, world) -> str:
     proposal (speakers' and reviewers' pages)."""
     if "/badges/runs/" in rule:
         return world["tokens"]["badges"]
+    if "/certificates/runs/" in rule:
+        return world["tokens"]["certificate_runs"]
+    if "/certificates/issued/" in rule:
+        return world["tokens"]["certificates"]
     if "/program/" in rule:
         return world["tokens"]["program"]
     if rule.endswith("/answer"):  # an answer needs an accepted proposal

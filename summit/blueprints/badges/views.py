@@ -25,10 +25,10 @@ from ...services.badges.jobs import BadgeJobError
 from ...services.checkin import lookup as checkin_lookup
 from ...services.tickets.sales import ticket_types
 from ..lookup import found_or_404
+from ..runs import run_state
 from .forms import LAYOUT_HINTS, LAYOUT_LABELS, BadgeRunForm
 
 ORGANIZER = Role.ORGANIZER
-FINISHED = (BadgeJobStatus.DONE, BadgeJobStatus.FAILED)
 
 
 def _sort_label(sort: str) -> str:
@@ -92,26 +92,7 @@ def _job(token: str) -> BadgeJob:
 
 def _state(job: BadgeJob) -> dict:
     """What the run's page shows of its progress; its JSON for the page's script."""
-    finished = job.status in FINISHED
-    return {
-        "status": job.status.value,
-        "label": str(job.status.label),
-        "done": job.done,
-        "total": job.total,
-        "text": _("%(done)d of %(total)d", done=job.done, total=job.total),
-        "finished": finished,
-        "error": job.error if job.status is BadgeJobStatus.FAILED else "",
-        "hint": (
-            _("No worker has taken the run yet. Is “flask worker” running?")
-            if badge_jobs.waits_for_worker(job)
-            else ""
-        ),
-        "download": (
-            url_for("badges.download", slug=g.event.slug, token=job.token)
-            if job.status is BadgeJobStatus.DONE
-            else None
-        ),
-    }
+    return run_state(job, url_for("badges.download", slug=g.event.slug, token=job.token))
 
 
 @event_role_required(ORGANIZER)

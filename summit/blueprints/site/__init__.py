@@ -15,6 +15,10 @@ URLS = [
     ("/events/<slug>/", "event", views.event, GET),
     ("/my/tickets", "my_tickets", views.my_tickets_page, GET),
     ("/my/tickets/<reference>/<int:number>.pdf", "my_ticket_pdf", views.my_ticket_pdf, GET),
+    ("/my/tickets/<reference>/<int:number>/certificate.pdf", "my_attendance_certificate",
+     views.my_attendance_certificate, GET),
+    ("/my/events/<slug>/speaker-certificate.pdf", "my_presentation_certificate",
+     views.my_presentation_certificate, GET),
     ("/language", "language", views.language, POST),
 
     ("/events/<slug>/logo/<token>", "logo", logo.logo, GET),

@@ -16,6 +16,8 @@ from flask_login import current_user
 from ...access import public, signed_in
 from ...models import utcnow
 from ...services import accounts, events
+from ...services.certificates import document as certificate_document
+from ...services.certificates import issuing as certificates
 from ...services.cfp import cfp_setup
 from ...services.tickets import documents, my_tickets
 from ...urls import is_safe_next
@@ -43,7 +45,46 @@ def my_tickets_page():
         "site/my_tickets.html",
         upcoming=[g for g in groups if not g.past],
         past=[g for g in groups if g.past],
+        certificates=certificates.offers_for(current_user),
     )
+
+
+@signed_in
+def my_attendance_certificate(reference, number):
+    """The certificate of attendance of a ticket made out to the signed-in person, in
+    the language they choose (?lang=sv|en; their order's by default). 404 for a ticket
+    that is not theirs or was never checked in."""
+    ticket = found_or_404(certificates.own_ticket(current_user, reference, number))
+    try:
+        issued = certificates.issue_attendance(ticket)
+    except certificates.CertificateRefused:
+        abort(404)
+    return _certificate_pdf(issued, ticket.order.locale)
+
+
+@signed_in
+def my_presentation_certificate(slug):
+    """The signed-in person's certificate of presentation at the event (?lang=sv|en;
+    their account's language by default); 404 if they speak in no published session."""
+    event = found_or_404(events.get_event(slug))
+    try:
+        issued = certificates.issue_presentation(event, current_user)
+    except certificates.CertificateRefused:
+        abort(404)
+    return _certificate_pdf(issued, current_user.locale)
+
+
+def _certificate_pdf(issued, default_locale):
+    locale = request.args.get("lang") or default_locale
+    if locale not in certificates.LANGUAGES:
+        locale = "sv"
+    response = Response(
+        certificate_document.certificate_pdf(issued, locale), mimetype="application/pdf"
+    )
+    filename = certificate_document.filename(issued, locale)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @signed_in

@@ -13,18 +13,15 @@ The badges are logged as printed in the same commit that marks the run done.
 """
 
 import logging
-import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import case, func, select
 
 from ...database import end_reads, unit_of_work
 from ...extensions import db
-from ...logs import carrying, current_request_id
+from ...logs import current_request_id
 from ...models import (
     BadgeJob,
     BadgeJobStatus,
@@ -39,6 +36,7 @@ from ...models import (
     User,
     utcnow,
 )
+from .. import runs
 from ..refusal import Refusal
 from .printing import (
     LOCALES,
@@ -53,9 +51,7 @@ from .render import LAYOUTS, render_badges
 log = logging.getLogger(__name__)
 
 KEEP_PDF = timedelta(days=1)
-MAX_ERROR = 2000
-# A run queued this long with no worker taking it: the page says the worker may be down.
-UNATTENDED = timedelta(seconds=30)
+UNATTENDED = runs.UNATTENDED
 
 
 class BadgeJobError(Refusal):
@@ -235,11 +231,7 @@ def start_job(
 
 def job_by_token(event: Event, token: str) -> BadgeJob | None:
     """The event's run with this token; None for another event's or a made-up token."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(
-        select(BadgeJob).where(BadgeJob.token == token, BadgeJob.event_id == event.id)
-    )
+    return runs.by_token(BadgeJob, event.id, token)
 
 
 @dataclass(frozen=True)
@@ -250,20 +242,12 @@ class JobRow:
 
 def recent_jobs(event: Event, limit: int = 10) -> list[JobRow]:
     """The event's latest runs, newest first, without loading their PDFs."""
-    rows = db.session.execute(
-        select(BadgeJob, BadgeJob.pdf.is_not(None))
-        .where(BadgeJob.event_id == event.id)
-        .order_by(BadgeJob.created_at.desc(), BadgeJob.id.desc())
-        .limit(limit)
-    )
-    return [JobRow(job, bool(has_pdf)) for job, has_pdf in rows]
+    return [JobRow(*row) for row in runs.recent(BadgeJob, event.id, BadgeJob.pdf, limit)]
 
 
 def job_pdf(job: BadgeJob) -> bytes | None:
     """The finished run's PDF; None before it is done or after it was purged."""
-    if job.status is not BadgeJobStatus.DONE:
-        return None
-    return db.session.scalar(select(BadgeJob.pdf).where(BadgeJob.id == job.id))
+    return runs.stored_file(job, BadgeJob.pdf)
 
 
 def job_has_pdf(job: BadgeJob) -> bool:
@@ -278,92 +262,17 @@ def pdf_filename(job: BadgeJob) -> str:
 # Running -------------------------------------------------------------------------------
 
 
-def lease() -> timedelta:
-    """How long a renderer holds a run without a sign of life (a finished chunk of at
-    most 125 badges, a second or two of work): past it, another worker takes it over."""
-    return timedelta(seconds=current_app.config["BADGE_RUN_LEASE"])
-
-
-def renderer_name() -> str:
-    """This process as the operator finds it: host and process id."""
-    return f"{socket.gethostname()} {os.getpid()}"[:120]
-
-
-def waits_for_worker(job: BadgeJob, now: datetime | None = None) -> bool:
-    """True when the run has been queued so long that no worker seems to be running."""
-    now = now or utcnow()
-    return job.status is BadgeJobStatus.QUEUED and job.created_at < now - UNATTENDED
-
-
-def _unattended(now: datetime):
-    """SQL: the run is queued or running with an ended lease (its renderer died)."""
-    return or_(
-        BadgeJob.status == BadgeJobStatus.QUEUED,
-        and_(BadgeJob.status == BadgeJobStatus.RUNNING, BadgeJob.lease_until < now),
-    )
+# Claiming, progress and the lease: services/runs.py, shared with certificate runs.
+_LostClaim = runs.LostClaim
+lease, renderer_name, waits_for_worker = runs.lease, runs.renderer_name, runs.waits_for_worker
 
 
 def _claim(job_id: int) -> datetime | None:
-    """Take the run if it is queued or its renderer's lease has ended. Returns the claim's
-    mark (the run's new started_at), or None when someone else holds it or it is over."""
-    with unit_of_work():
-        now = utcnow()
-        claimed = db.session.execute(
-            update(BadgeJob)
-            .where(BadgeJob.id == job_id, _unattended(now))
-            .values(
-                status=BadgeJobStatus.RUNNING,
-                started_at=now,
-                lease_until=now + lease(),
-                renderer=renderer_name(),
-                done=0,
-                error="",
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    return now if claimed == 1 else None
-
-
-def _ours(job_id: int, mark: datetime):
-    return (
-        BadgeJob.id == job_id,
-        BadgeJob.status == BadgeJobStatus.RUNNING,
-        BadgeJob.started_at == mark,
-    )
-
-
-class _LostClaim(Exception):
-    """Another renderer took the run over (our lease had ended)."""
+    return runs.claim(BadgeJob, job_id)
 
 
 def _update(job_id: int, mark: datetime, **values) -> None:
-    """Progress (or a corrected total), and a longer lease, in a short unit of work of
-    its own; _LostClaim if the run is no longer ours."""
-    with unit_of_work():
-        held = db.session.execute(
-            update(BadgeJob)
-            .where(*_ours(job_id, mark))
-            .values(lease_until=utcnow() + lease(), **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    if held != 1:
-        raise _LostClaim()
-
-
-def _fail(job_id: int, mark: datetime, error: str) -> None:
-    db.session.rollback()
-    with unit_of_work():
-        db.session.execute(
-            update(BadgeJob)
-            .where(*_ours(job_id, mark))
-            .values(
-                status=BadgeJobStatus.FAILED,
-                error=error[:MAX_ERROR],
-                finished_at=utcnow(),
-                lease_until=None,
-            )
-            .execution_options(synchronize_session=False)
-        )
+    runs.progress(BadgeJob, job_id, mark, **values)
 
 
 def _tickets_of(job: BadgeJob) -> list[Ticket]:
@@ -385,25 +294,14 @@ def run_job(job_id: int) -> bool:
     one commit. On an error the run is FAILED with the error's text. Lines logged
     meanwhile carry the id of the request that asked for the run. Returns True when
     this call rendered it (done or failed), False when it was not ours to render."""
-    mark = _claim(job_id)
-    if mark is None:
-        return False
-    job = db.session.get(BadgeJob, job_id)
-    with carrying(job.request_id):
-        log.info("Badge run %s: %s badges, layout %s", job_id, job.total, job.layout)
-        try:
-            _render(job, mark)
-            log.info("Badge run %s done", job_id)
-            return True
-        except _LostClaim:
-            log.warning("Badge run %s was taken over by another renderer", job_id)
-            return False
-        except Exception as error:
-            log.exception("Badge run %s failed", job_id)
-            _fail(job_id, mark, str(error) or error.__class__.__name__)
-            return True
-        finally:
-            db.session.expire_all()
+    return runs.render_run(
+        BadgeJob,
+        job_id,
+        _render,
+        log,
+        "Badge run",
+        lambda job: f"{job.total} badges, layout {job.layout}",
+    )
 
 
 def _render(job: BadgeJob, mark: datetime) -> None:
@@ -419,20 +317,7 @@ def _render(job: BadgeJob, mark: datetime) -> None:
         _update(job_id, mark, total=len(badges))
     pdf = render_badges(badges, layout, progress=lambda done: _update(job_id, mark, done=done))
     with unit_of_work():
-        finished = db.session.execute(
-            update(BadgeJob)
-            .where(*_ours(job_id, mark))
-            .values(
-                status=BadgeJobStatus.DONE,
-                pdf=pdf,
-                done=len(badges),
-                finished_at=utcnow(),
-                lease_until=None,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if finished != 1:
-            raise _LostClaim()
+        runs.finish(BadgeJob, job_id, mark, pdf=pdf, done=len(badges))
         # The log of prints is written in the same commit as DONE.
         record_prints(
             ticket_ids,
@@ -446,15 +331,7 @@ def _render(job: BadgeJob, mark: datetime) -> None:
 
 def purge_old_pdfs(now: datetime | None = None) -> int:
     """Drop the PDFs of runs finished more than a day ago (the run and its log stay)."""
-    now = now or utcnow()
-    with unit_of_work():
-        purged = db.session.execute(
-            update(BadgeJob)
-            .where(BadgeJob.finished_at < now - KEEP_PDF, BadgeJob.pdf.is_not(None))
-            .values(pdf=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    return purged
+    return runs.drop_old_files(BadgeJob, BadgeJob.pdf, KEEP_PDF, now or utcnow())
 
 
 def run_pending_jobs(now: datetime | None = None) -> int:
@@ -464,7 +341,9 @@ def run_pending_jobs(now: datetime | None = None) -> int:
     now = now or utcnow()
     purge_old_pdfs(now)
     ids = db.session.scalars(
-        select(BadgeJob.id).where(_unattended(now)).order_by(BadgeJob.created_at, BadgeJob.id)
+        select(BadgeJob.id)
+        .where(runs.unattended(BadgeJob, now))
+        .order_by(BadgeJob.created_at, BadgeJob.id)
     ).all()
     end_reads()
     return sum(1 for job_id in ids if run_job(job_id))

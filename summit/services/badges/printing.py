@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -152,7 +153,7 @@ def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
     event = tickets[0].order.event
     speakers = confirmed_speaker_emails(event)
     brand = brand_of(event)  # one for all: its logo is encoded once per document
-    words: dict[tuple[str, BadgeRole], tuple[str, str]] = {}
+    words: dict[tuple[str, BadgeRole], tuple[str, str, str]] = {}
     extras = badge_words(tickets)  # "Middag": what the attendee has booked besides
     badges = []
     for ticket in tickets:
@@ -160,8 +161,12 @@ def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
         language = locale or (ticket.order.locale if ticket.order.locale in LOCALES else "sv")
         if (language, role) not in words:
             with force_locale(language):
-                words[language, role] = (str(role.label), event_when(event))
-        role_label, dates = words[language, role]
+                words[language, role] = (
+                    str(role.label),
+                    event_when(event),
+                    _("QR code for entry"),
+                )
+        role_label, dates, qr_label = words[language, role]
         first, last = split_name(holder_name(ticket))
         badges.append(
             Badge(
@@ -174,6 +179,8 @@ def badges_for(tickets: list[Ticket], locale: str | None = None) -> list[Badge]:
                 event_dates=dates,
                 secret=ticket.secret,
                 brand=brand,
+                lang=language,
+                qr_label=qr_label,
             )
         )
     return badges

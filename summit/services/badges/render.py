@@ -10,7 +10,7 @@ handful of boxes in normal flow, its sizes computed here, and a sheet's crop mar
 one background image. QR codes are tiny PNGs (one pixel per module, fixed mask) scaled
 without smoothing. The HTML is laid out in chunks (one document's time grows faster than
 its pages); large runs render chunks on two processes, started with WeasyPrint loaded,
-and join the chunk PDFs with pdfium.
+and join the chunk PDFs (and their structure trees: every PDF is PDF/UA) with pikepdf.
 """
 
 import base64
@@ -28,12 +28,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..branding import Brand
 from ..name_type import PT_MM, SetName, em_width, fit_name, line_count
-from ..pdf import data_uri, qr_png, rendering
+from ..pdf import PDF_UA, data_uri, qr_png, rendering
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 ROLES = ("deltagare", "talare", "arrangör", "press", "personal")  # BadgeRole values
 
+TITLES = {"sv": "Namnbrickor", "en": "Name badges"}  # the PDF's title, before the event
 CHUNK = 125  # badges per chunk at most: small enough that layout time stays linear
 SMALLEST_CHUNK = 20  # below this a document's own overhead starts to count
 PARALLEL_FROM = 300  # fewer badges than this: starting processes costs more than it saves
@@ -94,7 +95,7 @@ class Badge:
     """What one badge shows, already in the words to print. `role` is the ribbon's kind
     (a BadgeRole value: its colour), `role_label` its word in the badge's language;
     `secret` is the ticket's secret, the only thing in its QR code; `brand` the event's
-    logo and accent colour."""
+    logo and accent colour; `lang` the language its words are in."""
 
     first_name: str
     last_name: str
@@ -105,6 +106,8 @@ class Badge:
     event_dates: str
     secret: str
     brand: Brand = Brand()
+    lang: str = "sv"  # the language of its words
+    qr_label: str = "QR"  # the QR code's alt text, in that language
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -149,7 +152,7 @@ def render_badges(
             if progress:
                 progress(done)
         pages = [page for document in documents for page in document.pages]
-        return documents[0].copy(pages).write_pdf()
+        return documents[0].copy(pages).write_pdf(**PDF_UA)
 
 
 def _chunks(badges: list[Badge], per_page: int) -> list[list[Badge]]:
@@ -193,28 +196,63 @@ def _chunk_pdf(chunk: tuple[list[Badge], str]) -> bytes:
     part, layout = chunk
     try:
         with rendering():
-            return badges_document(badges_html(part, LAYOUTS[layout])).write_pdf()
+            return badges_document(badges_html(part, LAYOUTS[layout])).write_pdf(**PDF_UA)
     finally:
         gc.collect()
 
 
 def _merge(pdfs: list[bytes]) -> bytes:
-    """The pages of these PDFs, in order, in one PDF."""
-    import pypdfium2 as pdfium  # here: only a worker joins chunks (8 MB a web process saves)
+    """The pages of these tagged PDFs, in order, in one PDF/UA file: the first chunk's
+    file with the others' pages added, their structure elements appended under its
+    Document element and their parent-tree entries (one per page, keyed by the page's
+    StructParents, then one per annotation) renumbered after its own, so a screen reader
+    reads every badge and a validator finds every mark tied to its element."""
+    import pikepdf  # here: only a worker joins chunks
 
-    merged = pdfium.PdfDocument.new()
-    try:
-        for pdf in pdfs:
-            source = pdfium.PdfDocument(pdf)
-            try:
-                merged.import_pages(source)
-            finally:
-                source.close()
+    with pikepdf.open(io.BytesIO(pdfs[0])) as merged:
+        tree = merged.Root.StructTreeRoot
+        document = tree.K[0]
+        nums = tree.ParentTree.Nums
+        next_key = max(int(key) for key in nums[::2]) + 1
+        for pdf in pdfs[1:]:
+            with pikepdf.open(io.BytesIO(pdf)) as part:
+                part_tree = part.Root.StructTreeRoot
+                part_document = part_tree.K[0]
+                del part_document["/P"]  # copy its elements, not the other file's tree
+                first_page = len(merged.pages)
+                merged.pages.extend(part.pages)  # one copier per source: the same objects
+                for element in part_document.K:
+                    element = merged.copy_foreign(element)
+                    element.P = document
+                    document.K.append(element)
+                entries = list(part_tree.ParentTree.Nums)
+                for key, value in zip(entries[::2], entries[1::2], strict=True):
+                    nums.append(int(key) + next_key)
+                    nums.append(_copied(merged, value, pikepdf))
+                for page in merged.pages[first_page:]:
+                    _shift_keys(page.obj, next_key)
+                next_key += max(int(key) for key in entries[::2]) + 1
         out = io.BytesIO()
         merged.save(out)
         return out.getvalue()
-    finally:
-        merged.close()
+
+
+def _copied(merged, value, pikepdf):
+    """`value` of another file in `merged`: a parent-tree entry is an element or an
+    array of them (copied by the same copier as the pages, so they stay tied)."""
+    if value.is_indirect:
+        return merged.copy_foreign(value)
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_copied(merged, item, pikepdf) for item in value])
+    return value
+
+
+def _shift_keys(page, offset: int) -> None:
+    if "/StructParents" in page:
+        page.StructParents = int(page.StructParents) + offset
+    for annotation in page.get("/Annots", []):
+        if "/StructParent" in annotation:
+            annotation.StructParent = int(annotation.StructParent) + offset
 
 
 def badges_html(badges: list[Badge], layout: Layout) -> str:
@@ -282,6 +320,10 @@ def badges_html(badges: list[Badge], layout: Layout) -> str:
             sizes=sorted(sizes),
             offsets=sorted(offsets),
             brands=[(f"k{n}", brand, _logo_box(brand, geometry)) for brand, n in brands.items()],
+            # The document's language and title (PDF/UA): the first badge's; a badge in
+            # another language says so on its own element.
+            lang=badges[0].lang,
+            title=f"{TITLES.get(badges[0].lang, TITLES['sv'])} – {badges[0].event_name}",
         )
     )
 

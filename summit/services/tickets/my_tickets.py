@@ -129,16 +129,25 @@ def tickets_of(user: User, now: datetime | None = None) -> list[EventTickets]:
 def held_ticket(user: User, reference: str, number: int) -> Ticket | None:
     """The ticket at `number` in the order with this reference, if the person holds it
     (bought the order, or it is made out to them) and its PDF exists; None otherwise."""
+    ticket = ticket_at(reference, number)
+    if ticket is None:
+        return None
+    order = ticket.order
+    found = HeldTicket(ticket, number)
+    if not found.printable or not (_bought(order, user) or _attends(found.ticket, user)):
+        return None
+    return found.ticket
+
+
+def ticket_at(reference: str, number: int) -> Ticket | None:
+    """The ticket at `number` (1, 2, ...) in the order with this reference, or None."""
     reference = (reference or "").upper()
     if not (0 < len(reference) <= 16 and reference.isascii() and reference.isalnum()):
         return None
     order = db.session.scalar(select(Order).where(Order.reference == reference))
     if order is None or not 1 <= number <= len(order.tickets):
         return None
-    found = HeldTicket(order.tickets[number - 1], number)
-    if not found.printable or not (_bought(order, user) or _attends(found.ticket, user)):
-        return None
-    return found.ticket
+    return order.tickets[number - 1]
 
 
 def own_tickets(event: Event, user: User) -> list[Ticket]:
