@@ -327,7 +327,7 @@ def test_survey_results_are_in_the_report_by_sector(client, organizer, world):
     page = client.get("/manage/events/summit2027/impact/")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)))
     assert "Enkät: Efter summit" in text
-    assert "Skickad till Svarade Svarsfrekvens 7 3 43 %" in text
+    assert "Mottagare Svarat Svarsfrekvens 7 3 43 %" in text
     assert "Offentlig sektor 3 2 67 %" in text  # who answered, by sector
     assert "Ja 2 67 %" in text and "Nej 1 33 %" in text
     assert "Mod att pröva" in text and "Studiebesöket" in text

@@ -165,7 +165,7 @@ def survey_section(survey: Survey, question, sector_label, sector: str | None) -
         Table(
             f"survey-{survey.id}",
             _("Who answered"),
-            [_("Sent to"), _("Answered"), _("Response rate")],
+            [_("Recipients"), _("Answered"), _("Response rate")],
             [[found.sent, found.responses, found.response_rate if found.sent else None]],
             frozenset({2}),
         )
@@ -235,7 +235,7 @@ def _responses_by_sector(survey: Survey, question, sector_label) -> Table:
     return Table(
         f"survey-{survey.id}-sectors",
         _("Who answered, by sector"),
-        [_("Sector"), _("Sent to"), _("Answered"), _("Response rate")],
+        [_("Sector"), _("Recipients"), _("Answered"), _("Response rate")],
         rows,
         frozenset({3}),
     )
