@@ -344,3 +344,15 @@ def test_survey_results_are_in_the_report_by_sector(client, organizer, world):
     )
     sheet = book["Hade du nytta av dagarna"]
     assert [c.value for c in sheet[2]] == ["Ja", 2, pytest.approx(2 / 3)]
+
+
+def test_the_report_pdf_is_pdf_ua_with_its_tables(world, clock, app):
+    from summit.services.impact.export import report_pdf
+    from tests.unit.test_pdf_ua import assert_pdf_ua
+
+    event, then, _tickets = world
+    clock.set(AFTER)
+    found = assert_pdf_ua(
+        report_pdf(impact_report(event, then)), "sv", "Effektrapport", tables=True
+    )
+    assert found.count("H2") >= 5  # the key figures, four breakdowns, the comparison
