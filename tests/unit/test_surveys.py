@@ -26,10 +26,12 @@ from tests.survey_world import BEFORE, CLOSES_AT, REMIND_AT, SEND_AT
 
 
 def mails(subject_part: str = "") -> list[OutboxMessage]:
+    """The survey mails queued (those with a personal survey link: the worker's round
+    also sends the after-event thanks)."""
     return [
         m
         for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
-        if subject_part in m.subject
+        if subject_part in m.subject and "/survey/" in m.body_text
     ]
 
 
