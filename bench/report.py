@@ -12,14 +12,16 @@ port of 127.0.0.1.
 Then, signed in as the organizer through the login form: the report page (compared with
 last year's, its default) from CONCURRENCY threads until REQUESTS are done or SECONDS are
 up, after a warm-up; the .xlsx and the PDF fetched XLSX_RUNS times each (the fastest
-counted, after one warm-up); and the SQL queries one request of the page makes,
-in-process.
+counted, after one warm-up); and, in-process, the SQL queries one request of the page
+makes and how long it takes when the report is counted afresh (the page keeps what it
+counted for a minute: services/impact/recent.py).
 
     .venv/bin/python bench/report.py
 
 The last line of output is one JSON object:
 {"report_page": {"requests_per_s", "p50_ms", "p95_ms", "p99_ms", "requests", "errors"},
- "xlsx_seconds", "pdf_seconds", "queries", "rows": {what: how many}}
+ "xlsx_seconds", "pdf_seconds", "queries", "report_counted_afresh": {"p50_ms", "p95_ms"},
+ "rows": {what: how many}}
 It exits non-zero on any failed request.
 """
 
@@ -29,6 +31,7 @@ import os
 import random
 import re
 import secrets
+import statistics
 import sys
 import tempfile
 import time
@@ -52,6 +55,7 @@ REQUESTS = 400
 SECONDS = 60.0
 CONCURRENCY = 4
 XLSX_RUNS = 3
+FRESH_RUNS = 20
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ORGANIZER = ("arrangor@example.org", "bench-report-2027")
 SECTORS = [
@@ -435,8 +439,10 @@ def fastest_download(port: int, path: str, headers: dict) -> float:
     return round(min(times), 3)
 
 
-def count_queries(env: dict) -> int:
-    """SQL queries of one request of the report page, in-process, after one warm-up."""
+def counted_afresh(env: dict) -> tuple[int, dict]:
+    """In-process, signed in: the SQL queries of one request of the report page counted
+    afresh (after one warm-up), and the time FRESH_RUNS such requests take when nothing
+    is kept (services/impact/recent.py forgotten before each): {p50_ms, p95_ms}."""
     from sqlalchemy import event
 
     app = in_process_app(env)
@@ -452,11 +458,22 @@ def count_queries(env: dict) -> int:
     client.post(
         "/login", data={"email": ORGANIZER[0], "password": ORGANIZER[1], "csrf_token": token}
     )
+    from summit.services.impact import recent
+
     client.get(PAGE)
+    recent.forget()
     statements.clear()
     if client.get(PAGE).status_code != 200:
         sys.exit("the report page failed in-process")
-    return sum(1 for sql in statements if not sql.lstrip().upper().startswith("BEGIN"))
+    queries = sum(1 for sql in statements if not sql.lstrip().upper().startswith("BEGIN"))
+    took = []
+    for _ in range(FRESH_RUNS):
+        recent.forget()
+        started = time.perf_counter()
+        client.get(PAGE)
+        took.append(time.perf_counter() - started)
+    cuts = statistics.quantiles(took, n=20)
+    return queries, {"p50_ms": round(cuts[9] * 1000, 1), "p95_ms": round(cuts[18] * 1000, 1)}
 
 
 PAGE = "/manage/events/summit2026/impact/"
@@ -482,6 +499,7 @@ def main() -> None:
             print(f"{PAGE}: {page}", flush=True)
             xlsx = fastest_download(port, PAGE + "report.xlsx", headers)
             pdf = fastest_download(port, PAGE + "report.pdf", headers)
+        queries, fresh = counted_afresh(env)
         figures = {
             "report_page": {
                 k: page[k]
@@ -489,7 +507,8 @@ def main() -> None:
             },
             "xlsx_seconds": xlsx,
             "pdf_seconds": pdf,
-            "queries": count_queries(env),
+            "queries": queries,
+            "report_counted_afresh": fresh,
             "rows": rows,
             "cpu_count": os.cpu_count(),
             "load": [round(x, 1) for x in os.getloadavg()],

@@ -192,7 +192,11 @@ def _limiter_kept(_app):
 
 @pytest.fixture
 def app(_app):
-    """The app with empty tables for every test."""
+    """The app with empty tables for every test, and no impact report kept from another
+    test's tables (services/impact/recent.py)."""
+    from summit.services.impact import recent
+
+    recent.forget()
     with _app.app_context():
         yield _app
         _db.session.remove()

@@ -4,7 +4,7 @@ with last year's event, and the public summary an organizer switches on."""
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -356,3 +356,23 @@ def test_the_report_pdf_is_pdf_ua_with_its_tables(world, clock, app):
         report_pdf(impact_report(event, then)), "sv", "Effektrapport", tables=True
     )
     assert found.count("H2") >= 5  # the key figures, four breakdowns, the comparison
+
+
+def test_the_page_counts_again_after_a_minute(client, organizer, world, clock):
+    """The page's figures are kept a minute (the Excel file is always counted afresh)."""
+    from tests.checkin_world import ticket
+
+    event, _then, tickets = world
+    page = "/manage/events/summit2027/impact/"
+
+    def registered() -> str:
+        html = client.get(page).get_data(as_text=True)
+        return re.search(r"<dt>Registrerade</dt><dd>(\d+)</dd>", html)[1]
+
+    assert registered() == "7"
+    ticket(event, tickets[0].ticket_type, email="late@example.org")
+    assert registered() == "7"
+    book = load_workbook(io.BytesIO(client.get(page + "report.xlsx").data))
+    assert [c.value for c in book["Nyckeltal"][5]][:2] == ["Registrerade", 8]
+    clock.set(AFTER + timedelta(minutes=1, seconds=1))
+    assert registered() == "8"

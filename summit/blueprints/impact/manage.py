@@ -2,12 +2,13 @@
 page, the same report as Excel and PDF, and the switch of its public summary."""
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...access import event_role_required
 from ...models import Role
-from ...services.impact import charts, export, public
+from ...services.impact import charts, export, public, recent
 from ...services.impact.figures import SECTOR_KEY
 from ...services.impact.report import comparable_events, impact_report
 from ...services.tickets.answers import find_question
@@ -17,9 +18,10 @@ ORGANIZER = Role.ORGANIZER
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _report():
-    """The report and its comparison form; a comparison that is not one of the choices
-    is answered 400, with the report alone."""
+def _chosen():
+    """The form of what the report is set against, and what was chosen: (form, the
+    earlier event or None, the sector's key or None, status); a choice not offered is
+    answered 400, with the report alone."""
     events = comparable_events(g.event, current_user)
     form = CompareForm(request.args)
     form.set_choices(events, find_question(g.event, SECTOR_KEY))
@@ -30,17 +32,31 @@ def _report():
     else:
         other = next((e for e in events if e.slug == chosen), None)
     sector = (form.sector.data or None) if valid else None
-    return impact_report(g.event, other, sector=sector), form, 200 if valid else 400
+    return form, other, sector, 200 if valid else 400
+
+
+def _report():
+    form, other, sector, status = _chosen()
+    return impact_report(g.event, other, sector=sector), form, status
 
 
 @event_role_required(ORGANIZER)
 def report(slug):
-    found, form, status = _report()
+    form, other, sector, status = _chosen()
+    key = (g.event.id, other.id if other else None, sector, str(get_locale()))
+    body, counted_at = recent.counted(
+        key,
+        lambda: render_template(
+            "impact/_body.html",
+            report=impact_report(g.event, other, sector=sector),
+            charts=charts,
+        ),
+    )
     return render_template(
         "impact/report.html",
         event=g.event,
-        report=found,
-        charts=charts,
+        body=body,
+        counted_at=counted_at,
         form=form,
         switch=PublicSwitchForm(public=g.event.impact_public),
     ), status
