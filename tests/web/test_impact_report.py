@@ -157,8 +157,10 @@ def test_the_public_summary_is_off_until_switched_on(client, organizer, world):
     )
     _db.session.refresh(event)
     assert event.impact_public
+    assert "Logga ut" in client.get("/events/summit2027/impact").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     html = client.get("/events/summit2027/impact").get_data(as_text=True)
+    assert "Logga ut" not in html  # the figures are kept a minute, never the page
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "Registrerade 7" in text and "Närvarande 4" in text
     assert "Offentlig sektor 43 %" in text
