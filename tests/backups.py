@@ -105,7 +105,11 @@ def round_trip(app, new_database: NewDatabase, backups: Path) -> None:
     for name, (texts, images) in expected.items():
         assert found[name][0] == texts, name
         assert found[name][1] == images, f"{name}: the pages look different"
-    first = db.session.scalars(select(Ticket).where(Ticket.status == TicketStatus.VALID))
+    # The ticket the documents were made of: the first by id (on PostgreSQL rows come
+    # back in any order without one).
+    first = db.session.scalars(
+        select(Ticket).where(Ticket.status == TicketStatus.VALID).order_by(Ticket.id)
+    )
     assert first.first().attendee_name in expected["ticket"][0][0]
 
 
