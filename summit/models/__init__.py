@@ -39,6 +39,16 @@ from .orders import (
     vat_part,
 )
 from .payments import Invoice, Payment, PaymentStatus, ProviderEvent, Refund
+from .privacy import (
+    DEFAULT_SENSITIVE_DAYS,
+    AccessibilityReport,
+    Consent,
+    ConsentPurpose,
+    DataAccess,
+    ErasureRequest,
+    ErasureStatus,
+    EventPrivacy,
+)
 from .program import (
     AgendaItem,
     ProgramDay,
@@ -58,6 +68,14 @@ from .users import EventRole, LoginSession, Role, User
 from .waitlist import WaitingListEntry, WaitingStatus
 
 __all__ = [
+    "DEFAULT_SENSITIVE_DAYS",
+    "AccessibilityReport",
+    "Consent",
+    "ConsentPurpose",
+    "DataAccess",
+    "ErasureRequest",
+    "ErasureStatus",
+    "EventPrivacy",
     "WaitingListEntry",
     "WaitingStatus",
     "DeliveryStatus",

@@ -1,0 +1,67 @@
+"""The data holders: every part of the system that keeps personal data, each able to
+export what it holds about one person (art. 15) and erase it (art. 17).
+
+A holder is a module (or any object) with two functions, both matching the email in
+any case:
+
+- ``export_person(email) -> list[dict[str, str]]``: one dict per record, its keys
+  labels a person can read;
+- ``erase_person(email) -> str``: erase or anonymise what is not needed any more, in
+  the caller's transaction (no commit); return one line saying what was kept and why,
+  or "" when nothing was kept.
+
+Registering one is one line in HOLDERS. Their order is the erasure's: the accounts
+go last, as the other holders find the person's rows through them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from . import holders_people, holders_tickets
+
+
+@dataclass(frozen=True)
+class Holder:
+    key: str  # the export file's section name
+    export_person: Callable[[str], list[dict[str, str]]]
+    erase_person: Callable[[str], str]
+
+
+def holder(key: str, module: ModuleType | object) -> Holder:
+    return Holder(key, module.export_person, module.erase_person)
+
+
+HOLDERS: list[Holder] = [
+    holder("registration_answers", holders_tickets.Answers),
+    holder("consents", holders_people.Consents),
+    holder("waiting_lists", holders_tickets.WaitingLists),
+    holder("check_ins", holders_tickets.Checkins),
+    holder("badges", holders_tickets.Badges),
+    holder("call_for_speakers", holders_people.Speakers),
+    holder("group_mail", holders_people.Mailings),
+    holder("mail_sent", holders_people.Outbox),
+    # The lead registers here: holder("session_feedback", feedback_privacy), ...
+    # Orders and the account last: the holders above find the person's tickets and
+    # proposals through the addresses and the account these erase.
+    holder("orders", holders_tickets.Orders),
+    holder("account", holders_people.Accounts),
+]
+
+
+def normalised(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def export_person(email: str) -> dict[str, list[dict[str, str]]]:
+    """Everything every holder keeps about the person, by holder (empty ones left out)."""
+    email = normalised(email)
+    found = {h.key: h.export_person(email) for h in HOLDERS}
+    return {key: records for key, records in found.items() if records}
+
+
+def erase_person(email: str) -> list[str]:
+    """Each holder erases the person, in order (the caller's transaction); what was kept
+    and why, one line per holder that kept something."""
+    email = normalised(email)
+    return [line for line in (h.erase_person(email) for h in HOLDERS) if line]
