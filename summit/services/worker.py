@@ -2,8 +2,9 @@
 hosts as run it: offer freed seats to waiting lists, queue due group mail, tidy
 ended reservations, retry refunds, queue reminders, deliver the mail outbox, apply the
 retention rules, render queued badge runs. Each part claims its work row by row (or
-under the event's sales lock), so workers never do the same thing twice, and a failing part (the database
-gone for a moment) is logged and tried again next round without stopping the others.
+under the event's sales lock), so workers never do the same thing twice, and a failing
+part (the database gone for a moment) is logged and tried again next round without
+stopping the others.
 """
 
 import logging

@@ -16,8 +16,8 @@ from ...database import unit_of_work
 from ...extensions import db
 from ...models import Answer, AnswerKind, Consent, ConsentPurpose, Event, Question, User, utcnow
 from ...models.questions import WITHDRAWN
-from .holders_tickets import orders_bought, tickets_held
 from .errors import PrivacyError
+from .holders_tickets import orders_bought, tickets_held
 from .registry import normalised
 
 
