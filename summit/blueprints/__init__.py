@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
     from .mailings import bp as mailings
     from .ops import bp as ops
     from .payments import bp as payments
+    from .privacy import bp as privacy
     from .program import bp as program
     from .site import bp as site
     from .speakers import bp as speakers
@@ -43,3 +44,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(ops)
     app.register_blueprint(mailings)
+    app.register_blueprint(privacy)

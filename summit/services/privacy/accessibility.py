@@ -5,6 +5,7 @@ from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ...database import unit_of_work
 from ...extensions import db
@@ -42,3 +43,13 @@ def report_problem(page: str, description: str, name: str, email: str) -> Access
             report=report,
         )
     return report
+
+
+def latest_reports(limit: int = 100) -> list[AccessibilityReport]:
+    return list(
+        db.session.scalars(
+            select(AccessibilityReport)
+            .order_by(AccessibilityReport.created_at.desc(), AccessibilityReport.id.desc())
+            .limit(limit)
+        )
+    )

@@ -2,11 +2,12 @@
 (proposals, speaker profiles), group mail, the mail sent, and the account."""
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 
 from ...extensions import db
 from ...models import (
     Consent,
+    DataAccess,
     MailingRecipient,
     MailSubscription,
     OutboxMessage,
@@ -230,9 +231,23 @@ class Accounts:
 
     @staticmethod
     def erase_person(email: str) -> str:
+        """The account goes. The access log keeps what the person exported of others'
+        data as an organizer (accountability); their own art. 15 exports lose the name."""
         user = account(email)
         if user is not None:
             db.session.flush()
             db.session.execute(delete(User).where(User.id == user.id))
             db.session.expunge(user)
+        mine = func.lower(DataAccess.user_email) == email
+        db.session.execute(
+            update(DataAccess)
+            .where(mine, DataAccess.what == "person_export")
+            .values(user_email="", user_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        if db.session.scalar(select(func.count(DataAccess.id)).where(mine)):
+            return _(
+                "Access log: the exports of personal data you made for events you organized "
+                "stay, as the record of who saw whose data."
+            )
         return ""

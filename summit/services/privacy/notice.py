@@ -4,7 +4,8 @@ made from the event's retention policy, naming MSI as the controller."""
 from flask import current_app
 from flask_babel import gettext as _
 
-from ...models import Event, EventPrivacy, localized
+from ...models import Event, EventPrivacy
+from ...models.events import localized
 from .retention import policy
 
 

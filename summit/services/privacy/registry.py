@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
+from flask_babel import lazy_gettext as _l
+
 from . import holders_people, holders_tickets
 
 
@@ -47,6 +49,27 @@ HOLDERS: list[Holder] = [
     holder("orders", holders_tickets.Orders),
     holder("account", holders_people.Accounts),
 ]
+
+
+# What a person reads as each holder's heading (a holder without one: its key).
+LABELS = {
+    "registration_answers": _l("Registration answers"),
+    "consents": _l("Consents"),
+    "waiting_lists": _l("Waiting lists"),
+    "check_ins": _l("Check-ins"),
+    "badges": _l("Badges"),
+    "call_for_speakers": _l("Call for speakers"),
+    "group_mail": _l("Group mail"),
+    "mail_sent": _l("Mail we sent you"),
+    "orders": _l("Orders and tickets"),
+    "account": _l("Account"),
+    "session_feedback": _l("Session feedback"),
+    "surveys": _l("Surveys"),
+}
+
+
+def section_label(key: str) -> str:
+    return str(LABELS.get(key, key))
 
 
 def normalised(email: str) -> str:

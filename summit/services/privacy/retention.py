@@ -243,3 +243,21 @@ def _apply(event_id: int, rule: str, now: datetime) -> bool:
             db.session.add(current)
         setattr(current, _done_column(rule), now)
     return True
+
+
+def save_policy(
+    event: Event, sensitive_days: int, attendee_months: int | None, notice_sv: str, notice_en: str
+) -> EventPrivacy:
+    """The organizers' policy and notice. The rules run again by the new policy (each
+    changes nothing where it has nothing left to do)."""
+    with unit_of_work(locks.sales(event.id), keep_loaded=True):
+        settings = db.session.get(EventPrivacy, event.id)
+        if settings is None:
+            settings = EventPrivacy(event_id=event.id)
+            db.session.add(settings)
+        settings.sensitive_days = sensitive_days
+        settings.attendee_months = attendee_months
+        settings.notice_sv, settings.notice_en = notice_sv.strip(), notice_en.strip()
+        for rule in RULES:
+            setattr(settings, _done_column(rule), None)
+    return settings
