@@ -20,7 +20,8 @@ ORGANIZER = Role.ORGANIZER
 def settings(slug):
     event = g.event
     current = retention.policy(event)
-    form = PolicyForm(obj=current)
+    # A POST is read from what was sent only: a field left out is not the old value.
+    form = PolicyForm(obj=current if request.method == "GET" else None)
     if request.method == "GET":
         form.keep.data = "erased" if current.attendee_months is None else "months"
 
