@@ -6,6 +6,8 @@ entry, and a proposal by the paying buyer."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
+
 from summit.extensions import db
 from summit.models import (
     Answer,
@@ -169,3 +171,28 @@ def build(make_event) -> World:
         db.session.add(Answer(question=q["fakturafraga"], order=order, value="Kst 4410"))
     db.session.commit()
     return World(event, paid, invoiced, free, q)
+
+
+def tables_holding(words: set[str]) -> set[tuple[str, str]]:
+    """Every (table, column) of the schema in which one of the words still appears, in
+    any case (JSON read as text; compared here, as SQLite lowers ASCII only)."""
+    words = {word.casefold() for word in words}
+    found = set()
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if not isinstance(column.type, sa.String | sa.Text | sa.JSON):
+                continue
+            for value in db.session.scalars(sa.select(sa.cast(column, sa.Text)).select_from(table)):
+                if value and any(word in value.casefold() for word in words):
+                    found.add((table.name, column.name))
+    return found
+
+
+# What still holds Åsa after her erasure, as its log says: the receipt's buyer (and the
+# search words folded from it), and the request itself.
+KEPT_AFTER_ERASURE = {
+    ("orders", "buyer_name"),
+    ("orders", "search_text"),
+    ("erasure_requests", "email"),
+}
+ASA_WORDS = {BUYER, "Åsa Öberg", "asa oberg"}  # and as the search folds her name
