@@ -2,6 +2,7 @@
 a person's own data (art. 15), their erasure request (art. 17) and consents."""
 
 import json
+from datetime import datetime
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -57,12 +58,29 @@ def site_notice():
     return render_template("privacy/site_notice.html")
 
 
+def _moment(value: str):
+    """A time as the export writes it (ISO 8601), to be shown in words; else the text."""
+    if len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return value
+
+
+def _readable(found: dict) -> dict:
+    return {
+        key: [{label: _moment(value) for label, value in record.items()} for record in records]
+        for key, records in found.items()
+    }
+
+
 @signed_in
 def my_data():
     """What every part of the system keeps about the signed-in person, to read."""
     return render_template(
         "privacy/my_data.html",
-        found=requests.registry.export_person(current_user.email),
+        found=_readable(requests.registry.export_person(current_user.email)),
         erasure=requests.open_request(current_user),
         erasure_form=ButtonForm(),
         section_label=requests.registry.section_label,

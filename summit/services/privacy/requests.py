@@ -19,7 +19,6 @@ from ...models import (
     Order,
     Proposal,
     ProposalSpeaker,
-    Role,
     Ticket,
     User,
     WaitingListEntry,
@@ -118,9 +117,3 @@ def complete(asked: ErasureRequest, by: User, event: Event | None) -> ErasureReq
         asked.completed_by_id = by_id if completed_by_still_there else None
         asked.completed_by_email = by_email
     return asked
-
-
-def may_handle(user: User, event: Event | None) -> bool:
-    if event is None:
-        return user.is_site_admin
-    return user.has_role(event, Role.ORGANIZER)
