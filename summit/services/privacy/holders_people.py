@@ -134,7 +134,7 @@ class Speakers:
             "Published program: %(titles)s stays as the public record of the program already "
             "published, with your name, organisation and biography as its speaker in those "
             "releases.",
-            titles=", ".join(f"“{t}”" for t in kept),
+            titles=", ".join(_("“%(title)s”", title=t) for t in kept),
         )
 
 

@@ -221,13 +221,26 @@ def apply_due(now: datetime | None = None) -> int:
     """Runs every rule that is due and has not run, event by event, each in a unit of
     work under the event's lock; returns how many rules ran."""
     now = now or utcnow()
-    ran = 0
-    ended = db.session.scalars(select(Event).where(Event.ends_at < now).order_by(Event.id))
-    for event_id in [event.id for event in ended]:
-        for rule in RULES:
-            if _apply(event_id, rule, now):
-                ran += 1
-    return ran
+    ended = db.session.execute(
+        select(Event, EventPrivacy)
+        .outerjoin(EventPrivacy, EventPrivacy.event_id == Event.id)
+        .where(Event.ends_at < now)
+        .order_by(Event.id)
+    ).all()
+    # Read without a lock first: most rounds find nothing due, and take no lock at all.
+    due = [
+        (event.id, rule)
+        for event, settings in ended
+        for rule in RULES
+        if _is_due(event, rule, settings or policy(event), now)
+    ]
+    db.session.rollback()  # end the read; each rule is a unit of work of its own
+    return sum(1 for event_id, rule in due if _apply(event_id, rule, now))
+
+
+def _is_due(event: Event, rule: str, settings: EventPrivacy, now: datetime) -> bool:
+    moment = due_at(event, rule, settings)
+    return moment is not None and moment <= now and not getattr(settings, _done_column(rule))
 
 
 def _apply(event_id: int, rule: str, now: datetime) -> bool:
@@ -235,8 +248,7 @@ def _apply(event_id: int, rule: str, now: datetime) -> bool:
         event = db.session.get(Event, event_id)
         settings = db.session.get(EventPrivacy, event_id)
         current = settings or policy(event)
-        moment = due_at(event, rule, current)
-        if moment is None or moment > now or getattr(current, _done_column(rule)):
+        if not _is_due(event, rule, current, now):  # another worker did it meanwhile
             return False
         APPLY[rule](event)
         if settings is None:
