@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from summit.extensions import db
 from summit.models import AccessibilityReport, Answer, ErasureRequest, ProposalState, Role
 from tests import privacy_world
 from tests.conftest import PASSWORD
