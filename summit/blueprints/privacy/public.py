@@ -22,7 +22,7 @@ from .forms import ReportForm, WithdrawForm
 
 
 def _report_limit() -> str:
-    return current_app.config.get("ACCESSIBILITY_REPORT_RATE_LIMIT", "5 per hour")
+    return current_app.config["ACCESSIBILITY_REPORT_RATE_LIMIT"]
 
 
 @limiter.limit(_report_limit, methods=["POST"], key_func=get_remote_address)
