@@ -16,7 +16,6 @@ KINDS = {
     "badge_cli": _l("Badges from the command line"),
     "impact_report": _l("Impact report"),
     "person_export": _l("A person's own data (art. 15)"),
-    "erasure": _l("Erasure completed (art. 17)"),
 }
 
 
