@@ -9,7 +9,18 @@ import pytest
 from sqlalchemy import func, select
 
 from summit.extensions import db
-from summit.models import Answer, DataClass, EventPrivacy, Order, Question, Ticket, WaitingListEntry
+from summit.models import (
+    Answer,
+    DataClass,
+    EventPrivacy,
+    Order,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Question,
+    Ticket,
+    WaitingListEntry,
+)
 from summit.services.privacy import retention
 from summit.services.tickets import documents
 from tests import pdf, privacy_world
@@ -80,6 +91,12 @@ def test_the_dry_run_shows_what_would_go_and_when_and_changes_nothing(world, clo
 def test_attendees_are_anonymised_when_the_policy_says_and_receipts_keep_the_buyer(world, clock):
     event = world.event
     db.session.add(EventPrivacy(event_id=event.id, sensitive_days=30, attendee_months=6))
+    # A card payment begun and never made is no verification: the free order keeps no one.
+    db.session.add(
+        Payment(
+            order=world.free, method=PaymentMethod.STRIPE, amount=1000, status=PaymentStatus.CREATED
+        )
+    )
     db.session.commit()
     clock.set(event.ends_at + timedelta(days=200))
     assert retention.apply_due() == 2

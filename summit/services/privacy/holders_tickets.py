@@ -18,6 +18,7 @@ from ...models import (
     Order,
     OrderEvent,
     Payment,
+    PaymentStatus,
     Ticket,
     User,
     WaitingListEntry,
@@ -56,7 +57,11 @@ def is_bookkeeping(order: Order) -> bool:
     paid = db.session.scalar(
         select(func.count())
         .select_from(Payment)
-        .where(Payment.order_id == order.id, Payment.amount > 0)
+        .where(
+            Payment.order_id == order.id,
+            Payment.amount > 0,
+            Payment.status == PaymentStatus.SUCCEEDED,
+        )
     )
     invoiced = db.session.scalar(
         select(func.count()).select_from(Invoice).where(Invoice.order_id == order.id)
