@@ -13,7 +13,7 @@ from sqlalchemy import select
 from summit.models import AccessibilityReport, Answer, ErasureRequest, ProposalState, Role
 from tests import privacy_world
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import Browsing
+from tests.e2e.conftest import sign_in_with_password
 
 pytestmark = pytest.mark.e2e
 
@@ -49,24 +49,8 @@ WORDS = {
 }
 
 
-@pytest.fixture
-def phone(request, chromium, live_server):
-    name = request.node.name.replace("[", "-").rstrip("]")  # one folder per language
-    artifacts = request.config.rootpath / "test-artifacts" / "e2e" / name
-    artifacts.mkdir(parents=True, exist_ok=True)
-    for old in artifacts.glob("phone-*.jpg"):
-        old.unlink()
-    browsing = Browsing(chromium, live_server, "phone", artifacts)
-    yield browsing
-    browsing.close()
-
-
 def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_load_state()
+    sign_in_with_password(page, email, PASSWORD)
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
