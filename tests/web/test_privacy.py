@@ -215,7 +215,7 @@ def test_a_withdrawn_consent_reads_withdrawn_in_the_attendee_list(world, asa, or
     assert db.session.get(Answer, other).withdrawn_at is None
 
 
-def test_erasure_leaves_exactly_what_the_log_says_was_kept(world, asa, organizer):
+def test_erasure_leaves_exactly_what_the_log_says_was_kept(app, world, asa, organizer, make_user):
     """Acceptance 3 (web): Åsa asks, the organizer completes; what still holds her
     name or address is the receipt's buyer (as the log says) and the request itself."""
     words = privacy_world.ASA_WORDS
@@ -256,6 +256,11 @@ def test_erasure_leaves_exactly_what_the_log_says_was_kept(world, asa, organizer
     )
     assert again.status_code == 302
     assert db.session.scalar(select(func.count(ErasureRequest.id))) == 1
+    # The site admins' page keeps the log: who completed it, what was kept and why.
+    admin = app.test_client()
+    sign_in(admin, make_user("admin@example.org", is_site_admin=True))
+    overview = admin.get("/manage/privacy").get_data(as_text=True)
+    assert "olga@example.org" in overview and "bokföringslagen" in overview
 
 
 def test_an_organizer_of_another_event_cannot_complete_a_request(
