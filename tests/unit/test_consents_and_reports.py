@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from summit.database import unit_of_work
 from summit.models import AccessibilityReport, ConsentPurpose, OutboxMessage, utcnow
-from summit.services.privacy import accessibility, consents
+from summit.services.privacy import accessibility, consents, registry
 from summit.services.privacy.errors import PrivacyError
 from summit.services.refusal import Refusal
 
@@ -43,6 +43,16 @@ def test_a_consent_keeps_its_text_and_is_withdrawn_once(db, make_event, make_use
             assert refusal.reason == reason
         else:
             raise AssertionError(f"{kind} {key} was not refused")
+
+
+def test_a_report_is_in_the_persons_data_and_erased_without_its_text(db):
+    accessibility.report_problem("/", "Knappen syns inte.", "Karin", "karin@example.org")
+    [found] = registry.export_person("Karin@Example.org")["accessibility_reports"]
+    assert found["Namn:"] == "Karin" and found["Vad fungerade inte?"] == "Knappen syns inte."
+    with unit_of_work():
+        registry.erase_person("karin@example.org")
+    report = db.session.scalars(select(AccessibilityReport)).one()
+    assert (report.name, report.email, report.description) == ("", "", "Knappen syns inte.")
 
 
 @settings(

@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from ...extensions import db
 from ...models import (
+    AccessibilityReport,
     Consent,
     DataAccess,
     MailingRecipient,
@@ -207,6 +208,35 @@ class Outbox:
     def erase_person(email: str) -> str:
         for message in db.session.scalars(Outbox._messages(email)):
             db.session.delete(message)
+        return ""
+
+
+class AccessibilityReports:
+    """Problems the person reported with the site's accessibility: the report stays
+    (what was wrong), without who sent it."""
+
+    @staticmethod
+    def _reports(email: str):
+        return select(AccessibilityReport).where(func.lower(AccessibilityReport.email) == email)
+
+    @staticmethod
+    def export_person(email: str) -> list[dict[str, str]]:
+        return [
+            {
+                _("Sent"): when(r.created_at),
+                _("Page:"): r.page,
+                _("Name:"): r.name,
+                _("What did not work?"): r.description,
+            }
+            for r in db.session.scalars(
+                AccessibilityReports._reports(email).order_by(AccessibilityReport.id)
+            )
+        ]
+
+    @staticmethod
+    def erase_person(email: str) -> str:
+        for report in db.session.scalars(AccessibilityReports._reports(email)):
+            report.name = report.email = ""
         return ""
 
 

@@ -43,6 +43,7 @@ HOLDERS: list[Holder] = [
     holder("call_for_speakers", holders_people.Speakers),
     holder("group_mail", holders_people.Mailings),
     holder("mail_sent", holders_people.Outbox),
+    holder("accessibility_reports", holders_people.AccessibilityReports),
     # The lead registers here: holder("session_feedback", feedback_privacy), ...
     # Orders and the account last: the holders above find the person's tickets and
     # proposals through the addresses and the account these erase.
@@ -61,6 +62,7 @@ LABELS = {
     "call_for_speakers": _l("Call for speakers"),
     "group_mail": _l("Group mail"),
     "mail_sent": _l("Mail we sent you"),
+    "accessibility_reports": _l("Accessibility reports"),
     "orders": _l("Orders and tickets"),
     "account": _l("Account"),
     "session_feedback": _l("Session feedback"),
