@@ -149,6 +149,7 @@ def load_config(instance_path: Path) -> dict:
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         "METRICS_ALLOW_FROM": _networks(env.get("METRICS_ALLOW_FROM", "127.0.0.1,::1")),
         "RESERVATION_RATE_LIMIT": env.get("RESERVATION_RATE_LIMIT", "30 per minute"),
+        "ACCESSIBILITY_REPORT_RATE_LIMIT": env.get("ACCESSIBILITY_REPORT_RATE_LIMIT", "5 per hour"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
         # Wrong codes (access, discount, voucher, call for speakers) per client address,
         # and per event over all addresses (summit/code_attempts.py); right ones are free.

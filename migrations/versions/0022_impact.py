@@ -1,7 +1,7 @@
 """impact report: the public summary switch (issue 17)
 
 Revision ID: 0022_impact
-Revises: 0020_certificates
+Revises: 0021_privacy
 Create Date: 2026-12-07 09:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0022_impact'
-down_revision = '0020_certificates'
+down_revision = '0021_privacy'
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     from .meeting import bp as meeting
     from .ops import bp as ops
     from .payments import bp as payments
+    from .privacy import bp as privacy
     from .program import bp as program
     from .site import bp as site
     from .speakers import bp as speakers
@@ -51,3 +52,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meeting)
     app.register_blueprint(surveys)
     app.register_blueprint(certificates)
+    app.register_blueprint(privacy)

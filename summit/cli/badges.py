@@ -12,6 +12,7 @@ from ..services.badges import jobs as badge_jobs
 from ..services.badges.printing import SORTS, badges_for, record_prints
 from ..services.badges.render import LAYOUTS, render_badges
 from ..services.events import get_event
+from ..services.privacy import audit
 from ..services.tickets.sales import ticket_types
 
 
@@ -98,4 +99,5 @@ def badges(slug, layout, out, ticket_type, only_unprinted, sort, lang):
         raise click.ClickException(f"cannot write {out}: {error.strerror}") from error
     with unit_of_work():
         record_prints([t.id for t in tickets], PrintChannel.CLI, layout)
+    audit.record("badge_cli", event, total, None)
     click.echo(f"{total} badges written to {out.resolve()}")

@@ -41,6 +41,16 @@ from .orders import (
     vat_part,
 )
 from .payments import Invoice, Payment, PaymentStatus, ProviderEvent, Refund
+from .privacy import (
+    DEFAULT_SENSITIVE_DAYS,
+    AccessibilityReport,
+    Consent,
+    ConsentPurpose,
+    DataAccess,
+    ErasureRequest,
+    ErasureStatus,
+    EventPrivacy,
+)
 from .program import (
     AgendaItem,
     ProgramDay,
@@ -83,6 +93,14 @@ __all__ = [
     "Certificate",
     "CertificateKind",
     "CertificateRun",
+    "DEFAULT_SENSITIVE_DAYS",
+    "AccessibilityReport",
+    "Consent",
+    "ConsentPurpose",
+    "DataAccess",
+    "ErasureRequest",
+    "ErasureStatus",
+    "EventPrivacy",
     "WaitingListEntry",
     "WaitingStatus",
     "DeliveryStatus",

@@ -168,6 +168,8 @@ class QuestionWording:
         if kind is AnswerKind.YES_NO:
             return str({"yes": _l("Yes"), "no": _l("No")}.get(value, value))
         if kind is AnswerKind.CONSENT:
+            if value == WITHDRAWN:
+                return str(_l("Withdrawn"))
             return str(_l("Given")) if value == "yes" else value
         if kind is AnswerKind.NUMBER:
             return value.replace(".", ",")
@@ -202,6 +204,10 @@ class Question(QuestionWording, db.Model):
         return not self.ticket_types or ticket_type in self.ticket_types
 
 
+# The value of a consent answer the person withdrew.
+WITHDRAWN = "withdrawn"
+
+
 class Answer(db.Model):
     """One answer: to an attendee question (ticket_id set) or an order question (ticket_id
     None). `value` is what filters compare: text as typed, a number as 12.5, a date as
@@ -222,6 +228,9 @@ class Answer(db.Model):
     value: Mapped[str] = mapped_column(Text, default="")
     consent_text: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A consent the person withdrew (value becomes WITHDRAWN; the text and when it was
+    # given stay as the record).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     question: Mapped[Question] = relationship()
     order: Mapped[Order] = relationship()

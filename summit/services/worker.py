@@ -1,10 +1,10 @@
 """What `flask worker` does each round, every few seconds, on as many processes and
 hosts as run it: offer freed seats to waiting lists, queue due group mail, after-event
 mail and surveys, tidy ended reservations, retry refunds, queue reminders, deliver the
-mail outbox, render queued badge and certificate runs. Each part claims its work row by
-row (or under the event's sales lock), so workers never do the same thing twice, and a
-failing part (the database gone for a moment) is logged and tried again next round
-without stopping the others.
+mail outbox, apply the retention rules, render queued badge and certificate runs. Each
+part claims its work row by row (or under the event's sales lock), so workers never do
+the same thing twice, and a failing part (the database gone for a moment) is logged and
+tried again next round without stopping the others.
 """
 
 import logging
@@ -20,6 +20,7 @@ from .feedback import thanks_mail
 from .mailings import sending as mailings
 from .payments import core as payments
 from .payments import refunds
+from .privacy import retention
 from .surveys import sending as surveys
 from .tickets import history, reminders, waitlist
 
@@ -65,6 +66,12 @@ def _round() -> None:
         report = outbox.deliver_pending()
         if report.sent or report.retried or report.failed:
             log.info("sent %s, to retry %s, failed %s", report.sent, report.retried, report.failed)
+    with _part("Retention"):
+        # Personal data past the event's retention policy: sensitive answers, then
+        # attendees, then the buyers on bookkeeping records (privacy/retention.py).
+        applied = retention.apply_due()
+        if applied:
+            log.info("applied %s retention rule(s)", applied)
     with _part("Badge print runs"):
         # Runs queued, or whose worker died; PDFs older than a day dropped.
         rendered = badge_jobs.run_pending_jobs()

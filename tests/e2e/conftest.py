@@ -129,3 +129,26 @@ def browsing(request, chromium, live_server) -> Iterator[Browsing]:
     browsing = Browsing(chromium, live_server, request.param, artifacts)
     yield browsing
     browsing.close()
+
+
+@pytest.fixture
+def phone(request, chromium, live_server) -> Iterator[Browsing]:
+    """Browsing at the phone viewport only; screenshots in test-artifacts/e2e/<test>/,
+    one folder per parameter (e.g. per language)."""
+    name = request.node.name.replace("[", "-").rstrip("]")
+    artifacts = request.config.rootpath / "test-artifacts" / "e2e" / name
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for old in artifacts.glob("phone-*.jpg"):
+        old.unlink()
+    browsing = Browsing(chromium, live_server, "phone", artifacts)
+    yield browsing
+    browsing.close()
+
+
+def sign_in_with_password(page, email: str, password: str) -> None:
+    """Through the login form, in any language (the fields by their ids)."""
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#password").press("Enter")
+    page.wait_for_load_state()

@@ -18,7 +18,7 @@ from summit.models import CancelPolicy, Checkin, CheckinConflict, OrderStatus, R
 from summit.services.checkin import setup as checkin_setup
 from tests import checkin_world
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Browsing
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.fake_camera import qr_video
 
 pytestmark = pytest.mark.e2e
@@ -231,19 +231,6 @@ def test_door_staff_account_scans(browsing, door, db, make_user, grant):
     made = db.session.scalar(select(Checkin).where(Checkin.ticket_id == door.tickets["dora"].id))
     assert made.user_id == staff.id and made.station_id is None
     assert browsing.console_errors == [], browsing.console_errors
-
-
-@pytest.fixture
-def phone(request, chromium, live_server):
-    """Browsing at the phone viewport only (the offline and camera tests)."""
-    name = request.node.originalname
-    artifacts = request.config.rootpath / "test-artifacts" / "e2e" / name
-    artifacts.mkdir(parents=True, exist_ok=True)
-    for old in artifacts.glob("phone-*.jpg"):
-        old.unlink()
-    browsing = Browsing(chromium, live_server, "phone", artifacts)
-    yield browsing
-    browsing.close()
 
 
 # Records, in the page, when the decoder (the vendored zxing BarcodeDetector) read a

@@ -16,7 +16,7 @@ from summit.services.tickets.ordering import (
     save_details,
 )
 from tests.conftest import PASSWORD, STOCKHOLM
-from tests.e2e.conftest import Browsing
+from tests.e2e.conftest import sign_in_with_password
 
 pytestmark = pytest.mark.e2e
 
@@ -50,18 +50,6 @@ WORDS = {
         "fee": "Cancellation fee kept: 250 SEK",
     },
 }
-
-
-@pytest.fixture
-def phone(request, chromium, live_server):
-    name = request.node.name.replace("[", "-").rstrip("]")  # one folder per language
-    artifacts = request.config.rootpath / "test-artifacts" / "e2e" / name
-    artifacts.mkdir(parents=True, exist_ok=True)
-    for old in artifacts.glob("phone-*.jpg"):
-        old.unlink()
-    browsing = Browsing(chromium, live_server, "phone", artifacts)
-    yield browsing
-    browsing.close()
 
 
 @pytest.fixture
@@ -139,11 +127,7 @@ def test_the_organizer_sets_the_policy_on_a_phone(phone, db, summit, make_user, 
     event, _regular = summit
     organizer = grant(make_user("omar@example.org", name="Omar Haddad"), event, Role.ORGANIZER)
     page = phone.new_page(locale=WORDS[lang]["locale"])
-    page.goto("/login")
-    page.locator("#email").fill(organizer.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_load_state()
+    sign_in_with_password(page, organizer.email, PASSWORD)
     page.goto(f"/manage/events/{event.slug}/self-service")
     phone.screenshot(page, f"{lang}-policy")
     page.locator("#cancel_fee").fill("")

@@ -65,6 +65,16 @@ SAMPLE_VALUES = {
 # form with its errors). A new route fails the tests until it is added here.
 EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "site.my_tickets"): 200,
+    ("GET", "privacy.my_data"): 200,
+    ("GET", "privacy.my_data_json"): 200,
+    ("POST", "privacy.ask_erasure"): 302,
+    ("POST", "privacy.withdraw_consent"): 302,
+    ("GET", "privacy.settings"): 200,
+    ("POST", "privacy.settings"): 422,
+    ("GET", "privacy.event_log"): 200,
+    ("POST", "privacy.complete_event_request"): 302,
+    ("GET", "privacy.overview"): 200,
+    ("POST", "privacy.complete_request"): 302,
     ("GET", "site.my_ticket_pdf"): 200,
     ("GET", "site.my_attendance_certificate"): 200,
     ("GET", "site.my_presentation_certificate"): 200,
@@ -583,12 +593,23 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
     db.session.add(survey_question)
     db.session.commit()
     made |= {"survey_id": survey.id, "survey_question_id": survey_question.id}
+    # Personal data: nobody asked for erasure and gave a newsletter consent.
+    erasure = models.ErasureRequest(email=nobody.email)
+    consent = models.Consent(
+        email=nobody.email, purpose=models.ConsentPurpose.NEWSLETTER, text="Ja, nyhetsbrevet."
+    )
+    db.session.add_all([erasure, consent])
+    db.session.commit()
+    tokens["erasure"] = erasure.token
+    made["consent_token"] = consent.token
     return {"event": event, "people": people, "ids": made, "tokens": tokens}
 
 
 def _token_for(rule: str, world) -> str:
     """Routes called <token> name different things: a print run, a program session, or a
-    proposal (speakers' and reviewers' pages)."""
+    proposal (speakers' and reviewers' pages), an erasure request."""
+    if "/privacy/" in rule:
+        return world["tokens"]["erasure"]
     if "/badges/runs/" in rule:
         return world["tokens"]["badges"]
     if "/certificates/runs/" in rule:
@@ -628,6 +649,10 @@ BODIES = {
     ("POST", "speakers.manage_move_criterion"): lambda ids: {"step": 1},
     ("POST", "program.move_room"): lambda ids: {"step": 1},
     ("POST", "speakers.answer"): lambda ids: {"yes": "1"},
+    ("POST", "privacy.withdraw_consent"): lambda ids: {
+        "kind": "consent",
+        "key": ids["consent_token"],
+    },
 }
 JSON_BODIES = {
     ("POST", "program.place"): lambda world: {

@@ -23,6 +23,7 @@ from ...models import BadgeJob, BadgeJobStatus, Role
 from ...services.badges import jobs as badge_jobs
 from ...services.badges.jobs import BadgeJobError
 from ...services.checkin import lookup as checkin_lookup
+from ...services.privacy import audit
 from ...services.tickets.sales import ticket_types
 from ..lookup import found_or_404
 from ..runs import run_state
@@ -142,6 +143,7 @@ def download(slug, token):
     pdf = badge_jobs.job_pdf(job)
     if pdf is None:
         abort(404)
+    audit.record("badge_run", g.event, job.total, current_user._get_current_object())
     return _pdf_download(pdf, badge_jobs.pdf_filename(job))
 
 

@@ -11,6 +11,7 @@ from ...forms import ButtonForm, form_page, show_refusal
 from ...models import CertificateKind, Role
 from ...services.certificates import bulk, document, issuing
 from ...services.certificates.issuing import CertificateRefused
+from ...services.privacy import audit
 from ..lookup import found_or_404
 from ..runs import run_state
 from .forms import CertificateRunForm
@@ -97,6 +98,7 @@ def download(slug, token):
     archive = bulk.run_archive(found)
     if archive is None:
         abort(404)
+    audit.record("certificate_run", g.event, found.total, current_user)
     response = send_file(
         io.BytesIO(archive),
         mimetype="application/zip",

@@ -11,6 +11,7 @@ from ...models import Role
 from ...services.impact import charts, export, public, recent
 from ...services.impact.figures import SECTOR_KEY
 from ...services.impact.report import comparable_events, impact_report
+from ...services.privacy import audit
 from ...services.tickets.answers import find_question
 from .forms import NO_COMPARISON, CompareForm, PublicSwitchForm
 
@@ -43,6 +44,8 @@ def _report():
 @event_role_required(ORGANIZER)
 def report(slug):
     form, other, sector, status = _chosen()
+    # Viewed in bulk: the free-text answers are people's words (the rows: none counted).
+    audit.record("impact_report", g.event, 0, current_user)
     key = (g.event.id, other.id if other else None, sector, str(get_locale()))
     body, counted_at = recent.counted(
         key,
@@ -67,6 +70,7 @@ def report_xlsx(slug):
     found, _form, status = _report()
     if status != 200:
         return redirect(url_for("impact.report", slug=slug))
+    audit.record("impact_report", g.event, _rows(found), current_user)
     return _download(export.report_xlsx(found), XLSX, f"effekt-{slug}.xlsx")
 
 
@@ -75,7 +79,13 @@ def report_pdf(slug):
     found, _form, status = _report()
     if status != 200:
         return redirect(url_for("impact.report", slug=slug))
+    audit.record("impact_report", g.event, _rows(found), current_user)
     return _download(export.report_pdf(found), "application/pdf", f"effekt-{slug}.pdf")
+
+
+def _rows(found) -> int:
+    """The rows the exported report holds, for the access log."""
+    return sum(len(table.rows) for table in found.tables())
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> Response:

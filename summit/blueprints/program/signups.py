@@ -27,6 +27,7 @@ from ...access import event_role_required, signed_in
 from ...forms import Form
 from ...i18n import format_datetime
 from ...models import ProgramSession, Role, utcnow
+from ...services.privacy import audit
 from ...services.program import signups as service
 from ...services.program.errors import ProgramError
 from ...services.program.sessions import session_by_token
@@ -141,6 +142,7 @@ def _csv(session) -> Response:
         ]
         for row in service.signup_rows(session)
     ]
+    audit.record("signups_csv", g.event, len(rows), current_user._get_current_object())
     text = sales.csv_for_excel(header, rows)
     return Response(
         text.encode("utf-8"),

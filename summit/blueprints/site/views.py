@@ -14,11 +14,14 @@ from flask import (
 from flask_login import current_user
 
 from ...access import public, signed_in
+from ...forms import ButtonForm
 from ...models import utcnow
 from ...services import accounts, events
 from ...services.certificates import document as certificate_document
 from ...services.certificates import issuing as certificates
 from ...services.cfp import cfp_setup
+from ...services.privacy import consents
+from ...services.privacy import requests as privacy_requests
 from ...services.tickets import documents, my_tickets
 from ...urls import is_safe_next
 from ..lookup import found_or_404, public_event_or_404
@@ -46,6 +49,9 @@ def my_tickets_page():
         upcoming=[g for g in groups if not g.past],
         past=[g for g in groups if g.past],
         certificates=certificates.offers_for(current_user),
+        consents=consents.of_person(current_user),
+        erasure=privacy_requests.open_request(current_user),
+        erasure_form=ButtonForm(),
     )
 
 

@@ -3,6 +3,7 @@ their actions, and the attendee list, under /manage/events/<slug>/."""
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
@@ -15,6 +16,7 @@ from ...services.badges.printing import last_printed
 from ...services.payments import core as payments
 from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
+from ...services.privacy import audit
 from ...services.tickets import answers, history, questions, sales
 from ...services.tickets.codes import is_guessable
 from ...services.tickets.errors import OrderError
@@ -469,7 +471,9 @@ def attendees_csv(slug):
     # ?answer=sektor:offentlig: only the attendees who answered so (the orders page's filter).
     answer = answers.chosen_filter(g.event, request.args.get("answer"))
     only = answers.matching_ticket_ids(g.event, *answer) if answer else None
-    text = sales.csv_for_excel(header, sales.attendee_rows(g.event, only))
+    rows = sales.attendee_rows(g.event, only)
+    audit.record("attendee_csv", g.event, len(rows), current_user._get_current_object())
+    text = sales.csv_for_excel(header, rows)
     return Response(
         text.encode("utf-8"),
         content_type="text/csv; charset=utf-8",

@@ -5,11 +5,13 @@ Under /manage/events/<slug>/vouchers."""
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from wtforms.fields import SelectChoice
 
 from ...access import event_role_required
 from ...forms import form_removed, show_refusal
 from ...models import Role, TicketType, Voucher
+from ...services.privacy import audit
 from ...services.tickets import sales, vouchers
 from ...services.tickets.errors import VoucherError
 from ..lookup import of_event_or_404
@@ -125,6 +127,7 @@ def vouchers_csv(slug):
         _("Order"),
     ]
     rows = vouchers.csv_rows(vouchers.vouchers_of(g.event, _chosen_type()))
+    audit.record("vouchers_csv", g.event, len(rows), current_user._get_current_object())
     return Response(
         sales.csv_for_excel(header, rows).encode("utf-8"),
         content_type="text/csv; charset=utf-8",

@@ -9,7 +9,6 @@ and the link to the ticket; the after-event mail rows (a ticket id and a time) g
 
 from sqlalchemy import and_, delete, func, or_, select, update
 
-from ...database import unit_of_work
 from ...extensions import db
 from ...models import AfterEventMail, Event, Order, ProgramSession, SessionRating, Ticket
 from ...models.events import localized
@@ -77,22 +76,22 @@ def export_person(email: str) -> list[dict[str, str]]:
 
 def erase_person(email: str) -> str:
     """Anonymise the person's ratings (score kept, comment and ticket link dropped) and
-    delete their after-event mail rows. Commits. One line on what was kept and why, ''
-    when the person had no ratings."""
+    delete their after-event mail rows, in the caller's transaction (the erasure's, with
+    every other holder: services/privacy/registry.py). One line on what was kept and
+    why, '' when the person had no ratings."""
     email = _clean(email)
     if not email:
         return ""
-    with unit_of_work():
-        ids = list(db.session.scalars(_ticket_ids(email)))
-        if not ids:
-            return ""
-        kept = db.session.execute(
-            update(SessionRating)
-            .where(SessionRating.ticket_id.in_(ids))
-            .values(ticket_id=None, comment="")
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.execute(delete(AfterEventMail).where(AfterEventMail.ticket_id.in_(ids)))
+    ids = list(db.session.scalars(_ticket_ids(email)))
+    if not ids:
+        return ""
+    kept = db.session.execute(
+        update(SessionRating)
+        .where(SessionRating.ticket_id.in_(ids))
+        .values(ticket_id=None, comment="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.execute(delete(AfterEventMail).where(AfterEventMail.ticket_id.in_(ids)))
     if not kept:
         return ""
     return (

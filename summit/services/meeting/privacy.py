@@ -4,7 +4,6 @@ Erasing deletes them; nothing is kept."""
 
 from sqlalchemy import delete, func, select
 
-from ...database import unit_of_work
 from ...extensions import db
 from ...models import Event, ParticipantListing, User
 from ...models.events import localized
@@ -41,11 +40,11 @@ def export_person(email: str) -> list[dict[str, str]]:
 
 
 def erase_person(email: str) -> str:
-    """Deletes the person's participant-list entries. Commits. Nothing is kept: ''."""
+    """Deletes the person's participant-list entries, in the caller's transaction (the
+    erasure's, with every other holder: services/privacy/registry.py). Nothing is kept."""
     if not (email or "").strip():
         return ""
-    with unit_of_work():
-        db.session.execute(
-            delete(ParticipantListing).where(ParticipantListing.user_id.in_(_users(email)))
-        )
+    db.session.execute(
+        delete(ParticipantListing).where(ParticipantListing.user_id.in_(_users(email)))
+    )
     return ""

@@ -119,16 +119,22 @@ def erase_person(email: str) -> str:
     )
 
 
-def erase_sensitive_answers(event_id: int) -> int:
-    """Delete every answer to a sensitive question of the event's surveys (for the
-    retention rules), in the caller's unit of work; the number deleted."""
+def sensitive_answers(event_id: int):
+    """A select of the ids of the answers to sensitive questions of the event's surveys
+    (what the retention rules erase; their dry run counts it)."""
     sensitive = (
         select(SurveyQuestion.id)
         .join(Survey, Survey.id == SurveyQuestion.survey_id)
         .where(Survey.event_id == event_id, SurveyQuestion.data_class == DataClass.SENSITIVE)
     )
+    return select(SurveyAnswer.id).where(SurveyAnswer.question_id.in_(sensitive))
+
+
+def erase_sensitive_answers(event_id: int) -> int:
+    """Delete every answer to a sensitive question of the event's surveys (for the
+    retention rules), in the caller's unit of work; the number deleted."""
     return db.session.execute(
         delete(SurveyAnswer)
-        .where(SurveyAnswer.question_id.in_(sensitive))
+        .where(SurveyAnswer.id.in_(sensitive_answers(event_id)))
         .execution_options(synchronize_session=False)
     ).rowcount
