@@ -248,7 +248,7 @@ def test_export_and_erase_keep_the_score_only(db, world):
     ]
     assert rows[0]["Session"] == "Öppning: social innovation i Sverige"
     kept = privacy.erase_person("eva@example.org")
-    assert kept.startswith("2 session rating(s) kept as a score only")
+    assert kept.startswith("2 programbetyg finns kvar som enbart betyg")
     assert privacy.export_person("eva@example.org") == []
     assert sorted((row.ticket_id is None, row.score, row.comment) for row in stored(db)) == [
         (False, 5, ""),

@@ -215,9 +215,75 @@ def test_a_withdrawn_consent_reads_withdrawn_in_the_attendee_list(world, asa, or
     assert db.session.get(Answer, other).withdrawn_at is None
 
 
+def what_issue_17_holds_of(world, email: str) -> None:
+    """Åsa's session rating with a comment naming her, her certificate, her survey
+    answer and her entry on the participant list."""
+    from summit.models import (
+        AnswerKind,
+        Certificate,
+        CertificateKind,
+        ParticipantListing,
+        ProgramSession,
+        SessionRating,
+        Survey,
+        SurveyAnswer,
+        SurveyQuestion,
+        SurveyRecipient,
+        SurveyResponse,
+        SurveyStatus,
+        User,
+    )
+
+    ticket = world.paid.tickets[0]
+    user = db.session.scalar(select(User).where(User.email == email))
+    talk = ProgramSession(event=world.event, title="Öppningen")
+    survey = Survey(
+        event=world.event,
+        title_sv="Efteråt",
+        status=SurveyStatus.SENT,
+        send_at=world.event.ends_at,
+        sent_at=world.event.ends_at,
+        closes_at=world.event.ends_at + timedelta(days=30),
+    )
+    asked = SurveyQuestion(survey=survey, key="tar_med", kind=AnswerKind.TEXT, label_sv="Vad?")
+    recipient = SurveyRecipient(survey=survey, email=email, name="Åsa Öberg", ticket=ticket)
+    response = SurveyResponse(survey=survey, recipient=recipient)
+    db.session.add_all(
+        [
+            talk,
+            SessionRating(ticket=ticket, session=talk, score=4, comment="Bra, tyckte Åsa Öberg"),
+            Certificate(
+                event=world.event,
+                kind=CertificateKind.ATTENDANCE,
+                ticket=ticket,
+                name="Åsa Öberg",
+                days=["2027-05-18"],
+            ),
+            survey,
+            asked,
+            recipient,
+            response,
+            SurveyAnswer(response=response, question=asked, value="Mötet med Åsa Öberg"),
+            ParticipantListing(
+                event=world.event,
+                user=user,
+                ticket=ticket,
+                name="Åsa Öberg",
+                sektor="offentlig",
+                consent_text="Ja, visa mig på deltagarlistan.",
+            ),
+        ]
+    )
+    db.session.commit()
+
+
 def test_erasure_leaves_exactly_what_the_log_says_was_kept(app, world, asa, organizer, make_user):
     """Acceptance 3 (web): Åsa asks, the organizer completes; what still holds her
-    name or address is the receipt's buyer (as the log says) and the request itself."""
+    name or address is the receipt's buyer (as the log says) and the request itself.
+    Her session rating stays as a score (as the log says too), nobody's."""
+    from summit.models import SessionRating
+
+    what_issue_17_holds_of(world, privacy_world.BUYER)
     words = privacy_world.ASA_WORDS
     assert asa.get("/my/data.json").status_code == 200  # logged with her address
     assert (
@@ -238,10 +304,16 @@ def test_erasure_leaves_exactly_what_the_log_says_was_kept(app, world, asa, orga
     asked = db.session.get(ErasureRequest, asked.id)
     assert asked.completed_by_email == "olga@example.org"
     assert asked.kept_lines == [
+        "1 programbetyg finns kvar som enbart betyg (ingen kommentar, ingen koppling till "
+        "personen), så att programpunkternas statistik stämmer.",
+        "1 enkätsvar finns kvar utan namn, adress, biljett eller fritext, som anonym statistik "
+        "för evenemangets enkäter.",
         f"Beställningar {world.paid.reference}: köparens namn, organisation, organisationsnummer "
         "och fakturaadress finns kvar på kvittot eller fakturan i sju år, som bokföringslagen "
-        "(7 kap. 2 §) kräver."
+        "(7 kap. 2 §) kräver.",
     ]
+    rating = db.session.scalars(select(SessionRating)).one()
+    assert (rating.score, rating.ticket_id, rating.comment) == (4, None, "")
     # What the log says, and the request: nothing else anywhere holds her.
     assert privacy_world.tables_holding(words) == privacy_world.KEPT_AFTER_ERASURE
     assert privacy_world.tables_holding({"Grannskap som plattform"}) == set()

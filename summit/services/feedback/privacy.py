@@ -7,6 +7,7 @@ Erasing keeps each score (the session's statistics stay true) and drops the comm
 and the link to the ticket; the after-event mail rows (a ticket id and a time) go.
 """
 
+from flask_babel import ngettext
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from ...extensions import db
@@ -94,7 +95,10 @@ def erase_person(email: str) -> str:
     db.session.execute(delete(AfterEventMail).where(AfterEventMail.ticket_id.in_(ids)))
     if not kept:
         return ""
-    return (
-        f"{kept} session rating(s) kept as a score only (no comment, no link to the person), "
-        "so that the sessions' statistics stay true."
+    return ngettext(
+        "%(num)d session rating kept as a score only (no comment, no link to the person), "
+        "so that the sessions' statistics stay true.",
+        "%(num)d session ratings kept as a score only (no comment, no link to the person), "
+        "so that the sessions' statistics stay true.",
+        kept,
     )

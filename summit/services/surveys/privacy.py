@@ -6,6 +6,7 @@ Both run in the caller's transaction (its unit of work commits them), so an eras
 everything about a person is one commit with its log.
 """
 
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
 from ...extensions import db
@@ -80,9 +81,10 @@ def _shown(question: SurveyQuestion, value: str) -> str:
 def erase_person(email: str) -> str:
     """Anonymise this address's survey answers, in the caller's unit of work: each
     response is unlinked from them (it stays, anonymous, so the results and response
-    rates stay true) and its free-text answers to sensitive questions are deleted; who
-    the surveys went to (address, name, ticket, personal link) is removed. Returns one
-    line saying what was kept and why; "" when the address had no survey."""
+    rates stay true) and its free-text answers are deleted (words a person wrote can
+    name them, whatever the question); who the surveys went to (address, name, ticket,
+    personal link) is removed. Returns one line saying what was kept and why; "" when
+    the address had no survey."""
     recipients = _recipients(email)
     if not recipients:
         return ""
@@ -91,14 +93,12 @@ def erase_person(email: str) -> str:
         db.session.scalars(select(SurveyResponse.id).where(SurveyResponse.recipient_id.in_(ids)))
     )
     if response_ids:
-        sensitive_text = select(SurveyQuestion.id).where(
-            SurveyQuestion.data_class == DataClass.SENSITIVE, SurveyQuestion.kind.in_(FREE_TEXT)
-        )
+        free_text = select(SurveyQuestion.id).where(SurveyQuestion.kind.in_(FREE_TEXT))
         db.session.execute(
             delete(SurveyAnswer)
             .where(
                 SurveyAnswer.response_id.in_(response_ids),
-                SurveyAnswer.question_id.in_(sensitive_text),
+                SurveyAnswer.question_id.in_(free_text),
             )
             .execution_options(synchronize_session=False)
         )
@@ -112,10 +112,12 @@ def erase_person(email: str) -> str:
         recipient.token, recipient.erased_at = None, now
     if not response_ids:
         return ""
-    return (
-        f"Survey answers ({len(response_ids)} response(s)) kept without name, address or "
-        "ticket, as anonymous statistics of the event's surveys; free-text answers to "
-        "sensitive questions deleted."
+    return ngettext(
+        "%(num)d survey response kept without name, address, ticket or free text, as "
+        "anonymous statistics of the event's surveys.",
+        "%(num)d survey responses kept without name, address, ticket or free text, as "
+        "anonymous statistics of the event's surveys.",
+        len(response_ids),
     )
 
 
