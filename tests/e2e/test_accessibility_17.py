@@ -1,7 +1,8 @@
 """axe finds nothing serious or critical on issue 17's pages (acceptance 4), on the demo's
 data at a phone's and a desktop's size: the organizers' impact report, session feedback,
-surveys and certificates, and what attendees see (the participant list, a survey, the
-public impact summary)."""
+surveys, certificates and personal data, and what attendees see (the participant list,
+a survey, their own data, the privacy notices, the accessibility statement, the public
+impact summary)."""
 
 import re
 
@@ -22,8 +23,16 @@ ORGANIZER_PAGES = [
     "/manage/events/summit2027/program/feedback",
     "/manage/events/summit2027/surveys/",
     "/manage/events/summit2027/certificates/",
+    "/manage/events/summit2027/privacy",
 ]
-ATTENDEE_PAGES = ["/events/summit2027/participants/", "/events/summit2027/participants/me"]
+ATTENDEE_PAGES = [
+    "/events/summit2027/participants/",
+    "/events/summit2027/participants/me",
+    "/my/data",
+    "/events/summit2027/privacy",
+    "/privacy",
+    "/accessibility",
+]
 
 
 def sign_in(page, email: str, password: str = PASSWORD) -> None:
@@ -55,6 +64,10 @@ def test_issue_17s_pages_have_no_serious_accessibility_violations(browsing, demo
     sign_in(organizer, "arrangor@example.org", DEMO_PASSWORD)
     # The organizer also organizes last year's summit (the demo grants it).
     found = swept(organizer, ORGANIZER_PAGES)
+
+    admin = browsing.new_page()
+    sign_in(admin, "admin@example.org", DEMO_PASSWORD)
+    found |= swept(admin, ["/manage/privacy"])
 
     visitor = browsing.new_page()
     sign_in(visitor, "deltagare@example.org")
