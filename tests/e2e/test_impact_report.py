@@ -86,7 +86,7 @@ def test_a_rating_and_a_survey_answer_reach_the_impact_report_by_sector(
     sign_in(report, "org@example.org")
     report.goto("/manage/events/summit27/impact/")
     ratings = report.get_by_role("region", name="Vad deltagarna tyckte om programpunkterna")
-    expect(ratings).to_contain_text("1 betyg på 1 programpunkter")
+    expect(ratings).to_contain_text("1 betyg på 1 programpunkt, i snitt 4,0.")
     sectors = ratings.get_by_role("table").filter(has_text="Per sektor hos dem som gav betyg")
     expect(sectors.get_by_role("row", name=re.compile("Offentlig sektor"))).to_contain_text("4")
     survey = report.get_by_role("region", name="Enkät: Vad tyckte du om summit?")

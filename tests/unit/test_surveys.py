@@ -266,3 +266,13 @@ def test_retention_erases_the_answers_to_sensitive_questions(world, clock):
     found = {r.question.key: r for r in results.survey_results(survey).questions}
     assert found["halsa"].texts == [] and found["betyg"].answered == 1
     assert [r["question"] for r in privacy.export_person("asa@example.org")] == ["Betyg 1–5"]
+
+
+def test_a_survey_named_after_its_event_does_not_say_the_event_twice(world, clock):
+    made = survey_world.survey(world)
+    made.title_sv = f"Vad tyckte du om {world.event.name_sv}?"
+    db.session.commit()
+    clock.set(SEND_AT + timedelta(minutes=1))
+    one_round()
+    subjects = {m.subject for m in mails() if m.to_address == "asa@example.org"}
+    assert subjects == {"Vad tyckte du om Testevenemang?"}

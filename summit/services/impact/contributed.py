@@ -4,6 +4,7 @@ follow-up months later among them), each also by sector. Each is a parts.Section
 nothing when there is nothing yet."""
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, exists, func, select
 
 from ...extensions import db
@@ -94,13 +95,21 @@ def ratings_section(event: Event, question, sector_label) -> Section | None:
         charts=[chart],
         tables=tables,
         notes=[
-            _(
-                "%(count)d ratings of %(sessions)d sessions, a mean of %(mean)s. The best and "
-                "the lowest count only sessions with at least %(least)d ratings.",
-                count=count,
-                sessions=len(rated),
-                mean=f"{mean:.1f}".replace(".", ","),
-                least=MIN_RATINGS,
+            " ".join(
+                (
+                    ngettext(
+                        "%(num)d rating of %(sessions)s, a mean of %(mean)s.",
+                        "%(num)d ratings of %(sessions)s, a mean of %(mean)s.",
+                        count,
+                        sessions=ngettext("%(num)d session", "%(num)d sessions", len(rated)),
+                        mean=f"{mean:.1f}".replace(".", ","),
+                    ),
+                    _(
+                        "The best and the lowest count only sessions with at least %(least)d "
+                        "ratings.",
+                        least=MIN_RATINGS,
+                    ),
+                )
             )
         ],
     )

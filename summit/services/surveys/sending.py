@@ -168,6 +168,8 @@ def _mail(survey: Survey, recipient: SurveyRecipient, reminder: bool):
     def subject() -> str:
         if reminder:
             return str(_l("Reminder: %(survey)s", survey=survey.title))
+        if event.name.casefold() in survey.title.casefold():  # "Vad tyckte du om <event>?"
+            return survey.title
         return f"{survey.title} – {event.name}"
 
     return queue_mail(
