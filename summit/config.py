@@ -124,6 +124,8 @@ def load_config(instance_path: Path) -> dict:
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
         **{key: env.get(key) or default for key, default in SELLER_DEFAULTS.items()},
+        # The bankgiro agreement checks the OCR reference's length digit (services/payments/ocr.py).
+        "BANKGIRO_OCR_LENGTH_DIGIT": _bool(env.get("BANKGIRO_OCR_LENGTH_DIGIT"), default=True),
         # Rate limits: in-process memory by default, Redis shared across workers in production.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
         or env.get("REDIS_URL")

@@ -367,8 +367,9 @@ def test_invoice_has_what_a_swedish_invoice_needs(invoiced_order):
         "Fakturaskanning",
         "291 89 Kristianstad",
         "Kst 4410 / Bertil",  # their reference
-        order.reference,  # ours, and the payment reference
+        order.reference,  # ours
         "123-4567",  # bankgiro
+        "OCR-nummer 104265",  # invoice 1042, its length and check digits
         "Anna Andersson",
         "Bo Berg",
         "25 % 2 400 kr 600 kr 3 000 kr",

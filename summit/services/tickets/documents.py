@@ -25,6 +25,7 @@ from ...i18n import format_date, format_datetime, format_time
 from ...models import Invoice, Order, OrderStatus, PaymentStatus, Ticket, TicketStatus
 from ..branding import brand_of
 from ..name_type import fit_name
+from ..payments.ocr import ocr_reference
 from ..pdf import data_uri, html_to_pdf, qr_png
 
 _REF = re.compile(r"(ticket|tickets|receipt|invoice):([1-9][0-9]{0,9})")
@@ -104,6 +105,7 @@ def invoice_pdf(order: Order) -> bytes:
             "invoice.html",
             order,
             invoice=invoice,
+            ocr=ocr_reference(invoice.number),
             sale=_sale(order),
             issued_on=_day(invoice.issued_on),
             due_on=_day(invoice.due_on),
