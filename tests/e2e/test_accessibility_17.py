@@ -14,6 +14,7 @@ from summit.services import accounts
 from summit.services.events import get_event
 from tests.conftest import PASSWORD
 from tests.e2e.axe import serious_violations
+from tests.e2e.conftest import sign_in_with_password
 
 pytestmark = pytest.mark.e2e
 
@@ -35,14 +36,6 @@ ATTENDEE_PAGES = [
 ]
 
 
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("#password").press("Enter")
-    page.wait_for_load_state()
-
-
 def swept(page, paths) -> dict[str, list[str]]:
     found = {}
     for path in paths:
@@ -61,16 +54,16 @@ def test_issue_17s_pages_have_no_serious_accessibility_violations(browsing, demo
     survey_link = re.search(r"/survey/\S+", demo)[0]
 
     organizer = browsing.new_page()
-    sign_in(organizer, "arrangor@example.org", DEMO_PASSWORD)
+    sign_in_with_password(organizer, "arrangor@example.org", DEMO_PASSWORD)
     # The organizer also organizes last year's summit (the demo grants it).
     found = swept(organizer, ORGANIZER_PAGES)
 
     admin = browsing.new_page()
-    sign_in(admin, "admin@example.org", DEMO_PASSWORD)
+    sign_in_with_password(admin, "admin@example.org", DEMO_PASSWORD)
     found |= swept(admin, ["/manage/privacy"])
 
     visitor = browsing.new_page()
-    sign_in(visitor, "deltagare@example.org")
+    sign_in_with_password(visitor, "deltagare@example.org", PASSWORD)
     found |= swept(visitor, [*ATTENDEE_PAGES, survey_link, "/events/summit2026/impact"])
     assert found == {path: [] for path in found}
     assert browsing.console_errors == []

@@ -7,6 +7,7 @@ from summit.extensions import db
 from summit.models import Role
 from tests.conftest import PASSWORD
 from tests.e2e.axe import serious_violations
+from tests.e2e.conftest import sign_in_with_password
 from tests.impact_world import AFTER, build
 
 pytestmark = pytest.mark.e2e
@@ -24,11 +25,7 @@ def test_the_impact_pages_have_no_serious_accessibility_violations(
     db.session.commit()
 
     page = browsing.new_page()
-    page.goto("/login")
-    page.locator("#email").fill("org@example.org")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_load_state()
+    sign_in_with_password(page, "org@example.org", PASSWORD)
     found = {}
     for path in ("/manage/events/summit2027/impact/", "/events/summit2027/impact"):
         page.goto(path)

@@ -17,20 +17,13 @@ from summit.services import worker
 from summit.services.events import get_event
 from tests import survey_world
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in_with_password
 from tests.feedback_world import FIRST_AFTERNOON, summit_with_attendees
 from tests.impact_world import answer, sector_question
 from tests.smtp import running_smtp
 from tests.survey_world import SEND_AT, SurveyWorld
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_load_state()
 
 
 def words(page) -> str:
@@ -52,7 +45,7 @@ def test_a_rating_and_a_survey_answer_reach_the_impact_report_by_sector(
 
     # Eva rates the keynote on her phone.
     page = browsing.new_page()
-    sign_in(page, "eva@example.org")
+    sign_in_with_password(page, "eva@example.org", PASSWORD)
     page.goto(f"/events/summit27/program/sessions/{keynote_token}")
     page.get_by_role("link", name="Betygsätt programpunkten").tap()
     page.locator('label[for="score-3"]').tap()  # 4 of 5
@@ -83,7 +76,7 @@ def test_a_rating_and_a_survey_answer_reach_the_impact_report_by_sector(
     organizer = make_user("org@example.org", name="Omar Haddad")
     grant(organizer, get_event("summit27"), Role.ORGANIZER)  # the worker ended the session
     report = browsing.new_page()
-    sign_in(report, "org@example.org")
+    sign_in_with_password(report, "org@example.org", PASSWORD)
     report.goto("/manage/events/summit27/impact/")
     ratings = report.get_by_role("region", name="Vad deltagarna tyckte om programpunkterna")
     expect(ratings).to_contain_text("1 betyg på 1 programpunkt, i snitt 4,0.")
