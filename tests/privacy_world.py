@@ -14,7 +14,6 @@ from summit.models import (
     AnswerKind,
     DataClass,
     Event,
-    Invoice,
     Order,
     OrderStatus,
     Payment,
@@ -26,6 +25,7 @@ from summit.models import (
     TicketType,
     WaitingListEntry,
 )
+from tests.billing import numbered_invoice
 from tests.conftest import STOCKHOLM
 
 STARTS = datetime(2027, 5, 18, 9, 0, tzinfo=STOCKHOLM)
@@ -137,15 +137,8 @@ def build(make_event) -> World:
             settled_at=PAID_AT,
         )
     )
-    db.session.add(
-        Invoice(
-            number=1042,
-            order=invoiced,
-            amount=150000,
-            issued_on=date(2027, 3, 2),
-            due_on=date(2027, 4, 1),
-        )
-    )
+    db.session.flush()
+    numbered_invoice(invoiced, 1042, date(2027, 3, 2), date(2027, 4, 1))
     db.session.add(
         WaitingListEntry(event=event, ticket_type=paid_type, name="Åsa Öberg", email=BUYER.upper())
     )

@@ -10,7 +10,6 @@ from ..extensions import db
 from ..models import (
     BadgeRole,
     Event,
-    Invoice,
     Order,
     OrderStatus,
     Payment,
@@ -21,6 +20,7 @@ from ..models import (
     Voucher,
     utcnow,
 )
+from ..services import billing
 from ..services.tickets.codes import is_guessable, random_code
 from ..services.tickets.vouchers import generate_vouchers
 
@@ -202,16 +202,9 @@ def sell(event: Event, types: list[TicketType], attendees: int, rng: random.Rand
             order.invoice_address = f"{organisation}\nFakturor\nBox 100\n205 00 Malmö"
             order.invoice_reference = buyer
             order.invoice_due_on = (created + timedelta(days=event.invoice_due_days)).date()
-            number = (db.session.scalar(select(func.max(Invoice.number))) or 0) + 1
-            db.session.add(
-                Invoice(
-                    number=number,
-                    order=order,
-                    amount=order.total,
-                    issued_on=created.date(),
-                    due_on=order.invoice_due_on,
-                )
-            )
+            db.session.add(order)
+            db.session.flush()
+            billing.issue_invoice(order, created.date(), order.invoice_due_on)
             if rng.random() < 0.4:  # not paid yet
                 order.status, order.paid_at = OrderStatus.INVOICED, None
         if order.status is OrderStatus.PAID and order.total > 0:

@@ -2,6 +2,7 @@
 
 from .addons import Addon, TicketAddon
 from .badges import BadgeJob, BadgeJobStatus, BadgePrint, PrintChannel
+from .billing import DocumentKind, Invoice, InvoiceLine, LineKind
 from .certificates import Certificate, CertificateKind, CertificateRun
 from .cfp import (
     CFP_LANGUAGES,
@@ -40,7 +41,7 @@ from .orders import (
     TicketStatus,
     vat_part,
 )
-from .payments import Invoice, Payment, PaymentStatus, ProviderEvent, Refund
+from .payments import Payment, PaymentStatus, ProviderEvent, Refund
 from .privacy import (
     DEFAULT_SENSITIVE_DAYS,
     AccessibilityReport,
@@ -144,7 +145,10 @@ __all__ = [
     "EventRole",
     "EventStatus",
     "LoginSession",
+    "DocumentKind",
     "Invoice",
+    "InvoiceLine",
+    "LineKind",
     "InvoiceCredit",
     "MessageStatus",
     "Order",

@@ -1,10 +1,10 @@
-"""Payments, refunds, invoices and the provider events already handled."""
+"""Payments, refunds and the provider events already handled (invoices: models/billing.py)."""
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -125,22 +125,6 @@ class Refund(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     payment: Mapped[Payment] = relationship(back_populates="refunds")
-
-
-class Invoice(db.Model):
-    """A faktura: numbered in sequence, as Swedish bookkeeping requires."""
-
-    __tablename__ = "invoices"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(unique=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
-    amount: Mapped[int]
-    issued_on: Mapped[date] = mapped_column(Date)
-    due_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    order: Mapped[Order] = relationship()
 
 
 class ProviderEvent(db.Model):

@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from summit.models import (
-    Invoice,
     Order,
     OrderStatus,
     Payment,
@@ -23,6 +22,7 @@ from summit.models import (
 from summit.services.pdf import qr_png
 from summit.services.tickets import documents
 from tests import pdf
+from tests.billing import numbered_invoice
 from tests.conftest import STOCKHOLM
 
 A6 = (105.0, 148.0)
@@ -110,15 +110,7 @@ def invoiced_order(db, make_order):
         invoice_due_on=date(2027, 4, 1),
     )
     order.payment_method = PaymentMethod.INVOICE
-    db.session.add(
-        Invoice(
-            number=1042,
-            order=order,
-            amount=order.total,
-            issued_on=date(2027, 3, 2),
-            due_on=date(2027, 4, 1),
-        )
-    )
+    numbered_invoice(order, 1042, date(2027, 3, 2), date(2027, 4, 1))
     db.session.commit()
     return order
 
@@ -332,15 +324,23 @@ def test_receipt_shows_refunds(db, make_order):
     assert "1 818 kr" in text  # paid at first
 
 
-def test_seller_details_come_from_the_configuration(app, monkeypatch, invoiced_order):
+def test_seller_details_come_from_the_configuration_as_it_was_when_issued(
+    app, db, monkeypatch, make_order
+):
     monkeypatch.setitem(app.config, "SELLER_NAME", "MSI Test AB")
     monkeypatch.setitem(app.config, "SELLER_BANKGIRO", "5555-1234")
+    order = make_order(lines=[(150000, 25, "Bo Berg")], status=OrderStatus.INVOICED, paid=False)
+    numbered_invoice(order, 7, date(2027, 3, 2), date(2027, 4, 1))
+    db.session.commit()
+    # The bankgiro changes after the invoice went out: the invoice says what it said.
+    monkeypatch.setitem(app.config, "SELLER_BANKGIRO", "9999-0000")
+    db.session.expire_all()
 
-    text = pdf.text(documents.render_document(f"invoice:{invoiced_order.id}"))
+    text = pdf.text(documents.render_document(f"invoice:{order.id}"))
 
     assert "MSI Test AB" in text
     assert "5555-1234" in text
-    assert "123-4567" not in text
+    assert "123-4567" not in text and "9999-0000" not in text
 
 
 # Invoice -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from ...database import unit_of_work
 from ...extensions import db
@@ -33,7 +33,7 @@ from ...models import (
     User,
     utcnow,
 )
-from .. import locks
+from .. import billing, locks
 from ..refusal import Refusal
 from ..tickets import addons, history
 from ..tickets import order_mail as notices
@@ -46,7 +46,6 @@ from ..tickets.ordering import (
     fill_details,
     vouchers_still_free,
 )
-from ..tickets.self_service import fees_owed
 from .base import PaymentError, dev_payments_allowed, get_provider, stripe_configured
 from .refunds import auto_refund
 
@@ -235,17 +234,7 @@ def _issue_invoice(order: Order, details: InvoiceDetails, now: datetime) -> None
     order.invoice_reference = details.reference.strip()
     today = now.astimezone(order.event.tz).date()
     order.invoice_due_on = today + timedelta(days=order.event.invoice_due_days)
-    locks.invoice_numbers().take()  # one sequence over all events, no gaps or repeats
-    number = (db.session.scalar(select(func.max(Invoice.number))) or 0) + 1
-    db.session.add(
-        Invoice(
-            number=number,
-            order=order,
-            amount=order.total,
-            issued_on=today,
-            due_on=order.invoice_due_on,
-        )
-    )
+    billing.issue_invoice(order, today, order.invoice_due_on)
     _confirm(order, OrderStatus.INVOICED, now)
 
 
@@ -397,8 +386,9 @@ def mark_invoice_paid(order: Order, paid_on: date | None = None) -> None:
                 order=order,
                 method=PaymentMethod.INVOICE,
                 status=PaymentStatus.SUCCEEDED,
-                # With the fees kept of tickets cancelled on it (services/tickets/self_service).
-                amount=order.total + fees_owed(order),
+                # What the invoice asks for after its credit notes (the fees kept of
+                # tickets cancelled on it included).
+                amount=billing.invoiced_balance(order),
                 currency=order.event.currency,
                 settled_at=now,
             )
@@ -487,4 +477,4 @@ def payment_did_not_go_through(order: Order) -> bool:
 
 
 def invoice_of(order: Order) -> Invoice | None:
-    return db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
+    return billing.invoice_of(order)

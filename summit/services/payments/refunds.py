@@ -23,7 +23,7 @@ from ...models import (
     utcnow,
 )
 from ...models.payments import RefundStatus
-from .. import locks
+from .. import billing, locks
 from ..tickets import history
 from ..tickets import order_mail as notices
 from ..tickets.order_states import transition
@@ -31,6 +31,10 @@ from ..tickets.ordering import OrderError
 from .base import PaymentError, get_provider
 
 log = logging.getLogger(__name__)
+
+
+def _today(order: Order):
+    return utcnow().astimezone(order.event.tz).date()
 
 
 def auto_refund(payment: Payment, reason: str, retry: bool = False) -> None:
@@ -123,6 +127,9 @@ def record_refund(
         if known is None:
             if status.counts:
                 amount = min(amount, payment.amount - payment.refunded_amount)
+                if payment.method is PaymentMethod.INVOICE:
+                    # Money back on an invoice: a kreditfaktura says what it is for.
+                    billing.credit_refund(order, tickets, amount, _today(order))
                 payment.refunded_amount += amount
                 if payment.refunded_amount >= payment.amount:
                     payment.refund_due = False
@@ -331,6 +338,7 @@ def cancel_order(order: Order) -> None:
             if not can_cancel(order):
                 raise OrderError("cannot_cancel")
         was_confirmed = order.status.is_confirmed
+        billing.credit_everything(order, "order_cancelled", _today(order))
         transition(order, OrderStatus.CANCELLED)
         order.cancelled_at = utcnow()
         for ticket in order.tickets:

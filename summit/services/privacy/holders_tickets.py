@@ -23,6 +23,7 @@ from ...models import (
     User,
     WaitingListEntry,
 )
+from .. import billing
 
 
 def when(moment: datetime | None) -> str:
@@ -90,6 +91,7 @@ def minimise_order(order: Order, *, keep_bookkeeping: bool) -> bool:
     if not kept:
         order.buyer_name = order.buyer_email = order.buyer_organisation = ""
         order.org_number = order.invoice_address = order.invoice_reference = ""
+    billing.forget_people(order, keep_buyer=kept)
     _scrub_history(order, None)
     return kept
 

@@ -38,7 +38,7 @@ from ...models import (
     utcnow,
 )
 from ...models.privacy import BOOKKEEPING_YEARS, DEFAULT_SENSITIVE_DAYS
-from .. import locks
+from .. import billing, locks
 from ..surveys import privacy as survey_privacy
 from .holders_tickets import minimise_order
 
@@ -217,6 +217,8 @@ def _forget_buyers(event: Event) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+    for order in db.session.scalars(select(Order).where(Order.event_id == event.id)):
+        billing.forget_people(order, keep_buyer=False)
 
 
 APPLY = {SENSITIVE: _erase_sensitive, ATTENDEES: _anonymise_attendees, BOOKKEEPING: _forget_buyers}

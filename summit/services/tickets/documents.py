@@ -17,7 +17,6 @@ from babel.numbers import format_percent
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ...config import SELLER_DEFAULTS
 from ...extensions import db
@@ -25,10 +24,9 @@ from ...i18n import format_date, format_datetime, format_time
 from ...models import Invoice, Order, OrderStatus, PaymentStatus, Ticket, TicketStatus
 from ..branding import brand_of
 from ..name_type import fit_name
-from ..payments.ocr import ocr_reference
 from ..pdf import data_uri, html_to_pdf, qr_png
 
-_REF = re.compile(r"(ticket|tickets|receipt|invoice):([1-9][0-9]{0,9})")
+_REF = re.compile(r"(ticket|tickets|receipt|invoice|billing):([1-9][0-9]{0,9})")
 _MAX_ID = 2**31 - 1  # the integer column on PostgreSQL; a larger id exists nowhere
 # The holder's name and organisation on a ticket: lines 91 mm wide (A6 less the
 # margins), (largest, smallest) pt; set by name_type so that no word is broken.
@@ -47,6 +45,8 @@ def render_document(ref: str) -> bytes:
         if ticket is None:
             raise LookupError(f"no such ticket: {key}")
         return ticket_pdf(ticket)
+    if kind == "billing":
+        return billing_pdf(key)
     order = db.session.get(Order, key)
     if order is None:
         raise LookupError(f"no such order: {key}")
@@ -82,12 +82,11 @@ def receipt_pdf(order: Order) -> bytes:
         sale = _sale(order)
         sale.update(
             paid=sum(p.amount for p in payments) if payments else sale["gross"],
-            paid_on=_day(paid_at.astimezone(tz).date()),
+            paid_on=day(paid_at.astimezone(tz).date()),
             paid_at=_moment(paid_at.astimezone(tz)),
             method=str(method.label) if method else "",
             refunds=[
-                {"on": _day(r.created_at.astimezone(tz).date()), "amount": r.amount}
-                for r in refunds
+                {"on": day(r.created_at.astimezone(tz).date()), "amount": r.amount} for r in refunds
             ],
             refunded=sum(r.amount for r in refunds),
         )
@@ -96,31 +95,24 @@ def receipt_pdf(order: Order) -> bytes:
 
 
 def invoice_pdf(order: Order) -> bytes:
-    """The faktura of an order bought on invoice, with what Swedish law asks of one."""
-    invoice = db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
+    """The faktura of an order bought on invoice, as it was issued (services/billing)."""
+    from ..billing import invoice_of
+    from ..billing.pdf import document_pdf
+
+    invoice = invoice_of(order)
     if invoice is None:
         raise LookupError(f"order {order.id} has no invoice")
-    with force_locale(_locale(order)):
-        html = _html(
-            "invoice.html",
-            order,
-            invoice=invoice,
-            ocr=ocr_reference(invoice.number),
-            sale=_sale(order),
-            issued_on=_day(invoice.issued_on),
-            due_on=_day(invoice.due_on),
-            terms_days=max((invoice.due_on - invoice.issued_on).days, 0),
-            address_lines=_address_lines(order),
-        )
-    return html_to_pdf(html)
+    return document_pdf(invoice)
 
 
-def _address_lines(order: Order) -> list[str]:
-    lines = [line.strip() for line in order.invoice_address.splitlines() if line.strip()]
-    # The organisation's name is printed above the address already.
-    if lines and lines[0].casefold() == (order.buyer_organisation or "").strip().casefold():
-        lines = lines[1:]
-    return lines
+def billing_pdf(key: int) -> bytes:
+    """An invoice or credit note by its own id."""
+    from ..billing.pdf import document_pdf
+
+    document = db.session.get(Invoice, key)
+    if document is None:
+        raise LookupError(f"no such invoice or credit note: {key}")
+    return document_pdf(document)
 
 
 # What was sold -----------------------------------------------------------------------
@@ -228,7 +220,7 @@ def _html(template: str, order: Order, **context) -> str:
         event=order.event,
         seller=seller_details(),
         lang=str(get_locale() or "sv"),
-        percent=_percent,
+        percent=percent,
         **context,
     )
 
@@ -254,9 +246,9 @@ def _locale(order: Order) -> str:
     return order.locale if order.locale in languages else "sv"
 
 
-def _day(day: date) -> str:
+def day(value: date) -> str:
     # The site's named formats (summit/i18n.py), as on every page and in every mail.
-    return format_date(day, "date")
+    return format_date(value, "date")
 
 
 def _moment(moment: datetime) -> str:
@@ -267,5 +259,5 @@ def _clock(moment: datetime) -> str:
     return format_time(moment, "time")
 
 
-def _percent(value: int) -> str:
+def percent(value: int) -> str:
     return format_percent(value / 100, locale=str(get_locale() or "sv"))

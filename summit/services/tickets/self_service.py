@@ -45,7 +45,7 @@ from ...models import (
 )
 from ...models.orders import new_token
 from ...models.payments import RefundStatus
-from .. import locks
+from .. import billing, locks
 from ..checkin.decision import secret_hash
 from ..refusal import Refusal
 from . import history
@@ -241,6 +241,15 @@ def cancel_ticket(ticket: Ticket, now: datetime | None = None) -> Terms:
         again = terms(ticket, now)  # under the lock: a double click cancels once
         if not again.may_cancel:
             raise again.cancel_refused
+        if again.how == "credit":
+            # The kreditfaktura, for the ticket and its add-ons less the fee kept.
+            addons = list(ticket.valid_addons)
+            billing.credit(
+                order,
+                lambda: billing.ticket_credit_lines(ticket, again.refund, addons),
+                "ticket_cancelled",
+                now.astimezone(order.event.tz).date(),
+            )
         ticket.status = TicketStatus.CANCELLED
         if again.how == "credit" or (again.fee and order.status is OrderStatus.INVOICED):
             db.session.add(
