@@ -52,6 +52,7 @@ def orders_of_every_kind(db, event, ticket_type, code):
                     "Region Västra Götaland, avdelningen för social hållbarhet",
                     "212000-1124",
                     "Box 1",
+                    "Kst 12",
                 ),
             )
 

@@ -35,7 +35,7 @@ def invoiced(db, make_event, count):
     payments.start_payment(
         order,
         PaymentMethod.INVOICE,
-        payments.InvoiceDetails("Ängström AB", "556677-8899", "Box 1, 111 11 Stockholm"),
+        payments.InvoiceDetails("Ängström AB", "556677-8899", "Box 1, 111 11 Stockholm", "Kst 12"),
     )
     return order
 

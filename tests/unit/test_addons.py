@@ -23,7 +23,10 @@ from summit.services.tickets.ordering import AttendeeDetails, BuyerDetails, rese
 from tests import pdf
 
 INVOICE = payments.InvoiceDetails(
-    organisation="Region Skåne", org_number="232100-0255", address="Box 123, Kristianstad"
+    organisation="Region Skåne",
+    org_number="232100-0255",
+    address="Box 123, Kristianstad",
+    reference="Kst 4410",
 )
 
 

@@ -65,7 +65,7 @@ def test_the_invoice_service_refuses_a_bad_number_and_stores_nothing(app, db, ma
         ordering.BuyerDetails("Åsa Öberg-Lindqvist", "asa@kommun.se", "Malmö stad"),
         [ordering.AttendeeDetails("Åsa Öberg-Lindqvist")],
     )
-    details = payments.InvoiceDetails("Malmö stad", "212000-1234", "Box 1\n205 00 Malmö")
+    details = payments.InvoiceDetails("Malmö stad", "212000-1234", "Box 1\n205 00 Malmö", "Kst 1")
     with pytest.raises(InvoiceRefused):
         payments.start_payment(order, PaymentMethod.INVOICE, details)
     db.session.refresh(order)

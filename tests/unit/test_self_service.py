@@ -59,7 +59,7 @@ def invoiced(event, quantities):
     payments.start_payment(
         order,
         PaymentMethod.INVOICE,
-        payments.InvoiceDetails("Ängström AB", "556677-8899", "Box 1, 111 11 Stockholm"),
+        payments.InvoiceDetails("Ängström AB", "556677-8899", "Box 1, 111 11 Stockholm", "Kst 12"),
     )
     assert order.status is OrderStatus.INVOICED
     return order

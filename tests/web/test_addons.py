@@ -36,7 +36,11 @@ def count(db, model):
 
 def checkout_with(client, checkout, names, extra):
     data = dict(BUYER, **attendees(*names), method="invoice", **extra)
-    data |= {"org_number": "232100-0255", "invoice_address": "Box 1, Malmö"}
+    data |= {
+        "org_number": "232100-0255",
+        "invoice_address": "Box 1, Malmö",
+        "invoice_reference": "Kst 1",
+    }
     data["csrf_token"] = csrf_token(client, checkout)
     return client.post(checkout, data=data)
 
@@ -127,7 +131,13 @@ def test_the_dinner_added_from_the_order_page_is_paid_in_a_small_order(client, d
     assert response.headers["Location"] == f"/events/summit2027/orders/{follow_up.token}/checkout"
     page = client.get(response.headers["Location"]).get_data(as_text=True).replace("\xa0", " ")
     assert "Konferensmiddag" in page and "672 kr" in page and "attendees-0-name" not in page
-    data = dict(BUYER, method="invoice", org_number="232100-0255", invoice_address="Box 1")
+    data = dict(
+        BUYER,
+        method="invoice",
+        org_number="232100-0255",
+        invoice_address="Box 1",
+        invoice_reference="Kst 1",
+    )
     data["csrf_token"] = csrf_token(client, response.headers["Location"])
     done = client.post(response.headers["Location"], data=data)
     assert done.status_code == 302

@@ -319,12 +319,21 @@ def test_an_invoice_shows_the_discount(client, db, summit):
     discount(db, event, "ALLA10", percent=10)
     checkout = reserve(client, event, {regular: 1}, code="ALLA10").headers["Location"]
     assert "Koden gäller alla biljetter" in visible(client.get(checkout))
-    data = details("Sara Lind", method="invoice", org_number="212000-1124", invoice_address="Box 1")
+    data = details(
+        "Sara Lind",
+        method="invoice",
+        org_number="212000-1124",
+        invoice_address="Box 1",
+        invoice_reference="Kst 1",
+    )
     assert submit(client, checkout, data).status_code == 302
     order = only_order(db)
     invoice = client.get(f"/events/summit2027/orders/{order.token}/invoice.pdf")
     text = pdf_text(invoice.data)
-    assert "Ordinarie Sara Lind 1 25 % 1 200 kr 1 500 kr Rabatt (ALLA10) 1 25 % −120 kr −150 kr" in text
+    assert (
+        "Ordinarie Sara Lind 1 25 % 1 200 kr 1 500 kr Rabatt (ALLA10) 1 25 % −120 kr −150 kr"
+        in text
+    )
     assert "Moms 25 % 1 080 kr 270 kr 1 350 kr" in text and "Att betala 1 350 kr" in text
 
 
@@ -334,7 +343,13 @@ def test_an_invoice_shows_the_discount(client, db, summit):
 def paid_order(client, db, summit):
     event, regular, _ = summit
     checkout = reserve(client, event, {regular: 1}).headers["Location"]
-    data = details("Sara Lind", method="invoice", org_number="212000-1124", invoice_address="B")
+    data = details(
+        "Sara Lind",
+        method="invoice",
+        org_number="212000-1124",
+        invoice_address="B",
+        invoice_reference="Kst 1",
+    )
     submit(client, checkout, data)
     return only_order(db)
 

@@ -280,7 +280,7 @@ def test_an_invoiced_order_is_credited_on_its_page(client, db, event):
     payments.start_payment(
         made,
         PaymentMethod.INVOICE,
-        payments.InvoiceDetails("Ängström AB", "556677-8899", "Box 1, 111 11 Stockholm"),
+        payments.InvoiceDetails("Ängström AB", "556677-8899", "Box 1, 111 11 Stockholm", "Kst 12"),
     )
     url = page(made) + "tickets/1/cancel"
     html = client.get(url).get_data(as_text=True)

@@ -102,6 +102,7 @@ def test_invoice_needs_organisation_details_and_confirms(client, db, summit):
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert 'id="org_number-error"' in body and 'id="invoice_address-error"' in body
+    assert 'id="invoice_reference-error"' in body  # "Er referens" is required
     assert db.session.scalars(select(Order)).one().status is OrderStatus.RESERVED
 
     good = dict(
@@ -229,6 +230,7 @@ def test_attendee_can_be_changed_on_a_paid_order(client, db, summit):
         method="invoice",
         org_number="212000-1124",
         invoice_address="Box 1",
+        invoice_reference="Kst 1",
     )
     data["csrf_token"] = csrf_token(client, checkout)
     client.post(checkout, data=data)

@@ -228,6 +228,7 @@ def test_back_from_stripe_the_buyer_chooses_invoice(client, db, fake, event, pai
             method="invoice",
             org_number="212000-1124",
             invoice_address="Box 1, 111 11 Stockholm",
+            invoice_reference="Kst 1",
             csrf_token=csrf_token(client, checkout),
         ),
     )

@@ -312,7 +312,9 @@ def test_a_late_payment_when_sold_out_is_refunded(client, db, fake, event):
     assert len(inbox(db, BUYER)) == 1
 
 
-INVOICE = core.InvoiceDetails("Föreningen Exempel", "802400-1235", "Box 1\n111 11 Stockholm")
+INVOICE = core.InvoiceDetails(
+    "Föreningen Exempel", "802400-1235", "Box 1\n111 11 Stockholm", "Kst 7"
+)
 
 
 def test_choosing_invoice_after_starting_a_card_payment_ends_the_checkout_session(

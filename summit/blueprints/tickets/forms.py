@@ -106,7 +106,10 @@ class CheckoutForm(Form):
         _l("Your reference"),
         filters=[strip],
         validators=[Optional(), at_most(200)],
-        description=_l("E.g. a name or reference number your finance department needs."),
+        description=_l(
+            "The reference your finance department needs, e.g. a name or a cost centre. "
+            "Public-sector buyers return invoices without one."
+        ),
     )
     submit = SubmitField(_l("Continue to payment"))
 
@@ -129,6 +132,11 @@ class CheckoutForm(Form):
                     valid = False
             if not self.invoice_address.data:
                 self.invoice_address.errors.append(_l("Enter the invoice address."))
+                valid = False
+            if not self.invoice_reference.data:
+                self.invoice_reference.errors.append(
+                    _l("Enter your reference (Er referens): the invoice must name it.")
+                )
                 valid = False
         return valid
 

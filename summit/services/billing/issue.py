@@ -23,6 +23,7 @@ from ...models.billing import DocumentKind, Invoice, InvoiceLine, LineKind
 from .. import locks
 from ..payments.ocr import ocr_reference
 from .amounts import line_net, totals
+from .mail import credit_note_issued
 
 
 class BillingError(Exception):
@@ -297,6 +298,8 @@ def credit(order: Order, build, reason: str, today: date) -> Invoice | None:
     document = _document(order, DocumentKind.CREDIT_NOTE, lines, today, today)
     document.credits = invoice
     document.reason = why[:300]
+    db.session.flush()
+    credit_note_issued(document)
     return document
 
 

@@ -66,6 +66,9 @@ class InvoiceRefused(Refusal):
         "org_number_invalid": lambda p: _(
             "This organisation number is not valid; please check it."
         ),
+        "reference_missing": lambda p: _(
+            "Enter your reference (Er referens): the invoice must name it."
+        ),
     }
 
 
@@ -232,6 +235,8 @@ def _issue_invoice(order: Order, details: InvoiceDetails, now: datetime) -> None
     order.org_number = clean_org_number(details.org_number)
     order.invoice_address = details.address.strip()
     order.invoice_reference = details.reference.strip()
+    if not order.invoice_reference:  # e-invoices to the public sector must carry it
+        raise InvoiceRefused("reference_missing", "invoice_reference")
     today = now.astimezone(order.event.tz).date()
     order.invoice_due_on = today + timedelta(days=order.event.invoice_due_days)
     billing.issue_invoice(order, today, order.invoice_due_on)
