@@ -21,6 +21,7 @@ from ..models import (
     utcnow,
 )
 from ..services import billing
+from ..services.payments import refunds
 from ..services.tickets.codes import is_guessable, random_code
 from ..services.tickets.vouchers import generate_vouchers
 
@@ -271,4 +272,19 @@ def create_demo_sales(events: list[Event]) -> list[str]:
         db.session.commit()
         if sold:
             lines.append(f"  {event.slug}: {sold} attendees")
+        if sold and event is summit:
+            lines += credit_one_ticket(event)
     return lines
+
+
+def credit_one_ticket(event: Event) -> list[str]:
+    """One of a municipality's people cannot come: an organizer cancels their ticket
+    of an unpaid invoice, and a credit note is made for it."""
+    orders = db.session.scalars(
+        select(Order).where(Order.event_id == event.id, Order.status == OrderStatus.INVOICED)
+    )
+    order = next((o for o in orders if len(o.valid_tickets) > 1), None)
+    if order is None:
+        return []
+    refunds.cancel_ticket(order, order.valid_tickets[-1])
+    return [f"  {event.slug}: a ticket of invoiced order {order.reference} cancelled (credit note)"]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from summit.models import (
     DiscountCode,
     DiscountKind,
+    Invoice,
     Order,
     OrderStatus,
     OutboxMessage,
@@ -448,6 +449,41 @@ def test_cancel_an_unpaid_order_but_not_a_paid_one(client, db, event, organizer,
     db.session.refresh(paid)
     assert paid.status is OrderStatus.PAID
     assert all(t.status is TicketStatus.VALID for t in paid.tickets)
+
+
+def test_cancel_one_ticket_of_an_unpaid_invoice_makes_a_credit_note(
+    client, db, event, organizer, types
+):
+    regular, student = types
+    order = buy(event, {regular: 2, student: 1}, how="invoice", names=["Åsa Öberg", "Bo Ek", "Li"])
+    detail = f"{BASE}/orders/{order.reference}"
+    assert "Cancel this ticket…" in client.get(detail).text
+    confirm = client.get(f"{detail}/cancel", query_string={"ticket": 3}).text
+    assert "Cancel ticket 3 (Li)?" in confirm and "a credit note for the ticket" in confirm
+    # Garbage and another order's numbers change nothing.
+    for bad in ("x", "2147483648"):
+        assert post(client, f"{detail}/cancel", {"ticket": bad}, page=detail).status_code == 400
+    for missing in ("9", "0", "-1"):
+        assert post(client, f"{detail}/cancel", {"ticket": missing}, page=detail).status_code == 404
+    assert count(db, Invoice) == 1
+
+    post(client, f"{detail}/cancel", {"ticket": "3"}, page=detail)
+
+    db.session.expire_all()
+    assert "Ticket 3 is cancelled." in flashes(client.get(detail))
+    assert [t.status for t in order.tickets] == [
+        TicketStatus.VALID,
+        TicketStatus.VALID,
+        TicketStatus.CANCELLED,
+    ]
+    invoice, credit = db.session.scalars(select(Invoice).order_by(Invoice.number)).all()
+    assert (invoice.amount, credit.amount, credit.credits_id) == (350000, 50000, invoice.id)
+    assert order.status is OrderStatus.INVOICED
+    # The last but one: then only the whole order can be cancelled.
+    post(client, f"{detail}/cancel", {"ticket": "2"}, page=detail)
+    response = post(client, f"{detail}/cancel", {"ticket": "1"}, page=detail)
+    assert "cancel the whole order instead" in flashes(client.get(response.headers["Location"]))
+    assert count(db, Invoice) == 3
 
 
 def test_refund_one_ticket_then_the_rest(client, db, event, organizer, types):

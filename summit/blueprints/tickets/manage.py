@@ -371,24 +371,38 @@ def order_dispute(slug, reference):
 
 @event_role_required(ORGANIZER)
 def order_cancel(slug, reference):
-    """GET asks to confirm; POST cancels."""
+    """GET (?ticket=N for one ticket) asks to confirm; POST cancels."""
     order = _order(reference)
     form = CancelOrderForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        ticket = _numbered_ticket(order, form.ticket.data)
         try:
-            refunds.cancel_order(order)
+            if ticket is None:
+                refunds.cancel_order(order)
+            else:
+                refunds.cancel_ticket(order, ticket)
         except OrderError as error:
             show_refusal(error)
         else:
-            flash(_("Order %(ref)s is cancelled.", ref=order.reference), "success")
+            if ticket is None:
+                flash(_("Order %(ref)s is cancelled.", ref=order.reference), "success")
+            else:
+                flash(_("Ticket %(n)d is cancelled.", n=form.ticket.data), "success")
         return _back_to(order)
     if not refunds.can_cancel(order):
         show_refusal(OrderError("cannot_cancel"))
         return _back_to(order)
+    form.ticket.data = request.args.get("ticket", type=int)
+    ticket = _numbered_ticket(order, form.ticket.data)
     return render_template(
-        "tickets/manage/confirm.html", event=g.event, order=order, form=form, action="cancel"
+        "tickets/manage/confirm.html",
+        event=g.event,
+        order=order,
+        form=form,
+        action="cancel",
+        ticket=ticket,
     )
 
 

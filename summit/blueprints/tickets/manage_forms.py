@@ -345,6 +345,8 @@ class ResendForm(Form):
 
 
 class CancelOrderForm(Form):
+    # The ticket's number in the order (1, 2, ...); empty cancels the whole order.
+    ticket = IntegerField(validators=[Optional()])
     submit = SubmitField(_l("Cancel the order"))
 
 

@@ -312,6 +312,33 @@ def can_cancel(order: Order) -> bool:
     return order.status not in (OrderStatus.REFUNDED, OrderStatus.CANCELLED) and not paid_money
 
 
+def cancel_ticket(order: Order, ticket) -> None:
+    """An organizer cancels one ticket (and its add-ons) of an order nobody has paid
+    money for, e.g. one of a municipality's three people cannot come: the seat is free
+    at once, and an invoice gets a credit note for the ticket. The last ticket cancels
+    the order (cancel_order)."""
+    if not can_cancel(order) or ticket.order_id != order.id:
+        raise OrderError("cannot_cancel")
+    with unit_of_work(locks.sales(order.event_id)):
+        db.session.refresh(order)
+        db.session.refresh(ticket)
+        if not can_cancel(order) or ticket.status is not TicketStatus.VALID:
+            raise OrderError("cannot_cancel")
+        if len(order.valid_tickets) < 2:
+            raise OrderError("last_ticket")
+        addons = list(ticket.valid_addons)
+        billing.credit(
+            order,
+            lambda: billing.ticket_credit_lines(
+                ticket, ticket.price + sum(a.price for a in addons), addons
+            ),
+            "ticket_cancelled",
+            _today(order),
+        )
+        ticket.status = TicketStatus.CANCELLED
+        history.record(order, "tickets_cancelled", count=1)
+
+
 def cancel_order(order: Order) -> None:
     """An organizer cancels an order nobody has paid money for (reserved, pending,
     invoiced, or a free registration): its seats are freed and the buyer is told.

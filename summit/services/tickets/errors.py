@@ -103,6 +103,9 @@ class OrderError(Refusal):
             "Only orders nobody has paid money for can be cancelled. Paid orders are "
             "refunded instead."
         ),
+        "last_ticket": lambda p: _(
+            "This is the order's last ticket: cancel the whole order instead."
+        ),
         "not_invoiced": lambda p: _("Only an order with an unpaid invoice can be marked paid."),
         "not_confirmed": lambda p: _(
             "The order is not confirmed, so there are no tickets to send."
