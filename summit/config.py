@@ -18,6 +18,11 @@ SELLER_DEFAULTS = {
     "SELLER_ORG_NUMBER": "202100-4607",
     "SELLER_VAT_NUMBER": "SE202100460701",
     "SELLER_BANKGIRO": "123-4567",
+    # Where invoices are paid: bankgiro (with OCR), plusgiro, or iban (with SELLER_BIC).
+    "SELLER_PAY_TO": "bankgiro",
+    "SELLER_PLUSGIRO": "",
+    "SELLER_IBAN": "",
+    "SELLER_BIC": "",
 }
 
 
@@ -227,8 +232,20 @@ def production_problems(config) -> list[str]:
     return problems
 
 
+def _pay_to_problems(config) -> list[str]:
+    scheme = (config.get("SELLER_PAY_TO") or "bankgiro").lower()
+    account = {"bankgiro": "SELLER_BANKGIRO", "plusgiro": "SELLER_PLUSGIRO", "iban": "SELLER_IBAN"}
+    if scheme not in account:
+        return [f"SELLER_PAY_TO={scheme!r} is not known: set it to bankgiro, plusgiro or iban."]
+    if not config.get(account[scheme]):
+        return [f"SELLER_PAY_TO={scheme} needs {account[scheme]}: invoices say where to pay."]
+    if scheme == "iban" and not config.get("SELLER_BIC"):
+        return ["SELLER_PAY_TO=iban needs SELLER_BIC: invoices say where to pay."]
+    return []
+
+
 def check_config(config) -> None:
     """Refuse to run production on development settings, naming everything to set."""
-    problems = production_problems(config)
+    problems = production_problems(config) + _pay_to_problems(config)
     if problems:
         raise ConfigError("\n".join(problems))

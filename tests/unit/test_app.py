@@ -150,3 +150,18 @@ def test_gunicorn_refused_stops_instead_of_starting_processes_again_and_again(tm
     assert "App failed to load" in stopped.stderr
     assert 1 <= stopped.stderr.count("summit will not start:") <= 2
     assert "SECRET_KEY must be a random value" in stopped.stderr
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"SELLER_PAY_TO": "swish"}, "SELLER_PAY_TO='swish'"),
+        ({"SELLER_PAY_TO": "plusgiro"}, "SELLER_PAY_TO=plusgiro needs SELLER_PLUSGIRO"),
+        ({"SELLER_PAY_TO": "iban", "SELLER_IBAN": "SE4550000000058398257466"}, "SELLER_BIC"),
+    ],
+)
+def test_invoices_must_say_where_to_pay(monkeypatch, settings, named):
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=named):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -137,6 +137,23 @@ def test_invoices_and_credit_notes_share_one_series_over_events(db, make_event):
     ]
 
 
+def test_the_organizer_may_be_paid_by_plusgiro_or_iban(app, db, make_event, monkeypatch):
+    event = make_event()
+    kind = ticket_type(db, event)
+    monkeypatch.setitem(app.config, "SELLER_PAY_TO", "plusgiro")
+    monkeypatch.setitem(app.config, "SELLER_PLUSGIRO", "4711-6")
+    by_plusgiro = billing.invoice_of(invoiced(event, {kind: 1}))
+    monkeypatch.setitem(app.config, "SELLER_PAY_TO", "iban")
+    monkeypatch.setitem(app.config, "SELLER_IBAN", "se45 5000 0000 0583 9825 7466")
+    monkeypatch.setitem(app.config, "SELLER_BIC", "eselsess")
+    by_iban = billing.invoice_of(invoiced(event, {kind: 1}))
+    assert (by_plusgiro.pay_to_scheme, by_plusgiro.pay_to_account) == ("plusgiro", "4711-6")
+    assert (by_iban.pay_to_account, by_iban.pay_to_bic) == ("SE4550000000058398257466", "ESELSESS")
+    assert "Plusgiro 4711-6" in pdf.text(render_document(f"billing:{by_plusgiro.id}"))
+    text = pdf.text(render_document(f"billing:{by_iban.id}"))
+    assert "IBAN SE4550000000058398257466" in text and "BIC ESELSESS" in text
+
+
 def test_an_invoice_without_a_reference_is_refused_and_nothing_is_stored(db, make_event):
     event = make_event()
     order = reserved_order(event, {ticket_type(db, event): 1})

@@ -24,6 +24,7 @@ NOT_REFUSALS = {
     "OrderTransitionError": "a move the order state table forbids: a programming error",
     "LostClaim": "a background run another worker took over: internal to the worker",
     "BadWebhook": "a request that is not Stripe's: answered 400, never shown to a person",
+    "BillingError": "a credit note for more than the invoice asks for: a programming error",
     "BackupError": "the operator's `flask backup` failing: a line on the command line, in English",
 }
 
