@@ -39,4 +39,4 @@ def sie(slugs, first, last, out):
     except bookkeeping.BookkeepingError as refused:
         raise click.ClickException(str(refused.message)) from refused
     out.write_bytes(data)
-    click.echo(f"{out}: {len(made.vouchers)} vouchers, {len(made.names)} accounts")
+    click.echo(f"{out}: vouchers {len(made.vouchers)}, accounts {len(made.names)}")

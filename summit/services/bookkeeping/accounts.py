@@ -100,6 +100,19 @@ class BookkeepingError(Refusal):
         "vat_rate": lambda p: _(
             "There is no account for %(percent)s %% VAT.", percent=p["percent"]
         ),
+        "period_order": lambda p: _("The last day cannot be before the first."),
+        "period_long": lambda p: _("At most two years at a time."),
+        "unclear_sale": lambda p: _(
+            "Order %(reference)s: its payment does not match what it bought. Look at "
+            "the order before booking it.",
+            reference=p["reference"],
+        ),
+        "refund_exceeds_sale": lambda p: _(
+            "Order %(reference)s: more was refunded than it sold.", reference=p["reference"]
+        ),
+        "document_sums": lambda p: _(
+            "Invoice %(number)s: its lines do not add up to its sums.", number=p["number"]
+        ),
     }
 
 

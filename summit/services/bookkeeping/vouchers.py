@@ -151,17 +151,23 @@ def _sold(order: Order, paid: int, accounts: Accounts) -> list[_Item]:
         if sum(t.price for t in tickets) + sum(a.price for a in addons) == paid:
             return _items(tickets, addons, accounts)
     raise BookkeepingError(
-        "unclear_sale", detail=f"order {order.reference}: the payment is not what it bought"
+        "unclear_sale",
+        reference=order.reference,
+        detail=f"order {order.reference}: the payment is not what it bought",
     )
 
 
-def _shares(items: list[_Item], amount: int) -> list[tuple[_Item, int]]:
+def _shares(items: list[_Item], amount: int, reference: str) -> list[tuple[_Item, int]]:
     """`amount` taken off the items in proportion to what is left of each (largest
     remainders get the odd öre)."""
     left = [item for item in items if item.gross > 0]
     total = sum(item.gross for item in left)
     if amount > total:
-        raise BookkeepingError("refund_exceeds_sale", detail=f"{amount} öre > {total} öre left")
+        raise BookkeepingError(
+            "refund_exceeds_sale",
+            reference=reference,
+            detail=f"order {reference}: {amount} öre back of {total} öre",
+        )
     if amount == total:
         return [(item, item.gross) for item in left]
     parts = [divmod(amount * item.gross, total) for item in left]
@@ -173,12 +179,12 @@ def _shares(items: list[_Item], amount: int) -> list[tuple[_Item, int]]:
     ]
 
 
-def _given_back(items: list[_Item], refund: Refund) -> list[tuple[_Item, int]]:
+def _given_back(items: list[_Item], refund: Refund, reference: str) -> list[tuple[_Item, int]]:
     """What of each item a refund gave back. One ticket's refund: the ticket and its
     add-ons, less what is kept, kept of the ticket first."""
     own = [item for item in items if item.ticket_id == refund.ticket_id and item.gross > 0]
     if refund.ticket_id is None or not own:
-        return _shares(items, refund.amount)
+        return _shares(items, refund.amount, reference)
     kept = max(0, sum(item.gross for item in own) - refund.amount)
     pieces = []
     for item in own:  # the ticket first, then its add-ons
@@ -187,7 +193,7 @@ def _given_back(items: list[_Item], refund: Refund) -> list[tuple[_Item, int]]:
         pieces.append((item, item.gross - keep))
     rest = refund.amount - sum(part for _item, part in pieces)
     others = [item for item in items if item not in own]
-    return pieces + (_shares(others, rest) if rest else [])
+    return pieces + (_shares(others, rest, reference) if rest else [])
 
 
 def _take(items: list[tuple[_Item, int]]) -> list[tuple[_Item, int, int]]:
@@ -255,7 +261,7 @@ def _card_vouchers(order: Order, accounts: Accounts) -> list[Voucher]:
             entry = _Entry()
             entry.credit(accounts["card_clearing"], refund.amount)
             if payment is sale:
-                _book_items(entry, _take(_given_back(items, refund)), accounts, -1)
+                _book_items(entry, _take(_given_back(items, refund, order.reference)), accounts, -1)
                 text = f"Återbetalning order {order.reference}, kort"
             else:
                 entry.debit(accounts["advances"], refund.amount)
@@ -273,7 +279,11 @@ def _document_voucher(document: Invoice, event: Event, accounts: Accounts, own) 
     """An invoice (or, reversed, a credit note) with exactly the document's sums."""
     sums = totals(document.lines)
     if (sums.amount, sums.vat, sums.rounding) != (document.amount, document.vat, document.rounding):
-        raise BookkeepingError("document_sums", detail=f"document {document.number}: sums differ")
+        raise BookkeepingError(
+            "document_sums",
+            number=document.number,
+            detail=f"document {document.number}: its lines do not add up to its sums",
+        )
     sign = -1 if document.is_credit_note else 1
     entry = _Entry()
     entry.debit(accounts["receivables"], sign * document.amount)
