@@ -22,7 +22,7 @@ def _today() -> date:
     return utcnow().astimezone(g.event.tz).date()
 
 
-def _page(form, period, refused: str | None = None, status: int = 200):
+def _page(form, period, items, refused: str | None = None, status: int = 200):
     if form.errors or period.errors:
         status = max(status, 422)
     return render_template(
@@ -34,7 +34,7 @@ def _page(form, period, refused: str | None = None, status: int = 200):
         sales=[form[r.key] for r in SALES.values()],
         output_vat=[form[r.key] for r in OUTPUT_VAT.values()],
         money=[form[r.key] for r in MONEY],
-        items=[(item, form[item_field(item)]) for item in items_of(g.event)],
+        items=[(item, form[item_field(item)]) for item in items],
         series=SERIES,
     ), status
 
@@ -57,7 +57,7 @@ def bookkeeping_page(slug):
         return redirect(url_for("tickets.bookkeeping", slug=slug))
     today = _today()
     period = PeriodForm(data={"first": today.replace(month=1, day=1), "last": today})
-    return _page(form, period)
+    return _page(form, period, items)
 
 
 @event_role_required(Role.ORGANIZER)
@@ -87,5 +87,5 @@ def bookkeeping_export(slug):
                     "Cache-Control": "no-store",
                 },
             )
-    form = accounts_form(event, items_of(event))
-    return _page(form, period, refused, 409 if refused else 422)
+    items = items_of(event)
+    return _page(accounts_form(event, items), period, items, refused, 409 if refused else 422)

@@ -116,27 +116,18 @@ class _Item:
 
 
 def _items(tickets: list[Ticket], addons: list[TicketAddon], accounts: Accounts) -> list[_Item]:
-    made = [
+    """Each ticket and add-on, on its own sales account or the event's for its rate."""
+    rows = [(t.id, t.ticket_type, t) for t in tickets] + [(a.ticket_id, a.addon, a) for a in addons]
+    return [
         _Item(
-            t.id,
-            accounts.sales(t.vat_percent, t.ticket_type.sales_account),
-            t.vat_percent,
-            t.price,
-            t.vat_amount,
+            ticket_id,
+            accounts.sales(row.vat_percent, sold.sales_account),
+            row.vat_percent,
+            row.price,
+            row.vat_amount,
         )
-        for t in tickets
+        for ticket_id, sold, row in rows
     ]
-    made += [
-        _Item(
-            a.ticket_id,
-            accounts.sales(a.vat_percent, a.addon.sales_account),
-            a.vat_percent,
-            a.price,
-            a.vat_amount,
-        )
-        for a in addons
-    ]
-    return made
 
 
 def _sold(order: Order, paid: int, accounts: Accounts) -> list[_Item]:
