@@ -2,6 +2,8 @@
 English: the page has no serious accessibility faults, a wrong account is shown where it
 is, and the SIE file downloaded through the form reads back balanced."""
 
+from pathlib import Path
+
 import pytest
 
 from summit.models import Role
@@ -45,7 +47,7 @@ def test_the_bookkeeping_page_saves_accounts_and_downloads_the_file(
 
         with page.expect_download() as download:
             page.get_by_role("button", name=words).click()
-        data = open(download.value.path(), "rb").read()
+        data = Path(download.value.path()).read_bytes()
         assert download.value.suggested_filename.startswith("summit2027-")
         parsed = read(data)
         assert [v.series for v in parsed.vouchers] == ["F", "K"]
