@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, Time, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
@@ -132,6 +132,9 @@ class Event(db.Model):
     cancel_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_fee: Mapped[int] = mapped_column(default=0, server_default="0")
     transfer_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organizer's accounts for the bookkeeping export, by role ("bank": "1930"); a
+    # role not here takes BAS's account (services/bookkeeping/accounts.py).
+    ledger_accounts: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     rooms: Mapped[list["Room"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Room.position"

@@ -56,6 +56,9 @@ class SaleItem:
     sale_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sale_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Where its sales are booked (a 4-digit account); None: the event's sales account
+    # for its VAT rate (services/bookkeeping/accounts.py).
+    sales_account: Mapped[str | None] = mapped_column(String(4))
 
     @property
     def name(self) -> str:

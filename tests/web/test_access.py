@@ -149,6 +149,9 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "tickets.order_refund"): 302,
     ("POST", "tickets.order_refund"): 302,
     ("GET", "tickets.attendees_csv"): 200,
+    ("GET", "tickets.bookkeeping"): 200,
+    ("POST", "tickets.bookkeeping"): 302,  # every account empty: BAS's
+    ("GET", "tickets.bookkeeping_export"): 422,  # no period
     ("GET", "tickets.self_service_policy"): 200,
     ("POST", "tickets.self_service_policy"): 422,
     ("GET", "tickets.voucher_list"): 200,

@@ -10,6 +10,7 @@ from . import (
     approval_views,
     manage,
     manage_addons,
+    manage_bookkeeping,
     manage_questions,
     manage_vouchers,
     manage_waiting,
@@ -78,6 +79,8 @@ URLS = [
     (MANAGE + "/orders/<reference>/refund", "order_refund", manage.order_refund, GET_POST),
     (MANAGE + "/self-service", "self_service_policy", self_service.policy, GET_POST),
     (MANAGE + "/attendees.csv", "attendees_csv", manage.attendees_csv, GET),
+    (MANAGE + "/bookkeeping/", "bookkeeping", manage_bookkeeping.bookkeeping_page, GET_POST),
+    (MANAGE + "/bookkeeping/sie", "bookkeeping_export", manage_bookkeeping.bookkeeping_export, GET),
 
     (MANAGE + "/vouchers/", "voucher_list", manage_vouchers.voucher_list, GET),
     (MANAGE + "/vouchers/", "make_vouchers", manage_vouchers.make_vouchers, POST),

@@ -17,6 +17,7 @@ KINDS = {
     "impact_report": _l("Impact report"),
     "certificate_run": _l("Certificates (ZIP)"),
     "person_export": _l("A person's own data (art. 15)"),
+    "sie_export": _l("Bookkeeping export (SIE)"),
 }
 
 
