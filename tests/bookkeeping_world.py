@@ -73,7 +73,7 @@ def buy(
         payments.start_payment(
             order,
             PaymentMethod.INVOICE,
-            payments.InvoiceDetails(invoice, "556677-8899", "Box 1\n111 11 Stockholm"),
+            payments.InvoiceDetails(invoice, "556677-8899", "Box 1\n111 11 Stockholm", "Kst 1"),
         )
         assert order.status is OrderStatus.INVOICED
         return order
