@@ -158,6 +158,7 @@ def _row(stored: BankFile, payment: bgmax.Payment) -> BankPayment:
         payer_address="\n".join(
             p for p in (payment.payer_address, place, payment.payer_country) if p
         ),
+        outcome=BankOutcome.UNMATCHED,  # until _apply says what it did
     )
 
 

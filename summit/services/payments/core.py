@@ -378,7 +378,7 @@ def still_owed(order: Order) -> int:
     """What the order's invoice still asks for (öre): the invoice less its credit notes
     and less the money received on it; 0 without an invoice or when all is paid."""
     received = sum(
-        p.amount - p.refunded_amount
+        p.amount - (p.refunded_amount or 0)
         for p in order.payments
         if p.method is PaymentMethod.INVOICE and p.status is PaymentStatus.SUCCEEDED
     )
@@ -394,6 +394,7 @@ def record_invoice_payment(order: Order, amount: int, paid_at: datetime) -> Paym
         method=PaymentMethod.INVOICE,
         status=PaymentStatus.SUCCEEDED,
         amount=amount,
+        refunded_amount=0,
         currency=order.event.currency,
         settled_at=paid_at,
     )
