@@ -133,12 +133,22 @@ def test_without_the_ocr_the_invoice_number_and_exact_amount_match(db, event):
 
     result = bank_payments.import_file(
         bank_file(
-            payment("", 150000, "000000000001", reference_code=1,
-                    information=[f"Faktura nr {invoice_of(by_number).number}"]),
-            payment(f"Order {by_reference.reference.lower()}", 80000, "000000000002",
-                    reference_code=4),
-            payment(f"Faktura {invoice_of(wrong_amount).number}", 40000, "000000000003",
-                    reference_code=4),
+            payment(
+                "",
+                150000,
+                "000000000001",
+                reference_code=1,
+                information=[f"Faktura nr {invoice_of(by_number).number}"],
+            ),
+            payment(
+                f"Order {by_reference.reference.lower()}", 80000, "000000000002", reference_code=4
+            ),
+            payment(
+                f"Faktura {invoice_of(wrong_amount).number}",
+                40000,
+                "000000000003",
+                reference_code=4,
+            ),
         )
     )
 
