@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from summit.models import BankFile, Event, OrderStatus, Role
+from summit.models import BankFile, OrderStatus, Role
 from summit.services.billing import invoice_of, reminders
 from summit.services.payments import core as payments
 from tests.bank_world import bank_file, invoiced_order, paying, state

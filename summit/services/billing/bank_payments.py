@@ -154,12 +154,17 @@ def _row(stored: BankFile, payment: bgmax.Payment) -> BankPayment:
         channel=payment.channel,
         information="\n".join(extra + payment.information),
         payer_name=" ".join(n for n in (payment.payer_name, payment.payer_extra_name) if n)[:200],
-        payer_org_number=payment.payer_org_number,
+        payer_org_number=_org_number(payment.payer_org_number),
         payer_address="\n".join(
             p for p in (payment.payer_address, place, payment.payer_country) if p
         ),
         outcome=BankOutcome.UNMATCHED,  # until _apply says what it did
     )
+
+
+def _org_number(digits: str) -> str:
+    """Bankgirot's twelve digits (the century or two zeros first) as NNNNNN-NNNN."""
+    return f"{digits[-10:-4]}-{digits[-4:]}" if len(digits) >= 10 else digits
 
 
 # Matching ------------------------------------------------------------------------------
