@@ -43,10 +43,12 @@ PAGE = 200
 
 class BankRefused(Refusal):
     messages = {
-        "no_invoice": lambda p: _("There is no invoice number %(number)s.", number=p["number"]),
+        "no_invoice": lambda p: _(
+            "There is no invoice number %(number)s.", number=p.get("number", "")
+        ),
         "nothing_owed": lambda p: _(
             "Invoice %(number)s asks for nothing now (paid, credited or cancelled).",
-            number=p["number"],
+            number=p.get("number", ""),
         ),
         "settled": lambda p: _("Someone settled this payment already."),
         "not_matchable": lambda p: _("Only a payment without an invoice can be matched."),

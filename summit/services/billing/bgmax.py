@@ -103,8 +103,9 @@ def _kronor(ore: int) -> str:
 
 
 def _message(p: dict) -> str:
-    problem = _PROBLEMS.get(p["problem"], lambda p: p["problem"])(p)
-    if not p["line"]:
+    problem = p.get("problem", "")
+    problem = _PROBLEMS[problem](p) if problem in _PROBLEMS else problem
+    if not p.get("line"):
         return problem
     return _("Line %(line)d of the file: %(problem)s", line=p["line"], problem=problem)
 
