@@ -86,7 +86,8 @@ def test_an_invoice_paid_from_the_bank_file_is_never_reminded(
         bank_file(
             payment(
                 ocr, amount, "000000004711", name="Sölvesborgs kommun", org_number="002120001124"
-            )
+            ),
+            paid_on=utcnow().astimezone(event.tz).date(),  # paid the day it was bought
         )
     )
 
