@@ -2,6 +2,7 @@
 
 from .addons import Addon, TicketAddon
 from .badges import BadgeJob, BadgeJobStatus, BadgePrint, PrintChannel
+from .bank import BankFile, BankOutcome, BankPayment
 from .billing import DocumentKind, Invoice, InvoiceLine, LineKind
 from .certificates import Certificate, CertificateKind, CertificateRun
 from .cfp import (
@@ -146,6 +147,9 @@ __all__ = [
     "EventStatus",
     "LoginSession",
     "DocumentKind",
+    "BankFile",
+    "BankOutcome",
+    "BankPayment",
     "Invoice",
     "InvoiceLine",
     "LineKind",

@@ -112,6 +112,9 @@ class Event(db.Model):
     # The impact report's summary (figures only, no person) on a public page.
     impact_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     invoice_due_days: Mapped[int] = mapped_column(default=30)
+    # Payment reminders (påminnelser): the first this many days after an invoice's due
+    # date, the second as many days after the first.
+    invoice_reminder_days: Mapped[int] = mapped_column(default=10, server_default="10")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

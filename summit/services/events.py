@@ -29,6 +29,10 @@ class EventData:
     stream_url: str
     starts_at: datetime
     ends_at: datetime
+    # Invoices: days to pay, and days after the due date (and after the first reminder)
+    # before a payment reminder goes out.
+    invoice_due_days: int = 30
+    invoice_reminder_days: int = 10
 
 
 # An event's address: 2–64 lowercase letters, digits and hyphens, not at either end.

@@ -29,6 +29,7 @@ from ..models import (
 _PROGRAM = 1
 _INVOICE_NUMBERS = 2
 _CERTIFICATES = 20
+_BANK_FILES = 25
 
 
 def sales(event_id: int) -> RowLock:
@@ -56,6 +57,12 @@ def program(event_id: int) -> AdvisoryLock:
 def invoice_numbers() -> AdvisoryLock:
     """The invoice numbers, one sequence over all events without gaps or repeats."""
     return AdvisoryLock(_INVOICE_NUMBERS)
+
+
+def bank_files() -> AdvisoryLock:
+    """Reading bank files in: one at a time, so the same file or payment sent twice at
+    once is taken once."""
+    return AdvisoryLock(_BANK_FILES)
 
 
 def certificates(event_id: int) -> AdvisoryLock:

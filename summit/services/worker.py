@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Actor
 from . import outbox
 from .badges import jobs as badge_jobs
+from .billing import reminders as invoice_reminders
 from .certificates import bulk as certificate_runs
 from .feedback import thanks_mail
 from .mailings import sending as mailings
@@ -63,6 +64,7 @@ def _round() -> None:
         payments.expire_reservations()
         refunds.retry_due_refunds()
         reminders.send_due_reminders()
+        invoice_reminders.send_due_reminders()  # invoices unpaid after their due date
         report = outbox.deliver_pending()
         if report.sent or report.retried or report.failed:
             log.info("sent %s, to retry %s, failed %s", report.sent, report.retried, report.failed)

@@ -108,6 +108,10 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "admin.outbox_message"): 200,
     ("GET", "admin.outbox_attachment"): 200,
     ("POST", "admin.outbox_retry"): 302,
+    ("GET", "admin.bank_page"): 200,
+    ("POST", "admin.bank_page"): 422,
+    ("POST", "admin.bank_match"): 302,
+    ("POST", "admin.bank_settle"): 302,
     ("GET", "tickets.ticket_types"): 200,
     ("GET", "tickets.new_ticket_type"): 200,
     ("POST", "tickets.new_ticket_type"): 422,
@@ -139,6 +143,7 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "tickets.deactivate_discount_code"): 302,
     ("POST", "tickets.delete_discount_code"): 302,
     ("GET", "tickets.sales_overview"): 200,
+    ("GET", "tickets.overdue_invoices"): 200,
     ("GET", "tickets.orders"): 200,
     ("GET", "tickets.order_detail"): 200,
     ("POST", "tickets.order_resend"): 302,
@@ -486,6 +491,19 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
     db.session.add(message)
     db.session.commit()
     made |= {"message_id": message.id, "attachment_id": message.attachments[0].id}
+
+    # A bank file with a payment waiting for a person.
+    bank = models.BankFile(sha256="0" * 64, content=b"")
+    waiting = models.BankPayment(
+        file=bank,
+        serial="000000000001",
+        paid_on=utcnow().date(),
+        amount=100,
+        outcome=models.BankOutcome.UNMATCHED,
+    )
+    db.session.add(waiting)
+    db.session.commit()
+    made["row_id"] = waiting.id
 
     # Check-in: a station on the entrance list; the first ticket is checked in.
     station, _token = checkin_setup.create_station(event, "Entré A")

@@ -23,6 +23,7 @@ from summit.models import (
     utcnow,
 )
 from summit.services import accounts
+from summit.services.billing import reminders as invoice_reminders
 from summit.services.cfp.co_speakers import invite_co_speaker
 from summit.services.cfp.decisions import decide, respond
 from summit.services.cfp.proposals import ProposalData, create_draft, submit_proposal
@@ -72,6 +73,14 @@ def invoiced_order(world):
         ),
     )
     return "eva@example.org", ["biljett-", "faktura-"]
+
+
+def invoice_reminder(world):
+    """An invoice unpaid past its due date: the reminder, with the invoice attached."""
+    invoiced_order(world)
+    clear(world.db)
+    invoice_reminders.send_due_reminders(utcnow() + timedelta(days=60))
+    return "eva@example.org", ["faktura-"]
 
 
 def free_order(world):
@@ -217,6 +226,7 @@ KINDS = [
     program_signup,
     paid_order,
     invoiced_order,
+    invoice_reminder,
     free_order,
     reminder,
     payment_failed_notice,

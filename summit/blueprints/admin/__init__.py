@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from .. import GET, GET_POST, POST, add_url_rules
-from . import views
+from . import bank, views
 
 bp = Blueprint("admin", __name__, url_prefix="/manage")
 
@@ -22,6 +22,9 @@ URLS = [
     ("/outbox/<int:message_id>", "outbox_message", views.outbox_message, GET),
     ("/outbox/<int:message_id>/attachments/<int:attachment_id>", "outbox_attachment", views.outbox_attachment, GET),
     ("/outbox/<int:message_id>/retry", "outbox_retry", views.outbox_retry, POST),
+    ("/bank/", "bank_page", bank.bank_page, GET_POST),
+    ("/bank/payments/<int:row_id>/match", "bank_match", bank.bank_match, POST),
+    ("/bank/payments/<int:row_id>/settle", "bank_settle", bank.bank_settle, POST),
 ]
 # fmt: on
 add_url_rules(bp, URLS)

@@ -19,6 +19,7 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -78,6 +79,26 @@ class EventForm(Form):
         _l("Ends"),
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired(message=_l("Enter a date and time."))],
+    )
+    invoice_due_days = IntegerField(
+        _l("Days to pay an invoice"),
+        default=30,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=120, message=_l("Enter a number from 1 to 120.")),
+        ],
+    )
+    invoice_reminder_days = IntegerField(
+        _l("Days before a payment reminder"),
+        default=10,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=60, message=_l("Enter a number from 1 to 60.")),
+        ],
+        description=_l(
+            "An unpaid invoice is reminded this many days after its due date, and once more "
+            "as many days after that; then it is listed for you under overdue invoices."
+        ),
     )
     # Not named "logo": the form is filled from the event, whose logo is its bytes.
     logo_upload = FileField(

@@ -41,8 +41,15 @@ def dashboard():
     return render_template("admin/dashboard.html", events=accounts.events_managed_by(current_user))
 
 
-def _event_data(form: EventForm, tz) -> events.EventData:
-    """The form's values as EventData (a Refusal for a time that never happens)."""
+def _event_data(form: EventForm, tz, event: Event | None = None) -> events.EventData:
+    """The form's values as EventData (a Refusal for a time that never happens); a
+    number of days left out keeps what the event has."""
+
+    def days(field, name: str) -> int:
+        if field.data is not None:
+            return field.data
+        return getattr(event or Event(), name) or field.default
+
     return events.EventData(
         slug=form.slug.data,
         kind=EventKind(form.kind.data),
@@ -56,6 +63,8 @@ def _event_data(form: EventForm, tz) -> events.EventData:
         stream_url=(form.stream_url.data or "").strip(),
         starts_at=local_time(form.starts_at, tz),
         ends_at=local_time(form.ends_at, tz),
+        invoice_due_days=days(form.invoice_due_days, "invoice_due_days"),
+        invoice_reminder_days=days(form.invoice_reminder_days, "invoice_reminder_days"),
     )
 
 
@@ -77,7 +86,7 @@ EVENT_FIELDS = {"logo": "logo_upload"}
 def _save(form: EventForm, event: Event | None) -> Event:
     """Stores the form's event and its branding (a Refusal when they cannot be)."""
     tz = event.tz if event else Event(timezone="Europe/Stockholm").tz
-    data = _event_data(form, tz)
+    data = _event_data(form, tz, event)
     logo = _uploaded(form.logo_upload.data)
     branding.clean_accent(form.accent_color.data)  # checked before anything is saved
     if logo is not None:

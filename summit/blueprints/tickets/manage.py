@@ -13,6 +13,7 @@ from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...models.payments import DisputeDecision
 from ...requests import page_number
 from ...services.badges.printing import last_printed
+from ...services.billing import bank_payments
 from ...services.payments import core as payments
 from ...services.payments import disputes, refunds
 from ...services.payments.base import PaymentError
@@ -317,6 +318,8 @@ def order_detail(slug, reference):
         history=history.order_history(order),
         describe=history.describe,
         answers=answers.answers_by_ticket(order),
+        owed=payments.still_owed(order),
+        bank=bank_payments.of_order(order),
     )
 
 

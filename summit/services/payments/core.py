@@ -379,27 +379,46 @@ def record_payment_cancelled(payment: Payment, now: datetime | None = None) -> N
                 transition(order, OrderStatus.EXPIRED)
 
 
+def still_owed(order: Order) -> int:
+    """What the order's invoice still asks for (öre): the invoice less its credit notes
+    and less the money received on it; 0 without an invoice or when all is paid."""
+    received = sum(
+        p.amount - (p.refunded_amount or 0)
+        for p in order.payments
+        if p.method is PaymentMethod.INVOICE and p.status is PaymentStatus.SUCCEEDED
+    )
+    return max(0, billing.invoiced_balance(order) - received)
+
+
+def record_invoice_payment(order: Order, amount: int, paid_at: datetime) -> Payment:
+    """Money received on the order's invoice (`amount` öre, at most what it still asks
+    for), inside the caller's unit of work under the event's sales lock. The order is
+    paid once nothing is owed; less than that leaves it invoiced, the rest still owed."""
+    payment = Payment(
+        order=order,
+        method=PaymentMethod.INVOICE,
+        status=PaymentStatus.SUCCEEDED,
+        amount=amount,
+        refunded_amount=0,
+        currency=order.event.currency,
+        settled_at=paid_at,
+    )
+    db.session.add(payment)
+    if order.status is OrderStatus.INVOICED and still_owed(order) <= 0:
+        transition(order, OrderStatus.PAID)
+        order.paid_at = paid_at
+    return payment
+
+
 def mark_invoice_paid(order: Order, paid_on: date | None = None) -> None:
-    """An organizer saw the invoice's money arrive."""
+    """An organizer saw the invoice's money arrive: what it still asks for (after its
+    credit notes, the fees kept of tickets cancelled on it included, and any part
+    payments from the bank) is recorded as paid."""
     with unit_of_work(locks.sales(order.event_id)):
         db.session.refresh(order)
         if order.status is not OrderStatus.INVOICED:
             raise OrderError("not_invoiced")
-        now = utcnow()
-        db.session.add(
-            Payment(
-                order=order,
-                method=PaymentMethod.INVOICE,
-                status=PaymentStatus.SUCCEEDED,
-                # What the invoice asks for after its credit notes (the fees kept of
-                # tickets cancelled on it included).
-                amount=billing.invoiced_balance(order),
-                currency=order.event.currency,
-                settled_at=now,
-            )
-        )
-        transition(order, OrderStatus.PAID)
-        order.paid_at = now
+        record_invoice_payment(order, still_owed(order), utcnow())
 
 
 def expire_reservations(now: datetime | None = None, limit: int = 200) -> int:
