@@ -234,6 +234,9 @@ def _document(order: Order, kind: DocumentKind, lines: list, today: date, due_on
         lines=lines,
     )
     db.session.add(document)
+    from .delivery import queue  # it builds on this module (the seller)
+
+    queue(document)  # the e-invoice to the buyer's access point, with the document
     return document
 
 
