@@ -1,5 +1,5 @@
 """`flask` commands: demo data, the worker (outbox, badge runs), mail and user
-administration, badges, backups."""
+administration, badges, backups, e-invoices."""
 
 import logging
 import signal
@@ -87,11 +87,13 @@ def register_cli(app: Flask) -> None:
     from .badges import badges
     from .checkin import checkin_cli
     from .events import events_cli
+    from .invoices import invoices_cli
 
     app.cli.add_command(backup_cli)
     app.cli.add_command(badges)
     app.cli.add_command(checkin_cli)
     app.cli.add_command(events_cli)
+    app.cli.add_command(invoices_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(worker)

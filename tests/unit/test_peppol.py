@@ -4,7 +4,6 @@ cancelling an order, a refund), passes the official rules (tests/peppol.py), and
 what the document says, to the öre."""
 
 import base64
-from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +23,8 @@ from summit.services.billing.pdf import document_pdf
 from summit.services.payments import core as payments
 from summit.services.payments import refunds
 from summit.services.tickets import addons, self_service
-from tests.conftest import STOCKHOLM
+from tests import einvoice_world
+from tests.einvoice_world import ADDRESS, BEFORE, DEADLINE, bought_on_invoice
 from tests.fakestripe import reserved_order, ticket_type
 from tests.peppol import fatal_errors
 
@@ -34,10 +34,6 @@ NS = {
     "inv": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
     "cn": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
 }
-# The test summit starts 18 May 2027 (conftest make_event); cancelling ends on 1 May.
-DEADLINE = datetime(2027, 5, 1, 23, 59, tzinfo=STOCKHOLM)
-BEFORE = DEADLINE - timedelta(days=10)
-ADDRESS = "Region Skåne\nFakturaskanning\nBox 123\n291 89 Kristianstad"
 
 
 def parsed(xml: bytes):
@@ -72,36 +68,12 @@ def checked(document) -> etree._Element:
 
 @pytest.fixture
 def event(make_event):
-    return make_event(
-        slug="summit2027",
-        cancel_policy=CancelPolicy.REFUND_MINUS_FEE,
-        cancel_deadline=DEADLINE,
-        cancel_fee=25000,
-    )
+    return einvoice_world.summit(make_event)
 
 
 @pytest.fixture
 def sale(db, event):
-    """Tickets at 25 % and 6 %, a dinner at 12 %, and a discount code on everything."""
-    regular = ticket_type(db, event, "Ordinarie", price=150000, vat_percent=25)
-    student = ticket_type(db, event, "Student", price=49900, vat_percent=6)
-    dinner = Addon(event=event, name_sv="Middag", name_en="Dinner", price=67250, vat_percent=12)
-    code = DiscountCode(event_id=event.id, code="ALLA10", kind=DiscountKind.PERCENT, value=10)
-    db.session.add_all([dinner, code])
-    db.session.commit()
-    return regular, student, dinner
-
-
-def bought_on_invoice(event, quantities, code=None, dinners=(), reference="Kst 4410"):
-    order = reserved_order(event, quantities, code=code)
-    if dinners:
-        addons.choose_addons(order, {n: {dinners[1].id} for n in dinners[0]})
-    payments.start_payment(
-        order,
-        PaymentMethod.INVOICE,
-        payments.InvoiceDetails("Region Skåne", "232100-0255", ADDRESS, reference),
-    )
-    return order
+    return einvoice_world.sale(event)
 
 
 def test_an_invoice_with_three_rates_a_discount_and_an_addon_is_a_valid_e_invoice(db, event, sale):

@@ -8,6 +8,7 @@ from .. import GET, GET_POST, POST, add_url_rules
 from . import (
     addon_views,
     approval_views,
+    billing_views,
     manage,
     manage_addons,
     manage_questions,
@@ -36,6 +37,8 @@ URLS = [
     (ORDER + "/tickets.pdf", "tickets_pdf", views.tickets_pdf, GET),
     (ORDER + "/receipt.pdf", "receipt_pdf", views.receipt_pdf, GET),
     (ORDER + "/invoice.pdf", "invoice_pdf", views.invoice_pdf, GET),
+    (ORDER + "/documents/<int:number>.pdf", "document_pdf", billing_views.document_pdf_for_buyer, GET),
+    (ORDER + "/documents/<int:number>.xml", "document_xml", billing_views.document_xml_for_buyer, GET),
     (ORDER + "/attendees/<int:number>", "edit_attendee", views.edit_attendee, GET_POST),
     ("/events/<slug>/waiting-list/", "waiting_join", waiting.join, GET_POST),
     ("/events/<slug>/waiting-list/<token>", "waiting_entry", waiting.entry, GET),
@@ -76,6 +79,9 @@ URLS = [
     (MANAGE + "/orders/<reference>/dispute", "order_dispute", manage.order_dispute, POST),
     (MANAGE + "/orders/<reference>/cancel", "order_cancel", manage.order_cancel, GET_POST),
     (MANAGE + "/orders/<reference>/refund", "order_refund", manage.order_refund, GET_POST),
+    (MANAGE + "/orders/<reference>/documents/<int:number>.pdf", "order_document_pdf", billing_views.document_pdf_for_organizer, GET),
+    (MANAGE + "/orders/<reference>/documents/<int:number>.xml", "order_document_xml", billing_views.document_xml_for_organizer, GET),
+    (MANAGE + "/orders/<reference>/documents/<int:number>/send-again", "order_einvoice_again", billing_views.send_again, POST),
     (MANAGE + "/self-service", "self_service_policy", self_service.policy, GET_POST),
     (MANAGE + "/attendees.csv", "attendees_csv", manage.attendees_csv, GET),
 

@@ -23,6 +23,7 @@ from ...services.tickets.errors import OrderError
 from ...services.tickets.ordering import normalize_code
 from ...services.tickets.sales import DiscountCodeData, TicketTypeData
 from ..lookup import found_or_404, of_event_or_404
+from . import billing_views
 from .manage_forms import (
     CancelOrderForm,
     DeactivateForm,
@@ -317,6 +318,7 @@ def order_detail(slug, reference):
         history=history.order_history(order),
         describe=history.describe,
         answers=answers.answers_by_ticket(order),
+        **billing_views.order_documents(order),
     )
 
 

@@ -4,14 +4,12 @@ worker, retried with backoff, never twice.
 An invoice or credit note issued to an organisation (a Swedish organisation number, its
 Peppol id) is queued in the unit of work that issues it, so it is sent exactly when it
 exists. Workers claim due deliveries as the mail outbox claims messages (services/
-outbox.py): candidates picked with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL,
-taken with a conditional UPDATE that sets a lease and a claim token, so one delivery is
+leases.py: a lease and a claim token set by a conditional UPDATE), so one delivery is
 only ever held by one worker. The e-invoice is made from the document's snapshot when it
 is sent; nothing is held open while the access point is talking.
 """
 
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +19,7 @@ from sqlalchemy import or_, select, update
 from ...database import end_reads, unit_of_work
 from ...extensions import db
 from ...models import DeliveryState, EinvoiceDelivery, Invoice, Order, utcnow
+from .. import leases
 from ..outbox import backoff
 from . import access_point, issue, peppol
 
@@ -50,6 +49,17 @@ def deliveries_of(order: Order) -> dict[int, EinvoiceDelivery]:
     return {row.invoice_id: row for row in rows}
 
 
+def forget_receivers(order: Order) -> None:
+    """The buyer of the order is forgotten (a sole trader's organisation number is a
+    personal number): their Peppol id goes from its deliveries, and what was not sent
+    yet is not sent, in the caller's unit of work."""
+    for delivery in deliveries_of(order).values():
+        delivery.receiver = ""
+        if delivery.state is DeliveryState.QUEUED:
+            delivery.state = DeliveryState.FAILED
+            delivery.last_error = "The buyer's details were erased before it was sent."
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
@@ -68,24 +78,9 @@ def _due(now: datetime):
 
 def claim_batch(limit: int = 20, lease: timedelta = LEASE) -> list[tuple[int, str]]:
     """Take up to `limit` due deliveries for this worker: (id, claim token) of each."""
-    token = secrets.token_hex(16)
-    with unit_of_work():
-        now = utcnow()  # after the write lock: the lease starts when the claim does
-        ids = db.session.scalars(
-            select(EinvoiceDelivery.id)
-            .where(*_due(now))
-            .order_by(EinvoiceDelivery.next_attempt_at, EinvoiceDelivery.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        if ids:
-            db.session.execute(
-                update(EinvoiceDelivery)
-                .where(EinvoiceDelivery.id.in_(ids), *_due(now))
-                .values(locked_until=now + lease, claim_token=token)
-                .execution_options(synchronize_session=False)
-            )
-    if not ids:
+    order = (EinvoiceDelivery.next_attempt_at, EinvoiceDelivery.id)
+    token = leases.claim(EinvoiceDelivery, _due, order, limit, lease)
+    if token is None:
         return []
     claimed = db.session.scalars(
         select(EinvoiceDelivery.id)
@@ -136,16 +131,7 @@ def _prepare(delivery_id: int, token: str) -> _Outgoing:
 
 def _write(outgoing: _Outgoing, **values) -> None:
     """Update a delivery we still hold, in its own unit of work."""
-    with unit_of_work():
-        db.session.execute(
-            update(EinvoiceDelivery)
-            .where(
-                EinvoiceDelivery.id == outgoing.id,
-                EinvoiceDelivery.claim_token == outgoing.claim_token,
-            )
-            .values(locked_until=None, claim_token=None, **values)
-            .execution_options(synchronize_session=False)
-        )
+    leases.write_held(EinvoiceDelivery, outgoing.id, outgoing.claim_token, **values)
 
 
 def _failed(outgoing: _Outgoing, error: str, permanent: bool) -> DeliveryState:
@@ -185,22 +171,11 @@ def deliver_pending(
             outgoing = _prepare(delivery_id, token)
             end_reads()  # nothing stays open while the access point talks
             if utcnow() > outgoing.lease_ends - lease / 2:
-                for rest_id, rest_token in claimed[index:]:
-                    _release(rest_id, rest_token)
+                for rest_id, rest_token in claimed[index:]:  # given back untried
+                    leases.write_held(EinvoiceDelivery, rest_id, rest_token)
                 return report
             _send(point, outgoing, report)
     return report
-
-
-def _release(delivery_id: int, token: str) -> None:
-    """Give a delivery back untried: due at once for any worker."""
-    with unit_of_work():
-        db.session.execute(
-            update(EinvoiceDelivery)
-            .where(EinvoiceDelivery.id == delivery_id, EinvoiceDelivery.claim_token == token)
-            .values(locked_until=None, claim_token=None)
-            .execution_options(synchronize_session=False)
-        )
 
 
 def _send(point, outgoing: _Outgoing, report: DeliveryReport) -> None:

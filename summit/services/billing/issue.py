@@ -268,6 +268,16 @@ def documents_of(order: Order) -> list[Invoice]:
     )
 
 
+def document_of(order: Order, number: int) -> Invoice | None:
+    """The order's invoice or credit note numbered `number`; None for a number that is
+    another order's, or nobody's."""
+    if not 0 < number < 2**31:  # the integer column; a larger number is nobody's
+        return None
+    return db.session.scalar(
+        select(Invoice).where(Invoice.order_id == order.id, Invoice.number == number)
+    )
+
+
 def credited(invoice: Invoice) -> int:
     """What credit notes took off `invoice` (öre)."""
     return db.session.scalar(
@@ -398,3 +408,7 @@ def forget_people(order: Order, keep_buyer: bool) -> None:
             document.buyer_name = document.buyer_org_number = document.buyer_vat_number = ""
             document.buyer_address = document.buyer_reference = ""
             document.buyer_contact = document.buyer_email = ""
+    if not keep_buyer:
+        from .delivery import forget_receivers  # it builds on this module
+
+        forget_receivers(order)
