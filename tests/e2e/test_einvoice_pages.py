@@ -16,9 +16,7 @@ from tests.e2e.conftest import sign_in_with_password
 pytestmark = pytest.mark.e2e
 
 
-def test_the_documents_on_the_order_pages_on_a_phone(
-    app, db, make_event, make_user, grant, phone
-):
+def test_the_documents_on_the_order_pages_on_a_phone(app, db, make_event, make_user, grant, phone):
     event = einvoice_world.summit(make_event)
     regular, _student, dinner = einvoice_world.sale(event)
     order = einvoice_world.bought_on_invoice(event, {regular: 2}, "ALLA10", ((1,), dinner))

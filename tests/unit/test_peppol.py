@@ -146,6 +146,9 @@ def test_an_invoice_with_three_rates_a_discount_and_an_addon_is_a_valid_e_invoic
         str(r.percent): (r.net, r.vat) for r in billing.totals(invoice.lines).rates
     }
     assert invoice.amount == order.total == 2 * 135000 + 44910 + 67250
+    # The öre the VAT per rate leaves over is the payable rounding, as on the PDF.
+    assert invoice.rounding == 1
+    assert one(root, "cac:LegalMonetaryTotal/cbc:PayableRoundingAmount") == "0.01"
     # The invoice PDF, as kept, travels inside.
     attachment = "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject"
     embedded = root.xpath(attachment, namespaces=NS)[0]
