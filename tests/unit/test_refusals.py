@@ -25,6 +25,10 @@ NOT_REFUSALS = {
     "LostClaim": "a background run another worker took over: internal to the worker",
     "BadWebhook": "a request that is not Stripe's: answered 400, never shown to a person",
     "BackupError": "the operator's `flask backup` failing: a line on the command line, in English",
+    "AccessPointError": "a Peppol access point's answer to the worker, kept on its delivery",
+    "TransientError": "an access point busy or unreachable: the worker tries again later",
+    "PermanentError": "an access point refusing a document: shown on the order as it said it",
+    "BillingError": "a document that cannot be made (nothing to invoice, a credit beyond it)",
 }
 
 
