@@ -129,6 +129,13 @@ def load_config(instance_path: Path) -> dict:
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
         **{key: env.get(key) or default for key, default in SELLER_DEFAULTS.items()},
+        # E-invoices (Peppol) go to the access point at ACCESS_POINT_URL (bearer token
+        # ACCESS_POINT_TOKEN); without one they are written to ACCESS_POINT_DIR.
+        "ACCESS_POINT_URL": env.get("ACCESS_POINT_URL", ""),
+        "ACCESS_POINT_TOKEN": env.get("ACCESS_POINT_TOKEN", ""),
+        "ACCESS_POINT_TIMEOUT": float(env.get("ACCESS_POINT_TIMEOUT", "30")),
+        "ACCESS_POINT_DIR": env.get("ACCESS_POINT_DIR") or str(instance_path / "einvoices"),
+        "EINVOICE_MAX_ATTEMPTS": int(env.get("EINVOICE_MAX_ATTEMPTS", "10")),
         # The bankgiro agreement checks the OCR reference's length digit (services/payments/ocr.py).
         "BANKGIRO_OCR_LENGTH_DIGIT": _bool(env.get("BANKGIRO_OCR_LENGTH_DIGIT"), default=True),
         # Rate limits: in-process memory by default, Redis shared across workers in production.
@@ -228,6 +235,11 @@ def production_problems(config) -> list[str]:
         problems.append(
             "MAIL_FROM must be an address people can answer, e.g. "
             "Mötesplats Social Innovation <info@motesplatssocialinnovation.se>."
+        )
+    if str(config.get("ACCESS_POINT_URL", "")).startswith("http://"):
+        problems.append(
+            "ACCESS_POINT_URL must start with https://: e-invoices and the access point's "
+            "token would cross the network readable."
         )
     return problems
 

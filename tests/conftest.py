@@ -126,6 +126,8 @@ def _app(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "BASE_URL": "http://summit.test",
             "SMTP_HOST": "",
+            # E-invoices the worker sends go to a folder of the test run's own.
+            "ACCESS_POINT_DIR": str(tmp_path_factory.mktemp("einvoices")),
             "RATELIMIT_STORAGE_URI": "memory://",
             # Hashing strength is not under test; scrypt would make each account 70 ms.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

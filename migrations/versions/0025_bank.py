@@ -1,7 +1,7 @@
 """bank: payments from Bankgirot's BgMax files, invoice reminder days (issue 18)
 
 Revision ID: 0025_bank
-Revises: 0023_billing
+Revises: 0024_einvoice
 Create Date: 2026-12-07 12:00:00
 
 """
@@ -13,7 +13,7 @@ import summit.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0025_bank'
-down_revision = '0023_billing'
+down_revision = '0024_einvoice'
 branch_labels = None
 depends_on = None
 

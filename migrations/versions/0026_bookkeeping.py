@@ -1,7 +1,7 @@
 """bookkeeping: the accounts the SIE export books on, per event and per ticket type and add-on (issue 18.6)
 
 Revision ID: 0026_bookkeeping
-Revises: 0023_billing
+Revises: 0025_bank
 Create Date: 2026-12-07 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0026_bookkeeping'
-down_revision = '0023_billing'
+down_revision = '0025_bank'
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,5 @@
 """`flask` commands: demo data, the worker (outbox, badge runs), mail and user
-administration, badges, backups."""
+administration, badges, backups, e-invoices."""
 
 import logging
 import signal

@@ -21,6 +21,7 @@ from .cfp import (
     SpeakerProfile,
 )
 from .checkin import Checkin, CheckinConflict, CheckinList, Station
+from .einvoice import DeliveryState, EinvoiceDelivery
 from .events import CancelPolicy, Event, EventFormat, EventKind, EventStatus, Room, Track
 from .feedback import AfterEventMail, ParticipantListing, SessionRating
 from .mail import MessageStatus, OutboxAttachment, OutboxMessage
@@ -81,6 +82,8 @@ from .users import EventRole, LoginSession, Role, User
 from .waitlist import WaitingListEntry, WaitingStatus
 
 __all__ = [
+    "DeliveryState",
+    "EinvoiceDelivery",
     "AfterEventMail",
     "ParticipantListing",
     "SessionRating",

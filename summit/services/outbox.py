@@ -9,7 +9,6 @@ after the SMTP server accepted it.
 """
 
 import logging
-import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -18,13 +17,14 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..database import end_reads, unit_of_work
 from ..extensions import db
 from ..logs import carrying
 from ..models import MessageStatus, OutboxAttachment, OutboxMessage, utcnow
+from . import leases
 from .tickets.documents import render_document
 
 log = logging.getLogger(__name__)
@@ -62,24 +62,9 @@ def _due_conditions(now):
 
 def claim_batch(limit: int = 50, lease: timedelta = LEASE) -> list[OutboxMessage]:
     """Take up to `limit` due messages for this worker; nobody else gets them meanwhile."""
-    token = secrets.token_hex(16)
-    with unit_of_work():
-        now = utcnow()  # after the write lock: the lease starts when the claim does
-        ids = db.session.scalars(
-            select(OutboxMessage.id)
-            .where(*_due_conditions(now))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        if ids:
-            db.session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), *_due_conditions(now))
-                .values(locked_until=now + lease, claim_token=token)
-                .execution_options(synchronize_session=False)
-            )
-    if not ids:
+    order = (OutboxMessage.next_attempt_at, OutboxMessage.id)
+    token = leases.claim(OutboxMessage, _due_conditions, order, limit, lease)
+    if token is None:
         return []
     return list(
         db.session.scalars(
@@ -223,13 +208,7 @@ def _prepare(message: OutboxMessage) -> _Outgoing:
 
 def _write(message: _Outgoing, **values) -> None:
     """Update a message we still hold, in its own unit of work."""
-    with unit_of_work():
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
-            .values(locked_until=None, claim_token=None, **values)
-            .execution_options(synchronize_session=False)
-        )
+    leases.write_held(OutboxMessage, message.id, message.claim_token, **values)
 
 
 def _mark_sent(message: _Outgoing) -> None:

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Actor
 from . import outbox
 from .badges import jobs as badge_jobs
+from .billing import delivery as einvoices
 from .billing import reminders as invoice_reminders
 from .certificates import bulk as certificate_runs
 from .feedback import thanks_mail
@@ -68,6 +69,14 @@ def _round() -> None:
         report = outbox.deliver_pending()
         if report.sent or report.retried or report.failed:
             log.info("sent %s, to retry %s, failed %s", report.sent, report.retried, report.failed)
+    with _part("E-invoices"):
+        # Invoices and credit notes to organisations, to their Peppol access point; a
+        # batch a round (each makes its PDF if it was not made yet: a fifth of a second).
+        done = einvoices.deliver_pending(max_batches=1)
+        if done.sent or done.retried or done.failed:
+            log.info(
+                "e-invoices sent %s, to retry %s, failed %s", done.sent, done.retried, done.failed
+            )
     with _part("Retention"):
         # Personal data past the event's retention policy: sensitive answers, then
         # attendees, then the buyers on bookkeeping records (privacy/retention.py).

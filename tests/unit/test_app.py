@@ -55,6 +55,7 @@ def test_production_starts_with_production_settings(production):
         ("BASE_URL", "http://summit.motesplatssocialinnovation.se", "BASE_URL"),
         ("SMTP_HOST", "", "SMTP_HOST"),
         ("MAIL_FROM", "Summit <noreply@localhost>", "MAIL_FROM"),
+        ("ACCESS_POINT_URL", "http://ap.example.org/send", "ACCESS_POINT_URL"),
     ],
 )
 def test_production_refuses_each_development_setting(production, name, value, named):

@@ -27,6 +27,9 @@ NOT_REFUSALS = {
     "BillingError": "a credit note for more than the invoice asks for: a programming error",
     "BackupError": "the operator's `flask backup` failing: a line on the command line, in English",
     "UnbalancedVoucher": "a voucher the bookkeeping export built wrong: never written, a bug",
+    "AccessPointError": "a Peppol access point's answer to the worker, kept on its delivery",
+    "TransientError": "an access point busy or unreachable: the worker tries again later",
+    "PermanentError": "an access point refusing a document: shown on the order as it said it",
 }
 
 

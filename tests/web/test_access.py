@@ -7,7 +7,7 @@ with one of everything (`world`). A person with the role must get the route's ow
 answer, as written in EXPECTED; a route missing there fails until it is added.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -46,6 +46,7 @@ from summit.services.certificates.issuing import issue_attendance
 from summit.services.checkin import setup as checkin_setup
 from summit.services.program.releases import publish
 from tests import signup_world
+from tests.billing import numbered_invoice
 from tests.conftest import CFP_OPEN_NOW, built_once, csrf_token, sign_in
 
 PROTECTED_PREFIXES = ("/manage", "/api", "/door", "/checkin")
@@ -148,6 +149,9 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("GET", "tickets.order_detail"): 200,
     ("POST", "tickets.order_resend"): 302,
     ("POST", "tickets.order_invoice_paid"): 302,
+    ("GET", "tickets.order_document_pdf"): 200,
+    ("GET", "tickets.order_document_xml"): 200,
+    ("POST", "tickets.order_einvoice_again"): 302,
     ("POST", "tickets.order_dispute"): 302,
     ("GET", "tickets.order_cancel"): 200,
     ("POST", "tickets.order_cancel"): 302,
@@ -453,6 +457,14 @@ def _build_world(db, make_event, make_user, grant, make_call, make_proposal, mak
             )
         )
     db.session.add_all([code, order])
+    db.session.commit()
+    # Its invoice, number 1, to an organisation; its e-invoice refused by the access point.
+    order.org_number = "212000-1124"
+    invoice = numbered_invoice(order, 1, date(2027, 3, 1), date(2027, 3, 31))
+    db.session.flush()
+    sending = db.session.scalars(select(models.EinvoiceDelivery)).one()
+    assert sending.invoice_id == invoice.id
+    sending.state = models.DeliveryState.FAILED
     db.session.commit()
     question = models.Question(
         event=event, key="sektor", kind=models.AnswerKind.TEXT, label_sv="Sektor"

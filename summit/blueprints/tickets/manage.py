@@ -24,6 +24,7 @@ from ...services.tickets.errors import OrderError
 from ...services.tickets.ordering import normalize_code
 from ...services.tickets.sales import DiscountCodeData, TicketTypeData
 from ..lookup import found_or_404, of_event_or_404
+from . import billing_views
 from .manage_forms import (
     CancelOrderForm,
     DeactivateForm,
@@ -320,6 +321,7 @@ def order_detail(slug, reference):
         answers=answers.answers_by_ticket(order),
         owed=payments.still_owed(order),
         bank=bank_payments.of_order(order),
+        **billing_views.order_documents(order),
     )
 
 

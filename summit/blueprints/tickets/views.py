@@ -25,7 +25,7 @@ from ...services.payments.base import PaymentError
 from ...services.tickets import addons, documents, ordering, questions, renewal, self_service
 from ...services.tickets.ordering import AttendeeDetails, BuyerDetails, OrderError
 from ..lookup import public_event_or_404
-from . import addon_views
+from . import addon_views, billing_views
 from .forms import AttendeeEditForm, CheckoutForm, ShopForm
 
 
@@ -408,6 +408,7 @@ def order(slug, token):
         **addon_views.order_context(found),
         own=self_service.own_terms(found, now),
         fees_owed=self_service.fees_owed(found) if found.status is OrderStatus.INVOICED else 0,
+        **billing_views.order_documents(found),
     )
 
 

@@ -235,6 +235,9 @@ def _document(order: Order, kind: DocumentKind, lines: list, today: date, due_on
         lines=lines,
     )
     db.session.add(document)
+    from .delivery import queue  # it builds on this module (the seller)
+
+    queue(document)  # the e-invoice to the buyer's access point, with the document
     return document
 
 
@@ -263,6 +266,16 @@ def documents_of(order: Order) -> list[Invoice]:
         db.session.scalars(
             select(Invoice).where(Invoice.order_id == order.id).order_by(Invoice.number)
         )
+    )
+
+
+def document_of(order: Order, number: int) -> Invoice | None:
+    """The order's invoice or credit note numbered `number`; None for a number that is
+    another order's, or nobody's."""
+    if not 0 < number < 2**31:  # the integer column; a larger number is nobody's
+        return None
+    return db.session.scalar(
+        select(Invoice).where(Invoice.order_id == order.id, Invoice.number == number)
     )
 
 
@@ -398,3 +411,7 @@ def forget_people(order: Order, keep_buyer: bool) -> None:
             document.buyer_name = document.buyer_org_number = document.buyer_vat_number = ""
             document.buyer_address = document.buyer_reference = ""
             document.buyer_contact = document.buyer_email = ""
+    if not keep_buyer:
+        from .delivery import forget_receivers  # it builds on this module
+
+        forget_receivers(order)
