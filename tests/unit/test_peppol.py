@@ -7,25 +7,17 @@ import base64
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
-from summit.models import (
-    Addon,
-    CancelPolicy,
-    DiscountCode,
-    DiscountKind,
-    PaymentMethod,
-)
 from summit.services import billing
 from summit.services.billing import peppol
 from summit.services.billing.pdf import document_pdf
 from summit.services.payments import core as payments
 from summit.services.payments import refunds
-from summit.services.tickets import addons, self_service
+from summit.services.tickets import self_service
 from tests import einvoice_world
-from tests.einvoice_world import ADDRESS, BEFORE, DEADLINE, bought_on_invoice
-from tests.fakestripe import reserved_order, ticket_type
+from tests.einvoice_world import ADDRESS, BEFORE, bought_on_invoice
+from tests.fakestripe import ticket_type
 from tests.peppol import fatal_errors
 
 NS = {
@@ -308,73 +300,15 @@ def test_a_free_text_address_is_read_into_its_parts(text, lines, zone, city):
 
 # Any order --------------------------------------------------------------------------
 
-RATES = st.sampled_from([25, 12, 6, 0])
-PRICES = st.integers(min_value=100, max_value=500_000)  # öre, odd ones too
-
-
-@st.composite
-def orders(draw):
-    """Ticket types and add-ons at any rate and price, bought in any number, with or
-    without a discount code (a percentage or an amount), then maybe one ticket
-    cancelled with a fee, then maybe the rest cancelled."""
-    types = draw(st.lists(st.tuples(PRICES, RATES), min_size=1, max_size=3))
-    quantities = draw(st.lists(st.integers(1, 3), min_size=len(types), max_size=len(types)))
-    extra = draw(st.lists(st.tuples(PRICES, RATES), max_size=2))
-    cheapest = min(price for price, _rate in types + extra)
-    discount = draw(
-        st.one_of(
-            st.none(),
-            st.tuples(st.just(DiscountKind.PERCENT), st.integers(1, 99)),
-            # Never all of it: a free order is not invoiced.
-            st.tuples(st.just(DiscountKind.FIXED), st.integers(1, cheapest - 1)),
-        )
-    )
-    fee = draw(st.integers(0, 600_000))
-    then = draw(st.sampled_from(["nothing", "cancel_one", "cancel_one_then_all"]))
-    return types, quantities, extra, discount, fee, then
-
 
 @settings(
     max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(orders())
+@given(einvoice_world.any_order())
 def test_every_document_of_any_order_is_a_valid_e_invoice_with_its_sums(db, make_event, bought):
-    types, quantities, extra, discount, fee, then = bought
-    event = make_event(
-        cancel_policy=CancelPolicy.REFUND_MINUS_FEE, cancel_deadline=DEADLINE, cancel_fee=fee
-    )
-    made = [
-        ticket_type(db, event, f"Biljett {n}", price=price, vat_percent=rate)
-        for n, (price, rate) in enumerate(types)
-    ]
-    extras = [
-        Addon(
-            event=event, name_sv=f"Tillval {n}", name_en=f"Extra {n}", price=price, vat_percent=rate
-        )
-        for n, (price, rate) in enumerate(extra)
-    ]
-    code = None
-    if discount:
-        code = "RABATT"
-        db.session.add(
-            DiscountCode(event_id=event.id, code=code, kind=discount[0], value=discount[1])
-        )
-    db.session.add_all(extras)
-    db.session.commit()
-    order = reserved_order(event, dict(zip(made, quantities, strict=True)), code=code)
-    if extras:
-        addons.choose_addons(order, {1: {a.id for a in extras}})
-    payments.start_payment(
-        order,
-        PaymentMethod.INVOICE,
-        payments.InvoiceDetails("Malmö stad", "212000-1124", "Box 100\n205 00 Malmö", "Kst 1"),
-    )
-    if then != "nothing":
-        self_service.cancel_ticket(order.tickets[0], BEFORE)
-    if then == "cancel_one_then_all" and refunds.can_cancel(order):
-        refunds.cancel_order(order)
+    order = einvoice_world.buy_any(make_event, bought)
 
     documents = billing.documents_of(order)
     for document in documents:
