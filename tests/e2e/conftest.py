@@ -109,6 +109,9 @@ class Browsing:
         self.shots += 1
         # JPEG: a third quicker to take than PNG at full page, and as good to look at.
         path = self.artifacts / f"{self.viewport}-{self.shots:02d}-{step}.jpg"
+        # Just after a navigation (a language switched) Chromium may refuse to capture a
+        # page still loading ("Unable to capture screenshot"): wait until it has loaded.
+        page.wait_for_load_state("load")
         page.screenshot(path=str(path), full_page=True, quality=85)
         return path
 
