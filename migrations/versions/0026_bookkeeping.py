@@ -7,6 +7,7 @@ Create Date: 2026-12-07 14:00:00
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
@@ -20,7 +21,12 @@ def upgrade():
     # The event's accounts by role; a role not given takes BAS's account.
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column('ledger_accounts', sa.JSON(), server_default='{}', nullable=False)
+            sa.Column(
+                'ledger_accounts',
+                sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'),
+                server_default='{}',
+                nullable=False,
+            )
         )
     # A ticket type's or add-on's own sales account; NULL: the event's for its VAT rate.
     for table in ('ticket_types', 'addons'):

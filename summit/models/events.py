@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, Time, UniqueConstraint, false
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
@@ -137,7 +138,11 @@ class Event(db.Model):
     transfer_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The organizer's accounts for the bookkeeping export, by role ("bank": "1930"); a
     # role not here takes BAS's account (services/bookkeeping/accounts.py).
-    ledger_accounts: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # JSONB on PostgreSQL: plain json has no equality, and a SELECT DISTINCT over events
+    # (the events a person has tickets to) would fail there.
+    ledger_accounts: Mapped[dict] = mapped_column(
+        JSON().with_variant(JSONB(), "postgresql"), default=dict, server_default="{}"
+    )
 
     rooms: Mapped[list["Room"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Room.position"

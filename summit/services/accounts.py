@@ -335,7 +335,10 @@ def roles_of(event: Event) -> list[EventRole]:
 def events_managed_by(user: User) -> list[Event]:
     query = select(Event).order_by(Event.starts_at.desc())
     if not user.is_site_admin:
-        query = query.join(EventRole).where(EventRole.user_id == user.id).distinct()
+        # By id, not DISTINCT over the event's columns: PostgreSQL cannot compare json.
+        query = query.where(
+            Event.id.in_(select(EventRole.event_id).where(EventRole.user_id == user.id))
+        )
     return list(db.session.scalars(query))
 
 

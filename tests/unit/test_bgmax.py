@@ -128,6 +128,14 @@ def test_an_amount_that_is_not_a_number_is_refused():
     assert "38–55" in error.message
 
 
+def test_a_control_character_in_a_record_is_refused():
+    # Found on PostgreSQL: a NUL in a payer's name reached a text column and failed there.
+    for control in ("\x00", "\x1b", "\x85"):
+        error = refused(changed(4, 10, control))
+        assert (error.line, error.problem) == (4, "control_character")
+        assert "Line 4" in error.message
+
+
 def test_counts_in_the_end_record_must_match():
     rows = lines()
     rows[-1] = record("70", (3, 8, 9, True), (11, 8, 1, True), (19, 8, 1, True), (27, 8, 2, True))

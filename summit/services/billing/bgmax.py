@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from ..refusal import Refusal
 
 RECORD_LENGTH = 80
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a day's file of a large payee is far smaller
 
 # Referenskod (TK20 position 56): what the reference field holds.
@@ -53,6 +54,7 @@ _PROBLEMS: dict = {
     "record_length": lambda p: _(
         "the record is %(n)d characters long; a BgMax record has 80.", n=p["length"]
     ),
+    "control_character": lambda p: _("the record holds a character that is not text."),
     "unknown_record": lambda p: _("“%(record)s” is not a BgMax record type.", record=p["record"]),
     "no_start": lambda p: _("the file does not begin with a BgMax start record (01)."),
     "after_end": lambda p: _("there is a record after the end record (70)."),
@@ -278,6 +280,8 @@ class _Reader:
         for self.number, self.line in enumerate(lines, start=1):
             if len(self.line) != RECORD_LENGTH:
                 self.fail("record_length", f"{len(self.line)} characters", length=len(self.line))
+            if CONTROL.search(self.line):  # NUL and the like are in no record
+                self.fail("control_character", "a control character")
             kind = self.line[:2]
             handler = getattr(self, f"tk{kind}", None) if kind.isdigit() else None
             if handler is None:

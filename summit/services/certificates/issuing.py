@@ -206,11 +206,15 @@ def offers_for(user: User) -> list[Offer]:
 def _events_spoken_at(user: User) -> list[Event]:
     return list(
         db.session.scalars(
+            # By id, not DISTINCT over the event's columns: PostgreSQL cannot compare json.
             select(Event)
-            .join(ProgramSession, ProgramSession.event_id == Event.id)
-            .join(SessionSpeaker, SessionSpeaker.session_id == ProgramSession.id)
-            .where(SessionSpeaker.user_id == user.id)
-            .distinct()
+            .where(
+                Event.id.in_(
+                    select(ProgramSession.event_id)
+                    .join(SessionSpeaker, SessionSpeaker.session_id == ProgramSession.id)
+                    .where(SessionSpeaker.user_id == user.id)
+                )
+            )
             .order_by(Event.id)
         )
     )
