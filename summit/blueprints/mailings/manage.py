@@ -209,7 +209,18 @@ def send_mailing(slug, mailing_id):
                     raise sending.MailingError("required", "send_at")
             sending.send(mailing, at)
         except Refusal as refusal:
-            show_refusal(refusal, form)
+            if getattr(refusal, "reason", "") != "already_sent":
+                show_refusal(refusal, form)
+                return _show(mailing, 422, send_form=form)
+            # A second click (or a second tab) on Send: it is sent once, and this answer
+            # is the first one's, on the mailing's page, not a form that is gone.
+            if mailing.status is MailingStatus.SENDING:
+                flash(
+                    _("The mailing is being sent. The log below shows each recipient."), "success"
+                )
+            else:
+                show_refusal(refusal)
+            return redirect(url_for("mailings.show_mailing", slug=slug, mailing_id=mailing.id), 303)
         else:
             if at is None:
                 flash(
