@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from summit.database import unit_of_work
 from summit.models import (
     CancelPolicy,
     DocumentKind,
@@ -19,7 +20,7 @@ from summit.models import (
     OutboxMessage,
     PaymentMethod,
 )
-from summit.services import billing
+from summit.services import billing, locks
 from summit.services.billing.amounts import line_net, totals
 from summit.services.payments import core as payments
 from summit.services.payments import refunds
@@ -200,3 +201,20 @@ def test_the_sums_add_up_to_the_prices_to_the_ore(lines):
         assert abs(rate.vat * 100 - rate.net * rate.percent) <= 50
     # The rounding is the öre lost per line (each line's VAT rounded once per unit).
     assert abs(sums.rounding) <= sum(x.quantity for x in lines) + len(sums.rates)
+
+
+def test_refunding_a_part_paid_invoice_credits_all_it_still_asked_for(db, make_event):
+    event = make_event()
+    order = invoiced(event, {ticket_type(db, event, price=150000): 2})
+    with unit_of_work(locks.sales(event.id)):
+        payments.record_invoice_payment(order, 100000, datetime(2027, 4, 2, tzinfo=STOCKHOLM))
+    assert order.status is OrderStatus.INVOICED and payments.still_owed(order) == 200000
+
+    # The organizer refunds the whole order: the 1 000 kr paid go back, and the tickets
+    # end, so the invoice asks for nothing more (no reminder for the 2 000 kr).
+    assert refunds.refund(order) == 100000
+
+    invoice, credit = documents(db)
+    assert (credit.credits_id, credit.amount) == (invoice.id, 300000)
+    assert payments.still_owed(order) == 0
+    assert order.status is OrderStatus.REFUNDED and order.valid_tickets == []

@@ -128,8 +128,7 @@ def record_refund(
             if status.counts:
                 amount = min(amount, payment.amount - payment.refunded_amount)
                 if payment.method is PaymentMethod.INVOICE:
-                    # Money back on an invoice: a kreditfaktura says what it is for.
-                    billing.credit_refund(order, tickets, amount, _today(order))
+                    _credit_invoice(order, tickets, amount)
                 payment.refunded_amount += amount
                 if payment.refunded_amount >= payment.amount:
                     payment.refund_due = False
@@ -188,6 +187,17 @@ def record_refund(
                 )
                 order.cancelled_at = order.cancelled_at or utcnow()
         return known is None
+
+
+def _credit_invoice(order: Order, tickets: list | None, amount: int) -> None:
+    """Money back on an invoice: a kreditfaktura says what it is for. The whole order
+    given back before the invoice was paid in full (a part payment returned) ends what
+    the invoice still asks for too."""
+    whole = tickets is not None and set(tickets) >= set(order.valid_tickets)
+    if order.status is OrderStatus.INVOICED and whole:
+        billing.credit_everything(order, "refunded", _today(order))
+    else:
+        billing.credit_refund(order, tickets, amount, _today(order))
 
 
 def _reopen(payment: Payment, refund: Refund, was: RefundStatus) -> None:
