@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Actor
 from . import outbox
 from .badges import jobs as badge_jobs
+from .billing import bank_payments
 from .billing import delivery as einvoices
 from .billing import reminders as invoice_reminders
 from .certificates import bulk as certificate_runs
@@ -83,6 +84,10 @@ def _round() -> None:
         applied = retention.apply_due()
         if applied:
             log.info("applied %s retention rule(s)", applied)
+        # The payers in bank files, after the bookkeeping's seven years.
+        forgotten = bank_payments.forget_old_files()
+        if forgotten:
+            log.info("forgot the payers of %s bank file(s)", forgotten)
     with _part("Badge print runs"):
         # Runs queued, or whose worker died; PDFs older than a day dropped.
         rendered = badge_jobs.run_pending_jobs()

@@ -219,3 +219,35 @@ def test_a_corrupted_file_is_taken_whole_or_not_at_all(db, event, changes):
         return
     # Taken: as a whole file, every payment of it recorded or known from before.
     assert result.already_imported or counts(db)[0] == before[0] + 1
+
+
+def test_the_payers_are_forgotten_seven_years_after_the_year_of_their_payments(db, event):
+    from datetime import UTC, datetime
+
+    from summit.models import BankFile
+
+    old, recent = invoiced_order(db, event), invoiced_order(db, event)
+    payer = {"name": "Sölvesborgs kommun", "org_number": "2120001124"}
+    payer["address"] = ("Stortorget 1", "29480", "Sölvesborg")
+    bank_payments.import_file(bank_file(paying(old, **payer), paid_on=date(2027, 4, 2)))
+    bank_payments.import_file(
+        bank_file(paying(recent, serial="000000000002", **payer), paid_on=date(2028, 1, 3))
+    )
+
+    # On the last day of 2034 the 2027 file is still within the seven years.
+    assert bank_payments.forget_old_files(datetime(2034, 12, 31, 12, tzinfo=UTC)) == 0
+    assert bank_payments.forget_old_files(datetime(2035, 1, 2, tzinfo=UTC)) == 1
+    assert bank_payments.forget_old_files(datetime(2035, 1, 2, tzinfo=UTC)) == 0  # once
+
+    db.session.expire_all()
+    rows = db.session.scalars(select(BankPayment).order_by(BankPayment.id)).all()
+    assert [(r.payer_name, r.payer_org_number, r.payer_address) for r in rows][0] == ("", "", "")
+    assert rows[1].payer_name == "Sölvesborgs kommun" and rows[1].payer_org_number
+    files = db.session.scalars(select(BankFile).order_by(BankFile.id)).all()
+    assert files[0].content is None and files[1].content
+    # What was paid, when and for which invoice stays for the books.
+    assert (rows[0].amount, rows[0].paid_on, rows[0].invoice_id) == (
+        150000,
+        date(2027, 4, 2),
+        invoice_of(old).id,
+    )

@@ -19,10 +19,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ...config import SELLER_DEFAULTS
 from ...database import unit_of_work
@@ -30,12 +31,16 @@ from ...extensions import db
 from ...models import Invoice, Order, OrderStatus, User, utcnow
 from ...models.bank import BankFile, BankOutcome, BankPayment
 from ...models.billing import DocumentKind
+from ...models.privacy import BOOKKEEPING_YEARS
 from .. import locks
 from ..payments import core as payments
 from ..payments.ocr import invoice_number
 from ..refusal import Refusal
 from . import bgmax
 from .issue import seller
+
+# The bank's days, as Bankgirot dates payments.
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # What a page shows at most per list; older settled payments are in the files kept.
 PAGE = 200
@@ -367,3 +372,36 @@ def settle(row_id: int, note: str, user: User | None) -> BankPayment:
         row.settled_by = user
         row.note = "\n".join(n for n in (row.note, note[:2000]) if n)
     return row
+
+
+def forget_old_files(now: datetime | None = None) -> int:
+    """Bank files are bookkeeping records (Bokföringslagen 7 kap. 2 §): seven years after
+    the end of the calendar year of a file's last payment, the payers' names, org.
+    numbers and addresses go, and the file as it was read in. What was paid, when, and
+    to which invoice stays. Run by the worker with the other retention rules; returns
+    how many files it took."""
+    now = now or utcnow()
+    last_day = date(now.astimezone(STOCKHOLM).year - 1 - BOOKKEEPING_YEARS, 12, 31)
+    newer = select(BankPayment.file_id).where(BankPayment.paid_on > last_day)
+    due = select(BankFile.id).where(BankFile.content.is_not(None), BankFile.id.not_in(newer))
+    # Read without a lock first: most rounds find nothing due, and take no lock.
+    if not db.session.scalars(due.limit(1)).first():
+        db.session.rollback()
+        return 0
+    with unit_of_work(locks.bank_files()):
+        ids = db.session.scalars(due).all()
+        if not ids:
+            return 0
+        db.session.execute(
+            update(BankPayment)
+            .where(BankPayment.file_id.in_(ids))
+            .values(payer_name="", payer_org_number="", payer_address="")
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(BankFile)
+            .where(BankFile.id.in_(ids))
+            .values(content=None)
+            .execution_options(synchronize_session=False)
+        )
+    return len(ids)
