@@ -24,7 +24,7 @@ from summit.services import billing, locks
 from summit.services.billing.amounts import line_net, totals
 from summit.services.payments import core as payments
 from summit.services.payments import refunds
-from summit.services.tickets import self_service
+from summit.services.tickets import history, self_service
 from summit.services.tickets.documents import render_document
 from tests import pdf
 from tests.conftest import STOCKHOLM
@@ -124,6 +124,13 @@ def test_a_paid_invoice_refunded_for_one_ticket_gets_a_credit_note(db, make_even
     invoice, credit = documents(db)
     assert credit.credits_id == invoice.id and credit.amount == 150000
     assert billing.invoiced_balance(order) == 150000
+    # The organizer's order history says what happened to the money, in Swedish.
+    said = [history.describe(e) for e in history.order_history(order)]
+    assert f"Betalning på 3\xa0000\xa0kr mottagen för faktura {invoice.number}" in said
+    assert (
+        f"Kreditfaktura {credit.number} utfärdad på faktura {invoice.number}: 1\xa0500\xa0kr"
+        in said
+    )
 
 
 def test_invoices_and_credit_notes_share_one_series_over_events(db, make_event):

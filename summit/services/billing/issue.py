@@ -312,6 +312,11 @@ def credit(order: Order, build, reason: str, today: date) -> Invoice | None:
     document.credits = invoice
     document.reason = why[:300]
     db.session.flush()
+    from ..tickets import history  # tickets builds on billing
+
+    history.record(
+        order, "credit_note", number=document.number, invoice=invoice.number, amount=amount
+    )
     credit_note_issued(document)
     return document
 

@@ -404,6 +404,8 @@ def record_invoice_payment(order: Order, amount: int, paid_at: datetime) -> Paym
         settled_at=paid_at,
     )
     db.session.add(payment)
+    invoice = billing.invoice_of(order)
+    history.record(order, "invoice_paid", amount=amount, number=invoice.number if invoice else "")
     if order.status is OrderStatus.INVOICED and still_owed(order) <= 0:
         transition(order, OrderStatus.PAID)
         order.paid_at = paid_at

@@ -48,6 +48,8 @@ ACTIONS = {
     "refunded": _l("Refund of %(amount)s made"),
     "refund_failed": _l("Refund of %(amount)s failed"),
     "tickets_cancelled": _l("%(count)s ticket(s) cancelled"),
+    "invoice_paid": _l("Payment of %(amount)s received on invoice %(number)s"),
+    "credit_note": _l("Credit note %(number)s issued on invoice %(invoice)s: %(amount)s"),
     "waiting_list_offer": _l("Offered from the waiting list to %(name)s: %(tickets)s ticket(s)"),
     "waiting_list_offer_withdrawn": _l("Waiting-list offer given up or withdrawn"),
     "addons_chosen": _l("Add-ons chosen: %(names)s"),
