@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from summit.models import OrderStatus, OutboxMessage, PaymentStatus, ProviderEvent
+from summit.services import billing
 from tests import fakestripe
 from tests.conftest import csrf_token
 from tests.fakestripe import reserved_order, start_stripe, ticket_type
@@ -206,7 +207,6 @@ def test_back_from_stripe_the_buyer_chooses_invoice(client, db, fake, event, pai
     """The buyer starts a card payment, comes back to the checkout and chooses invoice:
     the Checkout Session is ended, so the old tab cannot pay too. Had they paid there
     already, the card payment counts and no invoice is issued."""
-    from summit.services.payments import core
 
     order = reserved_order(event, {ticket_type(db, event, "Ordinarie", 150000): 1})
     checkout = f"/events/summit2027/orders/{order.token}/checkout"
@@ -239,7 +239,7 @@ def test_back_from_stripe_the_buyer_chooses_invoice(client, db, fake, event, pai
             "inget mer behövs" in response.get_data(as_text=True)
         )
         assert order.status is OrderStatus.PAID
-        assert core.invoice_of(order) is None
+        assert billing.invoice_of(order) is None
     else:
         assert response.status_code == 302
         assert fake.session()["status"] == "expired"

@@ -20,6 +20,7 @@ from summit.models import (
     User,
     utcnow,
 )
+from summit.services import billing
 from summit.services.payments import core, refunds
 from summit.services.payments.stripe import StripeProvider
 from summit.services.tickets import sales
@@ -351,7 +352,7 @@ def test_a_session_paid_before_the_buyer_switched_to_invoice_counts(client, db, 
     db.session.expire_all()
     assert paying.status is OrderStatus.PAID
     assert paying.payment_method is PaymentMethod.STRIPE
-    assert core.invoice_of(paying) is None
+    assert billing.invoice_of(paying) is None
     assert fake.refunds == {}
     assert len(confirmations(db)) == 1
 
@@ -374,7 +375,7 @@ def test_a_superseded_session_paid_anyway_is_refunded_and_the_invoice_stands(
     db.session.expire_all()
     assert paying.status is OrderStatus.INVOICED
     assert paying.payment_method is PaymentMethod.INVOICE
-    assert core.invoice_of(paying) is not None
+    assert billing.invoice_of(paying) is not None
     assert {t.status for t in paying.tickets} == {TicketStatus.VALID}
     assert paying.payments[0].refunded_amount == 300000
     assert count(db, Refund) == 1

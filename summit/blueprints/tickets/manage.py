@@ -12,6 +12,7 @@ from ...i18n import money
 from ...models import BadgeRole, DiscountCode, DiscountKind, Role, TicketType
 from ...models.payments import DisputeDecision
 from ...requests import page_number
+from ...services import billing
 from ...services.badges.printing import last_printed
 from ...services.billing import bank_payments
 from ...services.payments import core as payments
@@ -305,7 +306,7 @@ def order_detail(slug, reference):
         "tickets/manage/order.html",
         event=g.event,
         order=order,
-        invoice=payments.invoice_of(order),
+        invoice=billing.invoice_of(order),
         refundable=sales.refundable_amount(order),
         refundable_ticket={t.id: sales.refundable_amount(order, t) for t in order.tickets},
         badge_printed=last_printed(t.id for t in order.tickets),

@@ -20,6 +20,7 @@ from ...access import public
 from ...extensions import db, limiter
 from ...forms import ButtonForm, form_page, show_refusal
 from ...models import OrderStatus, PaymentMethod, TicketStatus, utcnow
+from ...services import billing
 from ...services.payments import core as payments
 from ...services.payments.base import PaymentError
 from ...services.tickets import addons, documents, ordering, questions, renewal, self_service
@@ -399,7 +400,7 @@ def order(slug, token):
         order=found,
         event=found.event,
         now=now,
-        invoice=payments.invoice_of(found),
+        invoice=billing.invoice_of(found),
         failed=payments.payment_did_not_go_through(found),
         ended=ended,
         renewable=ended and refused is None,
@@ -457,7 +458,7 @@ def receipt_pdf(slug, token):
 @public
 def invoice_pdf(slug, token):
     found = _order(slug, token)
-    if payments.invoice_of(found) is None:
+    if billing.invoice_of(found) is None:
         abort(404)
     return _pdf(documents.render_document(f"invoice:{found.id}"), f"faktura-{found.reference}.pdf")
 

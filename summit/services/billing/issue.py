@@ -359,14 +359,20 @@ def credit_everything(order: Order, reason: str, today: date) -> Invoice | None:
                 for c in credits_of(order)
             ]
         )
-        gap = left - totals(lines).amount
-        if gap:  # anything else the invoice still asks for, per its highest rate
-            percent = max((line.vat_percent for line in invoice.lines), default=25)
-            kind = LineKind.ITEM if gap > 0 else LineKind.ALLOWANCE
-            lines.append(_line(kind, _("Adjustment"), 1, abs(gap), percent))
-        return lines
+        return _adjusted(lines, left, invoice)
 
     return credit(order, build, reason, today)
+
+
+def _adjusted(lines: list[InvoiceLine], amount: int, invoice: Invoice) -> list[InvoiceLine]:
+    """`lines`, and an adjustment line at the invoice's highest rate for whatever else
+    makes them total `amount`."""
+    gap = amount - totals(lines).amount
+    if gap:
+        percent = max((line.vat_percent for line in invoice.lines), default=25)
+        kind = LineKind.ITEM if gap > 0 else LineKind.ALLOWANCE
+        lines.append(_line(kind, _("Adjustment"), 1, abs(gap), percent))
+    return lines
 
 
 def credit_refund(order: Order, tickets: list | None, amount: int, today: date) -> Invoice | None:
@@ -394,12 +400,7 @@ def credit_refund(order: Order, tickets: list | None, amount: int, today: date) 
         lines = []
         for ticket in tickets or []:
             lines += ticket_credit_lines(ticket, ticket.refundable)
-        gap = amount - totals(lines).amount
-        if gap:
-            percent = max((line.vat_percent for line in invoice.lines), default=25)
-            kind = LineKind.ITEM if gap > 0 else LineKind.ALLOWANCE
-            lines.append(_line(kind, _("Adjustment"), 1, abs(gap), percent))
-        return lines
+        return _adjusted(lines, amount, invoice)
 
     return credit(order, build, "refunded", today)
 

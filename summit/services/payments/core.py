@@ -22,7 +22,6 @@ from ...extensions import db
 from ...models import (
     Event,
     EventRole,
-    Invoice,
     Order,
     OrderStatus,
     Payment,
@@ -500,7 +499,3 @@ def payment_did_not_go_through(order: Order) -> bool:
     if order.status not in (OrderStatus.RESERVED, OrderStatus.EXPIRED) or not order.payments:
         return False
     return order.payments[-1].status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED)
-
-
-def invoice_of(order: Order) -> Invoice | None:
-    return billing.invoice_of(order)
